@@ -1,0 +1,70 @@
+package dev.switchboard.benchmarks.grpc;
+
+import dev.switchboard.benchmarks.grpc.SideBySide.Rpc;
+import dev.switchboard.benchmarks.grpc.SideBySide.Server;
+import java.util.List;
+import java.util.Map;
+import java.util.function.ToLongFunction;
+
+/**
+ * The harness's report: medians per server and RPC shape, their ratios to the anchor, and whether
+ * issue 2's goals hold (generated stubs: QPS at least 0.95x and p99 at most 1.1x the anchor's;
+ * dynamic service: QPS at least 0.85x).
+ */
+final class ResultTable {
+
+  static final double STUBS_MIN_QPS_RATIO = 0.95;
+  static final double STUBS_MAX_P99_RATIO = 1.10;
+  static final double DYNAMIC_MIN_QPS_RATIO = 0.85;
+
+  private ResultTable() {
+  }
+
+  static String markdown(Map<Rpc, Map<Server, List<AsyncClientReport>>> results, String setup) {
+    StringBuilder text = new StringBuilder(setup).append('\n');
+    text.append("| RPC | server | QPS | p50 (us) | p99 (us) | QPS ratio | p99 ratio | goal "
+        + "| QPS per round |\n");
+    text.append("|---|---|---:|---:|---:|---:|---:|---|---|\n");
+    for (Map.Entry<Rpc, Map<Server, List<AsyncClientReport>>> byRpc : results.entrySet()) {
+      Map<Server, List<AsyncClientReport>> servers = byRpc.getValue();
+      List<AsyncClientReport> anchor = servers.get(Server.ANCHOR);
+      for (Map.Entry<Server, List<AsyncClientReport>> entry : servers.entrySet()) {
+        List<AsyncClientReport> reports = entry.getValue();
+        long qps = median(reports, AsyncClientReport::qps);
+        long p99 = median(reports, AsyncClientReport::p99Micros);
+        String qpsRatio = "";
+        String p99Ratio = "";
+        String goal = "";
+        if (anchor != null && entry.getKey() != Server.ANCHOR) {
+          double q = (double) qps / median(anchor, AsyncClientReport::qps);
+          double p = (double) p99 / median(anchor, AsyncClientReport::p99Micros);
+          qpsRatio = String.format("%.2f", q);
+          p99Ratio = String.format("%.2f", p);
+          goal = goal(entry.getKey(), q, p);
+        }
+        text.append(String.format("| %s | %s | %d | %d | %d | %s | %s | %s | %s |%n",
+            byRpc.getKey().flagName(), entry.getKey().label, qps,
+            median(reports, AsyncClientReport::p50Micros), p99, qpsRatio, p99Ratio, goal,
+            reports.stream().map(r -> Long.toString(r.qps())).toList()));
+      }
+    }
+    return text.toString();
+  }
+
+  static String goal(Server server, double qpsRatio, double p99Ratio) {
+    return switch (server) {
+      case STUBS -> qpsRatio >= STUBS_MIN_QPS_RATIO && p99Ratio <= STUBS_MAX_P99_RATIO
+          ? "met (>= 0.95x QPS, <= 1.1x p99)"
+          : "MISSED (>= 0.95x QPS, <= 1.1x p99)";
+      case DYNAMIC -> qpsRatio >= DYNAMIC_MIN_QPS_RATIO ? "met (>= 0.85x QPS)"
+          : "MISSED (>= 0.85x QPS)";
+      case ANCHOR -> "";
+    };
+  }
+
+  /** The median; for an even count the lower middle value, so that it is a measured figure. */
+  static long median(List<AsyncClientReport> reports, ToLongFunction<AsyncClientReport> figure) {
+    long[] values = reports.stream().mapToLong(figure).sorted().toArray();
+    return values[(values.length - 1) / 2];
+  }
+}

@@ -1,0 +1,421 @@
+package dev.switchboard.benchmarks.grpc;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The side-by-side gRPC benchmark of issue 2, section 6: grpc-java's own {@code AsyncServer} against
+ * our runtime serving the same service from generated stubs and as a dynamic service, each driven
+ * by grpc-java's {@code AsyncClient} with the same flags.
+ *
+ * <p>Every server and every client gets a fresh JVM with the same JVM flags, and the anchor's
+ * programs run on the anchor's own classpath. Runs are interleaved (each round visits every server
+ * for unary and streaming ping-pong, starting with a different server each round) and the table
+ * reports medians over the rounds, because a 2-core machine shared with other work is noisy.
+ * Usage: {@code benchmarks/run-grpc.sh --help}.
+ */
+public final class SideBySide {
+
+  /** The three servers, in the order the table lists them. */
+  enum Server {
+    ANCHOR("grpc-java AsyncServer (anchor)"),
+    STUBS("Switchboard, generated stubs"),
+    DYNAMIC("Switchboard, dynamic service");
+
+    final String label;
+
+    Server(String label) {
+      this.label = label;
+    }
+
+    String flagName() {
+      return name().toLowerCase();
+    }
+  }
+
+  /** The two call shapes AsyncClient measures. */
+  enum Rpc {
+    UNARY, STREAMING;
+
+    String flagName() {
+      return name().toLowerCase();
+    }
+  }
+
+  private static final Set<String> FLAGS = Set.of(
+      "help", "anchor-lib", "jar", "protos", "descriptor-set", "servers", "rpcs", "rounds",
+      "duration", "warmup_duration", "channels", "outstanding_rpcs", "client_payload",
+      "server_payload", "jvm-flags", "executor", "jfr", "out", "work", "java");
+
+  private static final String USAGE = """
+      Usage: run-grpc.sh [--flag=value ...]
+        --rounds=3                 interleaved rounds; the table shows medians over them
+        --duration=20              AsyncClient --duration (seconds measured per run)
+        --warmup_duration=10       AsyncClient --warmup_duration
+        --channels=4               AsyncClient --channels
+        --outstanding_rpcs=10      AsyncClient --outstanding_rpcs
+        --client_payload=0         AsyncClient --client_payload (bytes)
+        --server_payload=0         AsyncClient --server_payload (bytes)
+        --servers=anchor,stubs,dynamic
+        --rpcs=unary,streaming
+        --jvm-flags='-Xms1g -Xmx1g'  the same for every server JVM and every client JVM
+        --executor=forkjoin|runtime  our servers' executor (forkjoin = what AsyncServer uses)
+        --jfr=DIR                  record a JFR profile of every server JVM into DIR
+        --out=FILE                 also write the result table (markdown) to FILE
+        --work=DIR                 where server logs go (default: a new temp dir)
+        --anchor-lib=DIR           grpc-benchmarks and its dependencies (target/anchor/lib)
+        --jar=FILE                 our shaded benchmarks.jar (default: the jar of this class)
+        --protos=DIR               import path of grpc/testing/*.proto for the dynamic server
+        --descriptor-set=FILE      or: a descriptor set for the dynamic server
+      """;
+
+  private final Flags flags;
+  private final PrintStream out;
+  private final Path java;
+  private final List<String> jvmFlags;
+  private final Path work;
+  private final List<Process> running = new ArrayList<>();
+
+  private SideBySide(Flags flags, PrintStream out) throws IOException {
+    this.flags = flags;
+    this.out = out;
+    this.java = Path.of(flags.get("java",
+        Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+    this.jvmFlags = Arrays.stream(flags.get("jvm-flags", "-Xms1g -Xmx1g").trim().split("\\s+"))
+        .filter(s -> !s.isEmpty()).toList();
+    this.work = flags.has("work")
+        ? Files.createDirectories(Path.of(flags.get("work", "")))
+        : Files.createTempDirectory("switchboard-bench-");
+  }
+
+  public static void main(String[] args) {
+    int code = 0;
+    try {
+      run(args, System.out);
+    } catch (IllegalArgumentException | IllegalStateException e) {
+      System.err.println("run-grpc: " + e.getMessage());
+      code = 2;
+    } catch (IOException e) {
+      System.err.println("run-grpc: " + e);
+      code = 1;
+    }
+    System.exit(code);
+  }
+
+  /**
+   * Runs the whole comparison and prints progress and the final table to {@code out}.
+   *
+   * @return every run's report, by RPC shape and server (empty for --help)
+   */
+  static Map<Rpc, Map<Server, List<AsyncClientReport>>> run(String[] args, PrintStream out)
+      throws IOException {
+    Flags flags = Flags.parse(args, FLAGS);
+    if (flags.has("help")) {
+      out.print(USAGE);
+      return Map.of();
+    }
+    SideBySide harness = new SideBySide(flags, out);
+    Thread cleanup = new Thread(harness::stopAll);
+    Runtime.getRuntime().addShutdownHook(cleanup);
+    try {
+      Map<Rpc, Map<Server, List<AsyncClientReport>>> results = harness.measure();
+      String table = ResultTable.markdown(results, harness.describeSetup());
+      out.println();
+      out.print(table);
+      if (flags.has("out")) {
+        Files.writeString(Path.of(flags.get("out", "")), table, StandardCharsets.UTF_8);
+      }
+      return results;
+    } finally {
+      harness.stopAll();
+      Runtime.getRuntime().removeShutdownHook(cleanup);
+    }
+  }
+
+  /** Runs every round and returns each run's report, by RPC shape and server. */
+  Map<Rpc, Map<Server, List<AsyncClientReport>>> measure() throws IOException {
+    List<Server> servers = parseList(flags.get("servers", "anchor,stubs,dynamic"), Server.class);
+    List<Rpc> rpcs = parseList(flags.get("rpcs", "unary,streaming"), Rpc.class);
+    int rounds = flags.getInt("rounds", 3);
+    if (rounds < 1) {
+      throw new IllegalArgumentException("--rounds must be at least 1");
+    }
+    Path anchorLib = existing("anchor-lib", true);
+    checkAnchor(anchorLib);
+    Map<Rpc, Map<Server, List<AsyncClientReport>>> results = new EnumMap<>(Rpc.class);
+    for (int round = 0; round < rounds; round++) {
+      for (Rpc rpc : rpcs) {
+        for (int i = 0; i < servers.size(); i++) {
+          // Rotate the order each round, so no server always runs first (or last) on a warm machine.
+          Server server = servers.get((i + round) % servers.size());
+          out.printf("round %d/%d  %-9s  %-30s ", round + 1, rounds, rpc.flagName(), server.label);
+          out.flush();
+          AsyncClientReport report = runOnce(server, rpc, anchorLib, round);
+          out.printf("QPS %7d  p50 %6d us  p99 %6d us%n",
+              report.qps(), report.p50Micros(), report.p99Micros());
+          results.computeIfAbsent(rpc, r -> new EnumMap<>(Server.class))
+              .computeIfAbsent(server, s -> new ArrayList<>()).add(report);
+        }
+      }
+    }
+    return results;
+  }
+
+  private AsyncClientReport runOnce(Server server, Rpc rpc, Path anchorLib, int round)
+      throws IOException {
+    int port = freePort();
+    String runName = server.flagName() + "-" + rpc.flagName() + "-r" + (round + 1);
+    Path serverLog = work.resolve(runName + "-server.log");
+    Process serverProcess = start(serverCommand(server, port, anchorLib, runName), serverLog);
+    try {
+      awaitListening(serverProcess, port, serverLog);
+      List<String> client = new ArrayList<>();
+      client.add(java.toString());
+      client.addAll(jvmFlags);
+      client.addAll(List.of("-cp", anchorLib.resolve("*").toString(),
+          "io.grpc.benchmarks.qps.AsyncClient", "--address=127.0.0.1:" + port));
+      client.addAll(clientFlags(rpc));
+      Path clientLog = work.resolve(runName + "-client.log");
+      Process clientProcess = start(client, clientLog);
+      long limit = flags.getInt("duration", 20) + flags.getInt("warmup_duration", 10) + 120L;
+      try {
+        if (!clientProcess.waitFor(limit, TimeUnit.SECONDS)) {
+          throw new IllegalStateException("AsyncClient did not finish within " + limit
+              + " s; see " + clientLog);
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted while AsyncClient ran", e);
+      } finally {
+        stop(clientProcess);
+      }
+      String output = Files.readString(clientLog, StandardCharsets.UTF_8);
+      if (clientProcess.exitValue() != 0) {
+        throw new IllegalStateException("AsyncClient against " + server.label + " exited with "
+            + clientProcess.exitValue() + ":\n" + tail(output) + "\nserver log:\n"
+            + tail(Files.readString(serverLog, StandardCharsets.UTF_8)));
+      }
+      return AsyncClientReport.parse(output);
+    } finally {
+      stop(serverProcess);
+    }
+  }
+
+  /** The AsyncClient flags of this run: the same for every server. */
+  List<String> clientFlags(Rpc rpc) {
+    List<String> args = new ArrayList<>();
+    for (String name : List.of("channels", "outstanding_rpcs", "client_payload", "server_payload")) {
+      if (flags.has(name)) {
+        args.add("--" + name + "=" + flags.getInt(name, 0));
+      }
+    }
+    args.add("--duration=" + flags.getInt("duration", 20));
+    args.add("--warmup_duration=" + flags.getInt("warmup_duration", 10));
+    if (rpc == Rpc.STREAMING) {
+      args.add("--streaming_rpcs");
+    }
+    return args;
+  }
+
+  private List<String> serverCommand(Server server, int port, Path anchorLib, String runName)
+      throws IOException {
+    List<String> command = new ArrayList<>();
+    command.add(java.toString());
+    command.addAll(jvmFlags);
+    if (flags.has("jfr")) {
+      Path dir = Files.createDirectories(Path.of(flags.get("jfr", "")));
+      command.add("-XX:StartFlightRecording=settings=profile,filename="
+          + dir.resolve(runName + ".jfr"));
+    }
+    if (server == Server.ANCHOR) {
+      command.addAll(List.of("-cp", anchorLib.resolve("*").toString(),
+          "io.grpc.benchmarks.qps.AsyncServer", "--address=127.0.0.1:" + port));
+      return command;
+    }
+    command.addAll(List.of("-cp", ourJar().toString(), BenchmarkServerMain.class.getName(),
+        "--mode=" + (server == Server.STUBS ? "stubs" : "dynamic"),
+        "--port=" + port,
+        "--executor=" + flags.get("executor", "forkjoin")));
+    if (server == Server.DYNAMIC) {
+      if (flags.has("descriptor-set")) {
+        command.add("--descriptor-set=" + existing("descriptor-set", false));
+      } else {
+        command.add("--protos=" + existing("protos", true));
+      }
+    }
+    return command;
+  }
+
+  private Path ourJar() {
+    if (flags.has("jar")) {
+      return existing("jar", false);
+    }
+    try {
+      Path self = Path.of(SideBySide.class.getProtectionDomain().getCodeSource().getLocation()
+          .toURI());
+      if (Files.isRegularFile(self)) {
+        return self;
+      }
+    } catch (URISyntaxException | SecurityException e) {
+      // Fall through to the message below.
+    }
+    throw new IllegalArgumentException("--jar=benchmarks/target/benchmarks.jar is needed when the "
+        + "harness does not run from that jar");
+  }
+
+  private Process start(List<String> command, Path log) throws IOException {
+    Process process = new ProcessBuilder(command)
+        .redirectErrorStream(true)
+        .redirectOutput(log.toFile())
+        .start();
+    synchronized (running) {
+      running.add(process);
+    }
+    return process;
+  }
+
+  private void awaitListening(Process process, int port, Path log) throws IOException {
+    Instant deadline = Instant.now().plus(Duration.ofSeconds(60));
+    while (Instant.now().isBefore(deadline)) {
+      if (!process.isAlive()) {
+        throw new IllegalStateException("the server exited with " + process.exitValue()
+            + " before listening:\n" + tail(Files.readString(log, StandardCharsets.UTF_8)));
+      }
+      try (Socket socket = new Socket()) {
+        socket.connect(new InetSocketAddress("127.0.0.1", port), 500);
+        return;
+      } catch (IOException notYet) {
+        sleep(Duration.ofMillis(100));
+      }
+    }
+    throw new IllegalStateException("the server did not listen on port " + port
+        + " within 60 s:\n" + tail(Files.readString(log, StandardCharsets.UTF_8)));
+  }
+
+  /** Stops one process: SIGTERM (the servers shut down in a hook), then SIGKILL after 10 s. */
+  private void stop(Process process) {
+    if (process.isAlive()) {
+      process.destroy();
+      try {
+        if (!process.waitFor(10, TimeUnit.SECONDS)) {
+          process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        }
+      } catch (InterruptedException e) {
+        process.destroyForcibly();
+        Thread.currentThread().interrupt();
+      }
+    }
+    synchronized (running) {
+      running.remove(process);
+    }
+  }
+
+  private void stopAll() {
+    List<Process> left;
+    synchronized (running) {
+      left = new ArrayList<>(running);
+    }
+    left.forEach(this::stop);
+  }
+
+  private String describeSetup() {
+    Map<String, String> setup = new LinkedHashMap<>();
+    setup.put("AsyncClient flags", String.join(" ", clientFlags(Rpc.UNARY))
+        + " (+ --streaming_rpcs for streaming)");
+    setup.put("JVM flags (every server and client)", String.join(" ", jvmFlags));
+    setup.put("rounds", flags.getInt("rounds", 3) + ", interleaved; medians shown");
+    setup.put("our executor", flags.get("executor", "forkjoin"));
+    setup.put("dynamic contract", flags.has("descriptor-set")
+        ? "descriptor set (ContractLoader.descriptorSet)"
+        : ".proto files parsed at run time (ContractLoader.protos)");
+    setup.put("machine", Runtime.getRuntime().availableProcessors() + " cores, Java "
+        + System.getProperty("java.version") + " (" + System.getProperty("java.vm.name") + ")");
+    StringBuilder text = new StringBuilder();
+    setup.forEach((k, v) -> text.append("- ").append(k).append(": ").append(v).append('\n'));
+    return text.toString();
+  }
+
+  /** The anchor must be the published release on its own classpath, never ours. */
+  private static void checkAnchor(Path anchorLib) throws IOException {
+    try (var files = Files.list(anchorLib)) {
+      List<String> names = files.map(p -> p.getFileName().toString()).toList();
+      if (names.stream().noneMatch(n -> n.startsWith("grpc-benchmarks-"))) {
+        throw new IllegalArgumentException(anchorLib + " holds no grpc-benchmarks jar; build it "
+            + "with: mvn -pl benchmarks package");
+      }
+      if (names.stream().anyMatch(n -> n.startsWith("switchboard-"))) {
+        throw new IllegalArgumentException(anchorLib + " holds Switchboard jars; the anchor "
+            + "must run on its own classpath");
+      }
+    }
+  }
+
+  private Path existing(String flag, boolean directory) {
+    if (!flags.has(flag)) {
+      throw new IllegalArgumentException("--" + flag + " is required");
+    }
+    Path path = Path.of(flags.get(flag, ""));
+    if (directory ? !Files.isDirectory(path) : !Files.isRegularFile(path)) {
+      throw new IllegalArgumentException("--" + flag + "=" + path + ": no such "
+          + (directory ? "directory" : "file") + " (build it with: mvn -pl benchmarks package)");
+    }
+    return path.toAbsolutePath();
+  }
+
+  private static <E extends Enum<E>> List<E> parseList(String value, Class<E> type) {
+    List<E> items = new ArrayList<>();
+    for (String name : value.split(",")) {
+      try {
+        items.add(Enum.valueOf(type, name.trim().toUpperCase()));
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("unknown " + type.getSimpleName().toLowerCase() + " '"
+            + name + "'; known: " + Arrays.toString(type.getEnumConstants()).toLowerCase());
+      }
+    }
+    if (items.isEmpty()) {
+      throw new IllegalArgumentException("empty " + type.getSimpleName().toLowerCase() + " list");
+    }
+    return items;
+  }
+
+  private static int freePort() {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      return socket.getLocalPort();
+    } catch (IOException e) {
+      throw new UncheckedIOException("no free port", e);
+    }
+  }
+
+  private static String tail(String text) {
+    String[] lines = text.split("\\R");
+    return String.join("\n", Arrays.asList(lines).subList(Math.max(0, lines.length - 30),
+        lines.length));
+  }
+
+  private static void sleep(Duration duration) {
+    try {
+      Thread.sleep(duration.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted", e);
+    }
+  }
+}
