@@ -1,0 +1,255 @@
+package dev.switchboard.titancompute.agent;
+
+import dev.switchboard.titancompute.v1.AgentRegistration;
+import dev.switchboard.titancompute.v1.AgentState;
+import dev.switchboard.titancompute.v1.CoordinatorServiceGrpc;
+import dev.switchboard.titancompute.v1.HealthAck;
+import dev.switchboard.titancompute.v1.HealthUpdate;
+import dev.switchboard.titancompute.v1.RegistrationResponse;
+import io.grpc.ManagedChannel;
+import io.grpc.StatusRuntimeException;
+import io.grpc.stub.ClientCallStreamObserver;
+import io.grpc.stub.ClientResponseObserver;
+import io.grpc.stub.StreamObserver;
+import java.time.Duration;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps the agent registered: register, then stream a heartbeat every interval on ReportHealth.
+ * When the coordinator is unreachable, the stream breaks, or an ack says the coordinator no longer
+ * knows the agent (it restarted), the link waits a growing, jittered backoff and registers again.
+ * Every transition runs on the single-threaded scheduler, so the state needs no lock.
+ */
+final class CoordinatorLink implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(CoordinatorLink.class);
+
+  private enum State { IDLE, REGISTERING, STREAMING, BACKOFF, CLOSED }
+
+  private final ManagedChannel channel;
+  private final Supplier<AgentRegistration> registration;
+  private final Supplier<HealthUpdate.Builder> heartbeat;
+  private final ScheduledExecutorService scheduler;
+  private final Duration interval;
+  private final Duration maxBackoff;
+
+  // Only touched on the scheduler thread.
+  private State state = State.IDLE;
+  private int attempt;
+  private long sequence;
+  private long lastSentNanos;
+  private long lastSentSequence = -1;
+  private double rttMs;
+  private @Nullable ClientCallStreamObserver<HealthUpdate> stream;
+  private @Nullable ScheduledFuture<?> ticker;
+  private volatile boolean registered;
+  private volatile int registrations;
+
+  CoordinatorLink(ManagedChannel channel, Supplier<AgentRegistration> registration,
+      Supplier<HealthUpdate.Builder> heartbeat, ScheduledExecutorService scheduler,
+      Duration interval) {
+    this.channel = channel;
+    this.registration = registration;
+    this.heartbeat = heartbeat;
+    this.scheduler = scheduler;
+    this.interval = interval;
+    this.maxBackoff = Duration.ofMillis(Math.max(1000, Math.min(5000, interval.toMillis() * 2)));
+  }
+
+  void start() {
+    scheduler.execute(this::register);
+    ticker = scheduler.scheduleAtFixedRate(this::tick, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  boolean registered() {
+    return registered;
+  }
+
+  /** How many times the agent has registered (1 after the first success; more after reconnects). */
+  int registrations() {
+    return registrations;
+  }
+
+  double rttMs() {
+    return rttMs;
+  }
+
+  private void register() {
+    if (state == State.CLOSED) {
+      return;
+    }
+    state = State.REGISTERING;
+    // The channel's own reconnect backoff grows to minutes; our backoff decides when to retry.
+    channel.resetConnectBackoff();
+    AgentRegistration request = registration.get();
+    CoordinatorServiceGrpc.newStub(channel)
+        .withDeadlineAfter(Math.max(2000, interval.toMillis() * 2), TimeUnit.MILLISECONDS)
+        .registerAgent(request, new StreamObserver<>() {
+          @Override
+          public void onNext(RegistrationResponse response) {
+            scheduler.execute(() -> registeredOk(response));
+          }
+
+          @Override
+          public void onError(Throwable t) {
+            scheduler.execute(() -> failed("registration failed", t));
+          }
+
+          @Override
+          public void onCompleted() {}
+        });
+  }
+
+  private void registeredOk(RegistrationResponse response) {
+    if (state != State.REGISTERING) {
+      return;
+    }
+    attempt = 0;
+    registered = true;
+    registrations++;
+    log.info("registered with the coordinator (instance {})", response.getCoordinatorInstanceId());
+    openStream();
+    tick();
+  }
+
+  private void openStream() {
+    state = State.STREAMING;
+    sequence = 0;
+    lastSentSequence = -1;
+    CoordinatorServiceGrpc.newStub(channel).reportHealth(new ClientResponseObserver<HealthUpdate, HealthAck>() {
+      private @Nullable ClientCallStreamObserver<HealthUpdate> mine;
+
+      @Override
+      public void beforeStart(ClientCallStreamObserver<HealthUpdate> requestStream) {
+        mine = requestStream;
+        stream = requestStream;
+      }
+
+      @Override
+      public void onNext(HealthAck ack) {
+        long now = System.nanoTime();
+        scheduler.execute(() -> acked(mine, ack, now));
+      }
+
+      @Override
+      public void onError(Throwable t) {
+        scheduler.execute(() -> {
+          if (stream == mine) {
+            failed("health stream broke", t);
+          }
+        });
+      }
+
+      @Override
+      public void onCompleted() {
+        scheduler.execute(() -> {
+          if (stream == mine) {
+            failed("coordinator ended the health stream", null);
+          }
+        });
+      }
+    });
+  }
+
+  private void acked(@Nullable ClientCallStreamObserver<HealthUpdate> from, HealthAck ack, long atNanos) {
+    if (from != stream || state != State.STREAMING) {
+      return;
+    }
+    if (ack.getSequence() == lastSentSequence) {
+      rttMs = (atNanos - lastSentNanos) / 1e6;
+    }
+    if (!ack.getRegistered()) {
+      log.warn("the coordinator no longer knows this agent (restarted?); registering again");
+      closeStream();
+      registered = false;
+      register();
+    }
+  }
+
+  private void tick() {
+    ClientCallStreamObserver<HealthUpdate> s = stream;
+    if (state != State.STREAMING || s == null) {
+      return;
+    }
+    HealthUpdate update = heartbeat.get()
+        .setSequence(++sequence)
+        .setSentAtUnixMs(System.currentTimeMillis())
+        .setRttMs(rttMs)
+        .build();
+    lastSentSequence = sequence;
+    lastSentNanos = System.nanoTime();
+    try {
+      s.onNext(update);
+    } catch (RuntimeException e) {
+      failed("cannot send heartbeat", e);
+    }
+  }
+
+  private void failed(String what, @Nullable Throwable cause) {
+    if (state == State.CLOSED || state == State.BACKOFF) {
+      return;
+    }
+    registered = false;
+    closeStream();
+    long base = Math.min(maxBackoff.toMillis(), 100L << Math.min(attempt, 10));
+    long delay = base / 2 + ThreadLocalRandom.current().nextLong(base / 2 + 1);
+    attempt++;
+    String reason = cause instanceof StatusRuntimeException sre
+        ? sre.getStatus().getCode() + (sre.getStatus().getDescription() == null ? "" : " " + sre.getStatus().getDescription())
+        : cause == null ? "" : cause.toString();
+    log.warn("{}: {}; retrying in {} ms", what, reason, delay);
+    state = State.BACKOFF;
+    scheduler.schedule(this::register, delay, TimeUnit.MILLISECONDS);
+  }
+
+  private void closeStream() {
+    ClientCallStreamObserver<HealthUpdate> s = stream;
+    stream = null;
+    if (s != null) {
+      try {
+        s.cancel("agent reconnecting", null);
+      } catch (RuntimeException ignored) {
+        // already broken
+      }
+    }
+  }
+
+  /** Sends a last update with the given state (DRAINING on shutdown), then stops. */
+  void sendFinal(AgentState finalState) {
+    try {
+      scheduler.submit(() -> {
+        ClientCallStreamObserver<HealthUpdate> s = stream;
+        if (state == State.STREAMING && s != null) {
+          s.onNext(heartbeat.get().setSequence(++sequence).setState(finalState).build());
+          s.onCompleted();
+          stream = null;
+        }
+        state = State.CLOSED;
+      }).get(1, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      log.debug("final heartbeat not sent: {}", e.toString());
+    }
+  }
+
+  @Override
+  public void close() {
+    if (ticker != null) {
+      ticker.cancel(false);
+    }
+    try {
+      scheduler.submit(() -> {
+        state = State.CLOSED;
+        closeStream();
+      }).get(1, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      log.debug("link close: {}", e.toString());
+    }
+  }
+
+}

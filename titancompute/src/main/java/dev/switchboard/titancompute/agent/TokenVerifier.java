@@ -1,0 +1,156 @@
+package dev.switchboard.titancompute.agent;
+
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.crypto.ECDSAVerifier;
+import com.nimbusds.jose.jwk.ECKey;
+import com.nimbusds.jose.jwk.JWK;
+import com.nimbusds.jose.jwk.JWKSet;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
+import dev.switchboard.titancompute.internal.TokenClaims;
+import dev.switchboard.titancompute.v1.PublicKeyResponse;
+import io.grpc.Status;
+import io.grpc.StatusException;
+import io.grpc.StatusRuntimeException;
+import java.text.ParseException;
+import java.time.Clock;
+import java.util.Date;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Checks a routing token before any work: the ES256 signature against the coordinator's keys, then
+ * expiry, then that it was issued for this agent and this model. Keys are cached by key id; an
+ * unknown key id (after a rotation or a coordinator restart) triggers one refetch, at most once a
+ * second, so that forged key ids cannot make the agent hammer the coordinator.
+ */
+final class TokenVerifier {
+  private static final Logger log = LoggerFactory.getLogger(TokenVerifier.class);
+  /** Tolerated clock difference between coordinator and agent. */
+  static final long SKEW_MILLIS = 2_000;
+  private static final long MIN_REFETCH_MILLIS = 1_000;
+
+  /** Fetches the coordinator's current verification keys. */
+  @FunctionalInterface
+  interface KeySource {
+    PublicKeyResponse fetch();
+  }
+
+  /** The verified claims the agent uses. */
+  record Grant(String clientId, String requestId, String model) {}
+
+  private final String agentId;
+  private final KeySource keys;
+  private final Clock clock;
+  private final Map<String, ECDSAVerifier> verifiers = new ConcurrentHashMap<>();
+  private long lastFetchMillis = Long.MIN_VALUE / 2; // guarded by this
+
+  TokenVerifier(String agentId, KeySource keys, Clock clock) {
+    this.agentId = agentId;
+    this.keys = keys;
+    this.clock = clock;
+  }
+
+  Grant verify(String token, String model) throws StatusException {
+    if (token.isEmpty()) {
+      throw unauthenticated("token: missing; ask the coordinator's RequestInference for one");
+    }
+    SignedJWT jwt;
+    JWTClaimsSet claims;
+    try {
+      jwt = SignedJWT.parse(token);
+      claims = jwt.getJWTClaimsSet();
+    } catch (ParseException e) {
+      throw unauthenticated("token: not a signed JWT (" + e.getMessage() + ")");
+    }
+    if (!JWSAlgorithm.ES256.equals(jwt.getHeader().getAlgorithm())) {
+      throw unauthenticated("token: algorithm " + jwt.getHeader().getAlgorithm() + " is not accepted, only ES256");
+    }
+    String kid = jwt.getHeader().getKeyID();
+    if (kid == null) {
+      throw unauthenticated("token: no key id (kid) in the header");
+    }
+    ECDSAVerifier verifier = verifier(kid);
+    try {
+      if (!jwt.verify(verifier)) {
+        throw unauthenticated("token: signature does not verify with the coordinator's key " + kid);
+      }
+    } catch (JOSEException e) {
+      throw unauthenticated("token: signature cannot be checked: " + e.getMessage());
+    }
+    Date exp = claims.getExpirationTime();
+    if (exp == null) {
+      throw unauthenticated("token: no expiry (exp)");
+    }
+    long now = clock.millis();
+    if (exp.getTime() + SKEW_MILLIS < now) {
+      throw unauthenticated("token: expired " + (now - exp.getTime()) / 1000 + " s ago");
+    }
+    if (claims.getAudience() == null || !claims.getAudience().contains(agentId)) {
+      throw Status.PERMISSION_DENIED
+          .withDescription("token: issued for agent " + claims.getAudience() + ", this is agent " + agentId)
+          .asException();
+    }
+    Object tokenModel = claims.getClaim(TokenClaims.MODEL);
+    if (!model.equals(tokenModel)) {
+      throw Status.PERMISSION_DENIED
+          .withDescription("token: issued for model '" + tokenModel + "', the request asks for '" + model + "'")
+          .asException();
+    }
+    String subject = claims.getSubject() == null ? "" : claims.getSubject();
+    String jti = claims.getJWTID() == null ? "" : claims.getJWTID();
+    return new Grant(subject, jti, model);
+  }
+
+  private ECDSAVerifier verifier(String kid) throws StatusException {
+    ECDSAVerifier verifier = verifiers.get(kid);
+    if (verifier != null) {
+      return verifier;
+    }
+    refetch(kid);
+    verifier = verifiers.get(kid);
+    if (verifier == null) {
+      throw unauthenticated("token: signed with key " + kid + ", which the coordinator does not know");
+    }
+    return verifier;
+  }
+
+  private synchronized void refetch(String kid) throws StatusException {
+    if (verifiers.containsKey(kid)) {
+      return;
+    }
+    long now = clock.millis();
+    if (now - lastFetchMillis < MIN_REFETCH_MILLIS) {
+      return;
+    }
+    lastFetchMillis = now;
+    PublicKeyResponse response;
+    try {
+      response = keys.fetch();
+    } catch (StatusRuntimeException e) {
+      throw Status.UNAVAILABLE
+          .withDescription("cannot fetch the coordinator's keys to check token key " + kid + ": "
+              + e.getStatus().getCode() + " " + e.getStatus().getDescription())
+          .asException();
+    }
+    try {
+      for (JWK jwk : JWKSet.parse(response.getJwksJson()).getKeys()) {
+        if (jwk instanceof ECKey ec && jwk.getKeyID() != null) {
+          verifiers.putIfAbsent(jwk.getKeyID(), new ECDSAVerifier(ec.toECPublicKey()));
+        }
+      }
+    } catch (ParseException | JOSEException e) {
+      throw Status.UNAVAILABLE
+          .withDescription("the coordinator's key set cannot be read: " + e.getMessage())
+          .asException();
+    }
+    log.debug("fetched coordinator keys; now know {}", verifiers.keySet());
+  }
+
+  private static StatusException unauthenticated(String message) {
+    return Status.UNAUTHENTICATED.withDescription(message).asException();
+  }
+}

@@ -1,0 +1,146 @@
+package dev.switchboard.titancompute.coordinator;
+
+import dev.switchboard.titancompute.v1.AgentInfo;
+import dev.switchboard.titancompute.v1.AgentRegistration;
+import dev.switchboard.titancompute.v1.AgentState;
+import dev.switchboard.titancompute.v1.HealthUpdate;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The coordinator's agents and their health. An agent that has not reported for the heartbeat
+ * timeout is out of routing at once (routing compares the last report with the clock on every
+ * request); {@link #sweep()} then records the state change, so that status and the dashboard show
+ * it. Thread-safe.
+ */
+final class AgentRegistry {
+  private static final Logger log = LoggerFactory.getLogger(AgentRegistry.class);
+
+  private final Clock clock;
+  private final long timeoutMillis;
+  private final ConcurrentMap<String, AgentRecord> agents = new ConcurrentHashMap<>();
+  // Per model, the agents registered for it; rebuilt on registration, read on every request.
+  private volatile java.util.Map<String, List<AgentRecord>> byModel = java.util.Map.of();
+
+  AgentRegistry(Clock clock, Duration heartbeatTimeout) {
+    this.clock = clock;
+    this.timeoutMillis = heartbeatTimeout.toMillis();
+  }
+
+  Duration heartbeatTimeout() {
+    return Duration.ofMillis(timeoutMillis);
+  }
+
+  AgentRecord register(AgentRegistration registration) {
+    AgentRecord record = new AgentRecord(registration, clock.millis());
+    AgentRecord previous = agents.put(registration.getAgentId(), record);
+    rebuildIndex();
+    if (previous == null) {
+      log.info("agent {} registered at {} serving {}", registration.getAgentId(),
+          registration.getEndpoint(), registration.getModelsList());
+    } else {
+      log.info("agent {} registered again at {}", registration.getAgentId(), registration.getEndpoint());
+    }
+    return record;
+  }
+
+  /** Applies a heartbeat; empty when the agent is unknown and must register again. */
+  Optional<AgentRecord> heartbeat(Object stream, HealthUpdate update) {
+    AgentRecord record = agents.get(update.getAgentId());
+    if (record == null) {
+      return Optional.empty();
+    }
+    AgentState previous = record.heartbeat(
+        stream, update.getMetrics(), update.getState(), update.getRttMs(), clock.millis());
+    if (previous == AgentState.AGENT_STATE_UNHEALTHY) {
+      log.info("agent {} is reporting again", update.getAgentId());
+    }
+    return Optional.of(record);
+  }
+
+  /** The health stream of an agent ended: unless a newer stream took over, it is unhealthy now. */
+  void streamEnded(String agentId, Object stream) {
+    AgentRecord record = agents.get(agentId);
+    if (record != null && record.healthStream() == stream && record.markUnhealthy()) {
+      log.warn("agent {} closed its health stream; out of routing", agentId);
+    }
+  }
+
+  /** Marks every agent that missed its heartbeats unhealthy. */
+  void sweep() {
+    long now = clock.millis();
+    for (AgentRecord record : agents.values()) {
+      if (now - record.lastSeenMillis() > timeoutMillis && record.markUnhealthy()) {
+        log.warn("agent {} missed heartbeats for {} ms; out of routing", record.agentId(),
+            now - record.lastSeenMillis());
+      }
+    }
+  }
+
+  /** The routable agents for the model, except those excluded. */
+  List<AgentView> candidates(String model, Collection<String> excluded) {
+    List<AgentRecord> serving = byModel.getOrDefault(model, List.of());
+    long now = clock.millis();
+    List<AgentView> result = new ArrayList<>(serving.size());
+    for (AgentRecord record : serving) {
+      if (record.routable(now, timeoutMillis)
+          && (excluded.isEmpty() || !excluded.contains(record.agentId()))) {
+        result.add(record);
+      }
+    }
+    return result;
+  }
+
+  /** Models served by at least one routable agent, sorted. */
+  Set<String> servedModels() {
+    long now = clock.millis();
+    Set<String> models = new TreeSet<>();
+    for (AgentRecord record : agents.values()) {
+      if (record.routable(now, timeoutMillis)) {
+        models.addAll(record.models());
+      }
+    }
+    return models;
+  }
+
+  Optional<AgentRecord> get(String agentId) {
+    return Optional.ofNullable(agents.get(agentId));
+  }
+
+  /** Every agent, sorted by id, with states brought up to date first. */
+  List<AgentRecord> all() {
+    sweep();
+    List<AgentRecord> list = new ArrayList<>(agents.values());
+    list.sort(java.util.Comparator.comparing(AgentRecord::agentId));
+    return list;
+  }
+
+  List<AgentInfo> infos() {
+    List<AgentInfo> infos = new ArrayList<>();
+    for (AgentRecord record : all()) {
+      infos.add(record.toInfo());
+    }
+    return infos;
+  }
+
+  private synchronized void rebuildIndex() {
+    java.util.Map<String, List<AgentRecord>> index = new java.util.HashMap<>();
+    for (AgentRecord record : agents.values()) {
+      for (String model : record.models()) {
+        index.computeIfAbsent(model, m -> new ArrayList<>()).add(record);
+      }
+    }
+    index.replaceAll((model, list) -> List.copyOf(list));
+    byModel = java.util.Map.copyOf(index);
+  }
+}

@@ -1,0 +1,135 @@
+package dev.switchboard.titancompute.coordinator;
+
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JOSEObjectType;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.crypto.ECDSASigner;
+import com.nimbusds.jose.jwk.Curve;
+import com.nimbusds.jose.jwk.ECKey;
+import com.nimbusds.jose.jwk.JWKSet;
+import com.nimbusds.jose.jwk.KeyUse;
+import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
+import dev.switchboard.titancompute.internal.TokenClaims;
+import dev.switchboard.titancompute.v1.PublicKey;
+import dev.switchboard.titancompute.v1.PublicKeyResponse;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Date;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * Signs routing tokens with ES256. Keys live in memory only: a restarted coordinator has new keys,
+ * and agents learn them through GetPublicKey when they meet an unknown key id. After a rotation the
+ * previous key keeps verifying until every token it signed has expired.
+ */
+final class TokenIssuer {
+  /** A signed token and its expiry. */
+  record Token(String jwt, long expiresAtUnixSeconds) {}
+
+  private record SigningKey(ECKey key, ECDSASigner signer, long retiredAtMillis) {}
+
+  private final Clock clock;
+  private final Duration ttl;
+  private volatile SigningKey current; // guarded by this for writes
+  private final List<SigningKey> retired = new ArrayList<>(); // guarded by this
+
+  TokenIssuer(Clock clock, Duration ttl) {
+    this.clock = clock;
+    this.ttl = ttl;
+    this.current = newKey();
+  }
+
+  Duration ttl() {
+    return ttl;
+  }
+
+  String currentKeyId() {
+    return current.key().getKeyID();
+  }
+
+  Token issue(String clientId, String agentId, String model, String requestId) {
+    long now = clock.millis();
+    long exp = (now + ttl.toMillis()) / 1000;
+    JWTClaimsSet claims = new JWTClaimsSet.Builder()
+        .issuer(TokenClaims.ISSUER)
+        .subject(clientId)
+        .audience(agentId)
+        .claim(TokenClaims.MODEL, model)
+        .jwtID(requestId)
+        .issueTime(new Date(now / 1000 * 1000))
+        .expirationTime(new Date(exp * 1000))
+        .build();
+    SigningKey key = current;
+    SignedJWT jwt = new SignedJWT(
+        new JWSHeader.Builder(JWSAlgorithm.ES256).keyID(key.key().getKeyID()).type(JOSEObjectType.JWT).build(),
+        claims);
+    try {
+      jwt.sign(key.signer());
+    } catch (JOSEException e) {
+      throw new IllegalStateException("cannot sign token with key " + key.key().getKeyID(), e);
+    }
+    return new Token(jwt.serialize(), exp);
+  }
+
+  /** Starts signing with a new key; the old one keeps verifying until its tokens expire. */
+  synchronized String rotate() {
+    SigningKey old = current;
+    retired.add(new SigningKey(old.key(), old.signer(), clock.millis()));
+    current = newKey();
+    return current.key().getKeyID();
+  }
+
+  /** The keys that verify unexpired tokens; only {@code keyId}'s when it is not empty. */
+  synchronized PublicKeyResponse publicKeys(String keyId) {
+    long now = clock.millis();
+    // Tokens live at most ttl (plus the verifiers' skew allowance), so older keys can go.
+    retired.removeIf(k -> now - k.retiredAtMillis() > ttl.toMillis() + 60_000);
+    List<ECKey> keys = new ArrayList<>();
+    keys.add(current.key().toPublicJWK());
+    for (int i = retired.size() - 1; i >= 0; i--) {
+      keys.add(retired.get(i).key().toPublicJWK());
+    }
+    if (!keyId.isEmpty()) {
+      keys.removeIf(k -> !k.getKeyID().equals(keyId));
+    }
+    PublicKeyResponse.Builder response = PublicKeyResponse.newBuilder()
+        .setCurrentKeyId(currentKeyId())
+        .setJwksJson(new JWKSet(new ArrayList<>(keys)).toString(true));
+    for (ECKey key : keys) {
+      response.addKeys(PublicKey.newBuilder()
+          .setKeyId(key.getKeyID())
+          .setAlgorithm(JWSAlgorithm.ES256.getName())
+          .setPem(pem(key)));
+    }
+    return response.build();
+  }
+
+  private static String pem(ECKey key) {
+    try {
+      byte[] der = key.toECPublicKey().getEncoded();
+      String body = Base64.getMimeEncoder(64, new byte[] {'\n'}).encodeToString(der);
+      return "-----BEGIN PUBLIC KEY-----\n" + body + "\n-----END PUBLIC KEY-----\n";
+    } catch (JOSEException e) {
+      throw new IllegalStateException("cannot encode key " + key.getKeyID(), e);
+    }
+  }
+
+  private static SigningKey newKey() {
+    try {
+      ECKey key = new ECKeyGenerator(Curve.P_256)
+          .keyUse(KeyUse.SIGNATURE)
+          .algorithm(JWSAlgorithm.ES256)
+          .keyID("titan-" + UUID.randomUUID().toString().substring(0, 8))
+          .generate();
+      return new SigningKey(key, new ECDSASigner(key), 0);
+    } catch (JOSEException e) {
+      throw new IllegalStateException("cannot generate a P-256 signing key", e);
+    }
+  }
+}
