@@ -89,7 +89,7 @@ final class CoordinatorLink implements AutoCloseable {
     channel.resetConnectBackoff();
     AgentRegistration request = registration.get();
     CoordinatorServiceGrpc.newStub(channel)
-        .withDeadlineAfter(Math.max(2000, interval.toMillis() * 2), TimeUnit.MILLISECONDS)
+        .withDeadlineAfter(Math.max(5000, interval.toMillis() * 2), TimeUnit.MILLISECONDS)
         .registerAgent(request, new StreamObserver<>() {
           @Override
           public void onNext(RegistrationResponse response) {

@@ -51,7 +51,7 @@ public final class StatusTable {
     if (status.getAgentsCount() == 0) {
       out.append("(no agents registered)\n");
     }
-    out.append(String.format(Locale.ROOT, "%d agents, %d healthy; %d active streams, %d queued; models: %s; %d requests routed%n",
+    out.append(String.format(Locale.ROOT, "agents: %d, healthy: %d, active streams: %d, queued: %d, models: %s, requests routed: %d%n",
         status.getTotalAgents(), status.getHealthyAgents(), status.getTotalActiveStreams(),
         status.getTotalQueueDepth(),
         status.getServedModelsCount() == 0 ? "(none)" : String.join(", ", status.getServedModelsList()),

@@ -71,8 +71,14 @@ final class AgentRegistry {
   /** The health stream of an agent ended: unless a newer stream took over, it is unhealthy now. */
   void streamEnded(String agentId, Object stream) {
     AgentRecord record = agents.get(agentId);
-    if (record != null && record.healthStream() == stream && record.markUnhealthy()) {
-      log.warn("agent {} closed its health stream; out of routing", agentId);
+    if (record == null || record.healthStream() != stream) {
+      return;
+    }
+    if (record.state() == AgentState.AGENT_STATE_DRAINING) {
+      // A draining agent says goodbye this way; it is already out of routing.
+      log.info("agent {} finished draining", agentId);
+    } else if (record.markUnhealthy()) {
+      log.warn("agent {} lost its health stream; out of routing", agentId);
     }
   }
 

@@ -1,0 +1,135 @@
+package dev.switchboard.titancompute.agent;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.crypto.ECDSASigner;
+import com.nimbusds.jose.crypto.MACSigner;
+import com.nimbusds.jose.jwk.Curve;
+import com.nimbusds.jose.jwk.ECKey;
+import com.nimbusds.jose.jwk.JWKSet;
+import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
+import dev.switchboard.titancompute.TestClock;
+import dev.switchboard.titancompute.v1.PublicKeyResponse;
+import io.grpc.Status;
+import io.grpc.StatusException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Date;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+class TokenVerifierTest {
+  private final TestClock clock = new TestClock(Instant.parse("2026-01-01T00:00:00Z"));
+  private final List<ECKey> published = new ArrayList<>();
+  private final AtomicInteger fetches = new AtomicInteger();
+  private final TokenVerifier verifier = new TokenVerifier("agent-1", () -> {
+    fetches.incrementAndGet();
+    List<com.nimbusds.jose.jwk.JWK> keys = new ArrayList<>();
+    published.forEach(k -> keys.add(k.toPublicJWK()));
+    return PublicKeyResponse.newBuilder().setJwksJson(new JWKSet(keys).toString()).build();
+  }, clock);
+
+  private static ECKey key(String kid) throws Exception {
+    return new ECKeyGenerator(Curve.P_256).keyID(kid).generate();
+  }
+
+  private String token(ECKey key, String aud, String model, Duration ttl) throws Exception {
+    SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.ES256).keyID(key.getKeyID()).build(),
+        new JWTClaimsSet.Builder().subject("client").audience(aud).claim("model", model).jwtID("req-1")
+            .expirationTime(Date.from(clock.instant().plus(ttl))).build());
+    jwt.sign(new ECDSASigner(key));
+    return jwt.serialize();
+  }
+
+  private static Status.Code code(ThrowingCall call) {
+    try {
+      call.run();
+    } catch (StatusException e) {
+      return e.getStatus().getCode();
+    } catch (Exception e) {
+      throw new AssertionError(e);
+    }
+    throw new AssertionError("token was accepted");
+  }
+
+  private interface ThrowingCall {
+    void run() throws Exception;
+  }
+
+  @Test
+  void acceptsAValidTokenAndCachesTheKey() throws Exception {
+    ECKey coordinator = key("k1");
+    published.add(coordinator);
+    TokenVerifier.Grant grant = verifier.verify(token(coordinator, "agent-1", "llama3", Duration.ofSeconds(30)), "llama3");
+    assertThat(grant.requestId()).isEqualTo("req-1");
+    assertThat(grant.clientId()).isEqualTo("client");
+    verifier.verify(token(coordinator, "agent-1", "llama3", Duration.ofSeconds(30)), "llama3");
+    assertThat(fetches).hasValue(1);
+  }
+
+  @Test
+  void refusesForgedExpiredAndMalformedTokensAsUnauthenticated() throws Exception {
+    ECKey coordinator = key("k1");
+    published.add(coordinator);
+    ECKey forger = key("k1"); // same key id, different key
+    assertThat(code(() -> verifier.verify(token(forger, "agent-1", "m", Duration.ofSeconds(30)), "m")))
+        .isEqualTo(Status.Code.UNAUTHENTICATED);
+    assertThat(code(() -> verifier.verify(token(coordinator, "agent-1", "m", Duration.ofSeconds(-10)), "m")))
+        .isEqualTo(Status.Code.UNAUTHENTICATED);
+    assertThat(code(() -> verifier.verify("not-a-jwt", "m"))).isEqualTo(Status.Code.UNAUTHENTICATED);
+    assertThat(code(() -> verifier.verify("", "m"))).isEqualTo(Status.Code.UNAUTHENTICATED);
+    // An HMAC token must not be accepted, whatever it claims.
+    SignedJWT hs = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.HS256).keyID("k1").build(),
+        new JWTClaimsSet.Builder().audience("agent-1").claim("model", "m")
+            .expirationTime(Date.from(clock.instant().plusSeconds(30))).build());
+    hs.sign(new MACSigner(new byte[32]));
+    assertThat(code(() -> verifier.verify(hs.serialize(), "m"))).isEqualTo(Status.Code.UNAUTHENTICATED);
+  }
+
+  @Test
+  void tokenExpiresOnTheInjectedClock() throws Exception {
+    ECKey coordinator = key("k1");
+    published.add(coordinator);
+    String token = token(coordinator, "agent-1", "m", Duration.ofSeconds(5));
+    verifier.verify(token, "m");
+    clock.advance(Duration.ofSeconds(5).plusMillis(TokenVerifier.SKEW_MILLIS + 1));
+    assertThat(code(() -> verifier.verify(token, "m"))).isEqualTo(Status.Code.UNAUTHENTICATED);
+  }
+
+  @Test
+  void refusesTokensForAnotherAgentOrModelAsPermissionDenied() throws Exception {
+    ECKey coordinator = key("k1");
+    published.add(coordinator);
+    assertThat(code(() -> verifier.verify(token(coordinator, "agent-2", "m", Duration.ofSeconds(30)), "m")))
+        .isEqualTo(Status.Code.PERMISSION_DENIED);
+    assertThat(code(() -> verifier.verify(token(coordinator, "agent-1", "m", Duration.ofSeconds(30)), "other")))
+        .isEqualTo(Status.Code.PERMISSION_DENIED);
+  }
+
+  @Test
+  void refetchesKeysForAnUnknownKeyIdAtMostOnceASecond() throws Exception {
+    ECKey first = key("k1");
+    published.add(first);
+    verifier.verify(token(first, "agent-1", "m", Duration.ofSeconds(30)), "m");
+    ECKey rotated = key("k2");
+    published.add(rotated);
+    clock.advance(Duration.ofSeconds(2));
+    verifier.verify(token(rotated, "agent-1", "m", Duration.ofSeconds(30)), "m");
+    assertThat(fetches).hasValue(2);
+    // Forged key ids do not make the agent hammer the coordinator: one refetch a second at most.
+    clock.advance(Duration.ofSeconds(2));
+    for (int i = 0; i < 5; i++) {
+      ECKey unknown = key("bogus-" + i);
+      assertThat(code(() -> verifier.verify(token(unknown, "agent-1", "m", Duration.ofSeconds(30)), "m")))
+          .isEqualTo(Status.Code.UNAUTHENTICATED);
+    }
+    assertThat(fetches).hasValue(3);
+  }
+}

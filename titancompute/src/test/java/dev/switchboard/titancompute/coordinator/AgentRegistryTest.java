@@ -1,0 +1,100 @@
+package dev.switchboard.titancompute.coordinator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.switchboard.titancompute.TestClock;
+import dev.switchboard.titancompute.v1.AgentRegistration;
+import dev.switchboard.titancompute.v1.AgentState;
+import dev.switchboard.titancompute.v1.HealthUpdate;
+import dev.switchboard.titancompute.v1.SystemMetrics;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class AgentRegistryTest {
+  private final TestClock clock = new TestClock(Instant.parse("2026-01-01T00:00:00Z"));
+  private final AgentRegistry registry = new AgentRegistry(clock, Duration.ofSeconds(3));
+
+  private static AgentRegistration agent(String id, String... models) {
+    return AgentRegistration.newBuilder().setAgentId(id).setEndpoint("127.0.0.1:1").addAllModels(List.of(models))
+        .setCapacity(2).build();
+  }
+
+  private static HealthUpdate beat(String id) {
+    return HealthUpdate.newBuilder().setAgentId(id).setMetrics(SystemMetrics.newBuilder().setActiveStreams(1)).build();
+  }
+
+  private List<String> candidates(String model) {
+    return registry.candidates(model, List.of()).stream().map(AgentView::agentId).toList();
+  }
+
+  @Test
+  void silentAgentLeavesRoutingAtTheTimeoutWithoutWaitingForTheSweep() {
+    registry.register(agent("a", "m"));
+    registry.register(agent("b", "m"));
+    Object stream = new Object();
+    clock.advance(Duration.ofSeconds(2));
+    registry.heartbeat(stream, beat("a"));
+    clock.advance(Duration.ofMillis(1500));
+    // b was last seen 3.5 s ago, a 1.5 s ago: b is out even though no sweep ran yet.
+    assertThat(candidates("m")).containsExactly("a");
+    assertThat(registry.get("b").orElseThrow().state()).isEqualTo(AgentState.AGENT_STATE_HEALTHY);
+    registry.sweep();
+    assertThat(registry.get("b").orElseThrow().state()).isEqualTo(AgentState.AGENT_STATE_UNHEALTHY);
+    assertThat(registry.servedModels()).containsExactly("m");
+  }
+
+  @Test
+  void agentComesBackWhenItReportsAgain() {
+    registry.register(agent("a", "m"));
+    clock.advance(Duration.ofSeconds(4));
+    registry.sweep();
+    assertThat(candidates("m")).isEmpty();
+    assertThat(registry.heartbeat(new Object(), beat("a"))).isPresent();
+    assertThat(candidates("m")).containsExactly("a");
+    assertThat(registry.get("a").orElseThrow().state()).isEqualTo(AgentState.AGENT_STATE_HEALTHY);
+    assertThat(registry.get("a").orElseThrow().activeStreams()).isEqualTo(1);
+  }
+
+  @Test
+  void unknownAgentIsToldToRegister() {
+    assertThat(registry.heartbeat(new Object(), beat("ghost"))).isEmpty();
+  }
+
+  @Test
+  void brokenHealthStreamMarksUnhealthyUnlessANewerStreamTookOver() {
+    registry.register(agent("a", "m"));
+    Object old = new Object();
+    Object current = new Object();
+    registry.heartbeat(old, beat("a"));
+    registry.heartbeat(current, beat("a"));
+    registry.streamEnded("a", old);
+    assertThat(candidates("m")).containsExactly("a");
+    registry.streamEnded("a", current);
+    assertThat(candidates("m")).isEmpty();
+  }
+
+  @Test
+  void drainingAgentsAreNotRoutedAndExclusionsAreHonoured() {
+    registry.register(agent("a", "m", "n"));
+    registry.register(agent("b", "m"));
+    registry.heartbeat(new Object(), beat("a").toBuilder().setState(AgentState.AGENT_STATE_DRAINING).build());
+    assertThat(candidates("m")).containsExactly("b");
+    assertThat(registry.candidates("m", List.of("b"))).isEmpty();
+    assertThat(candidates("n")).isEmpty();
+    assertThat(registry.servedModels()).containsExactly("m");
+  }
+
+  @Test
+  void keepsABoundedLoadHistoryPerAgent() {
+    registry.register(agent("a", "m"));
+    for (int i = 0; i < AgentRecord.HISTORY_POINTS + 30; i++) {
+      clock.advance(Duration.ofSeconds(1));
+      registry.heartbeat(new Object(), beat("a"));
+    }
+    List<AgentRecord.LoadPoint> history = registry.get("a").orElseThrow().history();
+    assertThat(history).hasSize(AgentRecord.HISTORY_POINTS);
+    assertThat(history.get(0).load()).isEqualTo(0.5); // 1 active stream of capacity 2
+  }
+}
