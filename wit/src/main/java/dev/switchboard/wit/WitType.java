@@ -1,0 +1,52 @@
+package dev.switchboard.wit;
+
+import java.util.List;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A named WIT type definition.
+ *
+ * @param members record fields, variant/enum cases or flags, in printing order; a case without a
+ *     payload (and every enum case and flag) has a null {@link WitField#type()}
+ * @param target the aliased type for {@link Kind#ALIAS}, otherwise null
+ * @param methods the methods of a {@link Kind#RESOURCE}
+ */
+public record WitType(
+    String name,
+    Kind kind,
+    String docs,
+    Origin origin,
+    List<WitField> members,
+    @Nullable WitTypeRef target,
+    List<WitFunction> methods) {
+  /** The WIT definition form. */
+  public enum Kind {
+    RECORD,
+    VARIANT,
+    ENUM,
+    FLAGS,
+    ALIAS,
+    RESOURCE
+  }
+
+  public WitType {
+    Objects.requireNonNull(name, "name");
+    Objects.requireNonNull(kind, "kind");
+    Objects.requireNonNull(docs, "docs");
+    Objects.requireNonNull(origin, "origin");
+    members = List.copyOf(members);
+    methods = List.copyOf(methods);
+    if (kind == Kind.ALIAS && target == null) {
+      throw new IllegalArgumentException("alias " + name + " needs a target");
+    }
+    if ((kind == Kind.RECORD || kind == Kind.VARIANT || kind == Kind.ENUM || kind == Kind.FLAGS)
+        && members.isEmpty()) {
+      throw new IllegalArgumentException(kind + " " + name + " needs at least one member");
+    }
+  }
+
+  public static WitType alias(String name, String docs, Origin origin, WitTypeRef target) {
+    return new WitType(name, Kind.ALIAS, docs, origin, List.of(), target, List.of());
+  }
+}

@@ -1,0 +1,74 @@
+package dev.switchboard.wit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.switchboard.contract.OpenApiContract;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+
+class BindingTest {
+  @Test
+  void protoBindingRoundTripsThroughJsonAndPrintsIdentically() throws Exception {
+    Binding b = ProtoTranslator.withVersion("1.0.0")
+        .translate(Protoc.compile(Path.of("src/test/resources/proto"), "todo.proto"));
+    roundTrip(b);
+    WitField userId = b.mainPackage().findInterface("types").orElseThrow().findType("todo-list-request")
+        .orElseThrow().members().get(0);
+    assertThat(userId.origin().ref()).isEqualTo("core.todo.v1.TodoListRequest.user_id");
+    assertThat(userId.origin().number()).isEqualTo(1);
+    WitFunction add = b.mainPackage().findInterface("todo-service").orElseThrow().findFunction("todo-add").orElseThrow();
+    assertThat(add.origin().attribute("path")).isEqualTo("/core.todo.v1.TodoService/TodoAdd");
+    assertThat(add.origin().attribute("shape")).isEqualTo("unary");
+  }
+
+  @Test
+  void openApiBindingRecordsWhatAStubNeeds() throws Exception {
+    Binding b = OpenApiTranslator.create()
+        .translate(OpenApiContract.load("src/test/resources/openapi/todo-openapi.yaml"));
+    roundTrip(b);
+    WitInterface collection = b.mainPackage().findInterface("todos-collection").orElseThrow();
+    WitFunction list = collection.findFunction("list").orElseThrow();
+    assertThat(list.origin().attribute("method")).isEqualTo("GET");
+    assertThat(list.origin().attribute("path")).isEqualTo("/todos");
+    assertThat(list.responses()).extracting(o -> o.attribute("status") + "=" + o.attribute("maps-to"))
+        .containsExactly("200=ok", "400=error.validation-error", "401=error.unauthorized",
+            "429=error.rate-limited", "500=error.server-error");
+    assertThat(list.responses().get(3).attribute("retry-after")).isEqualTo("header");
+    WitType request = collection.findType("list-request").orElseThrow();
+    WitField auth = request.members().get(0);
+    assertThat(auth.role()).isEqualTo(WitField.Role.AUTH);
+    assertThat(auth.origin().attribute("scheme.bearerAuth")).isEqualTo("http bearer");
+    WitField limit = request.members().stream().filter(f -> f.name().equals("limit")).findFirst().orElseThrow();
+    assertThat(limit.origin().attribute("in")).isEqualTo("query");
+    assertThat(limit.origin().name()).isEqualTo("limit");
+    assertThat(limit.rules().minimum()).isEqualByComparingTo("1");
+    assertThat(limit.rules().maximum()).isEqualByComparingTo("100");
+    WitType response = collection.findType("list-response").orElseThrow();
+    assertThat(response.members()).filteredOn(f -> f.role() == WitField.Role.VERSION)
+        .extracting(f -> f.origin().name()).containsExactly("ETag");
+    assertThat(response.members()).filteredOn(f -> f.role() == WitField.Role.LAST_UPDATED)
+        .extracting(f -> f.origin().name()).containsExactly("Last-Modified");
+    WitField title = b.mainPackage().findInterface("types").orElseThrow().findType("todo").orElseThrow()
+        .members().get(1);
+    assertThat(title.rules().minLength()).isEqualTo(1);
+    assertThat(title.rules().maxLength()).isEqualTo(200);
+    assertThat(title.rules().required()).isTrue();
+  }
+
+  @Test
+  void translationIsDeterministic() throws Exception {
+    var first = WitPrinter.files(OpenApiTranslator.create()
+        .translate(OpenApiContract.load("src/test/resources/openapi/todo-openapi.yaml")));
+    var second = WitPrinter.files(OpenApiTranslator.create()
+        .translate(OpenApiContract.load("src/test/resources/openapi/todo-openapi.yaml")));
+    assertThat(second).isEqualTo(first);
+  }
+
+  private static void roundTrip(Binding b) throws Exception {
+    String json = BindingJson.create().write(b);
+    Binding back = BindingJson.create().read(json);
+    assertThat(back).isEqualTo(b);
+    assertThat(WitPrinter.files(back)).isEqualTo(WitPrinter.files(b));
+    assertThat(BindingJson.create().write(back)).isEqualTo(json);
+  }
+}
