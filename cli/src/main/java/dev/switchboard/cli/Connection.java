@@ -1,0 +1,146 @@
+package dev.switchboard.cli;
+
+import dev.switchboard.runtime.SwitchboardChannel;
+import dev.switchboard.runtime.Target;
+import dev.switchboard.runtime.TlsConfig;
+import io.grpc.Channel;
+import io.grpc.ClientInterceptors;
+import io.grpc.ManagedChannel;
+import io.grpc.Metadata;
+import io.grpc.stub.MetadataUtils;
+import java.io.PrintWriter;
+import java.util.Base64;
+import java.util.concurrent.TimeUnit;
+
+/** A channel to the command's target, with the user's metadata on every call (reflection included). */
+final class Connection implements AutoCloseable {
+  private final ManagedChannel managed;
+  private final Channel channel;
+  private final Metadata headers;
+
+  private Connection(ManagedChannel managed, Metadata headers) {
+    this.managed = managed;
+    this.headers = headers;
+    this.channel = headers.keys().isEmpty()
+        ? managed
+        : ClientInterceptors.intercept(managed, MetadataUtils.newAttachHeadersInterceptor(headers));
+  }
+
+  static Connection open(String targetText, ConnectionOptions options) throws BadInputException {
+    Target target;
+    try {
+      target = Target.parse(targetText);
+    } catch (IllegalArgumentException e) {
+      throw new BadInputException("TARGET '" + targetText + "': " + e.getMessage());
+    }
+    Metadata headers = parseHeaders(options);
+    SwitchboardChannel.Builder builder = SwitchboardChannel.builder(target).userAgent("sb");
+    if (options.plaintext || target.kind() != Target.Kind.TCP) {
+      if (options.cacert != null || options.cert != null) {
+        if (options.plaintext) {
+          throw new BadInputException("--plaintext cannot be combined with --cacert, --cert or --key");
+        }
+      }
+      builder.plaintext();
+    } else {
+      builder.tls(tls(options));
+    }
+    return new Connection(builder.build(), headers);
+  }
+
+  private static TlsConfig tls(ConnectionOptions options) throws BadInputException {
+    if ((options.cert == null) != (options.key == null)) {
+      throw new BadInputException(options.cert == null
+          ? "--key needs --cert (the certificate chain that goes with the key)"
+          : "--cert needs --key (the private key of the certificate)");
+    }
+    try {
+      TlsConfig config;
+      if (options.cert != null && options.key != null) {
+        config = TlsConfig.fromPem(options.cert, options.key);
+        if (options.cacert != null) {
+          config = config.trusting(options.cacert);
+        }
+      } else if (options.cacert != null) {
+        config = TlsConfig.trustOnly(options.cacert);
+      } else {
+        config = TlsConfig.systemTrust();
+      }
+      return config;
+    } catch (IllegalArgumentException e) {
+      throw new BadInputException(e.getMessage());
+    }
+  }
+
+  static Metadata parseHeaders(ConnectionOptions options) throws BadInputException {
+    Metadata metadata = new Metadata();
+    for (String header : options.headers) {
+      int colon = header.indexOf(':', header.startsWith(":") ? 1 : 0);
+      if (colon <= 0) {
+        throw new BadInputException("-H '" + header + "': write a header as 'name: value'");
+      }
+      String name = header.substring(0, colon).trim().toLowerCase(java.util.Locale.ROOT);
+      String value = header.substring(colon + 1).trim();
+      try {
+        if (name.endsWith(Metadata.BINARY_HEADER_SUFFIX)) {
+          metadata.put(Metadata.Key.of(name, Metadata.BINARY_BYTE_MARSHALLER), decodeBase64(header, value));
+        } else {
+          metadata.put(Metadata.Key.of(name, Metadata.ASCII_STRING_MARSHALLER), value);
+        }
+      } catch (IllegalArgumentException e) {
+        throw new BadInputException("-H '" + header + "': " + e.getMessage());
+      }
+    }
+    return metadata;
+  }
+
+  private static byte[] decodeBase64(String header, String value) throws BadInputException {
+    String compact = value.replace("=", "");
+    try {
+      return compact.indexOf('-') >= 0 || compact.indexOf('_') >= 0
+          ? Base64.getUrlDecoder().decode(compact)
+          : Base64.getDecoder().decode(compact);
+    } catch (IllegalArgumentException e) {
+      throw new BadInputException("-H '" + header + "': the value of a -bin header must be base64 ("
+          + e.getMessage() + ")");
+    }
+  }
+
+  Channel channel() {
+    return channel;
+  }
+
+  /** Prints the request metadata, for --verbose. */
+  void printRequestMetadata(PrintWriter err) {
+    err.println("Request metadata to send:");
+    printMetadata(err, headers);
+  }
+
+  static void printMetadata(PrintWriter err, Metadata metadata) {
+    if (metadata.keys().isEmpty()) {
+      err.println("(empty)");
+    }
+    for (String key : metadata.keys()) {
+      if (key.endsWith(Metadata.BINARY_HEADER_SUFFIX)) {
+        for (byte[] value : metadata.getAll(Metadata.Key.of(key, Metadata.BINARY_BYTE_MARSHALLER))) {
+          err.println(key + ": " + Base64.getEncoder().encodeToString(value));
+        }
+      } else {
+        for (String value : metadata.getAll(Metadata.Key.of(key, Metadata.ASCII_STRING_MARSHALLER))) {
+          err.println(key + ": " + value);
+        }
+      }
+    }
+  }
+
+  @Override
+  public void close() {
+    managed.shutdownNow();
+    try {
+      managed.awaitTermination(2, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+}

@@ -1,0 +1,105 @@
+package dev.switchboard.cli;
+
+import dev.switchboard.contract.ContractException;
+import dev.switchboard.contract.ContractProblem;
+import io.grpc.Status;
+import io.grpc.StatusException;
+import io.grpc.StatusRuntimeException;
+import java.io.PrintWriter;
+import org.jspecify.annotations.Nullable;
+import picocli.CommandLine;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.ParseResult;
+
+/**
+ * The one place where exceptions become exit codes and messages on stderr. A user's error never
+ * shows a stack trace; a bug in sb shows one line and a hint, and the trace only with --debug-log.
+ */
+final class Failures {
+  private final PrintWriter err;
+
+  Failures(PrintWriter err) {
+    this.err = err;
+  }
+
+  int onUsageError(ParameterException e, String[] args) {
+    CommandLine command = e.getCommandLine();
+    err.println("sb: " + e.getMessage());
+    err.println("Try '" + command.getCommandSpec().qualifiedName() + " --help' for usage and examples.");
+    err.flush();
+    return ExitCode.BAD_INPUT;
+  }
+
+  int onExecutionError(Exception e, CommandLine command, ParseResult parseResult) {
+    int code = report(e, debugRequested(parseResult));
+    err.flush();
+    return code;
+  }
+
+  /** Prints {@code failure} and says which exit code it means. */
+  int report(Throwable failure, boolean debug) {
+    Throwable e = unwrap(failure);
+    if (e instanceof StatusRuntimeException || e instanceof StatusException) {
+      err.println(describe(Status.fromThrowable(e)));
+      if (debug) {
+        e.printStackTrace(err);
+      }
+      return ExitCode.RPC_FAILED;
+    }
+    if (e instanceof ContractException contract) {
+      for (ContractProblem problem : contract.problems()) {
+        err.println(problem);
+      }
+      return ExitCode.BAD_INPUT;
+    }
+    if (e instanceof BadInputException input) {
+      input.lines().forEach(err::println);
+      return ExitCode.BAD_INPUT;
+    }
+    if (e instanceof ParameterException usage) {
+      return onUsageError(usage, new String[0]);
+    }
+    err.println("sb: internal error: " + e + (debug ? "" : " (rerun with --debug-log for the details)"));
+    if (debug) {
+      e.printStackTrace(err);
+    }
+    return ExitCode.INTERNAL;
+  }
+
+  /**
+   * {@code CODE: description}, as gRPC tools print a status. When the description is generic (an
+   * "io exception" for a refused connection), the cause says what actually happened.
+   */
+  static String describe(Status status) {
+    StringBuilder line = new StringBuilder(status.getCode().name());
+    String description = status.getDescription();
+    if (description != null && !description.isEmpty()) {
+      line.append(": ").append(description);
+    }
+    Throwable cause = status.getCause();
+    if (cause != null && cause.getMessage() != null
+        && (description == null || !description.contains(cause.getMessage()))) {
+      line.append(description == null ? ": " : " (").append(cause.getMessage()).append(description == null ? "" : ")");
+    }
+    return line.toString();
+  }
+
+  private static Throwable unwrap(Throwable e) {
+    Throwable current = e;
+    while ((current instanceof CommandLine.ExecutionException
+        || current instanceof java.util.concurrent.ExecutionException
+        || current instanceof java.lang.reflect.InvocationTargetException) && current.getCause() != null) {
+      current = current.getCause();
+    }
+    return current;
+  }
+
+  private static boolean debugRequested(@Nullable ParseResult result) {
+    for (ParseResult current = result; current != null; current = current.subcommand()) {
+      if (current.hasMatchedOption("--debug-log")) {
+        return true;
+      }
+    }
+    return false;
+  }
+}

@@ -1,0 +1,45 @@
+package dev.switchboard.cli;
+
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.HelpCommand;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+/**
+ * The root command. To add a subcommand, write it as its own class in this package and add it to
+ * {@code subcommands} below (one line).
+ */
+@Command(
+    name = "sb",
+    mixinStandardHelpOptions = true,
+    versionProvider = SbVersion.class,
+    synopsisSubcommandLabel = "COMMAND",
+    description = "Switchboard: list, describe, call and health-check any gRPC server.",
+    subcommands = {
+        ListCommand.class,
+        DescribeCommand.class,
+        CallCommand.class,
+        HealthCommand.class,
+        HelpCommand.class,
+    },
+    footerHeading = "%nExit codes:%n",
+    footer = {
+        "  0  success",
+        "  1  the call failed with a gRPC status, printed as CODE: message",
+        "  2  bad usage, contract or input, printed with its location",
+        "",
+        "Examples:",
+        "  sb list --plaintext localhost:50051",
+        "  sb call --plaintext localhost:50051 shop.v1.Orders/GetOrder -d '{\"id\": \"o-1\"}'",
+        "  sb help call",
+    })
+final class SbCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Override
+  public Integer call() {
+    spec.commandLine().usage(spec.commandLine().getErr());
+    return ExitCode.BAD_INPUT;
+  }
+}
