@@ -1,0 +1,273 @@
+package dev.switchboard.plugin.internal;
+
+import io.grpc.ChannelCredentials;
+import io.grpc.ClientInterceptor;
+import io.grpc.InsecureChannelCredentials;
+import io.grpc.InsecureServerCredentials;
+import io.grpc.ManagedChannel;
+import io.grpc.Server;
+import io.grpc.ServerCredentials;
+import io.grpc.ServerInterceptor;
+import io.grpc.ServerServiceDefinition;
+import io.grpc.netty.shaded.io.grpc.netty.GrpcSslContexts;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.netty.shaded.io.grpc.netty.NettySslContextChannelCredentials;
+import io.grpc.netty.shaded.io.grpc.netty.NettySslContextServerCredentials;
+import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.grpc.netty.shaded.io.netty.channel.EventLoopGroup;
+import io.grpc.netty.shaded.io.netty.channel.epoll.Epoll;
+import io.grpc.netty.shaded.io.netty.channel.epoll.EpollDomainSocketChannel;
+import io.grpc.netty.shaded.io.netty.channel.epoll.EpollEventLoopGroup;
+import io.grpc.netty.shaded.io.netty.channel.epoll.EpollServerDomainSocketChannel;
+import io.grpc.netty.shaded.io.netty.channel.epoll.EpollServerSocketChannel;
+import io.grpc.netty.shaded.io.netty.channel.epoll.EpollSocketChannel;
+import io.grpc.netty.shaded.io.netty.channel.unix.DomainSocketAddress;
+import io.grpc.netty.shaded.io.netty.handler.ssl.ClientAuth;
+import io.grpc.netty.shaded.io.netty.handler.ssl.SslContext;
+import io.grpc.netty.shaded.io.netty.handler.ssl.SslContextBuilder;
+import io.grpc.netty.shaded.io.netty.handler.ssl.SslProvider;
+import io.grpc.netty.shaded.io.netty.util.concurrent.DefaultThreadFactory;
+import javax.net.ssl.SSLException;
+import java.io.IOException;
+import java.net.BindException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.security.cert.X509Certificate;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Listeners and channels for one side of a plugin connection, over unix sockets or TCP, in
+ * plaintext or AutoMTLS. It owns one epoll event loop group, closed with it.
+ *
+ * <p>This is a minimal stand-in for runtime's SwitchboardServer/SwitchboardChannel: go-plugin needs
+ * trust in exactly one peer certificate with the authority fixed to {@code localhost}, a server on a
+ * chosen unix socket path, TCP within a port range and message limits of {@code math.MaxInt32}.
+ */
+public final class Endpoints implements AutoCloseable {
+  /** Linux's sun_path is 108 bytes including the terminating NUL. */
+  static final int MAX_SOCKET_PATH_BYTES = 107;
+
+  private static final SecureRandom RANDOM = new SecureRandom();
+
+  /**
+   * grpc-java always asks for SO_KEEPALIVE, which unix sockets do not have; netty then warns on
+   * every connection. The logger is held here so the level survives garbage collection.
+   */
+  private static final java.util.logging.Logger BOOTSTRAP_LOG =
+      java.util.logging.Logger.getLogger("io.grpc.netty.shaded.io.netty.bootstrap.AbstractBootstrap");
+
+  static {
+    BOOTSTRAP_LOG.setLevel(java.util.logging.Level.SEVERE);
+  }
+
+  private final EventLoopGroup group;
+
+  public Endpoints(String threadPrefix) {
+    if (!Epoll.isAvailable()) {
+      throw new IllegalStateException(
+          "unix sockets need netty's epoll transport, which is unavailable here: "
+              + Epoll.unavailabilityCause());
+    }
+    this.group = new EpollEventLoopGroup(2, new DefaultThreadFactory(threadPrefix, true));
+  }
+
+  /**
+   * The mTLS material of one side: our identity and the one peer certificate we trust.
+   *
+   * <p>The JDK's TLS provider is used, not netty's BoringSSL: BoringSSL refuses ECDSA P-521
+   * signatures, and P-521 is what go-plugin's AutoMTLS certificates use.
+   */
+  public record Tls(AutoMtls.Identity identity, X509Certificate peer) {
+    ServerCredentials server() {
+      try {
+        SslContext context =
+            GrpcSslContexts.configure(
+                    SslContextBuilder.forServer(identity.privateKey(), identity.certificate()), SslProvider.JDK)
+                .trustManager(peer)
+                .clientAuth(ClientAuth.REQUIRE)
+                .protocols(PROTOCOLS)
+                .build();
+        return NettySslContextServerCredentials.create(context);
+      } catch (SSLException e) {
+        throw new IllegalStateException("cannot build the plugin's TLS context: " + e.getMessage(), e);
+      }
+    }
+
+    ChannelCredentials channel() {
+      try {
+        SslContext context =
+            GrpcSslContexts.configure(SslContextBuilder.forClient(), SslProvider.JDK)
+                .keyManager(identity.privateKey(), identity.certificate())
+                .trustManager(peer)
+                .protocols(PROTOCOLS)
+                .build();
+        return NettySslContextChannelCredentials.create(context);
+      } catch (SSLException e) {
+        throw new IllegalStateException("cannot build the host's TLS context: " + e.getMessage(), e);
+      }
+    }
+  }
+
+  /** go-plugin's AutoMTLS sets MinVersion TLS 1.2. */
+  static final String[] PROTOCOLS = {"TLSv1.3", "TLSv1.2"};
+
+  /** A started server with the address to announce. */
+  public record Listening(Server server, String network, String address, @Nullable Path socket)
+      implements AutoCloseable {
+    @Override
+    public void close() {
+      server.shutdownNow();
+      try {
+        server.awaitTermination(2, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      deleteSocket();
+    }
+
+    public void deleteSocket() {
+      if (socket != null) {
+        try {
+          Files.deleteIfExists(socket);
+        } catch (IOException ignored) {
+          // A stale socket file in a temp directory does no harm.
+        }
+      }
+    }
+  }
+
+  /**
+   * A fresh socket path in {@code dir} (or the temp directory), falling back to {@code /tmp} when
+   * the path would exceed the 108-byte limit of sun_path.
+   */
+  public static Path socketPath(@Nullable String dir) {
+    String base = dir != null && !dir.isEmpty() ? dir : System.getProperty("java.io.tmpdir");
+    String name = "plugin" + Long.toUnsignedString(RANDOM.nextLong(), 36);
+    Path path = Path.of(base).resolve(name).toAbsolutePath();
+    if (path.toString().getBytes(StandardCharsets.UTF_8).length > MAX_SOCKET_PATH_BYTES) {
+      path = Path.of("/tmp").resolve(name);
+    }
+    return path;
+  }
+
+  /** Serves on a new unix socket. */
+  public Listening serveUnix(
+      Path socket,
+      List<ServerServiceDefinition> services,
+      List<ServerInterceptor> interceptors,
+      @Nullable Tls tls,
+      int maxMessageSize)
+      throws IOException {
+    NettyServerBuilder builder =
+        NettyServerBuilder.forAddress(new DomainSocketAddress(socket.toString()), credentials(tls))
+            .channelType(EpollServerDomainSocketChannel.class)
+            .bossEventLoopGroup(group)
+            .workerEventLoopGroup(group);
+    Server server = configure(builder, services, interceptors, maxMessageSize).build().start();
+    return new Listening(server, "unix", socket.toString(), socket);
+  }
+
+  /**
+   * Serves on TCP 127.0.0.1 at the first free port in [minPort, maxPort], as go-plugin's
+   * {@code serverListener_tcp} does; 0..0 means any free port.
+   */
+  public Listening serveTcp(
+      int minPort,
+      int maxPort,
+      List<ServerServiceDefinition> services,
+      List<ServerInterceptor> interceptors,
+      @Nullable Tls tls,
+      int maxMessageSize)
+      throws IOException {
+    if (minPort > maxPort) {
+      throw new IOException(
+          "PLUGIN_MIN_PORT value of " + minPort + " is greater than PLUGIN_MAX_PORT value of " + maxPort);
+    }
+    IOException last = null;
+    for (int port = minPort; port <= maxPort; port++) {
+      NettyServerBuilder builder =
+          NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", port), credentials(tls))
+              .channelType(EpollServerSocketChannel.class)
+              .bossEventLoopGroup(group)
+              .workerEventLoopGroup(group);
+      try {
+        Server server = configure(builder, services, interceptors, maxMessageSize).build().start();
+        int bound = ((InetSocketAddress) server.getListenSockets().get(0)).getPort();
+        return new Listening(server, "tcp", "127.0.0.1:" + bound, null);
+      } catch (IOException e) {
+        if (!(e instanceof BindException) && !(e.getCause() instanceof BindException)) {
+          throw e;
+        }
+        last = e;
+      }
+    }
+    throw new IOException("couldn't bind a plugin TCP listener in ports " + minPort + ".." + maxPort, last);
+  }
+
+  private static NettyServerBuilder configure(
+      NettyServerBuilder builder,
+      List<ServerServiceDefinition> services,
+      List<ServerInterceptor> interceptors,
+      int maxMessageSize) {
+    builder.maxInboundMessageSize(maxMessageSize).maxInboundMetadataSize(1 << 20);
+    for (ServerServiceDefinition service : services) {
+      builder.addService(service);
+    }
+    for (ServerInterceptor interceptor : interceptors) {
+      builder.intercept(interceptor);
+    }
+    return builder;
+  }
+
+  private static ServerCredentials credentials(@Nullable Tls tls) {
+    return tls == null ? InsecureServerCredentials.create() : tls.server();
+  }
+
+  /** A channel to a plugin or broker address ("unix"/path or "tcp"/host:port). */
+  public ManagedChannel channel(
+      String network,
+      String address,
+      @Nullable Tls tls,
+      int maxMessageSize,
+      List<ClientInterceptor> interceptors) {
+    ChannelCredentials credentials = tls == null ? InsecureChannelCredentials.create() : tls.channel();
+    NettyChannelBuilder builder;
+    switch (network) {
+      case "unix" -> builder =
+          NettyChannelBuilder.forAddress(new DomainSocketAddress(address), credentials)
+              .channelType(EpollDomainSocketChannel.class);
+      case "tcp" -> {
+        int colon = address.lastIndexOf(':');
+        if (colon < 0) {
+          throw new IllegalArgumentException("tcp address without a port: " + address);
+        }
+        String host = address.substring(0, colon);
+        if (host.startsWith("[") && host.endsWith("]")) {
+          host = host.substring(1, host.length() - 1);
+        }
+        builder =
+            NettyChannelBuilder.forAddress(
+                    new InetSocketAddress(host, Integer.parseInt(address.substring(colon + 1))), credentials)
+                .channelType(EpollSocketChannel.class);
+      }
+      default -> throw new IllegalArgumentException("unknown network '" + network + "'");
+    }
+    // AutoMTLS certificates name localhost, and go-plugin verifies with ServerName "localhost".
+    return builder
+        .eventLoopGroup(group)
+        .overrideAuthority("localhost")
+        .maxInboundMessageSize(maxMessageSize)
+        .intercept(interceptors)
+        .build();
+  }
+
+  @Override
+  public void close() {
+    group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+  }
+}
