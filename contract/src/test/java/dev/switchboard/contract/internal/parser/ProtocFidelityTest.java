@@ -1,0 +1,194 @@
+package dev.switchboard.contract.internal.parser;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
+
+import com.google.protobuf.DescriptorProtos.FileDescriptorProto;
+import com.google.protobuf.DescriptorProtos.FileDescriptorSet;
+import com.google.protobuf.TextFormat;
+import dev.switchboard.contract.ContractException;
+import java.io.File;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.TestFactory;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The oracle test: Debian's protoc compiles a corpus of real protos with {@code --include_imports
+ * --descriptor_set_out}, our compiler compiles the same sources, and every FileDescriptorProto must
+ * be equal (source_code_info cleared). Both read the same source files: the well-known types are
+ * extracted from the protobuf-java jar and passed first with -I, so protoc's older bundled copies
+ * are never used.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class ProtocFidelityTest {
+  private static final String WKT_ANCHOR = "google/protobuf/descriptor.proto";
+
+  @TempDir
+  static Path work;
+
+  private Path protoc;
+  private Path wkt;
+  private final Map<String, Corpus> corpora = new LinkedHashMap<>();
+
+  /** Sources under {@code root}; {@code ourImportPaths} are what our compiler is given. */
+  private record Corpus(Path root, List<String> files, List<Path> ourImportPaths) {}
+
+  @BeforeAll
+  void prepare() throws IOException {
+    protoc = findProtoc();
+    wkt = work.resolve("wkt");
+    List<String> wktFiles = ProtoSources.extract(WKT_ANCHOR, "protobuf-java", List.of("google/protobuf/"), wkt);
+    corpora.put("well-known types", new Corpus(wkt, wktFiles, List.of(wkt)));
+
+    Path interop = work.resolve("interop");
+    corpora.put("grpc-interop-testing", new Corpus(interop, ProtoSources.extract("grpc/testing/messages.proto",
+        "grpc-interop-testing", List.of("grpc/testing/"), interop), List.of(wkt, interop)));
+    Path benchmarks = work.resolve("benchmarks");
+    corpora.put("grpc-benchmarks", new Corpus(benchmarks, ProtoSources.extract("grpc/testing/messages.proto",
+        "grpc-benchmarks", List.of("grpc/testing/"), benchmarks), List.of(wkt, benchmarks)));
+    Path services = work.resolve("services");
+    List<String> serviceFiles = ProtoSources.extract("grpc/health/v1/health.proto", "grpc-services",
+        List.of("grpc/health/v1/health.proto", "grpc/reflection/v1/reflection.proto"), services);
+    corpora.put("grpc-services", new Corpus(services, serviceFiles, List.of(wkt, services)));
+    Path common = work.resolve("common");
+    corpora.put("common protos", new Corpus(common, ProtoSources.extract("google/api/http.proto",
+        "proto-google-common-protos", List.of("google/api/", "google/rpc/", "google/longrunning/"), common),
+        List.of(wkt, common)));
+
+    Path seed = work.resolve("seed");
+    corpora.put("seed 003", new Corpus(seed,
+        ProtoSources.copyResources("parser/seed-003", List.of("todo.proto"), seed), List.of(seed)));
+    // Our side gets only the edge directory: the well-known types it imports come bundled.
+    Path edge = work.resolve("edge");
+    ProtoSources.copyResources("edge", EdgeCorpus.IMPORTED, edge);
+    corpora.put("edge cases", new Corpus(edge, ProtoSources.copyResources("edge", EdgeCorpus.FILES, edge),
+        List.of(edge)));
+  }
+
+  @TestFactory
+  Stream<DynamicTest> everyFileMatchesProtoc() throws Exception {
+    List<DynamicTest> tests = new ArrayList<>();
+    int total = 0;
+    for (Map.Entry<String, Corpus> entry : corpora.entrySet()) {
+      Corpus corpus = entry.getValue();
+      assertThat(corpus.files()).as("corpus %s", entry.getKey()).isNotEmpty();
+      Map<String, FileDescriptorProto> expected = runProtoc(corpus);
+      Map<String, FileDescriptorProto> actual = new LinkedHashMap<>();
+      List<String> ourOrder = new ArrayList<>();
+      ContractException failure = null;
+      try {
+        for (FileDescriptorProto file : ProtoCompiler.create(corpus.ourImportPaths()).compile(corpus.files())) {
+          actual.put(file.getName(), file);
+          ourOrder.add(file.getName());
+        }
+      } catch (ContractException e) {
+        failure = e;
+      }
+      ContractException compileFailure = failure;
+      List<String> protocOrder = new ArrayList<>(expected.keySet());
+      tests.add(DynamicTest.dynamicTest(entry.getKey() + ": compiles, same files in the same order", () -> {
+        if (compileFailure != null) {
+          fail("our compiler rejected corpus " + entry.getKey() + ":\n" + compileFailure.getMessage());
+        }
+        assertThat(ourOrder).isEqualTo(protocOrder);
+      }));
+      for (Map.Entry<String, FileDescriptorProto> file : expected.entrySet()) {
+        total++;
+        tests.add(DynamicTest.dynamicTest(entry.getKey() + ": " + file.getKey(),
+            () -> assertSame(file.getValue(), actual.get(file.getKey()), file.getKey())));
+      }
+    }
+    assertThat(total).as("files in the corpus").isGreaterThan(60);
+    return tests.stream();
+  }
+
+  private Map<String, FileDescriptorProto> runProtoc(Corpus corpus) throws IOException, InterruptedException {
+    Path out = Files.createTempFile(work, "set", ".pb");
+    List<String> command = new ArrayList<>();
+    command.add(protoc.toString());
+    command.add("-I" + wkt);
+    if (!corpus.root().equals(wkt)) {
+      command.add("-I" + corpus.root());
+    }
+    command.add("--include_imports");
+    command.add("--descriptor_set_out=" + out);
+    command.addAll(corpus.files());
+    Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+    String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    if (!process.waitFor(60, TimeUnit.SECONDS)) {
+      process.destroyForcibly();
+      fail("protoc did not finish within 60 s");
+    }
+    assertThat(process.exitValue()).as("protoc exit status; output:\n%s", output).isZero();
+    FileDescriptorSet set = FileDescriptorSet.parseFrom(Files.readAllBytes(out));
+    Map<String, FileDescriptorProto> files = new LinkedHashMap<>();
+    for (FileDescriptorProto file : set.getFileList()) {
+      files.put(file.getName(), file.toBuilder().clearSourceCodeInfo().build());
+    }
+    return files;
+  }
+
+  static void assertSame(FileDescriptorProto expected, FileDescriptorProto actual, String name) {
+    if (actual == null) {
+      fail(name + ": protoc emitted it, our compiler did not");
+    }
+    FileDescriptorProto ours = actual.toBuilder().clearSourceCodeInfo().build();
+    if (expected.equals(ours) && expected.toByteString().equals(ours.toByteString())) {
+      return;
+    }
+    fail(name + " differs from protoc:\n" + firstDifference(expected, ours));
+  }
+
+  /** The first differing line of the two text renderings, with the field path that leads to it. */
+  static String firstDifference(FileDescriptorProto expected, FileDescriptorProto actual) {
+    String[] a = TextFormat.printer().printToString(expected).split("\n");
+    String[] b = TextFormat.printer().printToString(actual).split("\n");
+    Deque<String> path = new ArrayDeque<>();
+    int n = Math.max(a.length, b.length);
+    for (int i = 0; i < n; i++) {
+      String x = i < a.length ? a[i] : "<end>";
+      String y = i < b.length ? b[i] : "<end>";
+      if (!x.equals(y)) {
+        List<String> shown = new ArrayList<>(path);
+        java.util.Collections.reverse(shown);
+        return "  at " + String.join(" > ", shown) + "\n  protoc: " + x.strip() + "\n  ours:   " + y.strip();
+      }
+      String t = x.strip();
+      if (t.endsWith("{")) {
+        path.push(t.substring(0, t.length() - 1).strip() + "[" + i + "]");
+      } else if (t.equals("}") && !path.isEmpty()) {
+        path.pop();
+      } else if (t.startsWith("name:") && !path.isEmpty()) {
+        String top = path.pop();
+        path.push(top.substring(0, top.indexOf('[')) + "(" + t.substring(5).strip() + ")");
+      }
+    }
+    return "  (the text renderings are equal; the unknown-field bytes differ)";
+  }
+
+  private static Path findProtoc() {
+    String pathVariable = System.getenv().getOrDefault("PATH", "");
+    for (String dir : pathVariable.split(File.pathSeparator)) {
+      Path candidate = Path.of(dir, "protoc");
+      if (Files.isExecutable(candidate)) {
+        return candidate;
+      }
+    }
+    return fail("protoc is not on PATH; this test compares our descriptors with protoc's."
+        + " Install it with: apt-get install protobuf-compiler");
+  }
+}
