@@ -23,10 +23,14 @@ import org.bouncycastle.asn1.x509.GeneralName;
 import org.bouncycastle.asn1.x509.GeneralNames;
 import org.bouncycastle.asn1.x509.KeyPurposeId;
 import org.bouncycastle.asn1.x509.KeyUsage;
+import org.bouncycastle.asn1.x509.AuthorityKeyIdentifier;
+import org.bouncycastle.asn1.x509.SubjectKeyIdentifier;
+import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
+import java.security.MessageDigest;
+import java.security.PublicKey;
 import org.bouncycastle.cert.CertIOException;
 import org.bouncycastle.cert.X509v3CertificateBuilder;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
-import org.bouncycastle.cert.jcajce.JcaX509ExtensionUtils;
 import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
 import org.bouncycastle.operator.ContentSigner;
 import org.bouncycastle.operator.OperatorCreationException;
@@ -85,7 +89,6 @@ public final class DevCertificates {
       // Back-date a little so a peer whose clock is slightly behind still accepts the certificates.
       Date notBefore = Date.from(now.minus(Duration.ofHours(1)));
       Date notAfter = Date.from(now.plus(VALIDITY));
-      JcaX509ExtensionUtils extensions = new JcaX509ExtensionUtils();
 
       KeyPair caKeys = generator.generateKeyPair();
       X500Name caName = new X500Name("CN=Switchboard Dev CA");
@@ -94,12 +97,12 @@ public final class DevCertificates {
       caBuilder.addExtension(Extension.basicConstraints, true, new BasicConstraints(0));
       caBuilder.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign));
       caBuilder.addExtension(
-          Extension.subjectKeyIdentifier, false, extensions.createSubjectKeyIdentifier(caKeys.getPublic()));
+          Extension.subjectKeyIdentifier, false, new SubjectKeyIdentifier(keyIdentifier(caKeys.getPublic())));
       X509Certificate ca = sign(caBuilder, caKeys);
 
       KeyPair serverKeys = generator.generateKeyPair();
       X509v3CertificateBuilder serverBuilder = leaf(
-          ca, caName, "CN=localhost", serverKeys, notBefore, notAfter, random, extensions, KeyPurposeId.id_kp_serverAuth);
+          ca, caName, "CN=localhost", serverKeys, notBefore, notAfter, random, KeyPurposeId.id_kp_serverAuth);
       serverBuilder.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(new GeneralName[] {
           new GeneralName(GeneralName.dNSName, "localhost"),
           new GeneralName(GeneralName.iPAddress, "127.0.0.1"),
@@ -109,7 +112,7 @@ public final class DevCertificates {
 
       KeyPair clientKeys = generator.generateKeyPair();
       X509v3CertificateBuilder clientBuilder = leaf(
-          ca, caName, "CN=switchboard-dev-client", clientKeys, notBefore, notAfter, random, extensions,
+          ca, caName, "CN=switchboard-dev-client", clientKeys, notBefore, notAfter, random,
           KeyPurposeId.id_kp_clientAuth);
       X509Certificate clientCert = sign(clientBuilder, caKeys);
 
@@ -121,7 +124,7 @@ public final class DevCertificates {
 
   private static X509v3CertificateBuilder leaf(
       X509Certificate ca, X500Name caName, String subject, KeyPair keys, Date notBefore, Date notAfter,
-      SecureRandom random, JcaX509ExtensionUtils extensions, KeyPurposeId purpose)
+      SecureRandom random, KeyPurposeId purpose)
       throws CertIOException, GeneralSecurityException {
     X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(
         caName, serial(random), notBefore, notAfter, new X500Name(subject), keys.getPublic());
@@ -130,10 +133,19 @@ public final class DevCertificates {
         Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature | KeyUsage.keyAgreement));
     builder.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(purpose));
     builder.addExtension(
-        Extension.authorityKeyIdentifier, false, extensions.createAuthorityKeyIdentifier(ca));
+        Extension.authorityKeyIdentifier, false, new AuthorityKeyIdentifier(keyIdentifier(ca.getPublicKey())));
     builder.addExtension(
-        Extension.subjectKeyIdentifier, false, extensions.createSubjectKeyIdentifier(keys.getPublic()));
+        Extension.subjectKeyIdentifier, false, new SubjectKeyIdentifier(keyIdentifier(keys.getPublic())));
     return builder;
+  }
+
+  /**
+   * The RFC 5280 (4.2.1.2, method 1) key identifier: SHA-1 of the subject public key bits. Computed with
+   * the JDK's digest because BouncyCastle's extension helper takes about a second to initialise.
+   */
+  private static byte[] keyIdentifier(PublicKey key) throws GeneralSecurityException {
+    byte[] bits = SubjectPublicKeyInfo.getInstance(key.getEncoded()).getPublicKeyData().getBytes();
+    return MessageDigest.getInstance("SHA-1").digest(bits);
   }
 
   private static BigInteger serial(SecureRandom random) {

@@ -1,0 +1,151 @@
+package dev.switchboard.runtime;
+
+import static dev.switchboard.runtime.EchoFixtures.BIDI;
+import static dev.switchboard.runtime.EchoFixtures.UNARY;
+import static dev.switchboard.runtime.EchoFixtures.request;
+import static dev.switchboard.runtime.EchoFixtures.text;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.google.protobuf.DynamicMessage;
+import io.grpc.ManagedChannel;
+import io.grpc.Status;
+import io.grpc.stub.StreamObserver;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Round trips over each transport, and the transport-specific errors and clean-up. */
+class TransportsIT {
+
+  @Test
+  void tcpOnPortZeroReportsTheBoundPort() throws Exception {
+    try (SwitchboardServer server = SwitchboardServer.builder("localhost:0").service(EchoFixtures.dynamicEcho()).build()) {
+      assertThat(server.port()).isZero();
+      server.start();
+      assertThat(server.port()).isPositive();
+      assertThat(server.target()).isEqualTo(Target.tcp("localhost", server.port()));
+      assertRoundTrip(SwitchboardChannel.builder(server.target().toString()).plaintext().build());
+    }
+  }
+
+  @Test
+  void unixSocketRoundTripAndTheSocketFileIsRemovedOnShutdown(@TempDir Path dir) throws Exception {
+    Path socket = dir.resolve("echo.sock");
+    SwitchboardServer server = SwitchboardServer.builder("unix:" + socket).service(EchoFixtures.dynamicEcho()).build().start();
+    try {
+      assertThat(Files.exists(socket)).isTrue();
+      assertThat(server.port()).isEqualTo(-1);
+      assertThat(server.target().toString()).isEqualTo("unix:" + socket);
+      // Unix channels are plaintext by default.
+      assertRoundTrip(SwitchboardChannel.builder(server.target()).build());
+    } finally {
+      server.close();
+    }
+    assertThat(server.isTerminated()).isTrue();
+    assertThat(Files.exists(socket)).isFalse();
+  }
+
+  @Test
+  void unixSocketPathLongerThanTheOsLimitIsAClearError(@TempDir Path dir) {
+    Path tooLong = dir.resolve("x".repeat(120) + ".sock");
+    assertThatThrownBy(() -> SwitchboardServer.builder(Target.unix(tooLong)).build())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("longer than the OS limit of 107")
+        .hasMessageContaining(tooLong.toString());
+    assertThatThrownBy(() -> SwitchboardChannel.builder(Target.unix(tooLong)).build())
+        .hasMessageContaining("longer than the OS limit");
+  }
+
+  @Test
+  void unixSocketInAMissingDirectoryFailsAtStartNamingTheTarget(@TempDir Path dir) {
+    Path socket = dir.resolve("no-such-dir/echo.sock");
+    SwitchboardServer server = SwitchboardServer.builder(Target.unix(socket)).build();
+    assertThatThrownBy(server::start)
+        .isInstanceOf(IOException.class)
+        .hasMessageStartingWith("cannot listen on unix:" + socket + ": ");
+    assertThat(server.isTerminated()).isTrue();
+  }
+
+  @Test
+  void tcpPortInUseFailsAtStartNamingTheTarget() throws Exception {
+    try (ServerSocket taken = new ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
+      SwitchboardServer server = SwitchboardServer.builder(Target.tcp("127.0.0.1", taken.getLocalPort())).build();
+      assertThatThrownBy(server::start)
+          .isInstanceOf(IOException.class)
+          .hasMessageContaining("cannot listen on 127.0.0.1:" + taken.getLocalPort())
+          .hasMessageContaining("in use");
+    }
+  }
+
+  @Test
+  void inProcessRoundTrip() throws Exception {
+    try (SwitchboardServer server = SwitchboardServer.builder("inproc:transports-it").service(EchoFixtures.dynamicEcho())
+        .build().start()) {
+      assertThat(server.port()).isEqualTo(-1);
+      assertRoundTrip(SwitchboardChannel.builder("inproc:transports-it").build());
+    }
+  }
+
+  @Test
+  void startTwiceIsAnError() throws Exception {
+    try (SwitchboardServer server = SwitchboardServer.builder("inproc:twice").build().start()) {
+      assertThatThrownBy(server::start).isInstanceOf(IllegalStateException.class).hasMessageContaining("STARTED");
+    }
+  }
+
+  @Test
+  void duplicateServicesAreRejected() {
+    assertThatThrownBy(() -> SwitchboardServer.builder("inproc:dup")
+        .service(EchoFixtures.dynamicEcho())
+        .service(new EchoFixtures.GeneratedEcho())
+        .build())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("service switchboard.runtime.test.Echo is added twice to the server on inproc:dup");
+  }
+
+  @Test
+  void channelsReleaseTheirEventLoopThreads() throws Exception {
+    try (SwitchboardServer server = SwitchboardServer.builder("localhost:0").service(EchoFixtures.dynamicEcho()).build().start()) {
+      ManagedChannel channel = SwitchboardChannel.builder(server.target()).plaintext().build();
+      assertThat(text(DynamicClient.on(channel).unary(UNARY, request("x")))).isEqualTo("x");
+      assertThat(threadsNamed("switchboard-channel " + server.target())).isPositive();
+      channel.shutdown();
+      assertThat(channel.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
+      assertThat(channel.isTerminated()).isTrue();
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+      while (threadsNamed("switchboard-channel " + server.target()) > 0 && System.nanoTime() < deadline) {
+        Thread.sleep(20);
+      }
+      assertThat(threadsNamed("switchboard-channel " + server.target())).isZero();
+    }
+    assertThat(threadsNamed("switchboard-server")).as("server threads after close").isZero();
+  }
+
+  private static long threadsNamed(String prefix) {
+    return Thread.getAllStackTraces().keySet().stream()
+        .filter(thread -> thread.isAlive() && thread.getName().startsWith(prefix))
+        .count();
+  }
+
+  private static void assertRoundTrip(ManagedChannel channel) throws Exception {
+    try {
+      DynamicClient client = DynamicClient.on(channel);
+      assertThat(text(client.unary(UNARY, request("round trip")))).isEqualTo("round trip");
+      EchoFixtures.Recorder recorder = new EchoFixtures.Recorder();
+      StreamObserver<DynamicMessage> requests = client.bidiStreaming(BIDI, recorder);
+      requests.onNext(request("one"));
+      requests.onNext(request("two"));
+      requests.onCompleted();
+      assertThat(recorder.await()).isEqualTo(Status.OK);
+      assertThat(recorder.messages).extracting(EchoFixtures::text).containsExactly("one", "two");
+    } finally {
+      channel.shutdownNow();
+      assertThat(channel.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
+    }
+  }
+}
