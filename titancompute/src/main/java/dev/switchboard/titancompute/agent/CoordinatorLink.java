@@ -93,17 +93,26 @@ final class CoordinatorLink implements AutoCloseable {
         .registerAgent(request, new StreamObserver<>() {
           @Override
           public void onNext(RegistrationResponse response) {
-            scheduler.execute(() -> registeredOk(response));
+            onLink(() -> registeredOk(response));
           }
 
           @Override
           public void onError(Throwable t) {
-            scheduler.execute(() -> failed("registration failed", t));
+            onLink(() -> failed("registration failed", t));
           }
 
           @Override
           public void onCompleted() {}
         });
+  }
+
+  /** Runs a gRPC callback's consequence on the link's thread; after close there is nothing to do. */
+  private void onLink(Runnable task) {
+    try {
+      scheduler.execute(task);
+    } catch (java.util.concurrent.RejectedExecutionException closed) {
+      // the agent is shutting down
+    }
   }
 
   private void registeredOk(RegistrationResponse response) {
@@ -134,12 +143,12 @@ final class CoordinatorLink implements AutoCloseable {
       @Override
       public void onNext(HealthAck ack) {
         long now = System.nanoTime();
-        scheduler.execute(() -> acked(mine, ack, now));
+        onLink(() -> acked(mine, ack, now));
       }
 
       @Override
       public void onError(Throwable t) {
-        scheduler.execute(() -> {
+        onLink(() -> {
           if (stream == mine) {
             failed("health stream broke", t);
           }
@@ -148,7 +157,7 @@ final class CoordinatorLink implements AutoCloseable {
 
       @Override
       public void onCompleted() {
-        scheduler.execute(() -> {
+        onLink(() -> {
           if (stream == mine) {
             failed("coordinator ended the health stream", null);
           }
