@@ -318,7 +318,7 @@ final class Linker {
         if (file.proto3) {
           String key = lowercaseWithoutUnderscores(f.getName());
           String clash = jsonNames.putIfAbsent(key, f.getName());
-          if (clash != null) {
+          if (clash != null && !clash.equals(f.getName())) {
             problems.add(field.nameLocation, "The JSON camel-case name of field \"" + f.getName()
                 + "\" conflicts with field \"" + clash + "\". This is not allowed in proto3.");
           }

@@ -13,7 +13,9 @@ final class EdgeCorpus {
       "edge/proto2.proto",
       "edge/uses_public.proto",
       "edge/streaming.proto",
-      "edge/syntaxless.proto");
+      "edge/syntaxless.proto",
+      "edge/nested_options.proto",
+      "edge/proto3_ext.proto");
 
   /** Imported by the files above, so present on disk; compiled through those imports. */
   static final List<String> IMPORTED = List.of(

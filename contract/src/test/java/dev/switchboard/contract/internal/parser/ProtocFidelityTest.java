@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.fail;
 
 import com.google.protobuf.DescriptorProtos.FileDescriptorProto;
 import com.google.protobuf.DescriptorProtos.FileDescriptorSet;
+import com.google.protobuf.Descriptors.FileDescriptor;
 import com.google.protobuf.TextFormat;
 import dev.switchboard.contract.ContractException;
 import java.io.File;
@@ -15,6 +16,7 @@ import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -100,11 +102,17 @@ class ProtocFidelityTest {
       }
       ContractException compileFailure = failure;
       List<String> protocOrder = new ArrayList<>(expected.keySet());
-      tests.add(DynamicTest.dynamicTest(entry.getKey() + ": compiles, same files in the same order", () -> {
+      tests.add(DynamicTest.dynamicTest(entry.getKey() + ": compiles, same files in the same order, links in protobuf-java", () -> {
         if (compileFailure != null) {
           fail("our compiler rejected corpus " + entry.getKey() + ":\n" + compileFailure.getMessage());
         }
         assertThat(ourOrder).isEqualTo(protocOrder);
+        // What ContractSet does with the result: every file links in protobuf-java.
+        Map<String, FileDescriptor> built = new HashMap<>();
+        for (FileDescriptorProto file : actual.values()) {
+          FileDescriptor[] deps = file.getDependencyList().stream().map(built::get).toArray(FileDescriptor[]::new);
+          built.put(file.getName(), FileDescriptor.buildFrom(file, deps));
+        }
       }));
       for (Map.Entry<String, FileDescriptorProto> file : expected.entrySet()) {
         total++;
