@@ -1,0 +1,38 @@
+package dev.switchboard.plugin;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A Go host built on Debian's go-plugin 1.0.1 loads our Java KV plugin: put, get, a 3 MB value and
+ * 50 concurrent put+get pairs, with AutoMTLS on and off.
+ */
+class GoHostJavaPluginIT {
+  private static List<String> selftest(boolean mtls, List<String> plugin) throws Exception {
+    List<String> command = new ArrayList<>();
+    command.add(Peers.goHost().toString());
+    if (mtls) {
+      command.add("-mtls");
+    }
+    command.addAll(List.of("-n", "50", "-cmd", String.join(" ", plugin), "selftest"));
+    return command;
+  }
+
+  @Test
+  void goHostLoadsJavaPluginWithAutoMtls() throws Exception {
+    Peers.Result result = Peers.runProgram(selftest(true, Peers.javaKvPluginScript()), 180);
+    assertThat(result.output()).contains("OK put+get", "OK 3MB 3145728", "OK concurrent 50");
+    assertThat(result.status()).as(result.output()).isZero();
+  }
+
+  @Test
+  void goHostLoadsJavaPluginInPlaintext() throws Exception {
+    List<String> plugin = List.of("java", "-jar", Peers.TARGET.resolve("kv-plugin.jar").toString());
+    Peers.Result result = Peers.runProgram(selftest(false, plugin), 180);
+    assertThat(result.output()).contains("OK put+get", "OK 3MB 3145728", "OK concurrent 50");
+    assertThat(result.status()).as(result.output()).isZero();
+  }
+}

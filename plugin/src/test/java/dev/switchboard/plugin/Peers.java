@@ -1,0 +1,174 @@
+package dev.switchboard.plugin;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * Finds and builds the real peers the integration tests run against: the Go KV host and plugin
+ * (built in GOPATH mode against Debian's go-plugin, offline), the Python KV plugin and the Java
+ * plugins of this module. A missing peer fails the test with the Debian package to install.
+ */
+final class Peers {
+  static final Path MODULE = Path.of(System.getProperty("user.dir"));
+  static final Path TARGET = MODULE.resolve("target");
+  private static final Path GO_WORK = TARGET.resolve("go");
+  private static final Path GOCODE = Path.of("/usr/share/gocode");
+
+  private static Path goHost;
+  private static Path goPlugin;
+
+  private Peers() {}
+
+  static Path onPath(String program, String debianPackage) {
+    for (String dir : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
+      Path candidate = Path.of(dir, program);
+      if (Files.isExecutable(candidate)) {
+        return candidate;
+      }
+    }
+    throw new AssertionError(program + " is not on PATH: install the Debian package " + debianPackage);
+  }
+
+  static Path python() {
+    Path python = Path.of("/usr/bin/python3");
+    if (!Files.isExecutable(python)) {
+      throw new AssertionError("/usr/bin/python3 is missing: install the Debian packages python3 and python3-grpcio");
+    }
+    return python;
+  }
+
+  /** The Python KV plugin's command line. */
+  static List<String> pythonPlugin() throws Exception {
+    Path python = python();
+    Process check = new ProcessBuilder(python.toString(), "-c", "import grpc, google.protobuf")
+        .redirectErrorStream(true).start();
+    String out = new String(check.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    if (check.waitFor() != 0) {
+      throw new AssertionError("python3 cannot import grpc: install the Debian package python3-grpcio\n" + out);
+    }
+    return List.of(python.toString(), MODULE.resolve("src/test/python/kv_plugin.py").toString());
+  }
+
+  /** The Java KV plugin as bin/kv-plugin starts it (shaded jar, class-data sharing). */
+  static List<String> javaKvPluginScript() {
+    Path script = MODULE.getParent().resolve("bin/kv-plugin");
+    if (!Files.isExecutable(script)) {
+      throw new AssertionError("bin/kv-plugin is missing or not executable");
+    }
+    return List.of(script.toString());
+  }
+
+  /** A main class of this module's classes (main or test) in a fresh JVM. */
+  static List<String> javaMain(String mainClass, String... args) {
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.add("-XX:TieredStopAtLevel=1");
+    command.add("-XX:+UseSerialGC");
+    command.add("-cp");
+    command.add(System.getProperty("java.class.path"));
+    command.add(mainClass);
+    command.addAll(List.of(args));
+    return command;
+  }
+
+  static synchronized Path goHost() throws Exception {
+    buildGo();
+    return goHost;
+  }
+
+  static synchronized Path goPlugin() throws Exception {
+    buildGo();
+    return goPlugin;
+  }
+
+  /**
+   * Copies src/test/go into target/go (a GOPATH), generates the KV .pb.go from the one KV contract
+   * with Debian's protoc and protoc-gen-go, and builds with GO111MODULE=off against /usr/share/gocode.
+   */
+  private static void buildGo() throws Exception {
+    if (goHost != null) {
+      return;
+    }
+    Path go = onPath("go", "golang-go");
+    Path protoc = onPath("protoc", "protobuf-compiler");
+    onPath("protoc-gen-go", "golang-goprotobuf-dev");
+    if (!Files.isDirectory(GOCODE.resolve("src/github.com/hashicorp/go-plugin"))) {
+      throw new AssertionError("go-plugin sources are missing: install the Debian package golang-github-hashicorp-go-plugin-dev");
+    }
+    if (!Files.isDirectory(GOCODE.resolve("src/google.golang.org/grpc"))) {
+      throw new AssertionError("grpc-go sources are missing: install the Debian package golang-google-grpc-dev");
+    }
+    Path src = GO_WORK.resolve("src");
+    Path sources = MODULE.resolve("src/test/go/src");
+    try (Stream<Path> files = Files.walk(sources)) {
+      for (Path file : (Iterable<Path>) files::iterator) {
+        Path to = src.resolve(sources.relativize(file).toString());
+        if (Files.isDirectory(file)) {
+          Files.createDirectories(to);
+        } else {
+          Files.copy(file, to, StandardCopyOption.REPLACE_EXISTING);
+        }
+      }
+    }
+    Path kvproto = src.resolve("kvproto");
+    Files.createDirectories(kvproto);
+    Path protoDir = MODULE.resolve("src/main/proto/examples");
+    run(List.of(protoc.toString(), "-I", protoDir.toString(), "--go_out=plugins=grpc:" + kvproto, "kv.proto"), Map.of());
+    Map<String, String> env = Map.of(
+        "GOPATH", GO_WORK + File.pathSeparator + GOCODE,
+        "GO111MODULE", "off",
+        "GOFLAGS", "",
+        "GOCACHE", GO_WORK.resolve("cache").toString(),
+        "GOPROXY", "off");
+    Path bin = GO_WORK.resolve("bin");
+    run(List.of(go.toString(), "build", "-o", bin.resolve("kvhost").toString(), "kvhost"), env);
+    run(List.of(go.toString(), "build", "-o", bin.resolve("kvplugin").toString(), "kvplugin"), env);
+    goHost = bin.resolve("kvhost");
+    goPlugin = bin.resolve("kvplugin");
+  }
+
+  private static void run(List<String> command, Map<String, String> env) throws IOException, InterruptedException {
+    ProcessBuilder builder = new ProcessBuilder(command).directory(GO_WORK.toFile()).redirectErrorStream(true);
+    Files.createDirectories(GO_WORK);
+    builder.environment().putAll(env);
+    Process process = builder.start();
+    String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    if (!process.waitFor(300, TimeUnit.SECONDS) || process.exitValue() != 0) {
+      throw new AssertionError("failed: " + String.join(" ", command) + "\n" + output);
+    }
+  }
+
+  /** Runs a program to completion and returns its exit status and stdout+stderr. */
+  record Result(int status, String output) {}
+
+  static Result runProgram(List<String> command, long timeoutSeconds) throws Exception {
+    Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+    process.getOutputStream().close();
+    StringBuilder output = new StringBuilder();
+    Thread reader = new Thread(() -> {
+      try {
+        output.append(new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
+      } catch (IOException ignored) {
+        // The process ended.
+      }
+    });
+    reader.start();
+    if (!process.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
+      process.descendants().forEach(ProcessHandle::destroyForcibly);
+      process.destroyForcibly();
+      reader.join(2000);
+      throw new AssertionError("timed out after " + timeoutSeconds + " s: " + command + "\n" + output);
+    }
+    reader.join(5000);
+    return new Result(process.exitValue(), output.toString());
+  }
+}
