@@ -41,8 +41,18 @@ function message(e) {
 
 for (const dir of process.argv.slice(2)) {
   try {
-    const core = await componentEmbed({ witPath: dir, dummy: true });
-    await componentNew(core);
+    const mainText = readFileSync(witFiles(dir)[0], 'utf8');
+    const pkg = mainText.match(/^package ([^@;]+)/m)[1];
+    const worlds = [...mainText.matchAll(/^world ([^ ]+)/gm)].map((m) => `${pkg}/${m[1].replace('%', '')}`);
+    if (!worlds.length && !/^interface /m.test(mainText)) {
+      // Every type mapped to shared ones (the protobuf well-known types): an empty package.
+      console.log(`OK ${dir}`);
+      continue;
+    }
+    for (const world of worlds.length ? worlds : [undefined]) {
+      const core = await componentEmbed({ witPath: dir, dummy: true, world });
+      await componentNew(core);
+    }
     console.log(`OK ${dir}`);
   } catch (e) {
     let detail = message(e);

@@ -415,7 +415,14 @@ public final class OpenApiTranslation {
     }
     if (schema.get$ref() != null) {
       String ref = schema.get$ref();
-      if (!ref.startsWith(SCHEMA_PREFIX) || resolve(ref) == null) {
+      if (!ref.startsWith(SCHEMA_PREFIX)) {
+        // A $ref into another part of the document (#/paths/...): legal JSON Reference, but not a
+        // named schema. It travels as JSON text rather than failing the whole document.
+        warnings.add(new Binding.Warning(pointer, "$ref " + ref + " does not name a components.schemas entry;"
+            + " carried as JSON text"));
+        return SharedPackage.JSON;
+      }
+      if (resolve(ref) == null) {
         dangling(ref, pointer);
         return SharedPackage.JSON;
       }
@@ -985,8 +992,11 @@ public final class OpenApiTranslation {
       for (String schemeName : req.keySet()) {
         SecurityScheme s = schemes.get(schemeName);
         if (s == null) {
-          problems.add(new ContractProblem(location + "#" + opPointer + "/security",
-              "security scheme '" + schemeName + "' is not defined in components.securitySchemes"));
+          // Common in the wild; the call can still carry a token, so warn instead of failing.
+          warnings.add(new Binding.Warning(opPointer + "/security", "security scheme '" + schemeName
+              + "' is not defined in components.securitySchemes; taken as a bearer token"));
+          attrs.put("scheme." + schemeName, "undefined");
+          kinds.add(SharedPackage.BEARER);
           continue;
         }
         attrs.put("scheme." + schemeName, describe(s));

@@ -25,6 +25,7 @@ import java.util.TreeSet;
  */
 public final class Printer {
   private static final String INDENT = "    ";
+  static final int WORLD_SIZE = 250;
 
   private final Binding binding;
   private final Map<String, String> versions = new HashMap<>();
@@ -62,11 +63,18 @@ public final class Printer {
       printInterface(out, pkg, iface);
     }
     if (!pkg.world().isEmpty()) {
-      out.append('\n').append("world ").append(WitNames.escape(pkg.world())).append(" {\n");
-      for (WitInterface iface : pkg.interfaces()) {
-        out.append(INDENT).append("import ").append(WitNames.escape(iface.name())).append(";\n");
+      // A component may hold at most 1000 instances (wasmparser's limit), so a very large API gets
+      // several worlds of WORLD_SIZE interfaces each instead of one no component could target.
+      List<WitInterface> all = pkg.interfaces();
+      int parts = (all.size() + WORLD_SIZE - 1) / WORLD_SIZE;
+      for (int part = 0; part < parts; part++) {
+        String world = parts == 1 ? pkg.world() : WitNames.join(pkg.world(), "part" + (part + 1));
+        out.append('\n').append("world ").append(WitNames.escape(world)).append(" {\n");
+        for (WitInterface iface : all.subList(part * WORLD_SIZE, Math.min(all.size(), (part + 1) * WORLD_SIZE))) {
+          out.append(INDENT).append("import ").append(WitNames.escape(iface.name())).append(";\n");
+        }
+        out.append("}\n");
       }
-      out.append("}\n");
     }
     return out.toString();
   }
@@ -100,6 +108,10 @@ public final class Printer {
     Set<String> locals = new HashSet<>();
     for (WitType t : iface.types()) {
       locals.add(t.name());
+    }
+    // Functions share the interface's namespace with types (wit-parser: "defined more than once").
+    for (WitFunction f : iface.functions()) {
+      locals.add(f.name());
     }
     TreeMap<String, TreeSet<String>> byInterface = new TreeMap<>(this::compareSources);
     List<WitTypeRef> refs = new ArrayList<>();
