@@ -21,6 +21,7 @@ import picocli.CommandLine.Spec;
         DescribeCommand.class,
         CallCommand.class,
         HealthCommand.class,
+        WitCommand.class,
         HelpCommand.class,
     },
     footerHeading = "%nExit codes:%n",
