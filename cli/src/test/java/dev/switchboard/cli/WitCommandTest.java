@@ -1,0 +1,72 @@
+package dev.switchboard.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.switchboard.wit.Binding;
+import dev.switchboard.wit.BindingJson;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class WitCommandTest {
+  private static final String PETS = """
+      openapi: 3.0.3
+      info: {title: Pet Store API, version: 1.2.0}
+      paths:
+        /pets/{petId}:
+          get:
+            parameters:
+              - {name: petId, in: path, required: true, schema: {type: string}}
+            responses:
+              '200':
+                description: ok
+                content:
+                  application/json:
+                    schema: {$ref: '#/components/schemas/Pet'}
+              '404': {description: missing}
+      components:
+        schemas:
+          Pet:
+            type: object
+            required: [name]
+            properties:
+              name: {type: string}
+              tag: {$ref: '#/components/schemas/Missing'}
+      """;
+
+  @Test
+  void writesPackageAndBinding(@TempDir Path dir) throws Exception {
+    Path spec = dir.resolve("pets.yaml");
+    Files.writeString(spec, PETS.replace("tag: {$ref: '#/components/schemas/Missing'}", "tag: {type: string}"));
+    Path out = dir.resolve("out");
+    SbRun run = SbRun.run("wit", "--openapi", spec.toString(), "-o", out.toString(), "--binding");
+    assertThat(run.exit()).as(run.toString()).isZero();
+    assertThat(run.out()).contains("wrote api:pet-store@1.2.0");
+    assertThat(Files.readString(out.resolve("pet-store.wit"))).contains("interface pets-resource",
+        "get: func(pet-id: string) -> result<pet, error>;");
+    assertThat(out.resolve("deps/switchboard-rpc/rpc.wit")).exists();
+    Binding binding = BindingJson.create().read(out.resolve("binding.json"));
+    assertThat(binding.mainPackage().qualifiedName()).isEqualTo("api:pet-store");
+  }
+
+  @Test
+  void listsEveryErrorWithItsLocationAndExits2(@TempDir Path dir) throws Exception {
+    Path spec = dir.resolve("pets.yaml");
+    Files.writeString(spec, PETS);
+    Path out = dir.resolve("out");
+    SbRun run = SbRun.run("wit", "--openapi", spec.toString(), "-o", out.toString());
+    assertThat(run.exit()).as(run.toString()).isEqualTo(2);
+    assertThat(run.err()).contains("#/components/schemas/Pet/properties/tag: $ref #/components/schemas/Missing points to nothing");
+    assertThat(out).doesNotExist();
+  }
+
+  @Test
+  void protoNeedsAVersion(@TempDir Path dir) throws Exception {
+    Path proto = dir.resolve("a.proto");
+    Files.writeString(proto, "syntax = \"proto3\"; package a.v1; message M { string s = 1; }");
+    SbRun run = SbRun.run("wit", "--proto", proto.toString(), "-o", dir.resolve("out").toString());
+    assertThat(run.exit()).as(run.toString()).isEqualTo(2);
+    assertThat(run.err()).contains("--version");
+  }
+}
