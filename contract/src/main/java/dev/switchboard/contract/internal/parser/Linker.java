@@ -79,6 +79,7 @@ final class Linker {
     resolveMethods();
     new OptionInterpreter(this, problems).interpret(parsed);
     checkEnumAliases();
+    checkPacked();
     checkExtensions();
     fillDefaults();
     fillJsonNames();
@@ -481,6 +482,17 @@ final class Linker {
         problems.add(method.outputLocation(), "\"" + output + "\" is not a message type.");
       } else {
         method.proto().setOutputType("." + out.fullName());
+      }
+    }
+  }
+
+  private void checkPacked() {
+    for (FieldNode field : file.fields) {
+      FieldDescriptorProto.Builder f = field.proto;
+      if (Boolean.TRUE.equals(field.explicitPacked)
+          && (f.getLabel() != FieldDescriptorProto.Label.LABEL_REPEATED || f.getType() == Type.TYPE_STRING
+              || f.getType() == Type.TYPE_BYTES || f.getType() == Type.TYPE_MESSAGE || f.getType() == Type.TYPE_GROUP)) {
+        problems.add(field.typeLocation, "[packed = true] can only be specified for repeated primitive fields.");
       }
     }
   }

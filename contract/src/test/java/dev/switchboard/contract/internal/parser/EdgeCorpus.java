@@ -15,7 +15,8 @@ final class EdgeCorpus {
       "edge/streaming.proto",
       "edge/syntaxless.proto",
       "edge/nested_options.proto",
-      "edge/proto3_ext.proto");
+      "edge/proto3_ext.proto",
+      "edge/lexical.proto");
 
   /** Imported by the files above, so present on disk; compiled through those imports. */
   static final List<String> IMPORTED = List.of(

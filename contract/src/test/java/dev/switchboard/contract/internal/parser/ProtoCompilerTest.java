@@ -247,12 +247,14 @@ class ProtoCompilerTest {
           option java_package = "dup";
           option (small) = 1;
           optional int32 f = 1 [default = "text"];
+          repeated string s = 2 [packed = true];
         }
         """);
     assertThat(problems("vals.proto")).extracting(ContractProblem::toString).containsExactly(
         "vals.proto:6:20: Value out of range for int32 option \"small\".",
         "vals.proto:7:19: Enum type \"Kind\" has no value named \"B\" for option \"kind\".",
         "vals.proto:8:10: Option \"java_package\" unknown.",
+        "vals.proto:11:12: [packed = true] can only be specified for repeated primitive fields.",
         "vals.proto:10:35: Expected integer for field default value.");
   }
 }
