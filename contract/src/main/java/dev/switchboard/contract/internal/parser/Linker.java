@@ -561,6 +561,9 @@ final class Linker {
         continue;
       }
       FieldDescriptorProto.Builder f = field.proto;
+      if (!f.hasType()) {
+        continue; // its type did not resolve; that is already reported
+      }
       if (file.proto3) {
         problems.add(value.location(), "Explicit default values are not allowed in proto3.");
         continue;

@@ -39,6 +39,8 @@ import org.jspecify.annotations.Nullable;
  * serialises a dynamic message.
  */
 final class OptionInterpreter {
+  /** Option values are tiny; the default 4 KiB stream buffer per value dominated the run time. */
+  private static final int SMALL_BUFFER = 64;
   private static final BigInteger UINT64_MAX = BigInteger.ONE.shiftLeft(64).subtract(BigInteger.ONE);
 
   private final Linker linker;
@@ -382,6 +384,7 @@ final class OptionInterpreter {
     final List<Token> tokens;
     final SourceLocation start;
     int index;
+    int depth;
 
     TextCursor(List<Token> tokens, SourceLocation start) {
       this.tokens = tokens;
@@ -413,6 +416,18 @@ final class OptionInterpreter {
 
   /** Parses fields until {@code end} (or the end of the tokens) and returns the serialised message. */
   private ByteString parseMessage(MessageType type, TextCursor c, @Nullable String end) {
+    if (++c.depth > ProtoParser.MAX_NESTING) {
+      throw error(c.peek().location(), "Error while parsing option value: messages nest more than "
+          + ProtoParser.MAX_NESTING + " levels deep.");
+    }
+    try {
+      return parseMessageFields(type, c, end);
+    } finally {
+      c.depth--;
+    }
+  }
+
+  private ByteString parseMessageFields(MessageType type, TextCursor c, @Nullable String end) {
     Map<Integer, List<FieldValue>> values = new TreeMap<>();
     while (true) {
       Token t = c.peek();
@@ -509,7 +524,7 @@ final class OptionInterpreter {
           out.write(writeSingle(field, v).toByteArray());
         } else if (isPacked(type, field)) {
           ByteString.Output payload = ByteString.newOutput();
-          CodedOutputStream p = CodedOutputStream.newInstance(payload);
+          CodedOutputStream p = CodedOutputStream.newInstance(payload, SMALL_BUFFER);
           for (FieldValue fv : list) {
             writeNoTag(p, field.getType(), fv.value());
           }
@@ -673,7 +688,7 @@ final class OptionInterpreter {
   private static ByteString writeSingle(FieldDescriptorProtoOrBuilder field, Object value) {
     try {
       ByteString.Output out = ByteString.newOutput();
-      CodedOutputStream o = CodedOutputStream.newInstance(out);
+      CodedOutputStream o = CodedOutputStream.newInstance(out, SMALL_BUFFER);
       Type type = field.getType();
       o.writeTag(field.getNumber(), wireType(type));
       writeNoTag(o, type, value);
@@ -712,7 +727,7 @@ final class OptionInterpreter {
   private static ByteString lengthDelimited(int number, ByteString body) {
     try {
       ByteString.Output out = ByteString.newOutput();
-      CodedOutputStream o = CodedOutputStream.newInstance(out);
+      CodedOutputStream o = CodedOutputStream.newInstance(out, SMALL_BUFFER);
       o.writeBytes(number, body);
       o.flush();
       return out.toByteString();

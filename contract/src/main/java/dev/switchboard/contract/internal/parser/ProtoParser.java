@@ -42,6 +42,8 @@ import java.util.Set;
  */
 final class ProtoParser {
   static final int MAX_FIELD_NUMBER = 536_870_911;
+  /** Bounds recursion so hostile input gets an error instead of a StackOverflowError. */
+  static final int MAX_NESTING = 100;
 
   private static final Map<String, FieldDescriptorProto.Type> SCALARS = Map.ofEntries(
       Map.entry("double", FieldDescriptorProto.Type.TYPE_DOUBLE),
@@ -73,6 +75,7 @@ final class ProtoParser {
   private final Problems problems;
   private final ParsedFile file;
   private int index;
+  private int messageDepth;
 
   private ProtoParser(String name, List<Token> tokens, Problems problems) {
     this.tokens = tokens;
@@ -218,7 +221,19 @@ final class ProtoParser {
   // ---------------------------------------------------------------- messages
 
   private void parseMessage(String scope, MessageNode parent, DescriptorProto.Builder message) {
-    next();
+    Token keyword = next();
+    if (messageDepth >= MAX_NESTING) {
+      throw error(keyword, "Messages nest more than " + MAX_NESTING + " levels deep.");
+    }
+    messageDepth++;
+    try {
+      parseMessageAfterKeyword(scope, message);
+    } finally {
+      messageDepth--;
+    }
+  }
+
+  private void parseMessageAfterKeyword(String scope, DescriptorProto.Builder message) {
     Token name = identifier("message name");
     message.setName(name.text());
     String fullName = join(scope.isEmpty() ? file.packageName() : scope, name.text());
