@@ -2,6 +2,7 @@ package dev.switchboard.runtime;
 
 import dev.switchboard.runtime.internal.EventLoops;
 import dev.switchboard.runtime.internal.TlsContexts;
+import dev.switchboard.runtime.internal.UnixSocketFiles;
 import io.grpc.BindableService;
 import io.grpc.Server;
 import io.grpc.ServerBuilder;
@@ -119,11 +120,15 @@ public final class SwitchboardServer implements AutoCloseable {
         throw new IllegalStateException("server on " + requestedTarget + " is already " + state);
       }
       try {
+        if (requestedTarget.kind() == Target.Kind.UNIX) {
+          UnixSocketFiles.removeIfStale(requestedTarget.path());
+        }
         server.start();
       } catch (IOException | RuntimeException e) {
         state = State.TERMINATED;
         server.shutdownNow();
-        releaseGroups();
+        // Keep the socket file: it may belong to the server that holds the path.
+        releaseGroups(false);
         terminated.countDown();
         throw new IOException("cannot listen on " + requestedTarget + ": " + rootMessage(e), e);
       }
@@ -195,7 +200,7 @@ public final class SwitchboardServer implements AutoCloseable {
     synchronized (lock) {
       if (state == State.NEW) {
         state = State.TERMINATED;
-        releaseGroups();
+        releaseGroups(false);
         terminated.countDown();
         return;
       }
@@ -241,19 +246,19 @@ public final class SwitchboardServer implements AutoCloseable {
       interrupted = true;
       server.shutdownNow();
     }
-    releaseGroups();
+    releaseGroups(true);
     if (interrupted) {
       Thread.currentThread().interrupt();
     }
     log.info("switchboard server on {} terminated", where);
   }
 
-  private void releaseGroups() {
+  private void releaseGroups(boolean removeSocketFile) {
     if (!groups.isEmpty()
         && !EventLoops.shutdown(EVENT_LOOP_SHUTDOWN, groups.toArray(EventLoopGroup[]::new))) {
       log.warn("event loops of the server on {} did not stop within {}", requestedTarget, EVENT_LOOP_SHUTDOWN);
     }
-    if (requestedTarget.kind() == Target.Kind.UNIX) {
+    if (removeSocketFile && requestedTarget.kind() == Target.Kind.UNIX) {
       Path socket = requestedTarget.path();
       try {
         Files.deleteIfExists(socket);

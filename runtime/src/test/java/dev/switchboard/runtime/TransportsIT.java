@@ -72,6 +72,33 @@ class TransportsIT {
   }
 
   @Test
+  void aStaleSocketFileIsReplacedButALiveOneIsLeftAlone(@TempDir Path dir) throws Exception {
+    Path socket = dir.resolve("stale.sock");
+    // A server that died without cleaning up: the socket file stays, nobody listens.
+    try (java.nio.channels.ServerSocketChannel dead = java.nio.channels.ServerSocketChannel.open(java.net.StandardProtocolFamily.UNIX)) {
+      dead.bind(java.net.UnixDomainSocketAddress.of(socket));
+    }
+    assertThat(Files.exists(socket)).isTrue();
+    try (SwitchboardServer server = SwitchboardServer.builder(Target.unix(socket)).service(EchoFixtures.dynamicEcho()).build().start()) {
+      SwitchboardServer second = SwitchboardServer.builder(Target.unix(socket)).build();
+      assertThatThrownBy(second::start)
+          .isInstanceOf(IOException.class)
+          .hasMessage("cannot listen on unix:" + socket + ": " + socket + " is in use by another server");
+      // The failed second server removed nothing: the first still serves.
+      assertRoundTrip(SwitchboardChannel.builder(server.target()).build());
+    }
+  }
+
+  @Test
+  void aRegularFileInTheWayIsNeverReplaced(@TempDir Path dir) throws Exception {
+    Path file = dir.resolve("data.sock");
+    Files.writeString(file, "precious");
+    SwitchboardServer server = SwitchboardServer.builder(Target.unix(file)).build();
+    assertThatThrownBy(server::start).hasMessageContaining("exists and is not a socket");
+    assertThat(Files.readString(file)).isEqualTo("precious");
+  }
+
+  @Test
   void tcpPortInUseFailsAtStartNamingTheTarget() throws Exception {
     try (ServerSocket taken = new ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
       SwitchboardServer server = SwitchboardServer.builder(Target.tcp("127.0.0.1", taken.getLocalPort())).build();
