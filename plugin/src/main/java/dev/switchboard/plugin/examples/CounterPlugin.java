@@ -37,6 +37,9 @@ public final class CounterPlugin {
   static final class Counter extends CounterGrpc.CounterImplBase {
     private final PluginBroker broker;
     private final Map<String, Long> values = new ConcurrentHashMap<>();
+    // A broker id announces one connection (go-plugin consumes the ConnInfo on Dial), so the
+    // channel is dialed once per id and reused.
+    private final Map<Integer, ManagedChannel> adders = new ConcurrentHashMap<>();
 
     Counter(PluginBroker broker) {
       this.broker = broker;
@@ -46,7 +49,7 @@ public final class CounterPlugin {
     public void increment(IncrementRequest request, StreamObserver<IncrementResponse> responses) {
       ManagedChannel adder;
       try {
-        adder = broker.dial(request.getAdderId());
+        adder = adder(request.getAdderId());
       } catch (IOException e) {
         responses.onError(Status.UNAVAILABLE.withDescription(e.getMessage()).asRuntimeException());
         return;
@@ -66,9 +69,16 @@ public final class CounterPlugin {
         responses.onCompleted();
       } catch (RuntimeException e) {
         responses.onError(Status.fromThrowable(e).asRuntimeException());
-      } finally {
-        adder.shutdownNow();
       }
+    }
+
+    private synchronized ManagedChannel adder(int id) throws IOException {
+      ManagedChannel channel = adders.get(id);
+      if (channel == null) {
+        channel = broker.dial(id);
+        adders.put(id, channel);
+      }
+      return channel;
     }
   }
 }

@@ -14,6 +14,7 @@ import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.netty.shaded.io.grpc.netty.NettySslContextChannelCredentials;
 import io.grpc.netty.shaded.io.grpc.netty.NettySslContextServerCredentials;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.grpc.netty.shaded.io.netty.channel.ChannelOption;
 import io.grpc.netty.shaded.io.netty.channel.EventLoopGroup;
 import io.grpc.netty.shaded.io.netty.channel.epoll.Epoll;
 import io.grpc.netty.shaded.io.netty.channel.epoll.EpollDomainSocketChannel;
@@ -59,7 +60,7 @@ public final class Endpoints implements AutoCloseable {
    * every connection. The logger is held here so the level survives garbage collection.
    */
   private static final java.util.logging.Logger BOOTSTRAP_LOG =
-      java.util.logging.Logger.getLogger("io.grpc.netty.shaded.io.netty.bootstrap.AbstractBootstrap");
+      java.util.logging.Logger.getLogger("io.grpc.netty.shaded.io.netty.bootstrap.Bootstrap");
 
   static {
     BOOTSTRAP_LOG.setLevel(java.util.logging.Level.SEVERE);
@@ -166,6 +167,7 @@ public final class Endpoints implements AutoCloseable {
     NettyServerBuilder builder =
         NettyServerBuilder.forAddress(new DomainSocketAddress(socket.toString()), credentials(tls))
             .channelType(EpollServerDomainSocketChannel.class)
+            .withChildOption(ChannelOption.SO_KEEPALIVE, null)
             .bossEventLoopGroup(group)
             .workerEventLoopGroup(group);
     Server server = configure(builder, services, interceptors, maxMessageSize).build().start();
@@ -240,7 +242,9 @@ public final class Endpoints implements AutoCloseable {
     switch (network) {
       case "unix" -> builder =
           NettyChannelBuilder.forAddress(new DomainSocketAddress(address), credentials)
-              .channelType(EpollDomainSocketChannel.class);
+              .channelType(EpollDomainSocketChannel.class)
+              // Unix sockets have no SO_KEEPALIVE; a null value removes grpc-java's default.
+              .withOption(ChannelOption.SO_KEEPALIVE, null);
       case "tcp" -> {
         int colon = address.lastIndexOf(':');
         if (colon < 0) {

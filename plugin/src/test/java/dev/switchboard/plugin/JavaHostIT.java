@@ -1,0 +1,165 @@
+package dev.switchboard.plugin;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.google.protobuf.ByteString;
+import dev.switchboard.plugin.examples.CounterPlugin;
+import dev.switchboard.plugin.examples.KvPlugin;
+import dev.switchboard.plugin.examples.counter.AdderGrpc;
+import dev.switchboard.plugin.examples.counter.CounterGrpc;
+import dev.switchboard.plugin.examples.counter.IncrementRequest;
+import dev.switchboard.plugin.examples.counter.SumRequest;
+import dev.switchboard.plugin.examples.counter.SumResponse;
+import dev.switchboard.plugin.examples.kv.GetRequest;
+import dev.switchboard.plugin.examples.kv.KVGrpc;
+import dev.switchboard.plugin.examples.kv.PutRequest;
+import io.grpc.health.v1.HealthCheckRequest;
+import io.grpc.health.v1.HealthCheckResponse;
+import io.grpc.health.v1.HealthGrpc;
+import io.grpc.stub.StreamObserver;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/** Our Java host loads real Go, Python and Java plugins. */
+class JavaHostIT {
+  private static void putGetAndConcurrent(PluginClient client, int concurrent) throws Exception {
+    KVGrpc.KVBlockingStub kv = client.stub(KVGrpc::newBlockingStub).withDeadlineAfter(60, TimeUnit.SECONDS);
+    kv.put(PutRequest.newBuilder().setKey("hello").setValue(ByteString.copyFromUtf8("world")).build());
+    assertThat(kv.get(GetRequest.newBuilder().setKey("hello").build()).getValue().toStringUtf8()).isEqualTo("world");
+
+    byte[] big = new byte[3 * 1024 * 1024];
+    for (int i = 0; i < big.length; i++) {
+      big[i] = (byte) (i * 31);
+    }
+    kv.put(PutRequest.newBuilder().setKey("big").setValue(ByteString.copyFrom(big)).build());
+    assertThat(kv.get(GetRequest.newBuilder().setKey("big").build()).getValue().toByteArray()).isEqualTo(big);
+
+    ExecutorService pool = Executors.newFixedThreadPool(Math.min(concurrent, 32));
+    try {
+      List<CompletableFuture<String>> results = new ArrayList<>();
+      for (int i = 0; i < concurrent; i++) {
+        String key = "k" + i;
+        results.add(CompletableFuture.supplyAsync(() -> {
+          kv.put(PutRequest.newBuilder().setKey(key).setValue(ByteString.copyFromUtf8("v" + key)).build());
+          return kv.get(GetRequest.newBuilder().setKey(key).build()).getValue().toStringUtf8();
+        }, pool));
+      }
+      for (int i = 0; i < concurrent; i++) {
+        assertThat(results.get(i).get(60, TimeUnit.SECONDS)).isEqualTo("vk" + i);
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  @Test
+  void loadsGoPluginWithAutoMtls() throws Exception {
+    try (PluginClient client = PluginClient.builder(KvPlugin.HANDSHAKE)
+        .command(Peers.goPlugin().toString()).autoMtls(true).build().start()) {
+      putGetAndConcurrent(client, 100);
+      HealthCheckResponse health = HealthGrpc.newBlockingStub(client.channel())
+          .check(HealthCheckRequest.newBuilder().setService("plugin").build());
+      assertThat(health.getStatus()).isEqualTo(HealthCheckResponse.ServingStatus.SERVING);
+      long pid = client.pid();
+      client.kill();
+      client.kill();
+      assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)).isFalse();
+    }
+  }
+
+  @Test
+  void loadsGoPluginInPlaintext() throws Exception {
+    try (PluginClient client = PluginClient.builder(KvPlugin.HANDSHAKE)
+        .command(Peers.goPlugin().toString()).autoMtls(false).build().start()) {
+      putGetAndConcurrent(client, 100);
+    }
+  }
+
+  @Test
+  void loadsPythonPlugin() throws Exception {
+    try (PluginClient client = PluginClient.builder(KvPlugin.HANDSHAKE)
+        .command(Peers.pythonPlugin()).autoMtls(false).build().start()) {
+      putGetAndConcurrent(client, 100);
+      long pid = client.pid();
+      client.kill();
+      assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)).isFalse();
+    }
+  }
+
+  @Test
+  void loadsJavaPluginWithAutoMtlsAndHundredConcurrentCalls() throws Exception {
+    try (PluginClient client = PluginClient.builder(KvPlugin.HANDSHAKE)
+        .command(Peers.javaMain("dev.switchboard.plugin.examples.KvPlugin")).build().start()) {
+      putGetAndConcurrent(client, 100);
+      assertThat(HealthGrpc.newBlockingStub(client.channel())
+          .check(HealthCheckRequest.newBuilder().setService("plugin").build()).getStatus())
+          .isEqualTo(HealthCheckResponse.ServingStatus.SERVING);
+    }
+  }
+
+  @Test
+  void javaPluginCallsBackHostThroughBrokerAndMirrorsStdout() throws Exception {
+    ByteArrayOutputStream stdout = new ByteArrayOutputStream();
+    try (PluginClient client = PluginClient.builder(CounterPlugin.HANDSHAKE)
+        .command(Peers.javaMain("dev.switchboard.plugin.examples.CounterPlugin"))
+        .syncStdout(stdout)
+        .build()
+        .start()) {
+      int adderId = client.broker().nextId();
+      List<Long> sums = new ArrayList<>();
+      AdderGrpc.AdderImplBase adder = new AdderGrpc.AdderImplBase() {
+        @Override
+        public void sum(SumRequest request, StreamObserver<SumResponse> responses) {
+          synchronized (sums) {
+            sums.add(request.getA() + request.getB());
+          }
+          responses.onNext(SumResponse.newBuilder().setSum(request.getA() + request.getB()).build());
+          responses.onCompleted();
+        }
+      };
+      try (AutoCloseable served = client.broker().acceptAndServe(adderId, List.of(adder.bindService()))) {
+        CounterGrpc.CounterBlockingStub counter = client.stub(CounterGrpc::newBlockingStub);
+        long value = 0;
+        for (int delta = 1; delta <= 3; delta++) {
+          value = counter.withDeadlineAfter(30, TimeUnit.SECONDS)
+              .increment(IncrementRequest.newBuilder().setKey("clicks").setDelta(delta).setAdderId(adderId).build())
+              .getValue();
+        }
+        assertThat(value).isEqualTo(6);
+        assertThat(sums).containsExactly(1L, 3L, 6L);
+      }
+      long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+      while (!stdout.toString(StandardCharsets.UTF_8).contains("counter clicks = 6") && System.nanoTime() < deadline) {
+        Thread.sleep(20);
+      }
+      assertThat(stdout.toString(StandardCharsets.UTF_8))
+          .contains("counter clicks = 1", "counter clicks = 3", "counter clicks = 6");
+    }
+  }
+
+  @Test
+  void reattachesToRunningPlaintextPlugin() throws Exception {
+    try (PluginClient first = PluginClient.builder(KvPlugin.HANDSHAKE)
+        .command(Peers.javaMain("dev.switchboard.plugin.examples.KvPlugin")).autoMtls(false).build().start()) {
+      first.stub(KVGrpc::newBlockingStub)
+          .put(PutRequest.newBuilder().setKey("kept").setValue(ByteString.copyFromUtf8("yes")).build());
+      ReattachConfig config = ReattachConfig.parse(first.reattachConfig().toJson());
+      assertThat(config.pid()).isEqualTo(first.pid());
+      PluginClient second = PluginClient.builder(KvPlugin.HANDSHAKE).reattach(config).build().start();
+      try {
+        assertThat(second.stub(KVGrpc::newBlockingStub).get(GetRequest.newBuilder().setKey("kept").build())
+            .getValue().toStringUtf8()).isEqualTo("yes");
+      } finally {
+        second.channel().shutdownNow();
+      }
+    }
+  }
+}
