@@ -20,32 +20,32 @@ final class ResultTable {
   private ResultTable() {
   }
 
-  static String markdown(Map<Rpc, Map<Server, List<AsyncClientReport>>> results, String setup) {
+  static String markdown(Map<Rpc, Map<Server, List<RunFigures>>> results, String setup) {
     StringBuilder text = new StringBuilder(setup).append('\n');
     text.append("| RPC | server | QPS | p50 (us) | p99 (us) | QPS ratio | p99 ratio | goal "
-        + "| QPS per round |\n");
-    text.append("|---|---|---:|---:|---:|---:|---:|---|---|\n");
-    for (Map.Entry<Rpc, Map<Server, List<AsyncClientReport>>> byRpc : results.entrySet()) {
-      Map<Server, List<AsyncClientReport>> servers = byRpc.getValue();
-      List<AsyncClientReport> anchor = servers.get(Server.ANCHOR);
-      for (Map.Entry<Server, List<AsyncClientReport>> entry : servers.entrySet()) {
-        List<AsyncClientReport> reports = entry.getValue();
-        long qps = median(reports, AsyncClientReport::qps);
-        long p99 = median(reports, AsyncClientReport::p99Micros);
+        + "| server CPU (us/call) | QPS per round |\n");
+    text.append("|---|---|---:|---:|---:|---:|---:|---|---:|---|\n");
+    for (Map.Entry<Rpc, Map<Server, List<RunFigures>>> byRpc : results.entrySet()) {
+      Map<Server, List<RunFigures>> servers = byRpc.getValue();
+      List<RunFigures> anchor = servers.get(Server.ANCHOR);
+      for (Map.Entry<Server, List<RunFigures>> entry : servers.entrySet()) {
+        List<RunFigures> reports = entry.getValue();
+        long qps = median(reports, r -> r.client().qps());
+        long p99 = median(reports, r -> r.client().p99Micros());
         String qpsRatio = "";
         String p99Ratio = "";
         String goal = "";
         if (anchor != null && entry.getKey() != Server.ANCHOR) {
-          double q = (double) qps / median(anchor, AsyncClientReport::qps);
-          double p = (double) p99 / median(anchor, AsyncClientReport::p99Micros);
+          double q = (double) qps / median(anchor, r -> r.client().qps());
+          double p = (double) p99 / median(anchor, r -> r.client().p99Micros());
           qpsRatio = String.format("%.2f", q);
           p99Ratio = String.format("%.2f", p);
           goal = goal(entry.getKey(), q, p);
         }
-        text.append(String.format("| %s | %s | %d | %d | %d | %s | %s | %s | %s |%n",
+        text.append(String.format("| %s | %s | %d | %d | %d | %s | %s | %s | %.1f | %s |%n",
             byRpc.getKey().flagName(), entry.getKey().label, qps,
-            median(reports, AsyncClientReport::p50Micros), p99, qpsRatio, p99Ratio, goal,
-            reports.stream().map(r -> Long.toString(r.qps())).toList()));
+            median(reports, r -> r.client().p50Micros()), p99, qpsRatio, p99Ratio, goal,
+            medianCpu(reports), reports.stream().map(r -> Long.toString(r.client().qps())).toList()));
       }
     }
     return text.toString();
@@ -63,8 +63,14 @@ final class ResultTable {
   }
 
   /** The median; for an even count the lower middle value, so that it is a measured figure. */
-  static long median(List<AsyncClientReport> reports, ToLongFunction<AsyncClientReport> figure) {
-    long[] values = reports.stream().mapToLong(figure).sorted().toArray();
+  static long median(List<RunFigures> runs, ToLongFunction<RunFigures> figure) {
+    long[] values = runs.stream().mapToLong(figure).sorted().toArray();
+    return values[(values.length - 1) / 2];
+  }
+
+  static double medianCpu(List<RunFigures> runs) {
+    double[] values = runs.stream().mapToDouble(RunFigures::serverCpuMicrosPerCall).sorted()
+        .toArray();
     return values[(values.length - 1) / 2];
   }
 }

@@ -63,7 +63,7 @@ public final class SideBySide {
   private static final Set<String> FLAGS = Set.of(
       "help", "anchor-lib", "jar", "protos", "descriptor-set", "servers", "rpcs", "rounds",
       "duration", "warmup_duration", "channels", "outstanding_rpcs", "client_payload",
-      "server_payload", "jvm-flags", "executor", "jfr", "out", "work", "java");
+      "server_payload", "jvm-flags", "executor", "jfr", "jfr-settings", "out", "work", "java");
 
   private static final String USAGE = """
       Usage: run-grpc.sh [--flag=value ...]
@@ -79,6 +79,7 @@ public final class SideBySide {
         --jvm-flags='-Xms1g -Xmx1g'  the same for every server JVM and every client JVM
         --executor=forkjoin|runtime  our servers' executor (forkjoin = what AsyncServer uses)
         --jfr=DIR                  record a JFR profile of every server JVM into DIR
+        --jfr-settings=profile     JFR settings name or .jfc file for --jfr
         --out=FILE                 also write the result table (markdown) to FILE
         --work=DIR                 where server logs go (default: a new temp dir)
         --anchor-lib=DIR           grpc-benchmarks and its dependencies (target/anchor/lib)
@@ -125,7 +126,7 @@ public final class SideBySide {
    *
    * @return every run's report, by RPC shape and server (empty for --help)
    */
-  static Map<Rpc, Map<Server, List<AsyncClientReport>>> run(String[] args, PrintStream out)
+  static Map<Rpc, Map<Server, List<RunFigures>>> run(String[] args, PrintStream out)
       throws IOException {
     Flags flags = Flags.parse(args, FLAGS);
     if (flags.has("help")) {
@@ -136,7 +137,7 @@ public final class SideBySide {
     Thread cleanup = new Thread(harness::stopAll);
     Runtime.getRuntime().addShutdownHook(cleanup);
     try {
-      Map<Rpc, Map<Server, List<AsyncClientReport>>> results = harness.measure();
+      Map<Rpc, Map<Server, List<RunFigures>>> results = harness.measure();
       String table = ResultTable.markdown(results, harness.describeSetup());
       out.println();
       out.print(table);
@@ -151,7 +152,7 @@ public final class SideBySide {
   }
 
   /** Runs every round and returns each run's report, by RPC shape and server. */
-  Map<Rpc, Map<Server, List<AsyncClientReport>>> measure() throws IOException {
+  Map<Rpc, Map<Server, List<RunFigures>>> measure() throws IOException {
     List<Server> servers = parseList(flags.get("servers", "anchor,stubs,dynamic"), Server.class);
     List<Rpc> rpcs = parseList(flags.get("rpcs", "unary,streaming"), Rpc.class);
     int rounds = flags.getInt("rounds", 3);
@@ -160,7 +161,7 @@ public final class SideBySide {
     }
     Path anchorLib = existing("anchor-lib", true);
     checkAnchor(anchorLib);
-    Map<Rpc, Map<Server, List<AsyncClientReport>>> results = new EnumMap<>(Rpc.class);
+    Map<Rpc, Map<Server, List<RunFigures>>> results = new EnumMap<>(Rpc.class);
     for (int round = 0; round < rounds; round++) {
       for (Rpc rpc : rpcs) {
         for (int i = 0; i < servers.size(); i++) {
@@ -168,18 +169,19 @@ public final class SideBySide {
           Server server = servers.get((i + round) % servers.size());
           out.printf("round %d/%d  %-9s  %-30s ", round + 1, rounds, rpc.flagName(), server.label);
           out.flush();
-          AsyncClientReport report = runOnce(server, rpc, anchorLib, round);
-          out.printf("QPS %7d  p50 %6d us  p99 %6d us%n",
-              report.qps(), report.p50Micros(), report.p99Micros());
+          RunFigures run = runOnce(server, rpc, anchorLib, round);
+          AsyncClientReport report = run.client();
+          out.printf("QPS %7d  p50 %6d us  p99 %6d us  server CPU %6.1f us/call%n",
+              report.qps(), report.p50Micros(), report.p99Micros(), run.serverCpuMicrosPerCall());
           results.computeIfAbsent(rpc, r -> new EnumMap<>(Server.class))
-              .computeIfAbsent(server, s -> new ArrayList<>()).add(report);
+              .computeIfAbsent(server, s -> new ArrayList<>()).add(run);
         }
       }
     }
     return results;
   }
 
-  private AsyncClientReport runOnce(Server server, Rpc rpc, Path anchorLib, int round)
+  private RunFigures runOnce(Server server, Rpc rpc, Path anchorLib, int round)
       throws IOException {
     int port = freePort();
     String runName = server.flagName() + "-" + rpc.flagName() + "-r" + (round + 1);
@@ -195,12 +197,20 @@ public final class SideBySide {
       client.addAll(clientFlags(rpc));
       Path clientLog = work.resolve(runName + "-client.log");
       Process clientProcess = start(client, clientLog);
-      long limit = flags.getInt("duration", 20) + flags.getInt("warmup_duration", 10) + 120L;
+      int warmup = flags.getInt("warmup_duration", 10);
+      int duration = flags.getInt("duration", 20);
+      long limit = duration + warmup + 120L;
+      Duration cpuAtStart;
+      Duration cpuAtEnd;
       try {
+        // The client spends well under a second connecting before its warm-up starts.
+        clientProcess.waitFor(warmup * 1000L + 500, TimeUnit.MILLISECONDS);
+        cpuAtStart = cpuTime(serverProcess);
         if (!clientProcess.waitFor(limit, TimeUnit.SECONDS)) {
           throw new IllegalStateException("AsyncClient did not finish within " + limit
               + " s; see " + clientLog);
         }
+        cpuAtEnd = cpuTime(serverProcess);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         throw new IllegalStateException("interrupted while AsyncClient ran", e);
@@ -213,7 +223,9 @@ public final class SideBySide {
             + clientProcess.exitValue() + ":\n" + tail(output) + "\nserver log:\n"
             + tail(Files.readString(serverLog, StandardCharsets.UTF_8)));
       }
-      return AsyncClientReport.parse(output);
+      AsyncClientReport report = AsyncClientReport.parse(output);
+      double calls = Math.max(1.0, (double) report.qps() * duration);
+      return new RunFigures(report, cpuAtEnd.minus(cpuAtStart).toNanos() / 1000.0 / calls);
     } finally {
       stop(serverProcess);
     }
@@ -242,7 +254,8 @@ public final class SideBySide {
     command.addAll(jvmFlags);
     if (flags.has("jfr")) {
       Path dir = Files.createDirectories(Path.of(flags.get("jfr", "")));
-      command.add("-XX:StartFlightRecording=settings=profile,filename="
+      command.add("-XX:StartFlightRecording=settings=" + flags.get("jfr-settings", "profile")
+          + ",filename="
           + dir.resolve(runName + ".jfr"));
     }
     if (server == Server.ANCHOR) {
@@ -308,6 +321,11 @@ public final class SideBySide {
     }
     throw new IllegalStateException("the server did not listen on port " + port
         + " within 60 s:\n" + tail(Files.readString(log, StandardCharsets.UTF_8)));
+  }
+
+  private static Duration cpuTime(Process process) {
+    return process.info().totalCpuDuration().orElseThrow(() -> new IllegalStateException(
+        "the OS does not report the CPU time of process " + process.pid()));
   }
 
   /** Stops one process: SIGTERM (the servers shut down in a hook), then SIGKILL after 10 s. */
