@@ -51,6 +51,10 @@ public final class TitanMain {
    */
   private static void configureLogging(String command) {
     boolean server = command.equals("coordinator") || command.equals("agent");
+    // The module jar is also a library (benchmarks, embedders), so its config is not named logback.xml.
+    if (System.getProperty("logback.configurationFile") == null) {
+      System.setProperty("logback.configurationFile", "titan-logback.xml");
+    }
     if (System.getProperty("titan.log") == null) {
       System.setProperty("titan.log", server ? "INFO" : "WARN");
     }
