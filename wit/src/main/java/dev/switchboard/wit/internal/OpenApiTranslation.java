@@ -144,7 +144,7 @@ public final class OpenApiTranslation {
             : Map.of("info.version", rawVersion, "servers", servers()));
     String docs = api.getInfo() == null || api.getInfo().getDescription() == null ? "" : api.getInfo().getDescription();
     WitPackage main = new WitPackage("api", name, version, docs, pkgOrigin, built,
-        built.isEmpty() ? "" : WitNames.join(name, "api"));
+        built.isEmpty() ? "" : name.endsWith("-api") ? name : WitNames.join(name, "api"));
     Binding binding = new Binding(Binding.Source.OPENAPI, List.of(main, SharedPackage.build()), warnings);
     return new RecursionBreaker(binding).run();
   }

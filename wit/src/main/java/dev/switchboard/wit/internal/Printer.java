@@ -150,7 +150,7 @@ public final class Printer {
         }
       }
       line.append(".{");
-      boolean firstName = true;
+      List<String> items = new ArrayList<>();
       for (String name : e.getValue()) {
         String as = name;
         if (taken.contains(as)) {
@@ -162,16 +162,19 @@ public final class Printer {
         }
         taken.add(as);
         printed.put(e.getKey() + "|" + name, as);
-        if (!firstName) {
-          line.append(", ");
-        }
-        firstName = false;
-        line.append(WitNames.escape(name));
-        if (!as.equals(name)) {
-          line.append(" as ").append(WitNames.escape(as));
-        }
+        items.add(WitNames.escape(name) + (as.equals(name) ? "" : " as " + WitNames.escape(as)));
       }
-      line.append("};\n");
+      String oneLine = String.join(", ", items);
+      if (line.length() + oneLine.length() + 3 <= 100) {
+        line.append(oneLine).append("};\n");
+      } else {
+        // As a person would wrap it: one name per line.
+        line.append('\n');
+        for (String item : items) {
+          line.append(INDENT).append(INDENT).append(item).append(",\n");
+        }
+        line.append(INDENT).append("};\n");
+      }
       out.append(line);
     }
     return printed;

@@ -254,7 +254,12 @@ public final class ProtoTranslation {
       members.add(new Member(f.getNumber(), field(m, f, fieldScope)));
     }
     List<WitField> fields = members.stream().map(Member::field).toList();
+    // The record goes before its oneof variants, so that when recursion must be cut it is cut
+    // inside the variant's case rather than at the record's own field.
+    int variants = pkg.pendingVariants.size();
     pkg.types.add(new WitType(self.name(), WitType.Kind.RECORD, docs.of(m), origin, fields, null, List.of()));
+    pkg.types.addAll(pkg.pendingVariants.subList(0, variants));
+    pkg.pendingVariants.clear();
   }
 
   private record Member(int number, WitField field) {}
@@ -322,7 +327,7 @@ public final class ProtoTranslation {
       cases.add(new WitField(caseName, payload, docs.of(f), origin, Rules.NONE, null));
     }
     Origin origin = Origin.of(Origin.Kind.PROTO_ONEOF, oneof.getFullName(), oneof.getName(), null);
-    pkg.types.add(new WitType(variantName, WitType.Kind.VARIANT, docs.of(oneof), origin, cases, null, List.of()));
+    pkg.pendingVariants.add(new WitType(variantName, WitType.Kind.VARIANT, docs.of(oneof), origin, cases, null, List.of()));
     String fieldName = claimField(scope, WitNames.kebab(oneof.getName()), "oneof " + oneof.getFullName());
     return new WitField(fieldName, WitTypeRef.option(WitTypeRef.named(pkg.qualified(), TYPES, variantName)),
         docs.of(oneof), origin, Rules.NONE, null);
@@ -554,6 +559,7 @@ public final class ProtoTranslation {
     final NameScope interfaceScope = new NameScope("interfaces");
     final NameScope typeScope = new NameScope("types");
     final List<WitType> types = new ArrayList<>();
+    final List<WitType> pendingVariants = new ArrayList<>();
     final List<WitInterface> services = new ArrayList<>();
     final Set<String> emptyMessages = new LinkedHashSet<>();
 
@@ -575,7 +581,8 @@ public final class ProtoTranslation {
         interfaces.add(new WitInterface(TYPES, "Messages and enums of `" + protoPackage + "`.", origin, types, List.of()));
       }
       interfaces.addAll(services);
-      String world = interfaces.isEmpty() ? "" : WitNames.join(name, "api");
+      String world = interfaces.isEmpty() ? "" : name.equals("api") || name.endsWith("-api") ? name
+          : WitNames.join(name, "api");
       return new WitPackage(namespace, name, version, "", origin, interfaces, world);
     }
   }
