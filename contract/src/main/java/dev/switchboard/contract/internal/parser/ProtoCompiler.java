@@ -32,7 +32,8 @@ import org.jspecify.annotations.Nullable;
  * descriptor.proto}) come bundled from the protobuf-java jar when no import path holds them. A
  * requested file may also be given as a path on disk (absolute or relative to the working
  * directory): if it lies under an import path it is renamed to its path relative to the first such
- * import path, as protoc does; a disk file outside every import path is an error.
+ * import path, as protoc does; a disk file outside every import path is an error. With no import
+ * paths at all, the working directory is the import path (protoc's default).
  *
  * <p><b>Errors.</b> Every problem found in every file is collected and thrown in one {@link
  * ContractException}; each problem's location is {@code file:line:column} (1-based, tabs to the
@@ -48,9 +49,12 @@ public final class ProtoCompiler {
     this.importPaths = List.copyOf(importPaths);
   }
 
-  /** A compiler that searches {@code importPaths} in order, then the bundled well-known types. */
+  /**
+   * A compiler that searches {@code importPaths} in order, then the bundled well-known types. With
+   * no import paths, the working directory is the import path, as with protoc without {@code -I}.
+   */
   public static ProtoCompiler create(List<Path> importPaths) {
-    return new ProtoCompiler(importPaths);
+    return new ProtoCompiler(importPaths.isEmpty() ? List.of(Path.of("")) : importPaths);
   }
 
   /**

@@ -227,6 +227,15 @@ class ProtoCompilerTest {
   }
 
   @Test
+  void withoutImportPathsTheWorkingDirectoryIsTheImportPath() throws Exception {
+    // Surefire runs in the module directory, like a user running protoc without -I.
+    String relative = "src/test/resources/parser/seed-003/todo.proto";
+    List<FileDescriptorProto> files = ProtoCompiler.create(List.of()).compile(List.of(relative));
+    assertThat(files).extracting(FileDescriptorProto::getName).containsExactly(relative);
+    assertThat(files.get(0).getService(0).getMethodCount()).isEqualTo(3);
+  }
+
+  @Test
   void problemsInSeveralFilesAreAllCollected() throws IOException {
     write("one.proto", "syntax = \"proto3\";\nmessage One { Missing m = 1; }\n");
     write("two.proto", "syntax = \"proto3\";\nmessage Two { int32 a = 1 }\n");
