@@ -119,6 +119,13 @@ public final class SwitchboardServer implements AutoCloseable {
       if (state != State.NEW) {
         throw new IllegalStateException("server on " + requestedTarget + " is already " + state);
       }
+      if (healthManager != null) {
+        // The overall status "" is SERVING from the start; each registered service says so by name too,
+        // before the first client can ask.
+        for (String name : serviceNames) {
+          healthManager.setStatus(name, ServingStatus.SERVING);
+        }
+      }
       try {
         if (requestedTarget.kind() == Target.Kind.UNIX) {
           UnixSocketFiles.removeIfStale(requestedTarget.path());
@@ -134,12 +141,6 @@ public final class SwitchboardServer implements AutoCloseable {
       }
       boundTarget = resolveBoundTarget();
       state = State.STARTED;
-    }
-    if (healthManager != null) {
-      // The overall status "" is SERVING from the start; each registered service says so by name too.
-      for (String name : serviceNames) {
-        healthManager.setStatus(name, ServingStatus.SERVING);
-      }
     }
     log.info("switchboard server listening on {} ({} services)", target(), serviceNames.size());
     return this;
