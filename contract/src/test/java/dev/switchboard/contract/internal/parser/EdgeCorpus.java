@@ -16,7 +16,8 @@ final class EdgeCorpus {
       "edge/syntaxless.proto",
       "edge/nested_options.proto",
       "edge/proto3_ext.proto",
-      "edge/lexical.proto");
+      "edge/lexical.proto",
+      "edge/aggregates.proto");
 
   /** Imported by the files above, so present on disk; compiled through those imports. */
   static final List<String> IMPORTED = List.of(
