@@ -111,9 +111,9 @@ public final class WitNames {
     }
     String s = raw;
     if (s.startsWith("+")) {
-      s = "plus " + s.substring(1);
+      s = "plus" + s.substring(1);
     } else if (s.startsWith("-") && s.length() > 1 && isDigit(s.charAt(1))) {
-      s = "minus " + s.substring(1);
+      s = "minus" + s.substring(1);
     }
     if (!hasAlnum) {
       StringBuilder b = new StringBuilder();
