@@ -17,7 +17,8 @@ final class EdgeCorpus {
       "edge/nested_options.proto",
       "edge/proto3_ext.proto",
       "edge/lexical.proto",
-      "edge/aggregates.proto");
+      "edge/aggregates.proto",
+      "edge/negzero.proto");
 
   /** Imported by the files above, so present on disk; compiled through those imports. */
   static final List<String> IMPORTED = List.of(
