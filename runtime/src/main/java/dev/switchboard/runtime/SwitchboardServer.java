@@ -4,6 +4,7 @@ import dev.switchboard.runtime.internal.EventLoops;
 import dev.switchboard.runtime.internal.TlsContexts;
 import dev.switchboard.runtime.internal.UnixSocketFiles;
 import io.grpc.BindableService;
+import io.grpc.HandlerRegistry;
 import io.grpc.Server;
 import io.grpc.ServerBuilder;
 import io.grpc.ServerInterceptor;
@@ -368,6 +369,7 @@ public final class SwitchboardServer implements AutoCloseable {
     private boolean health = true;
     private boolean reflection = true;
     private @Nullable Executor executor;
+    private @Nullable HandlerRegistry fallbackRegistry;
     private int workerThreads;
 
     private Builder(Target target) {
@@ -455,6 +457,16 @@ public final class SwitchboardServer implements AutoCloseable {
       return this;
     }
 
+    /**
+     * A registry asked for methods that no added service has, for services that come and go while the
+     * server runs (e.g. grpc-java's {@code MutableHandlerRegistry}). Reflection lists its services too;
+     * set their health with {@link SwitchboardServer#health()}.
+     */
+    public Builder fallbackRegistry(HandlerRegistry registry) {
+      this.fallbackRegistry = Objects.requireNonNull(registry, "registry");
+      return this;
+    }
+
     /** Netty worker threads for TCP and unix targets; 0 (default) means netty's default, twice the cores. */
     public Builder workerThreads(int threads) {
       if (threads < 0) {
@@ -502,6 +514,9 @@ public final class SwitchboardServer implements AutoCloseable {
         }
         if (executor != null) {
           builder.executor(executor);
+        }
+        if (fallbackRegistry != null) {
+          builder.fallbackHandlerRegistry(fallbackRegistry);
         }
         return new SwitchboardServer(target, builder.build(), List.copyOf(groups), healthManager, List.copyOf(names));
       } catch (RuntimeException e) {

@@ -127,6 +127,28 @@ class HealthAndReflectionIT {
   }
 
   @Test
+  void servicesAddedWhileRunningAreServedAndReflected() throws Exception {
+    io.grpc.util.MutableHandlerRegistry registry = new io.grpc.util.MutableHandlerRegistry();
+    try (SwitchboardServer server = SwitchboardServer.builder("inproc:mutable").fallbackRegistry(registry).build().start()) {
+      ManagedChannel channel = SwitchboardChannel.builder(server.target()).build();
+      try {
+        DynamicClient client = DynamicClient.on(channel);
+        assertThatThrownBy(() -> client.unary(EchoFixtures.UNARY, EchoFixtures.request("early")))
+            .isInstanceOfSatisfying(StatusRuntimeException.class,
+                e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNIMPLEMENTED));
+        registry.addService(EchoFixtures.dynamicEcho().definition());
+        server.health().setStatus(ECHO, ServingStatus.SERVING);
+        assertThat(EchoFixtures.text(client.unary(EchoFixtures.UNARY, EchoFixtures.request("late")))).isEqualTo("late");
+        ServerReflectionResponse list = reflectV1(channel, ServerReflectionRequest.newBuilder().setListServices("").build());
+        assertThat(list.getListServicesResponse().getServiceList()).extracting(ServiceResponse::getName).contains(ECHO);
+        assertThat(HealthGrpc.newBlockingStub(channel).check(check(ECHO)).getStatus()).isEqualTo(ServingStatus.SERVING);
+      } finally {
+        channel.shutdownNow();
+      }
+    }
+  }
+
+  @Test
   void healthAndReflectionCanBeTurnedOff() throws Exception {
     try (SwitchboardServer server = SwitchboardServer.builder("inproc:bare")
         .service(EchoFixtures.dynamicEcho()).health(false).reflection(false).build().start()) {
