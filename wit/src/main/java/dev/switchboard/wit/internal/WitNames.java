@@ -91,7 +91,7 @@ public final class WitNames {
     }
     if (!isLower(words.get(0).charAt(0))) {
       // wit-parser: the first character of an identifier must be a letter.
-      words.add(0, "n");
+      words.set(0, "n" + words.get(0));
     }
     return words;
   }
