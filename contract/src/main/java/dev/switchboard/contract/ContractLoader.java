@@ -1,10 +1,9 @@
 package dev.switchboard.contract;
 
-import com.google.protobuf.DescriptorProtos.FileDescriptorProto;
 import com.google.protobuf.DescriptorProtos.FileDescriptorSet;
 import com.google.protobuf.InvalidProtocolBufferException;
+import dev.switchboard.contract.internal.parser.ProtoCompiler;
 import java.io.IOException;
-import java.lang.reflect.InvocationTargetException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -56,27 +55,7 @@ public final class ContractLoader {
     if (files.isEmpty()) {
       throw new ContractException("", "no .proto files given");
     }
-    return ContractSet.link(compile(files));
-  }
-
-  // TEMPORARY: the parser (dev.switchboard.contract.internal.parser.ProtoCompiler) is being written
-  // alongside; until it lands this reaches it reflectively so that this module compiles without it.
-  private List<FileDescriptorProto> compile(List<String> files) throws ContractException {
-    try {
-      Class<?> compiler = Class.forName("dev.switchboard.contract.internal.parser.ProtoCompiler");
-      Object instance = compiler.getMethod("create", List.class).invoke(null, importPaths);
-      @SuppressWarnings("unchecked")
-      List<FileDescriptorProto> result =
-          (List<FileDescriptorProto>) compiler.getMethod("compile", List.class).invoke(instance, files);
-      return result;
-    } catch (InvocationTargetException e) {
-      if (e.getCause() instanceof ContractException contractException) {
-        throw contractException;
-      }
-      throw new IllegalStateException("the .proto compiler failed", e.getCause());
-    } catch (ReflectiveOperationException e) {
-      throw new ContractException("", ".proto source loading is not available in this build");
-    }
+    return ContractSet.link(ProtoCompiler.create(importPaths).compile(files));
   }
 
   /**

@@ -5,11 +5,35 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class ContractLoaderTest {
   @TempDir Path dir;
+
+  @Test
+  void compilesProtoSourceWithImportsAndBundledWellKnownTypes() throws Exception {
+    ContractSet contract = ContractLoader.builder().importPath(Protoc.TEST_PROTOS).build()
+        .protos(List.of("shop/v1/orders.proto"));
+
+    assertThat(contract.method("shop.v1.Orders/Chat").isClientStreaming()).isTrue();
+    assertThat(contract.message("shop.v1.Order").orElseThrow().findFieldByName("created").getMessageType())
+        .isSameAs(contract.message("google.protobuf.Timestamp").orElseThrow());
+    assertThat(contract.files()).extracting(f -> f.getName()).contains("shop/v1/common.proto");
+  }
+
+  @Test
+  void protoProblemsAreLocated() throws Exception {
+    Files.writeString(dir.resolve("bad.proto"), "syntax = \"proto3\";\nmessage M {\n  strin x = 1;\n}\n");
+    ContractLoader loader = ContractLoader.builder().importPath(dir).build();
+
+    assertThatThrownBy(() -> loader.protos(List.of("bad.proto")))
+        .isInstanceOfSatisfying(ContractException.class,
+            e -> assertThat(e.problems().get(0).location()).isEqualTo("bad.proto:3:3"));
+    assertThatThrownBy(() -> loader.protos(List.of()))
+        .isInstanceOf(ContractException.class).hasMessage("no .proto files given");
+  }
 
   @Test
   void readsProtocDescriptorSetOutput() throws Exception {
