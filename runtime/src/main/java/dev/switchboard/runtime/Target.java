@@ -77,6 +77,10 @@ public final class Target {
       }
       return inProcess(rest);
     }
+    if (trimmed.contains("://")) {
+      throw new IllegalArgumentException("target '" + text
+          + "': URI schemes other than unix: and inproc: are not supported; use host:port, unix:/path or inproc:name");
+    }
     return parseHostPort(text, trimmed);
   }
 

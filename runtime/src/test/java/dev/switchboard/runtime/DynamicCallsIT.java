@@ -238,7 +238,7 @@ class DynamicCallsIT {
 
   @Test
   void deadlineExceededAndTheServerSeesTheCancellation() throws Exception {
-    DynamicClient client = DynamicClient.on(dynamicChannel).withDeadline(Duration.ofMillis(300));
+    DynamicClient client = DynamicClient.on(dynamicChannel).withDeadline(Duration.ofSeconds(1));
     com.google.protobuf.Descriptors.MethodDescriptor held = holdingMethod();
     assertThatThrownBy(() -> client.unary(held, request("wait")))
         .isInstanceOfSatisfying(StatusRuntimeException.class,

@@ -63,6 +63,7 @@ class TargetTest {
     assertThatThrownBy(() -> Target.parse("inproc:")).hasMessageContaining("needs a name");
     assertThatThrownBy(() -> Target.parse(" ")).hasMessageContaining("empty target");
     assertThatThrownBy(() -> Target.parse("x")).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> Target.parse("dns:///example.com:443")).hasMessageContaining("URI schemes");
   }
 
   @Test
