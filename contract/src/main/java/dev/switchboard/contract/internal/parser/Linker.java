@@ -528,7 +528,7 @@ final class Linker {
         }
       }
       if (f.getLabel() == FieldDescriptorProto.Label.LABEL_REQUIRED) {
-        problems.add(field.nameLocation, "The extension " + field.fullName() + " cannot be required.");
+        problems.add(field.typeLocation, "The extension " + field.fullName() + " cannot be required.");
       }
       if (field.jsonNameLocation != null) {
         problems.add(field.jsonNameLocation, "option json_name is not allowed on extension fields.");

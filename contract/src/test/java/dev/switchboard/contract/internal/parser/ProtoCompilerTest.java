@@ -85,12 +85,12 @@ class ProtoCompilerTest {
     write("semantic.proto", Files.readString(dir.resolve("semantic.proto"))
         .replace("required int32 r = 3;", "int32 r = 3;").replace("message B { group G = 1 { } }", ""));
     assertThat(problems("semantic.proto")).extracting(ContractProblem::toString).containsExactly(
-        "semantic.proto:11:5: \"x\" is already defined in \"sem.A\".",
         "semantic.proto:5:13: Field number 1 has already been used in \"sem.A\" by field \"x\".",
-        "semantic.proto:8:16: Field \"old\" uses reserved number 11.",
         "semantic.proto:8:10: Field name \"old\" is reserved.",
+        "semantic.proto:8:16: Field \"old\" uses reserved number 11.",
         "semantic.proto:10:15: Field numbers 19000 through 19999 are reserved for the protocol buffer library"
             + " implementation.",
+        "semantic.proto:11:5: \"x\" is already defined in \"sem.A\".",
         "semantic.proto:13:12: The first enum value must be zero in proto3.",
         "semantic.proto:14:34: \"sem.ALIASED_AGAIN\" uses the same enum value as \"sem.ALIASED_ZERO\". If this is"
             + " intended, set 'option allow_alias = true;' to the enum definition.");
@@ -263,7 +263,7 @@ class ProtoCompilerTest {
         "vals.proto:6:20: Value out of range for int32 option \"small\".",
         "vals.proto:7:19: Enum type \"Kind\" has no value named \"B\" for option \"kind\".",
         "vals.proto:8:10: Option \"java_package\" unknown.",
-        "vals.proto:11:12: [packed = true] can only be specified for repeated primitive fields.",
-        "vals.proto:10:35: Expected integer for field default value.");
+        "vals.proto:10:35: Expected integer for field default value.",
+        "vals.proto:11:12: [packed = true] can only be specified for repeated primitive fields.");
   }
 }

@@ -188,7 +188,7 @@ class ProtocFidelityTest {
     return "  (the text renderings are equal; the unknown-field bytes differ)";
   }
 
-  private static Path findProtoc() {
+  static Path findProtoc() {
     String pathVariable = System.getenv().getOrDefault("PATH", "");
     for (String dir : pathVariable.split(File.pathSeparator)) {
       Path candidate = Path.of(dir, "protoc");
