@@ -140,15 +140,16 @@ public final class ProtoCompiler {
         problems.add(where, "File recursively imports itself: " + String.join(" -> ", cycle) + " -> " + name);
         return false;
       }
-      String source = find(name);
-      if (source == null) {
-        problems.add(where, (importedBy == null ? "File \"" : "Import \"") + name + "\" was not found. Searched: "
-            + String.join(", ", searched(name)) + ".");
+      Source source = find(name);
+      if (source == null || source.text() == null) {
+        problems.add(where, source != null ? source.unreadable()
+            : (importedBy == null ? "File \"" : "Import \"") + name + "\" was not found. Searched: "
+                + String.join(", ", searched(name)) + ".");
         done.put(name, false);
         return false;
       }
       int before = problems.count();
-      ParsedFile parsed = ProtoParser.parse(name, source, problems);
+      ParsedFile parsed = ProtoParser.parse(name, source.text(), problems);
       boolean ok = problems.count() == before;
       stack.push(name);
       for (ParsedFile.Import imported : parsed.imports) {
@@ -179,24 +180,28 @@ public final class ProtoCompiler {
     }
   }
 
-  private @Nullable String find(String name) {
+  /** A file's text, or why it could not be read; null from {@link #find} when it is nowhere. */
+  private record Source(@Nullable String text, @Nullable String unreadable) {}
+
+  private @Nullable Source find(String name) {
     for (Path importPath : importPaths) {
       Path candidate = importPath.resolve(name);
       if (Files.isRegularFile(candidate)) {
         try {
-          return Files.readString(candidate, StandardCharsets.UTF_8);
+          // Decoded leniently: protoc takes any bytes in comments.
+          return new Source(new String(Files.readAllBytes(candidate), StandardCharsets.UTF_8), null);
         } catch (IOException e) {
-          return null;
+          return new Source(null, "cannot read " + candidate + ": " + e.getMessage());
         }
       }
     }
     if (name.startsWith(BUNDLED_PREFIX)) {
       try (InputStream in = DescriptorProtos.class.getClassLoader().getResourceAsStream(name)) {
         if (in != null) {
-          return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+          return new Source(new String(in.readAllBytes(), StandardCharsets.UTF_8), null);
         }
       } catch (IOException e) {
-        return null;
+        return new Source(null, "cannot read the bundled " + name + ": " + e.getMessage());
       }
     }
     return null;

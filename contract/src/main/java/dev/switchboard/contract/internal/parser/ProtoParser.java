@@ -33,6 +33,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Recursive-descent parser for proto2/proto3 source. Like protoc's parser.cc it only checks syntax
@@ -84,7 +85,9 @@ final class ProtoParser {
   }
 
   static ParsedFile parse(String name, String source, Problems problems) {
-    List<Token> tokens = Tokenizer.tokenize(name, source, problems);
+    // A UTF-8 byte order mark is not part of the source.
+    String text = source.startsWith("\uFEFF") ? source.substring(1) : source;
+    List<Token> tokens = Tokenizer.tokenize(name, text, problems);
     ProtoParser parser = new ProtoParser(name, tokens, problems);
     parser.parseFile();
     return parser.file;
@@ -220,7 +223,7 @@ final class ProtoParser {
 
   // ---------------------------------------------------------------- messages
 
-  private void parseMessage(String scope, MessageNode parent, DescriptorProto.Builder message) {
+  private void parseMessage(String scope, @Nullable MessageNode parent, DescriptorProto.Builder message) {
     Token keyword = next();
     if (messageDepth >= MAX_NESTING) {
       throw error(keyword, "Messages nest more than " + MAX_NESTING + " levels deep.");
@@ -318,7 +321,7 @@ final class ProtoParser {
   }
 
   /** Parses a field, map field or (rejected) group; {@code owner} is null for file-level extensions. */
-  private void parseField(MessageNode owner, String scope, FieldAdder adder, int oneofIndex) {
+  private void parseField(@Nullable MessageNode owner, String scope, FieldAdder adder, int oneofIndex) {
     Token first = peek();
     FieldDescriptorProto.Label label = null;
     boolean proto3Optional = false;
@@ -392,7 +395,7 @@ final class ProtoParser {
     expectEnd();
   }
 
-  private void parseMapField(MessageNode owner, String scope, FieldAdder adder, int oneofIndex) {
+  private void parseMapField(@Nullable MessageNode owner, String scope, FieldAdder adder, int oneofIndex) {
     Token mapToken = next();
     expect("<");
     Token keyToken = peek();
@@ -621,9 +624,9 @@ final class ProtoParser {
 
   private boolean isExtensionScope;
   private String currentExtendee = "";
-  private SourceLocation currentExtendeeLocation;
+  private @Nullable SourceLocation currentExtendeeLocation;
 
-  private void parseExtend(String scope, MessageNode owner, FieldAdder adder) {
+  private void parseExtend(String scope, @Nullable MessageNode owner, FieldAdder adder) {
     next();
     Token extendeeToken = peek();
     String extendee = dottedName(true);

@@ -236,6 +236,19 @@ class ProtoCompilerTest {
   }
 
   @Test
+  void byteOrderMarkAndStrayBytesInCommentsAreAccepted() throws Exception {
+    byte[] bom = {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF};
+    byte[] body = "syntax = \"proto3\";\n// latin-1 comment: \u00ff\nmessage M {}\n"
+        .getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+    byte[] all = new byte[bom.length + body.length];
+    System.arraycopy(bom, 0, all, 0, bom.length);
+    System.arraycopy(body, 0, all, bom.length, body.length);
+    Files.write(dir.resolve("bom.proto"), all);
+    assertThat(ProtoCompiler.create(List.of(dir)).compile(List.of("bom.proto")).get(0).getMessageType(0).getName())
+        .isEqualTo("M");
+  }
+
+  @Test
   void problemsInSeveralFilesAreAllCollected() throws IOException {
     write("one.proto", "syntax = \"proto3\";\nmessage One { Missing m = 1; }\n");
     write("two.proto", "syntax = \"proto3\";\nmessage Two { int32 a = 1 }\n");
