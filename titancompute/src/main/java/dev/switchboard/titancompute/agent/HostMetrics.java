@@ -36,6 +36,10 @@ final class HostMetrics {
     List<GpuMetrics> list = new ArrayList<>();
     try {
       for (GraphicsCard card : hardware.getGraphicsCards()) {
+        // Virtual machines report an "unknown" display adapter without memory; that is no GPU.
+        if (card.getVRam() <= 0 && "unknown".equalsIgnoreCase(card.getName())) {
+          continue;
+        }
         list.add(GpuMetrics.newBuilder()
             .setName(card.getName())
             .setVendor(card.getVendor())

@@ -3,6 +3,7 @@ package dev.switchboard.titancompute.agent;
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.crypto.ECDSAVerifier;
+import com.nimbusds.jose.crypto.bc.BouncyCastleProviderSingleton;
 import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.jwk.JWKSet;
@@ -139,7 +140,10 @@ final class TokenVerifier {
     try {
       for (JWK jwk : JWKSet.parse(response.getJwksJson()).getKeys()) {
         if (jwk instanceof ECKey ec && jwk.getKeyID() != null) {
-          verifiers.putIfAbsent(jwk.getKeyID(), new ECDSAVerifier(ec.toECPublicKey()));
+          ECDSAVerifier verifier = new ECDSAVerifier(ec.toECPublicKey());
+          // BouncyCastle verifies ES256 several times faster than the JDK, and every stream pays it.
+          verifier.getJCAContext().setProvider(BouncyCastleProviderSingleton.getInstance());
+          verifiers.putIfAbsent(jwk.getKeyID(), verifier);
         }
       }
     } catch (ParseException | JOSEException e) {

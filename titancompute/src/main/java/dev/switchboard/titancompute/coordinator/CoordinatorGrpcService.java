@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
 import org.jspecify.annotations.Nullable;
 
 /** The CoordinatorService RPCs over the registry, the routing policy and the token issuer. */
@@ -65,7 +66,10 @@ final class CoordinatorGrpcService extends CoordinatorServiceGrpc.CoordinatorSer
     if (agent instanceof AgentRecord record) {
       record.routed();
     }
-    String requestId = UUID.randomUUID().toString();
+    // Request ids correlate logs and tokens; the signature, not the id, is the secret, so a fast
+    // non-cryptographic source avoids contending on the shared SecureRandom on every request.
+    ThreadLocalRandom random = ThreadLocalRandom.current();
+    String requestId = new UUID(random.nextLong(), random.nextLong()).toString();
     String clientId = request.getClientId().isEmpty() ? "anonymous" : request.getClientId();
     TokenIssuer.Token token = issuer.issue(clientId, agent.agentId(), request.getModel(), requestId);
     response.onNext(InferenceResponse.newBuilder()

@@ -5,6 +5,7 @@ import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.crypto.ECDSASigner;
+import com.nimbusds.jose.crypto.bc.BouncyCastleProviderSingleton;
 import com.nimbusds.jose.jwk.Curve;
 import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.jwk.JWKSet;
@@ -127,7 +128,9 @@ final class TokenIssuer {
           .algorithm(JWSAlgorithm.ES256)
           .keyID("titan-" + UUID.randomUUID().toString().substring(0, 8))
           .generate();
-      return new SigningKey(key, new ECDSASigner(key), 0);
+      ECDSASigner signer = new ECDSASigner(key);
+      signer.getJCAContext().setProvider(BouncyCastleProviderSingleton.getInstance());
+      return new SigningKey(key, signer, 0);
     } catch (JOSEException e) {
       throw new IllegalStateException("cannot generate a P-256 signing key", e);
     }
