@@ -187,8 +187,12 @@ public final class TitanBench {
     @Override
     public void close() {
       ticker.shutdownNow();
-      for (StreamObserver<HealthUpdate> s : streams) {
+      for (int i = 0; i < streams.size(); i++) {
+        StreamObserver<HealthUpdate> s = streams.get(i);
         synchronized (s) {
+          // Say goodbye as real agents do, so the coordinator does not report lost agents.
+          s.onNext(HealthUpdate.newBuilder().setAgentId("sim-" + i)
+              .setState(dev.switchboard.titancompute.v1.AgentState.AGENT_STATE_DRAINING).build());
           s.onCompleted();
         }
       }
