@@ -419,6 +419,7 @@ public final class SwitchboardServer implements AutoCloseable {
     /**
      * Pings idle connections after {@code time} and drops them when no answer comes within
      * {@code timeout}, so vanished clients free their calls. Defaults: 5 minutes and 20 seconds.
+     * grpc-java raises times under 10 seconds to 10 seconds.
      */
     public Builder keepAlive(Duration time, Duration timeout) {
       this.keepAliveTime = positive(time, "keepAlive time");

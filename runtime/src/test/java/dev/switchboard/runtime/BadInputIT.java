@@ -137,6 +137,59 @@ class BadInputIT {
   }
 
   @Test
+  void clientsThatGoSilentAreDroppedByKeepaliveAndTheirCallsEnd() throws Exception {
+    // A separate server with the fastest keepalive grpc-java allows (it raises shorter times to 10 s);
+    // this test therefore takes about ten seconds, the price of showing a frozen peer really is dropped.
+    AtomicInteger open = new AtomicInteger();
+    CountDownLatch ended = new CountDownLatch(1);
+    DynamicService service = DynamicService.builder(EchoFixtures.SERVICE).bidiStreaming("Bidi", responses -> {
+      open.incrementAndGet();
+      ((ServerCallStreamObserver<DynamicMessage>) responses).setOnCancelHandler(() -> {
+        open.decrementAndGet();
+        ended.countDown();
+      });
+      return new StreamObserver<>() {
+        @Override
+        public void onNext(DynamicMessage value) {
+          responses.onNext(EchoFixtures.response(text(value), 0));
+        }
+
+        @Override
+        public void onError(Throwable t) {}
+
+        @Override
+        public void onCompleted() {}
+      };
+    }).unary("Unary", (req, response) -> {
+      response.onNext(EchoFixtures.response(text(req), 0));
+      response.onCompleted();
+    }).build();
+    try (SwitchboardServer watchful = SwitchboardServer.builder("127.0.0.1:0")
+            .service(service)
+            .keepAlive(java.time.Duration.ofSeconds(10), java.time.Duration.ofMillis(500))
+            .build().start();
+        ResettingProxy proxy = new ResettingProxy(watchful.port())) {
+      ManagedChannel viaProxy = SwitchboardChannel.builder(Target.tcp("127.0.0.1", proxy.port())).plaintext().build();
+      try {
+        openEchoedStreams(viaProxy, 1);
+        assertThat(open.get()).isEqualTo(1);
+        proxy.goSilent();
+        // Unanswered pings: the server drops the connection and cancels the call.
+        assertThat(ended.await(20, TimeUnit.SECONDS)).as("call ended by keepalive").isTrue();
+        assertThat(open.get()).isZero();
+      } finally {
+        viaProxy.shutdownNow();
+      }
+      ManagedChannel direct = SwitchboardChannel.builder(watchful.target()).plaintext().build();
+      try {
+        assertServes(direct);
+      } finally {
+        direct.shutdownNow();
+      }
+    }
+  }
+
+  @Test
   void requestsOverTheLimitGetResourceExhaustedAndTheServerStillServes() throws Exception {
     DynamicClient client = DynamicClient.on(channel);
     assertThatThrownBy(() -> client.unary(UNARY, EchoFixtures.requestWithPayload(SMALL_LIMIT + 1024)))

@@ -11,7 +11,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * A TCP relay between a client and a server that can cut every connection with a reset (SO_LINGER 0),
- * the way a crashed process or a dropped network looks to the server: no GOAWAY, no RST_STREAM, no FIN.
+ * the way a crashed process or a dropped network looks to the server: no GOAWAY, no RST_STREAM, no FIN;
+ * or can go silent, as a frozen peer does.
  */
 final class ResettingProxy implements AutoCloseable {
 
@@ -19,6 +20,7 @@ final class ResettingProxy implements AutoCloseable {
   private final int upstreamPort;
   private final List<Socket> sockets = new CopyOnWriteArrayList<>();
   private final Thread acceptor;
+  private volatile boolean silent;
 
   ResettingProxy(int upstreamPort) throws IOException {
     this.upstreamPort = upstreamPort;
@@ -47,14 +49,16 @@ final class ResettingProxy implements AutoCloseable {
     }
   }
 
-  private static void pump(Socket from, Socket to) {
+  private void pump(Socket from, Socket to) {
     Thread thread = new Thread(() -> {
       byte[] buffer = new byte[16 * 1024];
       try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
         int n;
         while ((n = in.read(buffer)) != -1) {
-          out.write(buffer, 0, n);
-          out.flush();
+          if (!silent) {
+            out.write(buffer, 0, n);
+            out.flush();
+          }
         }
       } catch (IOException e) {
         // The other side went away (or we reset it): nothing more to relay.
@@ -62,6 +66,14 @@ final class ResettingProxy implements AutoCloseable {
     }, "resetting-proxy-pump");
     thread.setDaemon(true);
     thread.start();
+  }
+
+  /**
+   * From now on swallows everything in both directions while keeping the connections open: a peer that
+   * froze or sits behind a dead network path, which only keepalive pings can detect.
+   */
+  void goSilent() {
+    silent = true;
   }
 
   /** Resets every relayed connection on both sides. */
