@@ -59,6 +59,9 @@ public final class OpenApiTranslation {
       PathItem.HttpMethod.POST, PathItem.HttpMethod.PUT, PathItem.HttpMethod.PATCH, PathItem.HttpMethod.DELETE,
       PathItem.HttpMethod.HEAD, PathItem.HttpMethod.OPTIONS, PathItem.HttpMethod.TRACE);
 
+  private static final Set<String> GENERIC_TITLE_WORDS = Set.of("api", "apis", "rest", "restful", "openapi",
+      "the", "official", "spec", "specification", "extension", "swagger", "a", "an", "for", "of", "and");
+
   private final OpenAPI api;
   private final String location;
   private final Consumer<String> progress;
@@ -82,8 +85,13 @@ public final class OpenApiTranslation {
     String title = api.getInfo() == null || api.getInfo().getTitle() == null ? "api" : api.getInfo().getTitle();
     String rawVersion = api.getInfo() == null || api.getInfo().getVersion() == null ? "" : api.getInfo().getVersion();
     String version = semver(rawVersion);
-    List<String> words = new ArrayList<>(WitNames.words(title));
-    words.removeIf(w -> Set.of("api", "rest", "openapi", "the", "n").contains(w));
+    // "GitHub's official OpenAPI spec + Octokit extension" -> git-hub-octokit: drop possessives and
+    // words every API title has, keep the first three that say which API it is.
+    List<String> words = new ArrayList<>(WitNames.words(title.replaceAll("(?i)'s\\b|open ?api|swagger", "")));
+    words.removeIf(w -> GENERIC_TITLE_WORDS.contains(w));
+    if (words.size() > 3) {
+      words = new ArrayList<>(words.subList(0, 3));
+    }
     String name = words.isEmpty() ? "service" : WitNames.shorten(String.join("-", words));
     if (WitNames.isKeyword(name)) {
       name = WitNames.join(name, "api");
@@ -611,7 +619,9 @@ public final class OpenApiTranslation {
       default -> m;
     };
     String fn = iface.scope.claimNumbered(fnBase, opPointer);
-    String context = WitNames.join(WitNames.kebab(path.isEmpty() || path.equals("/") ? "root" : path), m);
+    // Inline types live in the path's own interface, so the function name stands for {path}-{method}:
+    // update-request-body-state rather than repos-owner-repo-issues-issue-number-patch-...-state.
+    String context = fn;
 
     // Parameters: path-level ones, overridden by the operation's own.
     Map<String, Parameter> merged = new LinkedHashMap<>();
@@ -639,7 +649,7 @@ public final class OpenApiTranslation {
         Parameter p = merged.get("path|" + pname);
         String pointer = p == null ? opPointer : paramPointers.get("path|" + pname);
         Schema<?> ps = p == null ? null : p.getSchema();
-        WitTypeRef t = ps == null ? STRING : typeOf(ps, WitNames.join(context, WitNames.kebab(pname)), iface, pointer + "/schema");
+        WitTypeRef t = ps == null ? STRING : typeOf(ps, WitNames.join(context, "params", WitNames.kebab(pname)), iface, pointer + "/schema");
         String fname = paramScope.claimNumbered(WitNames.kebab(pname), pname);
         Origin o = new Origin(Origin.Kind.OPENAPI_PARAMETER, pointer, pname, null, Map.of("in", "path"));
         fnParams.add(new WitField(fname, t, p == null || p.getDescription() == null ? "" : p.getDescription(), o,
@@ -682,7 +692,7 @@ public final class OpenApiTranslation {
           ? pointer.substring("/components/parameters/".length()) : null;
       WitTypeRef t = component != null
           ? typeOf(ps, WitNames.kebab(component.replace("~1", "/").replace("~0", "~")), interfaces.get(TYPES), pointer + "/schema")
-          : typeOf(ps, WitNames.join(context, fname), iface, pointer + "/schema");
+          : typeOf(ps, WitNames.join(context, "params", fname), iface, pointer + "/schema");
       boolean required = Boolean.TRUE.equals(p.getRequired());
       if (!required || ps != null && isNullable(ps)) {
         t = WitTypeRef.option(t);
@@ -868,7 +878,7 @@ public final class OpenApiTranslation {
       }
       Header header = h.getValue();
       Schema<?> hs = header == null ? null : header.getSchema();
-      WitTypeRef t = hs == null ? STRING : typeOf(hs, WitNames.join(context, fname), iface, hPointer + "/schema");
+      WitTypeRef t = hs == null ? STRING : typeOf(hs, WitNames.join(context, "response", fname), iface, hPointer + "/schema");
       Origin o = new Origin(Origin.Kind.OPENAPI_HEADER, hPointer, headerName, null, Map.of("in", "response-header"));
       fields.add(new WitField(fname, WitTypeRef.option(t), header == null || header.getDescription() == null ? ""
           : header.getDescription(), o, hs == null ? Rules.NONE : rules(hs, false), role));
