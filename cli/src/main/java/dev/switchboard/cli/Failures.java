@@ -72,16 +72,28 @@ final class Failures {
    */
   static String describe(Status status) {
     StringBuilder line = new StringBuilder(status.getCode().name());
-    String description = status.getDescription();
-    if (description != null && !description.isEmpty()) {
+    String description = firstLine(status.getDescription());
+    if (!description.isEmpty()) {
       line.append(": ").append(description);
     }
     Throwable cause = status.getCause();
-    if (cause != null && cause.getMessage() != null
-        && (description == null || !description.contains(cause.getMessage()))) {
-      line.append(description == null ? ": " : " (").append(cause.getMessage()).append(description == null ? "" : ")");
+    String because = cause == null ? "" : firstLine(cause.getMessage());
+    if (!because.isEmpty() && !description.contains(because)) {
+      line.append(description.isEmpty() ? ": " : " (").append(because).append(description.isEmpty() ? "" : ")");
+    }
+    if (because.contains("not an SSL/TLS record")) {
+      line.append("; the server does not speak TLS on this port: add --plaintext");
     }
     return line.toString();
+  }
+
+  /** grpc-java appends channel pipeline dumps to some descriptions; the first line is the message. */
+  private static String firstLine(@Nullable String text) {
+    if (text == null) {
+      return "";
+    }
+    int newline = text.indexOf('\n');
+    return (newline < 0 ? text : text.substring(0, newline)).strip();
   }
 
   private static Throwable unwrap(Throwable e) {
