@@ -421,8 +421,9 @@ final class Linker {
           problems.add(at, "\"" + extendee + "\" is not a message type.");
         } else {
           f.setExtendee("." + target.fullName());
-          if (file.proto3 && !target.fullName().startsWith("google.protobuf.")
-              || file.proto3 && !target.fullName().endsWith("Options")) {
+          boolean definesOption = target.fullName().startsWith("google.protobuf.")
+              && target.fullName().endsWith("Options");
+          if (file.proto3 && !definesOption) {
             problems.add(at, "Extensions in proto3 are only allowed for defining options.");
           }
         }

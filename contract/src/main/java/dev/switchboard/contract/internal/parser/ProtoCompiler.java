@@ -105,14 +105,25 @@ public final class ProtoCompiler {
             return root.relativize(absolute).toString().replace('\\', '/');
           }
         }
-        if (!path.isAbsolute() && find(input) != null) {
-          return input;
+        if (!path.isAbsolute() && find(normalized(input)) != null) {
+          return normalized(input);
         }
         problems.add(input, "File does not reside within any import path (" + importPathList()
             + "). Name it relative to an import path, or add its directory as an import path.");
         return null;
       }
-      return input.replace('\\', '/');
+      return normalized(input);
+    }
+
+    /** {@code ./a/../b.proto} names the same file as {@code b.proto}; protoc would say so too. */
+    private String normalized(String name) {
+      String slashed = name.replace('\\', '/');
+      try {
+        String clean = Path.of(slashed).normalize().toString().replace('\\', '/');
+        return clean.isEmpty() || clean.startsWith("..") ? slashed : clean;
+      } catch (RuntimeException e) {
+        return slashed;
+      }
     }
 
     private String importPathList() {

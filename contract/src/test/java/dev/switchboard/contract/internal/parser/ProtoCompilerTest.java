@@ -217,6 +217,9 @@ class ProtoCompilerTest {
         .compile(List.of(importPath.resolve("pkg/svc.proto").toString()));
     assertThat(files).extracting(FileDescriptorProto::getName).containsExactly("pkg/svc.proto");
 
+    assertThat(ProtoCompiler.create(List.of(importPath)).compile(List.of("./pkg/../pkg/svc.proto")))
+        .extracting(FileDescriptorProto::getName).containsExactly("pkg/svc.proto");
+
     write("elsewhere/x.proto", "syntax = \"proto3\";\n");
     String outside = dir.resolve("elsewhere/x.proto").toString();
     ContractException e = catchThrowableOfType(ContractException.class,
