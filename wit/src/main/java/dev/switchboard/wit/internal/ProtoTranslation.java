@@ -528,7 +528,10 @@ public final class ProtoTranslation {
   }
 
   private String claimResource(NameScope scope, String fn, String word, String source) {
-    return scope.claimNumbered(WitNames.join(fn, word), source);
+    // watch -> watch-stream; but dummy-server-stream -> dummy-server-stream-call, not ...-stream-stream.
+    String name = word.equals("stream") && (fn.equals("stream") || fn.endsWith("-stream"))
+        ? WitNames.join(fn, "call") : WitNames.join(fn, word);
+    return scope.claimNumbered(name, source);
   }
 
   private static WitType resource(String name, String docs, Origin origin, List<WitFunction> methods) {
