@@ -3,6 +3,7 @@ package dev.switchboard.runtime;
 import com.google.protobuf.Descriptors;
 import com.google.protobuf.DynamicMessage;
 import dev.switchboard.runtime.internal.DynamicMethods;
+import dev.switchboard.runtime.internal.TypeCheckedResponses;
 import io.grpc.MethodDescriptor;
 import io.grpc.MethodDescriptor.MethodType;
 import io.grpc.ServerCallHandler;
@@ -35,7 +36,8 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>The handler interfaces have the shapes of grpc-java's {@link ServerCalls} handlers. The response
  * observers they get are {@link io.grpc.stub.ServerCallStreamObserver}s, for flow control and to learn
- * about cancellation. Methods without a handler (and without a {@linkplain Builder#fallback fallback})
+ * about cancellation; a response of the wrong message type fails the call with {@code INTERNAL} naming
+ * both types. Methods without a handler (and without a {@linkplain Builder#fallback fallback})
  * answer {@code UNIMPLEMENTED}.
  *
  * <p>Immutable and thread-safe; handlers must be thread-safe, since calls run concurrently.
@@ -128,28 +130,33 @@ public final class DynamicService {
      */
     public Builder unary(String method, UnaryHandler handler) {
       Objects.requireNonNull(handler, "handler");
-      return add(method, MethodType.UNARY, "unary", ServerCalls.asyncUnaryCall(handler::handle));
+      Descriptors.MethodDescriptor found = find(method);
+      return add(found, MethodType.UNARY, "unary", ServerCalls.asyncUnaryCall(
+          (request, response) -> handler.handle(request, TypeCheckedResponses.wrap(response, found))));
     }
 
     /** Serves a server-streaming method; see {@link #unary} for the errors. */
     public Builder serverStreaming(String method, ServerStreamingHandler handler) {
       Objects.requireNonNull(handler, "handler");
-      return add(method, MethodType.SERVER_STREAMING, "serverStreaming",
-          ServerCalls.asyncServerStreamingCall(handler::handle));
+      Descriptors.MethodDescriptor found = find(method);
+      return add(found, MethodType.SERVER_STREAMING, "serverStreaming", ServerCalls.asyncServerStreamingCall(
+          (request, responses) -> handler.handle(request, TypeCheckedResponses.wrap(responses, found))));
     }
 
     /** Serves a client-streaming method; see {@link #unary} for the errors. */
     public Builder clientStreaming(String method, ClientStreamingHandler handler) {
       Objects.requireNonNull(handler, "handler");
-      return add(method, MethodType.CLIENT_STREAMING, "clientStreaming",
-          ServerCalls.asyncClientStreamingCall(handler::handle));
+      Descriptors.MethodDescriptor found = find(method);
+      return add(found, MethodType.CLIENT_STREAMING, "clientStreaming", ServerCalls.asyncClientStreamingCall(
+          response -> handler.handle(TypeCheckedResponses.wrap(response, found))));
     }
 
     /** Serves a bidi-streaming method; see {@link #unary} for the errors. */
     public Builder bidiStreaming(String method, BidiStreamingHandler handler) {
       Objects.requireNonNull(handler, "handler");
-      return add(method, MethodType.BIDI_STREAMING, "bidiStreaming",
-          ServerCalls.asyncBidiStreamingCall(handler::handle));
+      Descriptors.MethodDescriptor found = find(method);
+      return add(found, MethodType.BIDI_STREAMING, "bidiStreaming", ServerCalls.asyncBidiStreamingCall(
+          responses -> handler.handle(TypeCheckedResponses.wrap(responses, found))));
     }
 
     /** Serves every method that has no handler of its own. */
@@ -159,9 +166,8 @@ public final class DynamicService {
     }
 
     private Builder add(
-        String name, MethodType shape, String registrar,
+        Descriptors.MethodDescriptor method, MethodType shape, String registrar,
         ServerCallHandler<DynamicMessage, DynamicMessage> handler) {
-      Descriptors.MethodDescriptor method = find(name);
       MethodType actual = DynamicMethods.typeOf(method);
       if (actual != shape) {
         throw new IllegalArgumentException("method " + DynamicMethods.fullName(method) + " is "
@@ -217,7 +223,8 @@ public final class DynamicService {
     private static ServerCallHandler<DynamicMessage, DynamicMessage> fallbackHandler(
         Descriptors.MethodDescriptor method, FallbackHandler fallback) {
       // A bidi handler serves every shape: it asks for requests as they come and sends what it is given.
-      return ServerCalls.asyncBidiStreamingCall(responses -> fallback.handle(method, responses));
+      return ServerCalls.asyncBidiStreamingCall(
+          responses -> fallback.handle(method, TypeCheckedResponses.wrap(responses, method)));
     }
 
     private static ServerCallHandler<DynamicMessage, DynamicMessage> unimplemented(

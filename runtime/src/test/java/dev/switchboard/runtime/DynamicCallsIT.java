@@ -283,6 +283,28 @@ class DynamicCallsIT {
   }
 
   @Test
+  void aHandlerAnsweringWithTheWrongMessageTypeFailsTheCallClearly() throws Exception {
+    DynamicService confused = DynamicService.builder(EchoFixtures.SERVICE).unary("Unary", (req, resp) -> {
+      resp.onNext(req); // an EchoRequest where an EchoResponse belongs
+      resp.onCompleted();
+    }).build();
+    try (SwitchboardServer server = SwitchboardServer.builder("localhost:0").service(confused).build().start()) {
+      ManagedChannel channel = SwitchboardChannel.builder(server.target()).plaintext().build();
+      try {
+        assertThatThrownBy(() -> DynamicClient.on(channel).unary(UNARY, request("x")))
+            .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
+              assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INTERNAL);
+              assertThat(e.getStatus().getDescription()).isEqualTo("handler of switchboard.runtime.test.Echo/Unary "
+                  + "answered with a switchboard.runtime.test.EchoRequest, but the method returns "
+                  + "switchboard.runtime.test.EchoResponse");
+            });
+      } finally {
+        channel.shutdownNow();
+      }
+    }
+  }
+
+  @Test
   void wrongRequestTypeAndShapeAreProgrammerErrors() {
     DynamicClient client = DynamicClient.on(dynamicChannel);
     assertThatThrownBy(() -> client.unary(UNARY, EchoFixtures.response("x", 0)))

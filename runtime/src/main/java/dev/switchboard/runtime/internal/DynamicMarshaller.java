@@ -57,8 +57,21 @@ public final class DynamicMarshaller implements MethodDescriptor.PrototypeMarsha
     return DynamicMessage.class;
   }
 
+  /**
+   * Streams a message, which must be of this marshaller's type: the wire carries no type, so a handler
+   * that answers with the wrong message would otherwise reach the peer as silent garbage.
+   *
+   * @throws io.grpc.StatusRuntimeException {@code INTERNAL}, naming both types, for a message of another type
+   */
   @Override
   public InputStream stream(DynamicMessage value) {
+    Descriptor actual = value.getDescriptorForType();
+    if (actual != type && !actual.getFullName().equals(type.getFullName())) {
+      throw Status.INTERNAL
+          .withDescription("message of type " + actual.getFullName() + " sent where " + type.getFullName()
+              + " is expected")
+          .asRuntimeException();
+    }
     return new MessageStream(value);
   }
 

@@ -81,6 +81,15 @@ class DynamicMarshallerTest {
   }
 
   @Test
+  void streamingAMessageOfAnotherTypeIsRefused() {
+    DynamicMessage other = DynamicMessage.getDefaultInstance(dev.switchboard.runtime.test.EchoResponse.getDescriptor());
+    assertThatThrownBy(() -> marshaller.stream(other))
+        .isInstanceOf(StatusRuntimeException.class)
+        .hasMessage("INTERNAL: message of type switchboard.runtime.test.EchoResponse sent where "
+            + "switchboard.runtime.test.EchoRequest is expected");
+  }
+
+  @Test
   void garbageIsAnInternalStatusNamingTheType() {
     byte[] garbage = {(byte) 0xff, (byte) 0xff, (byte) 0xff, 0x01, 0x02};
     assertThatThrownBy(() -> marshaller.parse(new KnownLengthStream(garbage)))
