@@ -34,7 +34,10 @@ public final class ExitAwareInterceptor implements ClientInterceptor {
       MethodDescriptor<Q, R> method, CallOptions options, Channel next) {
     Optional<String> gone = exitDescription.get();
     if (gone.isPresent()) {
-      return new FailedCall<>(Status.UNAVAILABLE.withDescription(gone.get()));
+      // Blocking stubs wait on the executor in the call options, so the failure must go through it.
+      java.util.concurrent.Executor executor =
+          options.getExecutor() != null ? options.getExecutor() : java.util.concurrent.ForkJoinPool.commonPool();
+      return new FailedCall<>(Status.UNAVAILABLE.withDescription(gone.get()), executor);
     }
     return new ForwardingClientCall.SimpleForwardingClientCall<>(next.newCall(method, options)) {
       @Override
@@ -75,14 +78,16 @@ public final class ExitAwareInterceptor implements ClientInterceptor {
   /** A call that fails as soon as it starts. */
   static final class FailedCall<Q, R> extends ClientCall<Q, R> {
     private final Status status;
+    private final java.util.concurrent.Executor executor;
 
-    FailedCall(Status status) {
+    FailedCall(Status status, java.util.concurrent.Executor executor) {
       this.status = status;
+      this.executor = executor;
     }
 
     @Override
     public void start(Listener<R> listener, Metadata headers) {
-      CompletableFuture.runAsync(() -> listener.onClose(status, new Metadata()));
+      executor.execute(() -> listener.onClose(status, new Metadata()));
     }
 
     @Override

@@ -28,6 +28,7 @@ import org.slf4j.Logger;
  */
 public final class PluginProcess {
   static final int STDERR_TAIL_LINES = 40;
+  static final int NOISE_LINES = 20;
   private static final String EOF = new String("<eof>");
 
   private final Process process;
@@ -88,10 +89,16 @@ public final class PluginProcess {
         found[0] = true;
         candidates.add(line);
       } else {
-        // go-plugin takes the first line as the handshake; we tolerate output before it.
-        log.warn("plugin {} printed before its handshake line: {}", name, line);
+        // go-plugin takes the first line as the handshake; we tolerate output before it, and keep
+        // the first lines of it for the diagnosis should the handshake never come.
         synchronized (noise) {
-          noise.add(line);
+          if (noise.size() < NOISE_LINES) {
+            log.warn("plugin {} printed before its handshake line: {}", name, line);
+            noise.add(line);
+          } else if (noise.size() == NOISE_LINES) {
+            log.warn("plugin {} keeps printing before its handshake line; not logging more of it", name);
+            noise.add("...");
+          }
         }
       }
     };
