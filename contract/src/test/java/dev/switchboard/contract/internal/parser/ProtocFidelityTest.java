@@ -3,8 +3,9 @@ package dev.switchboard.contract.internal.parser;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
+import com.google.protobuf.ByteString;
+import com.google.protobuf.CodedInputStream;
 import com.google.protobuf.DescriptorProtos.FileDescriptorProto;
-import com.google.protobuf.DescriptorProtos.FileDescriptorSet;
 import com.google.protobuf.Descriptors.FileDescriptor;
 import com.google.protobuf.TextFormat;
 import dev.switchboard.contract.ContractException;
@@ -45,6 +46,10 @@ class ProtocFidelityTest {
   private Path protoc;
   private Path wkt;
   private final Map<String, Corpus> corpora = new LinkedHashMap<>();
+  private static final int FILE_TAG = 10;
+  private final Map<String, ByteString> rawBytes = new HashMap<>();
+  private int compared;
+  private int rawIdentical;
 
   /** Sources under {@code root}; {@code ourImportPaths} are what our compiler is given. */
   private record Corpus(Path root, List<String> files, List<Path> ourImportPaths) {}
@@ -116,11 +121,25 @@ class ProtocFidelityTest {
       }));
       for (Map.Entry<String, FileDescriptorProto> file : expected.entrySet()) {
         total++;
-        tests.add(DynamicTest.dynamicTest(entry.getKey() + ": " + file.getKey(),
-            () -> assertSame(file.getValue(), actual.get(file.getKey()), file.getKey())));
+        ByteString raw = rawBytes.get(file.getKey());
+        tests.add(DynamicTest.dynamicTest(entry.getKey() + ": " + file.getKey(), () -> {
+          assertSame(file.getValue(), actual.get(file.getKey()), file.getKey());
+          compared++;
+          // protoc's own bytes usually match too; where not, only the order of fields differs:
+          // C++ keeps unknown fields (custom options) in insertion order, protobuf-java sorts them.
+          if (raw.equals(actual.get(file.getKey()).toByteString())) {
+            rawIdentical++;
+          }
+        }));
       }
     }
     assertThat(total).as("files in the corpus").isGreaterThan(60);
+    int expectedTotal = total;
+    tests.add(DynamicTest.dynamicTest("summary", () -> {
+      System.out.printf("protoc fidelity: %d of %d FileDescriptorProtos equal to protoc's; %d byte-identical"
+          + " to protoc's raw output%n", compared, expectedTotal, rawIdentical);
+      assertThat(compared).isEqualTo(expectedTotal);
+    }));
     return tests.stream();
   }
 
@@ -142,10 +161,15 @@ class ProtocFidelityTest {
       fail("protoc did not finish within 60 s");
     }
     assertThat(process.exitValue()).as("protoc exit status; output:\n%s", output).isZero();
-    FileDescriptorSet set = FileDescriptorSet.parseFrom(Files.readAllBytes(out));
+    // Each file's bytes exactly as protoc wrote them (FileDescriptorSet.file is field 1).
     Map<String, FileDescriptorProto> files = new LinkedHashMap<>();
-    for (FileDescriptorProto file : set.getFileList()) {
+    CodedInputStream in = CodedInputStream.newInstance(Files.readAllBytes(out));
+    while (!in.isAtEnd()) {
+      assertThat(in.readTag()).isEqualTo(FILE_TAG);
+      ByteString raw = in.readBytes();
+      FileDescriptorProto file = FileDescriptorProto.parseFrom(raw);
       files.put(file.getName(), file.toBuilder().clearSourceCodeInfo().build());
+      rawBytes.put(file.getName(), raw);
     }
     return files;
   }
