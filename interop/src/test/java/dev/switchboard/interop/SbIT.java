@@ -102,7 +102,8 @@ class SbIT {
     // The point of --proto: this server has no reflection, so the same call without it fails.
     PeerProcess.Result result = sb("call", "--plaintext", "127.0.0.1:" + officialPort,
         "grpc.testing.TestService/EmptyCall");
-    assertThat(result.exitCode()).as(result.output()).isNotZero();
+    assertThat(result.exitCode()).as(result.output()).isEqualTo(1);
+    assertThat(result.output()).contains("UNIMPLEMENTED", "reflection");
   }
 
   // --- our server: reflection -----------------------------------------------------------------

@@ -26,23 +26,14 @@ final class EchoMetadataInterceptor implements ServerInterceptor {
   public <ReqT, RespT> ServerCall.Listener<ReqT> interceptCall(
       ServerCall<ReqT, RespT> call, Metadata requestHeaders, ServerCallHandler<ReqT, RespT> next) {
     return next.startCall(new SimpleForwardingServerCall<>(call) {
-      private boolean headersSent;
-
       @Override
       public void sendHeaders(Metadata responseHeaders) {
-        headersSent = true;
         responseHeaders.merge(requestHeaders, Set.of(ECHO_INITIAL, SIMPLE_CONTEXT));
         super.sendHeaders(responseHeaders);
       }
 
       @Override
       public void close(Status status, Metadata trailers) {
-        if (!headersSent) {
-          // A call that fails before any message sends trailers only; the initial echo then
-          // rides in them, where every gRPC client surfaces it as headers of a trailers-only
-          // response.
-          trailers.merge(requestHeaders, Set.of(ECHO_INITIAL));
-        }
         trailers.merge(requestHeaders, Set.of(ECHO_TRAILING, SIMPLE_CONTEXT));
         super.close(status, trailers);
       }

@@ -74,8 +74,8 @@ final class InteropTestService extends TestServiceGrpc.TestServiceImplBase {
   @Override
   public void cacheableUnaryCall(
       SimpleRequest request, StreamObserver<SimpleResponse> responseObserver) {
-    // Caching needs GET requests, which grpc-java servers do not accept; answering the POST like
-    // UnaryCall is what the spec allows a server without a cache to do.
+    // Caching needs GET requests and a caching proxy; grpc-java's server stack accepts neither GET
+    // nor caches, so the POST is answered like UnaryCall (as a server behind no cache would).
     unaryCall(request, responseObserver);
   }
 
