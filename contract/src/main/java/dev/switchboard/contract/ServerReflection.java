@@ -28,6 +28,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A client of the gRPC server reflection protocol: {@code grpc.reflection.v1}, falling back to
@@ -40,6 +42,8 @@ import org.jspecify.annotations.Nullable;
  * the server's descriptors do not link. Instances are immutable and thread-safe.
  */
 public final class ServerReflection {
+  private static final Logger log = LoggerFactory.getLogger(ServerReflection.class);
+
   private final Channel channel;
   private final @Nullable Duration deadline;
   /** Set once v1 turned out to be UNIMPLEMENTED, so later operations go straight to v1alpha. */
@@ -77,7 +81,16 @@ public final class ServerReflection {
           ServerReflectionRequest.newBuilder().setListServices("*").build());
       Map<String, FileDescriptorProto> files = new LinkedHashMap<>();
       for (ServiceResponse service : listing.getListServicesResponse().getServiceList()) {
-        fetchSymbol(session, service.getName(), files);
+        try {
+          fetchSymbol(session, service.getName(), files);
+        } catch (StatusRuntimeException e) {
+          if (e.getStatus().getCode() != Status.Code.NOT_FOUND) {
+            throw e;
+          }
+          // Some servers list services whose files they cannot serve; the rest is still useful.
+          log.warn("server reflection lists {} but cannot give its file: {}", service.getName(),
+              e.getStatus().getDescription());
+        }
       }
       return link(files);
     }
