@@ -62,6 +62,30 @@ class WitCommandTest {
   }
 
   @Test
+  void translatesProtoWithImportPath(@TempDir Path dir) throws Exception {
+    Path protos = Files.createDirectories(dir.resolve("protos"));
+    Files.writeString(protos.resolve("shop.proto"), """
+        syntax = "proto3";
+        package shop.v1;
+        import "google/protobuf/timestamp.proto";
+        // An order.
+        message Order { string id = 1; google.protobuf.Timestamp placed_at = 2; }
+        service Orders {
+          rpc Get(Order) returns (Order);
+          rpc Watch(Order) returns (stream Order);
+        }
+        """);
+    Path out = dir.resolve("out");
+    SbRun run = SbRun.run("wit", "--proto", "shop.proto", "-I", protos.toString(), "--version", "2.0.0",
+        "-o", out.toString(), "--binding");
+    assertThat(run.exit()).as(run.toString()).isZero();
+    String wit = Files.readString(out.resolve("shop.wit"));
+    assertThat(wit).contains("package shop:shop@2.0.0;", "/// An order.", "placed-at: option<timestamp>,",
+        "resource watch-stream", "get: func(request: order) -> result<order, error>;");
+    assertThat(out.resolve("binding.json")).exists();
+  }
+
+  @Test
   void protoNeedsAVersion(@TempDir Path dir) throws Exception {
     Path proto = dir.resolve("a.proto");
     Files.writeString(proto, "syntax = \"proto3\"; package a.v1; message M { string s = 1; }");

@@ -25,6 +25,15 @@ class GoldenTest {
     check(binding, "todo-proto", out);
   }
 
+  /** The same golden through the pure-JVM loader the CLI uses, not protoc. */
+  @Test
+  void todoProtoThroughContractLoader(@TempDir Path out) throws Exception {
+    var set = dev.switchboard.contract.ContractLoader.builder().importPath(Path.of("src/test/resources/proto"))
+        .build().protos(List.of("todo.proto"));
+    var todo = set.files().stream().filter(f -> f.getName().equals("todo.proto")).findFirst().orElseThrow();
+    check(ProtoTranslator.withVersion("1.0.0").translate(List.of(todo)), "todo-proto", out);
+  }
+
   @Test
   void todoOpenApi(@TempDir Path out) throws Exception {
     Binding binding = OpenApiTranslator.create()
