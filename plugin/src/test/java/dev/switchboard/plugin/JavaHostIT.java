@@ -146,6 +146,27 @@ class JavaHostIT {
   }
 
   @Test
+  void rateLimitedPluginAnswersResourceExhausted() throws Exception {
+    try (PluginClient client = PluginClient.builder(KvPlugin.HANDSHAKE)
+        .command(Peers.javaMain("dev.switchboard.plugin.examples.KvPlugin"))
+        .environment("PLUGIN_RATE_LIMIT_ENABLED", "true")
+        .environment("PLUGIN_RATE_LIMIT_REQUESTS_PER_SECOND", "0.1")
+        .environment("PLUGIN_RATE_LIMIT_BURST_CAPACITY", "2")
+        .build().start()) {
+      KVGrpc.KVBlockingStub kv = client.stub(KVGrpc::newBlockingStub);
+      kv.put(PutRequest.newBuilder().setKey("a").build());
+      kv.put(PutRequest.newBuilder().setKey("b").build());
+      org.assertj.core.api.Assertions.assertThatThrownBy(() -> kv.put(PutRequest.newBuilder().setKey("c").build()))
+          .isInstanceOfSatisfying(io.grpc.StatusRuntimeException.class, e ->
+              assertThat(e.getStatus().getCode()).isEqualTo(io.grpc.Status.Code.RESOURCE_EXHAUSTED));
+      // go-plugin's own services are never limited: health still answers.
+      assertThat(HealthGrpc.newBlockingStub(client.channel())
+          .check(HealthCheckRequest.newBuilder().setService("plugin").build()).getStatus())
+          .isEqualTo(HealthCheckResponse.ServingStatus.SERVING);
+    }
+  }
+
+  @Test
   void reattachesToRunningPlaintextPlugin() throws Exception {
     try (PluginClient first = PluginClient.builder(KvPlugin.HANDSHAKE)
         .command(Peers.javaMain("dev.switchboard.plugin.examples.KvPlugin")).autoMtls(false).build().start()) {
