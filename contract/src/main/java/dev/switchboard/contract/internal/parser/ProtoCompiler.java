@@ -24,7 +24,10 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Use: {@code ProtoCompiler.create(importPaths).compile(List.of("pkg/api.proto"))}. The result
  * holds the requested files and all their transitive imports, each after its imports (protoc's
- * order: depth first, in import order). A compiler is cheap and holds no state between calls.
+ * order: depth first, in import order). Each file equals what protoc 3.21 emits: type names fully
+ * qualified with a leading dot, {@code json_name} on every field, synthetic map-entry types and
+ * proto3-optional oneofs, options interpreted (custom ones as unknown fields, byte for byte), and no
+ * {@code source_code_info}. A compiler is immutable and thread-safe; calls share no state.
  *
  * <p><b>Finding files.</b> A file is named by its path relative to an import path, with {@code /}
  * separators ({@code google/protobuf/timestamp.proto}); the import paths are searched in order and
