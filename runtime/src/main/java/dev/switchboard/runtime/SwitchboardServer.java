@@ -1,6 +1,7 @@
 package dev.switchboard.runtime;
 
 import dev.switchboard.runtime.internal.EventLoops;
+import dev.switchboard.runtime.internal.ReflectionConflicts;
 import dev.switchboard.runtime.internal.TlsContexts;
 import dev.switchboard.runtime.internal.UnixSocketFiles;
 import io.grpc.BindableService;
@@ -480,8 +481,9 @@ public final class SwitchboardServer implements AutoCloseable {
     /**
      * Builds the server; call {@link SwitchboardServer#start()} to listen.
      *
-     * @throws IllegalArgumentException if two services have the same name, the unix path is too long,
-     *     or TLS is asked for an in-process target or is incomplete
+     * @throws IllegalArgumentException if two services have the same name, reflection could not describe
+     *     the services' contracts together, the unix path is too long, or TLS is asked for an in-process
+     *     target or is incomplete
      * @throws IllegalStateException if the transport cannot run on this machine
      */
     public SwitchboardServer build() {
@@ -494,6 +496,9 @@ public final class SwitchboardServer implements AutoCloseable {
       }
       if (health && names.contains(HealthStatusManager.SERVICE_NAME_ALL_SERVICES)) {
         throw new IllegalArgumentException("service name must not be empty");
+      }
+      if (reflection) {
+        ReflectionConflicts.check(services);
       }
       List<EventLoopGroup> groups = new ArrayList<>();
       ServerBuilder<?> builder;

@@ -165,6 +165,36 @@ class HealthAndReflectionIT {
     }
   }
 
+  @Test
+  void contractsReflectionCannotDescribeTogetherAreRefusedAtBuildTime() throws Exception {
+    // The generated echo.proto, and a copy of it loaded under another path: same symbols, two files.
+    FileDescriptorProto copy = EchoFixtures.SERVICE.getFile().toProto().toBuilder().setName("elsewhere/echo.proto").build();
+    FileDescriptor loaded = FileDescriptor.buildFrom(copy, new FileDescriptor[0]);
+    DynamicService fromCopy = DynamicService.builder(loaded.findServiceByName("Echo")).build();
+    assertThatThrownBy(() -> SwitchboardServer.builder("inproc:conflict")
+        .service(new EchoFixtures.GeneratedEcho().bindService())
+        .service(renamed(fromCopy))
+        .build())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("defined in both switchboard/runtime/test/echo.proto and elsewhere/echo.proto");
+    // Without reflection the same services are fine.
+    SwitchboardServer.builder("inproc:conflict")
+        .service(new EchoFixtures.GeneratedEcho().bindService())
+        .service(renamed(fromCopy))
+        .reflection(false)
+        .build()
+        .close();
+  }
+
+  /** The service under another gRPC name, so the server accepts both; its schema keeps the copied file. */
+  private static io.grpc.ServerServiceDefinition renamed(DynamicService service) {
+    io.grpc.ServerServiceDefinition definition = service.definition();
+    io.grpc.ServiceDescriptor.Builder descriptor = io.grpc.ServiceDescriptor.newBuilder("copy.Echo")
+        .setSchemaDescriptor(definition.getServiceDescriptor().getSchemaDescriptor());
+    io.grpc.ServerServiceDefinition.Builder builder = io.grpc.ServerServiceDefinition.builder(descriptor.build());
+    return builder.build();
+  }
+
   /** A contract that exists only at run time: built from a FileDescriptorProto, no generated classes. */
   private static DynamicService runtimeLoadedService() throws Exception {
     FileDescriptorProto proto = FileDescriptorProto.newBuilder()
