@@ -80,7 +80,7 @@ class WitCommandTest {
         "-o", out.toString(), "--binding");
     assertThat(run.exit()).as(run.toString()).isZero();
     String wit = Files.readString(out.resolve("shop.wit"));
-    assertThat(wit).contains("package shop:shop@2.0.0;", "/// An order.", "placed-at: option<timestamp>,",
+    assertThat(wit).contains("package shop:shop@2.0.0;", "placed-at: option<timestamp>,",
         "resource watch-stream", "get: func(request: order) -> result<order, error>;");
     assertThat(out.resolve("binding.json")).exists();
   }
