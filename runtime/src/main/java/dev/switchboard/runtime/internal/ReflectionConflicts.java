@@ -44,7 +44,7 @@ public final class ReflectionConflicts {
       FileDescriptor file = pending.remove();
       FileDescriptor known = filesByName.putIfAbsent(file.getName(), file);
       if (known != null) {
-        if (known != file && !known.toProto().equals(file.toProto())) {
+        if (known != file && !withoutSourceInfo(known).equals(withoutSourceInfo(file))) {
           log.warn("two different contracts are named {}; reflection will describe only one of them", file.getName());
         }
         continue;
@@ -59,6 +59,11 @@ public final class ReflectionConflicts {
       }
       pending.addAll(file.getDependencies());
     }
+  }
+
+  // Comments and positions differ between protoc's output and a parser's without changing the contract.
+  private static com.google.protobuf.DescriptorProtos.FileDescriptorProto withoutSourceInfo(FileDescriptor file) {
+    return file.toProto().toBuilder().clearSourceCodeInfo().build();
   }
 
   private static List<String> symbols(FileDescriptor file) {
