@@ -289,14 +289,7 @@ final class Linker {
       for (FieldNode field : fieldsOf(message)) {
         FieldDescriptorProto.Builder f = field.proto;
         int number = f.getNumber();
-        if (number <= 0) {
-          problems.add(field.numberLocation, "Field numbers must be positive integers.");
-        } else if (number > ProtoParser.MAX_FIELD_NUMBER) {
-          problems.add(field.numberLocation, "Field numbers cannot be greater than " + ProtoParser.MAX_FIELD_NUMBER + ".");
-        } else if (number >= FIRST_RESERVED && number <= LAST_RESERVED) {
-          problems.add(field.numberLocation, "Field numbers " + FIRST_RESERVED + " through " + LAST_RESERVED
-              + " are reserved for the protocol buffer library implementation.");
-        }
+        checkNumber(field);
         String previous = numbers.putIfAbsent(number, f.getName());
         if (previous != null) {
           problems.add(field.numberLocation, "Field number " + number + " has already been used in \""
@@ -325,6 +318,18 @@ final class Linker {
           }
         }
       }
+    }
+  }
+
+  private void checkNumber(FieldNode field) {
+    int number = field.proto.getNumber();
+    if (number <= 0) {
+      problems.add(field.numberLocation, "Field numbers must be positive integers.");
+    } else if (number > ProtoParser.MAX_FIELD_NUMBER) {
+      problems.add(field.numberLocation, "Field numbers cannot be greater than " + ProtoParser.MAX_FIELD_NUMBER + ".");
+    } else if (number >= FIRST_RESERVED && number <= LAST_RESERVED) {
+      problems.add(field.numberLocation, "Field numbers " + FIRST_RESERVED + " through " + LAST_RESERVED
+          + " are reserved for the protocol buffer library implementation.");
     }
   }
 
@@ -504,6 +509,7 @@ final class Linker {
         continue;
       }
       FieldDescriptorProto.Builder f = field.proto;
+      checkNumber(field);
       String extendee = f.getExtendee().substring(1);
       Symbol target = table.get(extendee);
       if (target == null || target.kind() != Kind.MESSAGE) {
