@@ -154,7 +154,13 @@ public final class OpenApiTranslation {
     WitPackage main = new WitPackage("api", name, version, docs, pkgOrigin, built,
         built.isEmpty() ? "" : name.endsWith("-api") ? name : WitNames.join(name, "api"));
     Binding binding = new Binding(Binding.Source.OPENAPI, List.of(main, SharedPackage.build()), warnings);
-    return new RecursionBreaker(binding).run();
+    Binding broken = new RecursionBreaker(binding).run();
+    // Warnings carry JSON pointers; make them document-qualified like the errors.
+    List<Binding.Warning> located = new ArrayList<>();
+    for (Binding.Warning w : broken.warnings()) {
+      located.add(w.location().startsWith("/") ? new Binding.Warning(location + "#" + w.location(), w.message()) : w);
+    }
+    return new Binding(broken.source(), broken.packages(), located);
   }
 
   private String servers() {

@@ -53,6 +53,8 @@ public final class ProtoTranslation {
   private final NameScope packageNames = new NameScope("packages");
   /** Full proto name of each translated message or enum to its WIT type. */
   private final Map<String, WitTypeRef> typeRefs = new HashMap<>();
+  /** Full field (and oneof) name to file:line, for warnings. */
+  private final Map<String, String> fieldLocations = new HashMap<>();
 
   public ProtoTranslation(String version) {
     this.version = version;
@@ -103,7 +105,13 @@ public final class ProtoTranslation {
     }
     out.add(SharedPackage.build());
     Binding binding = new Binding(Binding.Source.PROTO, out, warnings);
-    return new RecursionBreaker(binding).run();
+    Binding broken = new RecursionBreaker(binding).run();
+    // The breaker names fields by their full proto name; users want file:line.
+    List<Binding.Warning> located = new ArrayList<>();
+    for (Binding.Warning w : broken.warnings()) {
+      located.add(new Binding.Warning(fieldLocations.getOrDefault(w.location(), w.location()), w.message()));
+    }
+    return new Binding(broken.source(), broken.packages(), located);
   }
 
   // ---- what to translate
@@ -267,6 +275,7 @@ public final class ProtoTranslation {
   private WitField field(Descriptor m, FieldDescriptor f, NameScope scope) {
     String name = claimField(scope, WitNames.kebab(f.getName()), "field " + f.getFullName());
     Origin origin = Origin.of(Origin.Kind.PROTO_FIELD, f.getFullName(), f.getName(), f.getNumber());
+    fieldLocations.put(f.getFullName(), docs.location(f));
     WitTypeRef type;
     if (f.isMapField()) {
       Descriptor entry = f.getMessageType();
@@ -315,6 +324,7 @@ public final class ProtoTranslation {
     members.sort(Comparator.comparingInt(FieldDescriptor::getNumber));
     for (FieldDescriptor f : members) {
       String caseName = claimField(caseScope, WitNames.kebab(f.getName()), "field " + f.getFullName());
+      fieldLocations.put(f.getFullName(), docs.location(f));
       Origin origin = Origin.of(Origin.Kind.PROTO_FIELD, f.getFullName(), f.getName(), f.getNumber());
       ValueType v = singular(f);
       WitTypeRef payload = v.type;
