@@ -45,6 +45,30 @@ class OpenApiContractTest {
   }
 
   @Test
+  void loadsFromAUrl() throws Exception {
+    com.sun.net.httpserver.HttpServer server =
+        com.sun.net.httpserver.HttpServer.create(new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+    byte[] body = """
+        {"openapi": "3.0.0", "info": {"title": "Remote", "version": "3.1.4"}, "paths": {}}
+        """.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    server.createContext("/openapi.json", exchange -> {
+      exchange.getResponseHeaders().add("Content-Type", "application/json");
+      exchange.sendResponseHeaders(200, body.length);
+      exchange.getResponseBody().write(body);
+      exchange.close();
+    });
+    server.start();
+    try {
+      String url = "http://127.0.0.1:" + server.getAddress().getPort() + "/openapi.json";
+      OpenApiContract contract = OpenApiContract.load(url);
+      assertThat(contract.model().getInfo().getVersion()).isEqualTo("3.1.4");
+      assertThat(contract.location()).isEqualTo(url);
+    } finally {
+      server.stop(0);
+    }
+  }
+
+  @Test
   void rejectsWhatIsNotOpenApi() {
     assertThatThrownBy(() -> OpenApiContract.parse("just: [text", "bad.yaml"))
         .isInstanceOf(ContractException.class)
