@@ -22,6 +22,7 @@ import picocli.CommandLine.Spec;
         CallCommand.class,
         HealthCommand.class,
         WitCommand.class,
+        PluginCommand.class,
         HelpCommand.class,
     },
     footerHeading = "%nExit codes:%n",

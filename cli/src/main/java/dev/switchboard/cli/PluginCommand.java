@@ -1,0 +1,284 @@
+package dev.switchboard.cli;
+
+import com.google.protobuf.Descriptors.MethodDescriptor;
+import com.google.protobuf.Descriptors.ServiceDescriptor;
+import com.google.protobuf.DynamicMessage;
+import dev.switchboard.contract.ContractSet;
+import dev.switchboard.contract.MessageJson;
+import dev.switchboard.plugin.HandshakeConfig;
+import dev.switchboard.plugin.PluginClient;
+import dev.switchboard.plugin.PluginException;
+import dev.switchboard.runtime.DynamicCall;
+import dev.switchboard.runtime.DynamicClient;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.stub.StreamObserver;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.atomic.AtomicReference;
+import org.jspecify.annotations.Nullable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code sb plugin}: launch any go-plugin plugin (Go, Python, Java), then call one of its methods or
+ * list its services, and kill it cleanly. A thin shell over {@link PluginClient}.
+ */
+@Command(
+    name = "plugin",
+    mixinStandardHelpOptions = true,
+    header = "Launch a go-plugin plugin and call or list it.",
+    synopsisSubcommandLabel = "COMMAND",
+    description = "Launches a HashiCorp go-plugin compatible plugin (magic cookie, version negotiation, "
+        + "AutoMTLS), talks to it over gRPC, then stops it: Shutdown, grace period, SIGTERM, SIGKILL.",
+    subcommands = {PluginCommand.Call.class, PluginCommand.ListServices.class},
+    footerHeading = "%nExamples:%n",
+    footer = {
+        "  sb plugin list --cmd bin/kv-plugin --magic-cookie BASIC_PLUGIN=hello",
+        "  sb plugin call --cmd bin/kv-plugin --magic-cookie BASIC_PLUGIN=hello \\",
+        "      proto.KV/Put -d '{\"key\": \"a\", \"value\": \"aGk=\"}'",
+    })
+final class PluginCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Override
+  public Integer call() {
+    spec.commandLine().usage(spec.commandLine().getErr());
+    return ExitCode.BAD_INPUT;
+  }
+
+  /** How to launch the plugin. */
+  static final class LaunchOptions {
+    @Option(names = "--cmd", required = true, paramLabel = "\"PATH ARGS\"",
+        description = "The plugin's command line, split at spaces.")
+    String command = "";
+
+    @Option(names = "--magic-cookie", required = true, paramLabel = "KEY=VALUE",
+        description = "The handshake cookie the plugin expects, e.g. BASIC_PLUGIN=hello.")
+    String cookie = "";
+
+    @Option(names = "--protocol-version", paramLabel = "N", split = ",",
+        description = "Application protocol version(s) to offer (default: 1); repeatable or comma-separated.")
+    List<Integer> versions = new ArrayList<>();
+
+    @Option(names = "--no-mtls", description = "Do not offer AutoMTLS (for plugins that predate it).")
+    boolean noMtls;
+
+    @Option(names = "--start-timeout", paramLabel = "DURATION", converter = DeadlineConverter.class,
+        description = "How long to wait for the handshake line (default: 1m).")
+    @Nullable Duration startTimeout;
+
+    @Option(names = "--deadline", paramLabel = "DURATION", converter = DeadlineConverter.class,
+        description = "Deadline for the reflection lookups and the call, e.g. 500ms, 5s.")
+    @Nullable Duration deadline;
+
+    /**
+     * Launches the plugin. A start failure is reported as UNAVAILABLE (exit 1); the diagnosis that
+     * follows its first line (the plugin's stderr, stdout noise) goes to {@code err} first.
+     */
+    PluginClient start(PrintWriter err) throws BadInputException {
+      String[] argv = command.trim().split("\\s+");
+      if (command.isBlank()) {
+        throw new BadInputException("--cmd: empty plugin command");
+      }
+      HandshakeConfig handshake;
+      try {
+        handshake = HandshakeConfig.parseCookie(cookie, versions.isEmpty() ? 1 : versions.get(0));
+      } catch (IllegalArgumentException e) {
+        throw new BadInputException("--magic-cookie: " + e.getMessage());
+      }
+      PluginClient.Builder builder = PluginClient.builder(handshake).command(argv).autoMtls(!noMtls);
+      if (!versions.isEmpty()) {
+        builder.protocolVersions(versions.stream().mapToInt(Integer::intValue).toArray());
+      }
+      if (startTimeout != null) {
+        builder.startTimeout(startTimeout);
+      }
+      try {
+        return builder.build().start();
+      } catch (PluginException e) {
+        String message = String.valueOf(e.getMessage());
+        int newline = message.indexOf('\n');
+        if (newline >= 0) {
+          err.println(message.substring(newline + 1));
+          err.flush();
+          message = message.substring(0, newline);
+        }
+        throw Status.UNAVAILABLE.withDescription(message).asRuntimeException();
+      }
+    }
+  }
+
+  @Command(
+      name = "call",
+      mixinStandardHelpOptions = true,
+      header = "Launch a plugin, call one method with JSON requests, print JSON responses, stop it.",
+      sortOptions = false,
+      description = "Requests come from -d as JSON; responses go to stdout, one message per line "
+          + "(newline-delimited JSON both ways for streams, as in sb call). The contract comes from the "
+          + "plugin's server reflection unless --proto or --protoset is given.")
+  static final class Call implements Callable<Integer> {
+    @Spec CommandSpec spec;
+
+    @Parameters(index = "0", paramLabel = "METHOD", description = "pkg.Service/Method (or pkg.Service.Method)")
+    String method = "";
+
+    @Option(names = {"-d", "--data"}, paramLabel = "JSON|@FILE|@-",
+        description = "Request message(s): inline JSON, @FILE, or @- for stdin.")
+    @Nullable String data;
+
+    @Option(names = "--emit-defaults", description = "Also print fields that hold their default value.")
+    boolean emitDefaults;
+
+    @Mixin LaunchOptions launch = new LaunchOptions();
+    @Mixin ContractOptions contract = new ContractOptions();
+
+    InputStream stdin = System.in;
+
+    @Override
+    public Integer call() throws Exception {
+      PrintWriter out = spec.commandLine().getOut();
+      JsonInput input = data == null ? null : JsonInput.open(data, stdin);
+      try (PluginClient plugin = launch.start(spec.commandLine().getErr())) {
+        Contracts contracts = new Contracts(contract, plugin.channel(), launch.deadline);
+        ContractSet set = contracts.containing(serviceOf(method));
+        MethodDescriptor descriptor = set.method(method);
+        DynamicClient client = DynamicClient.on(plugin.channel());
+        if (launch.deadline != null) {
+          client = client.withDeadline(launch.deadline);
+        }
+        return run(client, descriptor, set.json(), input, out);
+      } finally {
+        if (input != null) {
+          input.close();
+        }
+      }
+    }
+
+    private int run(DynamicClient client, MethodDescriptor descriptor, MessageJson json,
+        @Nullable JsonInput input, PrintWriter out) throws Exception {
+      DynamicMessage single = null;
+      if (!descriptor.isClientStreaming()) {
+        single = input == null ? null : input.next(descriptor.getInputType(), json);
+        if (single == null) {
+          single = DynamicMessage.getDefaultInstance(descriptor.getInputType());
+        }
+        JsonInput.Chunk extra = input == null ? null : input.nextChunk();
+        if (extra != null) {
+          throw new BadInputException(input.source() + ":" + extra.line() + ":" + extra.column() + ": "
+              + descriptor.getFullName() + " takes one request message, but a second one starts here");
+        }
+      }
+      LinkedBlockingQueue<Object> events = new LinkedBlockingQueue<>();
+      Object completed = new Object();
+      DynamicCall call = client.call(descriptor, new StreamObserver<>() {
+        @Override
+        public void onNext(DynamicMessage value) {
+          events.add(value);
+        }
+
+        @Override
+        public void onError(Throwable t) {
+          events.add(t);
+        }
+
+        @Override
+        public void onCompleted() {
+          events.add(completed);
+        }
+      });
+      AtomicReference<BadInputException> problem = new AtomicReference<>();
+      if (single != null) {
+        call.requests().onNext(single);
+        call.requests().onCompleted();
+      } else {
+        Thread sender = new Thread(() -> {
+          try {
+            if (input != null) {
+              for (DynamicMessage next = input.next(descriptor.getInputType(), json); next != null;
+                  next = input.next(descriptor.getInputType(), json)) {
+                call.requests().onNext(next);
+              }
+            }
+            call.requests().onCompleted();
+          } catch (BadInputException e) {
+            problem.set(e);
+            call.cancel("sb: bad input");
+          } catch (RuntimeException e) {
+            // The call ended; its status says why.
+          }
+        }, "sb-plugin-request-sender");
+        sender.setDaemon(true);
+        sender.start();
+      }
+      while (true) {
+        Object event = events.take();
+        if (event == completed) {
+          return ExitCode.OK;
+        }
+        if (event instanceof DynamicMessage response) {
+          out.println(json.print(response, emitDefaults));
+          out.flush();
+          continue;
+        }
+        if (problem.get() != null) {
+          throw problem.get();
+        }
+        throw event instanceof StatusRuntimeException e ? e : Status.fromThrowable((Throwable) event).asRuntimeException();
+      }
+    }
+  }
+
+  @Command(
+      name = "list",
+      mixinStandardHelpOptions = true,
+      header = "Launch a plugin, list its services (or one service's methods), stop it.",
+      sortOptions = false,
+      description = "One full name per line, through the plugin's server reflection (or --proto/--protoset).")
+  static final class ListServices implements Callable<Integer> {
+    @Spec CommandSpec spec;
+
+    @Parameters(index = "0", arity = "0..1", paramLabel = "SERVICE",
+        description = "A service's full name: list its methods instead of the services.")
+    @Nullable String service;
+
+    @Mixin LaunchOptions launch = new LaunchOptions();
+    @Mixin ContractOptions contract = new ContractOptions();
+
+    @Override
+    public Integer call() throws Exception {
+      PrintWriter out = spec.commandLine().getOut();
+      try (PluginClient plugin = launch.start(spec.commandLine().getErr())) {
+        Contracts contracts = new Contracts(contract, plugin.channel(), launch.deadline);
+        if (service == null) {
+          contracts.serviceNames().forEach(out::println);
+        } else {
+          ServiceDescriptor found = contracts.containing(service).service(service)
+              .orElseThrow(() -> new BadInputException("SERVICE " + service + ": the plugin has no such service"));
+          found.getMethods().forEach(m -> out.println(m.getFullName()));
+        }
+      }
+      out.flush();
+      return ExitCode.OK;
+    }
+  }
+
+  private static String serviceOf(String method) {
+    String name = method.startsWith("/") ? method.substring(1) : method;
+    int slash = name.lastIndexOf('/');
+    if (slash >= 0) {
+      return name.substring(0, slash);
+    }
+    int dot = name.lastIndexOf('.');
+    return dot >= 0 ? name.substring(0, dot) : name;
+  }
+}
