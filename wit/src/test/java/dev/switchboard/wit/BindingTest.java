@@ -26,6 +26,7 @@ class BindingTest {
     Binding b = OpenApiTranslator.create()
         .translate(OpenApiContract.load("src/test/resources/openapi/todo-openapi.yaml"));
     roundTrip(b);
+    assertThat(b.mainPackage().origin().attribute("servers")).isEqualTo("/api/v1");
     WitInterface collection = b.mainPackage().findInterface("todos-collection").orElseThrow();
     WitFunction list = collection.findFunction("list").orElseThrow();
     assertThat(list.origin().attribute("method")).isEqualTo("GET");

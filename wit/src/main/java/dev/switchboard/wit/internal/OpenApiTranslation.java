@@ -147,9 +147,9 @@ public final class OpenApiTranslation {
         built.add(new WitInterface(d.name, d.docs, d.origin, d.types, d.functions));
       }
     }
+    // The servers are where a stub sends the calls (space-separated URLs, in document order).
     Origin pkgOrigin = new Origin(Origin.Kind.OPENAPI_DOCUMENT, location, title, null,
-        securitySchemes().isEmpty() ? Map.of("info.version", rawVersion)
-            : Map.of("info.version", rawVersion, "servers", servers()));
+        Map.of("info.version", rawVersion, "servers", servers()));
     String docs = api.getInfo() == null || api.getInfo().getDescription() == null ? "" : api.getInfo().getDescription();
     WitPackage main = new WitPackage("api", name, version, docs, pkgOrigin, built,
         built.isEmpty() ? "" : name.endsWith("-api") ? name : WitNames.join(name, "api"));
