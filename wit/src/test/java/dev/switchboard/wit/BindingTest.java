@@ -16,6 +16,12 @@ class BindingTest {
         .orElseThrow().members().get(0);
     assertThat(userId.origin().ref()).isEqualTo("core.todo.v1.TodoListRequest.user_id");
     assertThat(userId.origin().number()).isEqualTo(1);
+    assertThat(userId.origin().attribute("proto-type")).isEqualTo("string");
+    assertThat(userId.origin().attribute("json-name")).isEqualTo("userId");
+    WitField todos = b.mainPackage().findInterface("types").orElseThrow().findType("todo-list-response")
+        .orElseThrow().members().get(0);
+    assertThat(todos.origin().attribute("type-name")).isEqualTo("core.todo.v1.TodoObject");
+    assertThat(todos.origin().attribute("repeated")).isEqualTo("true");
     WitFunction add = b.mainPackage().findInterface("todo-service").orElseThrow().findFunction("todo-add").orElseThrow();
     assertThat(add.origin().attribute("path")).isEqualTo("/core.todo.v1.TodoService/TodoAdd");
     assertThat(add.origin().attribute("shape")).isEqualTo("unary");

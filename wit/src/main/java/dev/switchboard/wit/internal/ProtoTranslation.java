@@ -276,6 +276,7 @@ public final class ProtoTranslation {
     String name = claimField(scope, WitNames.kebab(f.getName()), "field " + f.getFullName());
     Origin origin = Origin.of(Origin.Kind.PROTO_FIELD, f.getFullName(), f.getName(), f.getNumber());
     fieldLocations.put(f.getFullName(), docs.location(f));
+    origin = wireFacts(origin, f);
     WitTypeRef type;
     if (f.isMapField()) {
       Descriptor entry = f.getMessageType();
@@ -315,6 +316,35 @@ public final class ProtoTranslation {
     return new WitField(name, type, docs.of(f), origin, Rules.NONE, null);
   }
 
+  /**
+   * What a stub needs to put the value on the wire that the WIT type alone does not say: int32,
+   * sint32 and sfixed32 are all s32 in WIT but encode differently; the message or enum it names; the
+   * JSON name for proto3 JSON.
+   */
+  private static Origin wireFacts(Origin origin, FieldDescriptor f) {
+    Origin o = origin.with("proto-type", f.getType().name().toLowerCase(java.util.Locale.ROOT))
+        .with("json-name", f.getJsonName());
+    if (f.isRepeated()) {
+      o = o.with("repeated", "true");
+    }
+    if (f.isMapField()) {
+      FieldDescriptor key = f.getMessageType().findFieldByNumber(1);
+      FieldDescriptor value = f.getMessageType().findFieldByNumber(2);
+      o = o.with("map-key-type", key.getType().name().toLowerCase(java.util.Locale.ROOT))
+          .with("map-value-type", value.getType().name().toLowerCase(java.util.Locale.ROOT));
+      if (value.getJavaType() == FieldDescriptor.JavaType.MESSAGE) {
+        o = o.with("type-name", value.getMessageType().getFullName());
+      } else if (value.getJavaType() == FieldDescriptor.JavaType.ENUM) {
+        o = o.with("type-name", value.getEnumType().getFullName());
+      }
+    } else if (f.getJavaType() == FieldDescriptor.JavaType.MESSAGE) {
+      o = o.with("type-name", f.getMessageType().getFullName());
+    } else if (f.getJavaType() == FieldDescriptor.JavaType.ENUM) {
+      o = o.with("type-name", f.getEnumType().getFullName());
+    }
+    return o;
+  }
+
   private WitField oneofField(PackageDraft pkg, Descriptor m, OneofDescriptor oneof, NameScope scope) {
     String variantName = claimType(pkg, WitNames.join(typeName(m), WitNames.kebab(oneof.getName())),
         "variant", "oneof " + oneof.getFullName());
@@ -325,7 +355,7 @@ public final class ProtoTranslation {
     for (FieldDescriptor f : members) {
       String caseName = claimField(caseScope, WitNames.kebab(f.getName()), "field " + f.getFullName());
       fieldLocations.put(f.getFullName(), docs.location(f));
-      Origin origin = Origin.of(Origin.Kind.PROTO_FIELD, f.getFullName(), f.getName(), f.getNumber());
+      Origin origin = wireFacts(Origin.of(Origin.Kind.PROTO_FIELD, f.getFullName(), f.getName(), f.getNumber()), f);
       ValueType v = singular(f);
       WitTypeRef payload = v.type;
       if ("presence".equals(v.encoding)) {
