@@ -5,8 +5,10 @@
 #
 # Both call grpc.health.v1.Health/Check on one server (StartupServer: our runtime, reflection on),
 # started once. sb also resolves the method through server reflection and goes through JSON, which is
-# the point: that is the work a real `sb call` does. Uses hyperfine when installed (Debian package
-# hyperfine), otherwise a bash loop; reports medians of RUNS runs (default 15) after 3 warm-ups.
+# the point: that is the work a real `sb call` does. Reports medians of wall and CPU time over RUNS
+# interleaved rounds (default 15, after 3 warm-up rounds): each round runs every command once, so a
+# shared machine's changing load hits all alike. Then hyperfine's statistics when it is installed
+# (Debian package hyperfine; NO_HYPERFINE=1 skips it).
 #
 # Usage: benchmarks/startup.sh            (from any directory)
 #        RUNS=30 benchmarks/startup.sh
@@ -60,7 +62,6 @@ target="$(head -n1 "$work/server.out")"
 [ -n "$target" ] || { echo "server did not start: $(cat "$work/server.err")" >&2; exit 1; }
 
 minimal=(java -cp "$thin_cp" dev.switchboard.benchmarks.startup.MinimalHealthCall "$target")
-minimal_c1=(java -XX:TieredStopAtLevel=1 -cp "$thin_cp" dev.switchboard.benchmarks.startup.MinimalHealthCall "$target")
 sb=("$repo/bin/sb" call --plaintext "$target" grpc.health.v1.Health/Check -d '{}')
 sb_plain=(java -jar "$repo/cli/target/sb.jar" call --plaintext "$target" grpc.health.v1.Health/Check -d '{}')
 
@@ -68,40 +69,51 @@ sb_plain=(java -jar "$repo/cli/target/sb.jar" call --plaintext "$target" grpc.he
 [ "$("${minimal[@]}")" = '{"status":"SERVING"}' ] || { echo "minimal main failed" >&2; exit 1; }
 [ "$("${sb[@]}")" = '{"status":"SERVING"}' ] || { echo "sb call failed" >&2; exit 1; }
 
-quote() { printf '%q ' "$@"; }
-echo "server: $target; runs: $runs; $(nproc) cores; load: $(cut -d' ' -f1-3 /proc/loadavg)"
-if command -v hyperfine >/dev/null; then
-  hyperfine -N --warmup 3 --runs "$runs" --export-json "$work/result.json" \
-    -n "minimal main (generated stubs)" "$(quote "${minimal[@]}")" \
-    -n "sb call (bin/sb)" "$(quote "${sb[@]}")" \
-    -n "minimal main, -XX:TieredStopAtLevel=1 (reference)" "$(quote "${minimal_c1[@]}")" \
-    -n "sb call, plain java -jar (reference)" "$(quote "${sb_plain[@]}")" >&2
-  python3 - "$work/result.json" <<'PY'
-import json, sys
-results = json.load(open(sys.argv[1]))["results"]
-median = {r["command"]: r["median"] for r in results}
-base = median["minimal main (generated stubs)"]
-for name, value in median.items():
-    print(f"{name:52s} median {value * 1000:7.0f} ms   ratio {value / base:5.2f}")
+# The minimal main may use class-data sharing too, for a like-for-like reference.
+java -XX:TieredStopAtLevel=1 -XX:ArchiveClassesAtExit="$work/minimal.jsa" -Xlog:cds=off -Xlog:cds+dynamic=off \
+  -cp "$thin_cp" dev.switchboard.benchmarks.startup.MinimalHealthCall "$target" > /dev/null 2>&1
+minimal_cds=(java -XX:TieredStopAtLevel=1 -XX:SharedArchiveFile="$work/minimal.jsa" -Xlog:cds=off
+  -Xlog:cds+dynamic=off -cp "$thin_cp" dev.switchboard.benchmarks.startup.MinimalHealthCall "$target")
+
+names=("minimal main (generated stubs)" "sb call (bin/sb)"
+  "minimal main, C1 + its own CDS archive (reference)" "sb call, plain java -jar (reference)")
+commands=("minimal" "sb" "minimal_cds" "sb_plain")
+
+echo "server: $target; runs: $runs (interleaved, after 3 warm-up rounds); $(nproc) cores; load: $(cut -d' ' -f1-3 /proc/loadavg)"
+# Interleaved rounds (each command once per round) so that load changes on a shared machine hit
+# every command alike. bash's time builtin gives wall and CPU (user + system) seconds.
+TIMEFORMAT='%3R %3U %3S'
+for round in $(seq 1 $((runs + 3))); do
+  for i in "${!commands[@]}"; do
+    declare -n command="${commands[$i]}"
+    { time "${command[@]}" > /dev/null 2>&1; } 2> "$work/last"
+    [ "$round" -gt 3 ] && cat "$work/last" >> "$work/times.$i"
+    unset -n command
+  done
+done
+python3 - "$work" "${names[@]}" <<'PY'
+import statistics, sys
+work, names = sys.argv[1], sys.argv[2:]
+rows = []
+for i, name in enumerate(names):
+    samples = [list(map(float, line.split())) for line in open(f"{work}/times.{i}")]
+    wall = statistics.median(s[0] for s in samples)
+    cpu = statistics.median(s[1] + s[2] for s in samples)
+    rows.append((name, wall, cpu))
+base_wall, base_cpu = rows[0][1], rows[0][2]
+print(f"{'':52s} {'wall median':>12s} {'ratio':>6s} {'cpu median':>11s} {'ratio':>6s}")
+for name, wall, cpu in rows:
+    print(f"{name:52s} {wall * 1000:9.0f} ms {wall / base_wall:6.2f} {cpu * 1000:8.0f} ms {cpu / base_cpu:6.2f}")
 PY
-else
-  measure() {
-    local times=() start end
-    for i in $(seq 1 $((runs + 3))); do
-      start=$(date +%s%N)
-      "$@" > /dev/null
-      end=$(date +%s%N)
-      [ "$i" -gt 3 ] && times+=($(( (end - start) / 1000000 )))
-    done
-    printf '%s\n' "${times[@]}" | sort -n | awk '{ a[NR] = $1 } END { print (NR % 2) ? a[(NR + 1) / 2] : int((a[NR / 2] + a[NR / 2 + 1]) / 2) }'
-  }
-  base=$(measure "${minimal[@]}")
-  sb_ms=$(measure "${sb[@]}")
-  c1=$(measure "${minimal_c1[@]}")
-  plain=$(measure "${sb_plain[@]}")
-  printf '%-52s median %7d ms   ratio %5.2f\n' "minimal main (generated stubs)" "$base" 1 \
-    "sb call (bin/sb)" "$sb_ms" "$(echo "scale=2; $sb_ms / $base" | bc)" \
-    "minimal main, -XX:TieredStopAtLevel=1 (reference)" "$c1" "$(echo "scale=2; $c1 / $base" | bc)" \
-    "sb call, plain java -jar (reference)" "$plain" "$(echo "scale=2; $plain / $base" | bc)"
+
+if command -v hyperfine > /dev/null && [ "${NO_HYPERFINE:-0}" != "1" ]; then
+  quote() { printf '%q ' "$@"; }
+  echo
+  echo "hyperfine (each command's runs back to back):"
+  hyperfine -N --warmup 3 --runs "$runs" \
+    -n "${names[0]}" "$(quote "${minimal[@]}")" \
+    -n "${names[1]}" "$(quote "${sb[@]}")" \
+    -n "${names[2]}" "$(quote "${minimal_cds[@]}")" \
+    -n "${names[3]}" "$(quote "${sb_plain[@]}")"
 fi
 exec {server_stdin}>&-
