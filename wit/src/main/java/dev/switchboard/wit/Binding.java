@@ -2,6 +2,7 @@ package dev.switchboard.wit;
 
 import java.util.List;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 import java.util.Optional;
 
 /**
@@ -51,5 +52,47 @@ public record Binding(Source source, List<WitPackage> packages, List<Warning> wa
   /** The package with this {@code namespace:name}, if any. */
   public Optional<WitPackage> findPackage(String qualifiedName) {
     return packages.stream().filter(p -> p.qualifiedName().equals(qualifiedName)).findFirst();
+  }
+
+  /** A builder with nothing set; {@link Builder#build()} validates like the constructor. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** A builder holding this value, to derive a changed copy. */
+  public Builder toBuilder() {
+    Builder b = new Builder();
+    b.source = source;
+    b.packages = packages;
+    b.warnings = warnings;
+    return b;
+  }
+
+  /** Builds a {@link Binding}. */
+  public static final class Builder {
+    private @Nullable Source source = null;
+    private List<WitPackage> packages = List.of();
+    private List<Warning> warnings = List.of();
+
+    private Builder() {}
+
+    public Builder source(Source value) {
+      this.source = value;
+      return this;
+    }
+
+    public Builder packages(List<WitPackage> value) {
+      this.packages = value;
+      return this;
+    }
+
+    public Builder warnings(List<Warning> value) {
+      this.warnings = value;
+      return this;
+    }
+
+    public Binding build() {
+    return new Binding(source, packages, warnings);
+    }
   }
 }

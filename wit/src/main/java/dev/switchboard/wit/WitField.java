@@ -47,4 +47,67 @@ public record WitField(
   public WitField withType(WitTypeRef newType, Origin newOrigin) {
     return new WitField(name, newType, docs, newOrigin, rules, role);
   }
+
+  /** A builder with nothing set; {@link Builder#build()} validates like the constructor. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** A builder holding this value, to derive a changed copy. */
+  public Builder toBuilder() {
+    Builder b = new Builder();
+    b.name = name;
+    b.type = type;
+    b.docs = docs;
+    b.origin = origin;
+    b.rules = rules;
+    b.role = role;
+    return b;
+  }
+
+  /** Builds a {@link WitField}. */
+  public static final class Builder {
+    private String name = "";
+    private @Nullable WitTypeRef type = null;
+    private String docs = "";
+    private @Nullable Origin origin = null;
+    private Rules rules = Rules.NONE;
+    private @Nullable Role role = null;
+
+    private Builder() {}
+
+    public Builder name(String value) {
+      this.name = value;
+      return this;
+    }
+
+    public Builder type(@Nullable WitTypeRef value) {
+      this.type = value;
+      return this;
+    }
+
+    public Builder docs(String value) {
+      this.docs = value;
+      return this;
+    }
+
+    public Builder origin(Origin value) {
+      this.origin = value;
+      return this;
+    }
+
+    public Builder rules(Rules value) {
+      this.rules = value;
+      return this;
+    }
+
+    public Builder role(@Nullable Role value) {
+      this.role = value;
+      return this;
+    }
+
+    public WitField build() {
+    return new WitField(name, type, docs, origin, rules, role);
+    }
+  }
 }

@@ -36,4 +36,81 @@ public record WitFunction(
     params = List.copyOf(params);
     responses = List.copyOf(responses);
   }
+
+  /** A builder with nothing set; {@link Builder#build()} validates like the constructor. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** A builder holding this value, to derive a changed copy. */
+  public Builder toBuilder() {
+    Builder b = new Builder();
+    b.name = name;
+    b.kind = kind;
+    b.docs = docs;
+    b.origin = origin;
+    b.params = params;
+    b.ok = ok;
+    b.error = error;
+    b.responses = responses;
+    return b;
+  }
+
+  /** Builds a {@link WitFunction}. */
+  public static final class Builder {
+    private String name = "";
+    private Kind kind = Kind.FREESTANDING;
+    private String docs = "";
+    private @Nullable Origin origin = null;
+    private List<WitField> params = List.of();
+    private @Nullable WitTypeRef ok = null;
+    private @Nullable WitTypeRef error = null;
+    private List<Origin> responses = List.of();
+
+    private Builder() {}
+
+    public Builder name(String value) {
+      this.name = value;
+      return this;
+    }
+
+    public Builder kind(Kind value) {
+      this.kind = value;
+      return this;
+    }
+
+    public Builder docs(String value) {
+      this.docs = value;
+      return this;
+    }
+
+    public Builder origin(Origin value) {
+      this.origin = value;
+      return this;
+    }
+
+    public Builder params(List<WitField> value) {
+      this.params = value;
+      return this;
+    }
+
+    public Builder ok(@Nullable WitTypeRef value) {
+      this.ok = value;
+      return this;
+    }
+
+    public Builder error(@Nullable WitTypeRef value) {
+      this.error = value;
+      return this;
+    }
+
+    public Builder responses(List<Origin> value) {
+      this.responses = value;
+      return this;
+    }
+
+    public WitFunction build() {
+    return new WitFunction(name, kind, docs, origin, params, ok, error, responses);
+    }
+  }
 }

@@ -2,6 +2,7 @@ package dev.switchboard.wit;
 
 import java.util.List;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 import java.util.Optional;
 
 /**
@@ -37,5 +38,75 @@ public record WitPackage(
 
   public Optional<WitInterface> findInterface(String interfaceName) {
     return interfaces.stream().filter(i -> i.name().equals(interfaceName)).findFirst();
+  }
+
+  /** A builder with nothing set; {@link Builder#build()} validates like the constructor. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** A builder holding this value, to derive a changed copy. */
+  public Builder toBuilder() {
+    Builder b = new Builder();
+    b.namespace = namespace;
+    b.name = name;
+    b.version = version;
+    b.docs = docs;
+    b.origin = origin;
+    b.interfaces = interfaces;
+    b.world = world;
+    return b;
+  }
+
+  /** Builds a {@link WitPackage}. */
+  public static final class Builder {
+    private String namespace = "";
+    private String name = "";
+    private String version = "";
+    private String docs = "";
+    private @Nullable Origin origin = null;
+    private List<WitInterface> interfaces = List.of();
+    private String world = "";
+
+    private Builder() {}
+
+    public Builder namespace(String value) {
+      this.namespace = value;
+      return this;
+    }
+
+    public Builder name(String value) {
+      this.name = value;
+      return this;
+    }
+
+    public Builder version(String value) {
+      this.version = value;
+      return this;
+    }
+
+    public Builder docs(String value) {
+      this.docs = value;
+      return this;
+    }
+
+    public Builder origin(Origin value) {
+      this.origin = value;
+      return this;
+    }
+
+    public Builder interfaces(List<WitInterface> value) {
+      this.interfaces = value;
+      return this;
+    }
+
+    public Builder world(String value) {
+      this.world = value;
+      return this;
+    }
+
+    public WitPackage build() {
+    return new WitPackage(namespace, name, version, docs, origin, interfaces, world);
+    }
   }
 }

@@ -63,6 +63,21 @@ class BindingTest {
   }
 
   @Test
+  void buildersDeriveChangedCopies() throws Exception {
+    Binding b = ProtoTranslator.withVersion("1.0.0")
+        .translate(Protoc.compile(Path.of("src/test/resources/proto"), "todo.proto"));
+    WitPackage main = b.mainPackage();
+    WitPackage renamed = main.toBuilder().version("2.0.0").build();
+    assertThat(renamed.version()).isEqualTo("2.0.0");
+    assertThat(renamed.toBuilder().version("1.0.0").build()).isEqualTo(main);
+    WitField field = WitField.builder().name("x").type(WitTypeRef.primitive("u32"))
+        .origin(Origin.of(Origin.Kind.SYNTHETIC, "x")).build();
+    assertThat(field.rules()).isEqualTo(Rules.NONE);
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> WitField.builder().name("x").build())
+        .isInstanceOf(NullPointerException.class).hasMessageContaining("origin");
+  }
+
+  @Test
   void translationIsDeterministic() throws Exception {
     var first = WitPrinter.files(OpenApiTranslator.create()
         .translate(OpenApiContract.load("src/test/resources/openapi/todo-openapi.yaml")));
