@@ -366,6 +366,14 @@ public final class PluginClient implements AutoCloseable {
     return factory.apply(channel());
   }
 
+  /**
+   * A dynamic stub on the plugin's channel: calls of any shape with methods and messages of a
+   * contract loaded at run time (for example through the plugin's server reflection).
+   */
+  public dev.switchboard.runtime.DynamicClient dynamicStub() {
+    return dev.switchboard.runtime.DynamicClient.on(channel());
+  }
+
   /** Extra connections to and from the plugin. */
   public synchronized PluginBroker broker() {
     requireRunning();

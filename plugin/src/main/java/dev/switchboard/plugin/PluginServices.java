@@ -28,6 +28,11 @@ public final class PluginServices {
     return service(service.bindService());
   }
 
+  /** A service served from a loaded contract (runtime's dynamic services); visible to reflection. */
+  public PluginServices service(dev.switchboard.runtime.DynamicService service) {
+    return service(service.definition());
+  }
+
   public PluginServices service(ServerServiceDefinition service) {
     String name = service.getServiceDescriptor().getName();
     for (ServerServiceDefinition existing : services) {

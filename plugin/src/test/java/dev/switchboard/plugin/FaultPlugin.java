@@ -49,6 +49,13 @@ public final class FaultPlugin {
       case "spawn-child" -> new ProcessBuilder("sleep", "300").start();
       default -> {}
     }
+    if (mode.equals("dynamic")) {
+      System.exit(PluginServer.builder(HandshakeConfig.of("BASIC_PLUGIN", "hello", 1))
+          .name("dynamic-kv")
+          .protocol(services -> services.service(dynamicKv()))
+          .build()
+          .serve());
+    }
     int version = mode.equals("v2") ? 2 : 1;
     System.exit(
         PluginServer.builder(HandshakeConfig.of("BASIC_PLUGIN", "hello", version))
@@ -56,6 +63,31 @@ public final class FaultPlugin {
             .protocol(services -> services.service(new Kv(mode)))
             .build()
             .serve());
+  }
+
+  /** The KV service served from its descriptor, with DynamicMessage handlers. */
+  static dev.switchboard.runtime.DynamicService dynamicKv() {
+    com.google.protobuf.Descriptors.ServiceDescriptor kv =
+        dev.switchboard.plugin.examples.kv.KvProto.getDescriptor().findServiceByName("KV");
+    Map<String, ByteString> values = new ConcurrentHashMap<>();
+    com.google.protobuf.Descriptors.Descriptor getResponse = kv.findMethodByName("Get").getOutputType();
+    com.google.protobuf.Descriptors.Descriptor empty = kv.findMethodByName("Put").getOutputType();
+    return dev.switchboard.runtime.DynamicService.builder(kv)
+        .unary("Put", (request, responses) -> {
+          var fields = request.getDescriptorForType();
+          values.put((String) request.getField(fields.findFieldByName("key")),
+              (ByteString) request.getField(fields.findFieldByName("value")));
+          responses.onNext(com.google.protobuf.DynamicMessage.getDefaultInstance(empty));
+          responses.onCompleted();
+        })
+        .unary("Get", (request, responses) -> {
+          String key = (String) request.getField(request.getDescriptorForType().findFieldByName("key"));
+          responses.onNext(com.google.protobuf.DynamicMessage.newBuilder(getResponse)
+              .setField(getResponse.findFieldByName("value"), values.getOrDefault(key, ByteString.EMPTY))
+              .build());
+          responses.onCompleted();
+        })
+        .build();
   }
 
   static final class Kv extends KVGrpc.KVImplBase {

@@ -146,6 +146,24 @@ class JavaHostIT {
   }
 
   @Test
+  void dynamicServiceInPluginAndDynamicStubOnHost() throws Exception {
+    try (PluginClient client = PluginClient.builder(KvPlugin.HANDSHAKE)
+        .command(Peers.javaMain("dev.switchboard.plugin.FaultPlugin", "dynamic")).build().start()) {
+      // A generated stub talks to the dynamic service...
+      client.stub(KVGrpc::newBlockingStub)
+          .put(PutRequest.newBuilder().setKey("d").setValue(ByteString.copyFromUtf8("yn")).build());
+      // ...and a dynamic stub reads it back with the descriptor alone.
+      var get = dev.switchboard.plugin.examples.kv.KvProto.getDescriptor().findServiceByName("KV")
+          .findMethodByName("Get");
+      var request = com.google.protobuf.DynamicMessage.newBuilder(get.getInputType())
+          .setField(get.getInputType().findFieldByName("key"), "d").build();
+      var response = client.dynamicStub().unary(get, request);
+      assertThat(((ByteString) response.getField(get.getOutputType().findFieldByName("value"))).toStringUtf8())
+          .isEqualTo("yn");
+    }
+  }
+
+  @Test
   void rateLimitedPluginAnswersResourceExhausted() throws Exception {
     try (PluginClient client = PluginClient.builder(KvPlugin.HANDSHAKE)
         .command(Peers.javaMain("dev.switchboard.plugin.examples.KvPlugin"))
