@@ -165,7 +165,7 @@ public final class Agent implements AutoCloseable {
         .setAgentId(config.agentId)
         .setMetrics(metrics())
         .setState(currentState())
-        .addAllCompleted(service.drainCompleted(200));
+        .addAllCompleted(service.drainCompleted(1000));
   }
 
   /** Tells the coordinator it is draining, lets running streams finish (up to 5 s), then stops. */

@@ -13,7 +13,7 @@ import io.grpc.StatusException;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -36,7 +36,9 @@ final class AgentGrpcService extends AgentServiceGrpc.AgentServiceImplBase {
   private final StreamSlots slots;
   private final ExecutorService workers;
   private final Supplier<AgentInfo> info;
-  private final ConcurrentLinkedQueue<CompletedStream> completed = new ConcurrentLinkedQueue<>();
+  // Bounded with O(1) size: an agent cut off from its coordinator must not grow this list forever,
+  // and every finished stream adds to it.
+  private final ArrayBlockingQueue<CompletedStream> completed = new ArrayBlockingQueue<>(1000);
 
   AgentGrpcService(String agentId, TokenVerifier verifier, InferenceEngine engine, StreamSlots slots,
       ExecutorService workers, Supplier<AgentInfo> info) {
@@ -173,16 +175,15 @@ final class AgentGrpcService extends AgentServiceGrpc.AgentServiceImplBase {
         slots.release();
       }
       long end = System.nanoTime();
-      completed.add(CompletedStream.newBuilder()
+      CompletedStream report = CompletedStream.newBuilder()
           .setRequestId(requestId)
           .setDurationMs((end - startedNanos) / 1e6)
           .setTimeToFirstTokenMs(firstNanos[0] == 0 ? -1 : (firstNanos[0] - startedNanos) / 1e6)
           .setCompletionTokens(pieces[0])
           .setOutcome(outcome)
-          .build());
-      // Bounded: an agent cut off from its coordinator must not grow this list forever.
-      while (completed.size() > 1000) {
-        completed.poll();
+          .build();
+      while (!completed.offer(report)) {
+        completed.poll(); // full: the oldest report goes
       }
     }
   }
