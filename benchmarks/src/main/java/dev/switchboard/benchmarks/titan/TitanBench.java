@@ -196,6 +196,11 @@ public final class TitanBench {
           s.onCompleted();
         }
       }
+      try {
+        Thread.sleep(500); // let the goodbyes arrive before the connections close
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
       channels.forEach(ManagedChannel::shutdownNow);
     }
   }
