@@ -28,8 +28,11 @@ public final class TitanMain {
     cli.setErr(err);
     cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
       if (e instanceof StatusRuntimeException sre) {
+        Throwable cause = sre.getStatus().getCause();
+        // "io exception" alone does not say what failed; the transport's cause does.
         err.println("error: " + sre.getStatus().getCode()
-            + (sre.getStatus().getDescription() == null ? "" : ": " + sre.getStatus().getDescription()));
+            + (sre.getStatus().getDescription() == null ? "" : ": " + sre.getStatus().getDescription())
+            + (cause == null || cause.getMessage() == null ? "" : " (" + cause.getMessage() + ")"));
         return EXIT_STATUS;
       }
       if (e instanceof IllegalArgumentException || e instanceof CommandLine.ParameterException) {
