@@ -86,6 +86,26 @@ class WitCommandTest {
   }
 
   @Test
+  void warnsWithLocationsAndShowsProgressWithoutBlocking(@TempDir Path dir) throws Exception {
+    StringBuilder paths = new StringBuilder();
+    for (int i = 0; i < 210; i++) {
+      paths.append("  /things").append(i).append(":\n    get:\n      responses:\n        '200':\n")
+          .append("          description: ok\n          content:\n            application/json:\n")
+          .append("              schema: {$ref: '#/components/schemas/Node'}\n");
+    }
+    Path spec = dir.resolve("big.yaml");
+    Files.writeString(spec, "openapi: 3.0.3\ninfo: {title: Big, version: 1.0.0}\npaths:\n" + paths
+        + "components:\n  schemas:\n    Node:\n      type: object\n      properties:\n"
+        + "        next: {$ref: '#/components/schemas/Node'}\n");
+    Path out = dir.resolve("out");
+    SbRun run = SbRun.run("wit", "--openapi", spec.toString(), "-o", out.toString());
+    assertThat(run.exit()).as(run.toString()).isZero();
+    assertThat(run.err()).contains("translated 200 of 210 operations")
+        .contains("warning: " + spec + "#/components/schemas/Node/properties/next: recursive reference");
+    assertThat(Files.readString(out.resolve("big.wit"))).contains("next: option<json>,");
+  }
+
+  @Test
   void protoNeedsAVersion(@TempDir Path dir) throws Exception {
     Path proto = dir.resolve("a.proto");
     Files.writeString(proto, "syntax = \"proto3\"; package a.v1; message M { string s = 1; }");
