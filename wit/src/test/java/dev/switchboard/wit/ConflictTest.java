@@ -57,6 +57,23 @@ class ConflictTest {
   }
 
   @Test
+  void hugeMessagesFallBackToJson(@TempDir Path dir) throws Exception {
+    StringBuilder fields = new StringBuilder();
+    for (int i = 1; i <= 10_001; i++) {
+      fields.append("  string f").append(i).append(" = ").append(i).append(";\n");
+    }
+    java.nio.file.Files.writeString(dir.resolve("wide.proto"),
+        "syntax = \"proto3\";\npackage wide.v1;\nmessage Wide {\n" + fields + "}\n"
+            + "message Holder { Wide wide = 1; }\n");
+    Binding b = ProtoTranslator.withVersion("1.0.0").translate(Protoc.compile(dir, "wide.proto"));
+    WitType wide = b.mainPackage().findInterface("types").orElseThrow().findType("wide").orElseThrow();
+    assertThat(wide.kind()).isEqualTo(WitType.Kind.ALIAS);
+    assertThat(b.warnings()).anyMatch(w -> w.location().startsWith("wide.proto:3"));
+    WitPrinter.write(b, dir.resolve("out"));
+    WasmTools.assertValid(List.of(dir.resolve("out")));
+  }
+
+  @Test
   void hugeObjectsFallBackToJsonAndStayValid(@TempDir Path dir) throws Exception {
     StringBuilder props = new StringBuilder();
     for (int i = 0; i <= 10_000; i++) {

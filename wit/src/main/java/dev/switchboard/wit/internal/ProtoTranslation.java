@@ -246,6 +246,14 @@ public final class ProtoTranslation {
       pkg.emptyMessages.add(m.getFullName());
       return;
     }
+    if (m.getFields().size() > OpenApiTranslation.MAX_RECORD_FIELDS) {
+      // Same fallback as for OpenAPI: a record this wide travels as proto3 JSON text.
+      warnings.add(new Binding.Warning(docs.location(m), "message " + m.getFullName() + " has "
+          + m.getFields().size() + " fields, more than " + OpenApiTranslation.MAX_RECORD_FIELDS
+          + "; carried as JSON text"));
+      pkg.types.add(WitType.alias(self.name(), docs.of(m), origin.with("encoding", "json"), SharedPackage.JSON));
+      return;
+    }
     NameScope fieldScope = new NameScope("fields of " + m.getFullName());
     List<Member> members = new ArrayList<>();
     Set<OneofDescriptor> oneofsDone = new LinkedHashSet<>();
