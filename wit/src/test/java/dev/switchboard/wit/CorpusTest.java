@@ -81,7 +81,9 @@ class CorpusTest {
     dirs.add(write(adversarial, "oas-adversarial"));
     String wit = WitPrinter.files(adversarial).values().iterator().next();
     assertThat(wit).contains("package api:adversarial@2.0.0;", "flags node-scopes", "permissions: option<list<",
-        "variant pet", "cat(cat)", "auth: option<credentials>", "expected-version: option<string>");
+        "variant pet", "cat(cat)", "auth: option<credentials>", "expected-version: option<string>",
+        "list: func() -> result<option<owner>, error>;", "variant create-result {", "created(owner),",
+        "accepted(create-accepted-response-body),");
     assertThat(adversarial.warnings()).anyMatch(w -> w.message().contains("exceeds the 32 flags"));
     assertThat(adversarial.warnings()).anyMatch(w -> w.message().contains("recursive reference")
         && w.location().endsWith("adversarial.yaml#/components/schemas/Node/properties/children"));

@@ -756,36 +756,71 @@ public final class OpenApiTranslation {
           fnOrigin.with("in", "request")));
     }
 
-    // Responses.
+    // Responses. Every 2xx is typed: one kind of success is the ok type itself; a success that may
+    // come without a body (200 or 204) makes it an option; different bodies make a variant by status.
     List<Origin> responses = new ArrayList<>();
-    WitTypeRef ok = null;
-    String okStatus = null;
     Map<String, ApiResponse> byStatus = new TreeMap<>();
     if (op.getResponses() != null) {
       op.getResponses().forEach(byStatus::put);
     }
+    List<String> successes = new ArrayList<>();
+    for (String status : byStatus.keySet()) {
+      if (status.startsWith("2")) {
+        successes.add(status);
+      }
+    }
+    Map<String, WitTypeRef> okTypes = new LinkedHashMap<>();
+    Map<String, Boolean> okEmpty = new LinkedHashMap<>();
+    for (String status : successes) {
+      String rPointer = opPointer + "/responses/" + escapePointer(status);
+      ApiResponse r = resolveResponse(byStatus.get(status), rPointer);
+      String okBase = successes.size() == 1 ? fn : WitNames.join(fn, successWord(status));
+      WitTypeRef t = okType(r, okBase, okBase, iface, rPointer, status);
+      okEmpty.put(status, t == null);
+      if (t != null) {
+        okTypes.put(status, t);
+      }
+    }
+    Set<WitTypeRef> distinct = new LinkedHashSet<>(okTypes.values());
+    boolean someEmpty = okEmpty.containsValue(Boolean.TRUE);
+    WitTypeRef ok = null;
+    boolean asVariant = distinct.size() > 1;
+    if (distinct.size() == 1) {
+      ok = distinct.iterator().next();
+      if (someEmpty) {
+        ok = WitTypeRef.option(ok);
+      }
+    } else if (asVariant) {
+      String variantName = iface.scope.claimNumbered(WitNames.join(fn, "result"), opPointer + "/responses");
+      NameScope caseScope = new NameScope("cases of " + variantName);
+      List<WitField> cases = new ArrayList<>();
+      for (String status : successes) {
+        String rPointer = opPointer + "/responses/" + escapePointer(status);
+        String caseName = caseScope.claimNumbered(successWord(status), status);
+        cases.add(new WitField(caseName, okTypes.get(status), "Status " + status + ".",
+            new Origin(Origin.Kind.OPENAPI_RESPONSE, rPointer, null, null, Map.of("status", status)), Rules.NONE, null));
+      }
+      addType(iface, new WitType(variantName, WitType.Kind.VARIANT, "The successful outcomes of `" + fn + "`.",
+          Origin.of(Origin.Kind.OPENAPI_RESPONSE, opPointer + "/responses"), cases, null, List.of()));
+      ok = WitTypeRef.named(pkgName, iface.name, variantName);
+    }
     for (Map.Entry<String, ApiResponse> e : byStatus.entrySet()) {
       String status = e.getKey();
-      ApiResponse r = resolveResponse(e.getValue(), opPointer + "/responses/" + escapePointer(status));
       String rPointer = opPointer + "/responses/" + escapePointer(status);
+      ApiResponse r = e.getValue().get$ref() == null ? e.getValue()
+          : status.startsWith("2") ? resolveResponseQuietly(e.getValue()) : resolveResponse(e.getValue(), rPointer);
       Map<String, String> attrs = new TreeMap<>();
       attrs.put("status", status);
-      boolean success = status.startsWith("2");
       if (r != null && r.getContent() != null && !r.getContent().isEmpty()) {
         String media = chooseMedia(r.getContent());
         attrs.put("media-type", media);
         attrs.put("media-types", String.join(" ", r.getContent().keySet()));
       }
-      if (success && okStatus == null) {
-        okStatus = status;
-        attrs.put("maps-to", "ok");
-        ok = okType(r, fn, context, iface, rPointer, status);
-      } else if (success || status.startsWith("1") || status.startsWith("3")) {
-        attrs.put("maps-to", success ? "ok" : "error.other");
-        if (success && r != null && r.getContent() != null && !r.getContent().isEmpty()) {
-          warnings.add(new Binding.Warning(rPointer, "only the first success response (" + okStatus
-              + ") is typed; the body of " + status + " is delivered as that type if it fits"));
-        }
+      if (status.startsWith("2")) {
+        attrs.put("maps-to", asVariant ? "ok." + successWord(status) : Boolean.TRUE.equals(okEmpty.get(status))
+            && ok != null ? "ok.none" : "ok");
+      } else if (status.startsWith("1") || status.startsWith("3")) {
+        attrs.put("maps-to", "error.other");
       } else {
         attrs.put("maps-to", "error." + errorCase(status));
         if (r != null && r.getHeaders() != null && r.getHeaders().keySet().stream()
@@ -822,6 +857,30 @@ public final class OpenApiTranslation {
       case "503" -> "unavailable";
       default -> status.startsWith("5") ? "server-error" : "other";
     };
+  }
+
+  /** The word for a success status, as a variant case or a name part. */
+  static String successWord(String status) {
+    return switch (status) {
+      case "200" -> "ok";
+      case "201" -> "created";
+      case "202" -> "accepted";
+      case "203" -> "non-authoritative";
+      case "204" -> "no-content";
+      case "205" -> "reset-content";
+      case "206" -> "partial-content";
+      case "207" -> "multi-status";
+      case "208" -> "already-reported";
+      case "226" -> "im-used";
+      default -> status.equalsIgnoreCase("2XX") ? "success" : "status" + status.toLowerCase(Locale.ROOT);
+    };
+  }
+
+  /** For the second look at a response already resolved (and reported) once. */
+  private @Nullable ApiResponse resolveResponseQuietly(ApiResponse r) {
+    String name = r.get$ref().substring(r.get$ref().lastIndexOf('/') + 1);
+    return api.getComponents() == null || api.getComponents().getResponses() == null ? null
+        : api.getComponents().getResponses().get(name);
   }
 
   private @Nullable ApiResponse resolveResponse(ApiResponse r, String pointer) {
