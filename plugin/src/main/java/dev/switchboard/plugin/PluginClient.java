@@ -5,6 +5,7 @@ import dev.switchboard.plugin.internal.Broker;
 import dev.switchboard.plugin.internal.Endpoints;
 import dev.switchboard.plugin.internal.ExitAwareInterceptor;
 import dev.switchboard.plugin.internal.HandshakeLine;
+import dev.switchboard.plugin.internal.PeerTrust;
 import dev.switchboard.plugin.internal.PluginProcess;
 import dev.switchboard.plugin.internal.RetryInterceptor;
 import dev.switchboard.plugin.internal.proto.Empty;
@@ -171,9 +172,18 @@ public final class PluginClient implements AutoCloseable {
       env.put("PLUGIN_UNIX_SOCKET_DIR", socketDir.toString());
     }
     AutoMtls.Identity identity = null;
+    Endpoints.Tls hostTls = null;
+    PeerTrust peerTrust = new PeerTrust();
     if (autoMtls) {
       identity = AutoMtls.generate();
       env.put("PLUGIN_CLIENT_CERT", identity.certificatePem());
+      // The JDK TLS context is slow to build: build it while the plugin starts. It trusts the
+      // plugin's certificate once the handshake line has brought it.
+      Endpoints.Tls early = new Endpoints.Tls(identity, peerTrust);
+      hostTls = early;
+      Thread warm = new Thread(early::channel, "plugin-" + name + "-tls");
+      warm.setDaemon(true);
+      warm.start();
     } else {
       // An inherited certificate would make the plugin demand TLS the host will not speak.
       env.remove("PLUGIN_CLIENT_CERT");
@@ -232,7 +242,8 @@ public final class PluginClient implements AutoCloseable {
       } catch (IllegalArgumentException e) {
         throw new PluginException("error parsing the plugin's certificate: " + e.getMessage() + diagnosis(started));
       }
-      tls = new Endpoints.Tls(identity, peer);
+      peerTrust.complete(peer);
+      tls = hostTls;
     } else if (parsed.certificate() != null) {
       throw new PluginException(
           "plugin " + name + " sent a certificate although AutoMTLS was not requested" + diagnosis(started));
@@ -306,7 +317,7 @@ public final class PluginClient implements AutoCloseable {
         ends.channel(handshakeLine.network(), handshakeLine.address(), tls, settings.maxMessageSize(), interceptors);
     channel = built;
     Broker opened =
-        new Broker(ends, tls, socketDir == null ? null : socketDir.toString(), settings.maxMessageSize(), log);
+        new Broker(ends, () -> tls, socketDir == null ? null : socketDir.toString(), settings.maxMessageSize(), log);
     broker = opened;
     opened.open(built);
     streamStdio(built);

@@ -26,6 +26,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
@@ -121,17 +122,28 @@ public final class PluginServer {
     int version = negotiate(environment.get("PLUGIN_PROTOCOL_VERSIONS"), log);
     List<PluginProtocol> protocols = versions.get(version);
 
-    Endpoints.Tls tls = null;
+    // The certificate and the JDK TLS context are the slowest part of a start: make them on another
+    // thread while this one builds the services and the event loops.
+    CompletableFuture<Endpoints.@Nullable Tls> tlsReady = CompletableFuture.completedFuture(null);
     String clientCert = environment.get("PLUGIN_CLIENT_CERT");
     if (clientCert != null && !clientCert.isBlank()) {
       log.debug("configuring server automatic mTLS");
       X509Certificate host = AutoMtls.parsePem(clientCert);
-      tls = new Endpoints.Tls(AutoMtls.generate(), host);
+      tlsReady = CompletableFuture.supplyAsync(() -> {
+        Endpoints.Tls made = new Endpoints.Tls(AutoMtls.generate(), host);
+        made.server();
+        return made;
+      }, runnable -> {
+        Thread thread = new Thread(runnable, "plugin-automtls");
+        thread.setDaemon(true);
+        thread.start();
+      });
     }
 
     String socketDir = environment.get("PLUGIN_UNIX_SOCKET_DIR");
     try (Endpoints endpoints = new Endpoints("plugin")) {
-      Broker broker = new Broker(endpoints, tls, socketDir, settings.maxMessageSize(), log);
+      CompletableFuture<Endpoints.@Nullable Tls> tlsFuture = tlsReady;
+      Broker broker = new Broker(endpoints, tlsFuture::join, socketDir, settings.maxMessageSize(), log);
       PluginServices services =
           new PluginServices(broker, version, module -> new HclogLogger(module, hclog));
       for (PluginProtocol protocol : protocols) {
@@ -157,6 +169,8 @@ public final class PluginServer {
                 settings.rateLimitRequestsPerSecond(), settings.rateLimitBurstCapacity(), System::nanoTime));
       }
 
+      log.debug("registered {} services", all.size());
+      Endpoints.Tls tls = awaitTls(tlsReady);
       Endpoints.Listening listening = listen(endpoints, settings, all, interceptors, tls);
       try {
         HandshakeLine line =
@@ -198,6 +212,14 @@ public final class PluginServer {
         health.enterTerminalState();
       }
       return 0;
+    }
+  }
+
+  private static Endpoints.@Nullable Tls awaitTls(CompletableFuture<Endpoints.@Nullable Tls> ready) throws Exception {
+    try {
+      return ready.get();
+    } catch (java.util.concurrent.ExecutionException e) {
+      throw e.getCause() instanceof Exception cause ? cause : e;
     }
   }
 

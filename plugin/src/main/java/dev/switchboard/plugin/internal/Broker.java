@@ -17,6 +17,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 
@@ -33,7 +34,7 @@ public final class Broker implements PluginBroker {
   static final Duration DIAL_WAIT = Duration.ofSeconds(5);
 
   private final Endpoints endpoints;
-  private final Endpoints.@Nullable Tls tls;
+  private final Supplier<Endpoints.@Nullable Tls> tls;
   private final @Nullable String socketDir;
   private final int maxMessageSize;
   private final Logger log;
@@ -48,7 +49,7 @@ public final class Broker implements PluginBroker {
 
   public Broker(
       Endpoints endpoints,
-      Endpoints.@Nullable Tls tls,
+      Supplier<Endpoints.@Nullable Tls> tls,
       @Nullable String socketDir,
       int maxMessageSize,
       Logger log) {
@@ -136,7 +137,7 @@ public final class Broker implements PluginBroker {
   @Override
   public AutoCloseable acceptAndServe(int id, List<ServerServiceDefinition> services) throws IOException {
     Endpoints.Listening listening =
-        endpoints.serveUnix(Endpoints.socketPath(socketDir), services, List.of(), tls, maxMessageSize);
+        endpoints.serveUnix(Endpoints.socketPath(socketDir), services, List.of(), tls.get(), maxMessageSize);
     synchronized (this) {
       servers.add(listening);
     }
@@ -165,7 +166,7 @@ public final class Broker implements PluginBroker {
     } finally {
       pending.remove(id, future);
     }
-    return endpoints.channel(info.getNetwork(), info.getAddress(), tls, maxMessageSize, List.of());
+    return endpoints.channel(info.getNetwork(), info.getAddress(), tls.get(), maxMessageSize, List.of());
   }
 
   /** Ends the stream and stops every server started through this broker. */

@@ -78,39 +78,67 @@ public final class Endpoints implements AutoCloseable {
   }
 
   /**
-   * The mTLS material of one side: our identity and the one peer certificate we trust.
+   * The mTLS material of one side: our identity and trust in exactly the one peer certificate. The
+   * TLS contexts are built once and shared by the main server or channel and the broker's.
    *
    * <p>The JDK's TLS provider is used, not netty's BoringSSL: BoringSSL refuses ECDSA P-521
    * signatures, and P-521 is what go-plugin's AutoMTLS certificates use.
    */
-  public record Tls(AutoMtls.Identity identity, X509Certificate peer) {
-    ServerCredentials server() {
-      try {
-        SslContext context =
-            GrpcSslContexts.configure(
-                    SslContextBuilder.forServer(identity.privateKey(), identity.certificate()), SslProvider.JDK)
-                .trustManager(peer)
-                .clientAuth(ClientAuth.REQUIRE)
-                .protocols(PROTOCOLS)
-                .build();
-        return NettySslContextServerCredentials.create(context);
-      } catch (SSLException e) {
-        throw new IllegalStateException("cannot build the plugin's TLS context: " + e.getMessage(), e);
-      }
+  public static final class Tls {
+    private final AutoMtls.Identity identity;
+    private final PeerTrust trust;
+    // Guarded by this.
+    private @Nullable ServerCredentials server;
+    private @Nullable ChannelCredentials channel;
+
+    public Tls(AutoMtls.Identity identity, PeerTrust trust) {
+      this.identity = identity;
+      this.trust = trust;
     }
 
-    ChannelCredentials channel() {
-      try {
-        SslContext context =
-            GrpcSslContexts.configure(SslContextBuilder.forClient(), SslProvider.JDK)
-                .keyManager(identity.privateKey(), identity.certificate())
-                .trustManager(peer)
-                .protocols(PROTOCOLS)
-                .build();
-        return NettySslContextChannelCredentials.create(context);
-      } catch (SSLException e) {
-        throw new IllegalStateException("cannot build the host's TLS context: " + e.getMessage(), e);
+    public Tls(AutoMtls.Identity identity, X509Certificate peer) {
+      this(identity, PeerTrust.of(peer));
+    }
+
+    public AutoMtls.Identity identity() {
+      return identity;
+    }
+
+    /** Builds the server context now (it is slow: start it early, off the critical path). */
+    public synchronized ServerCredentials server() {
+      if (server == null) {
+        try {
+          SslContext context =
+              GrpcSslContexts.configure(
+                      SslContextBuilder.forServer(identity.privateKey(), identity.certificate()), SslProvider.JDK)
+                  .trustManager(trust)
+                  .clientAuth(ClientAuth.REQUIRE)
+                  .protocols(PROTOCOLS)
+                  .build();
+          server = NettySslContextServerCredentials.create(context);
+        } catch (SSLException e) {
+          throw new IllegalStateException("cannot build the plugin's TLS context: " + e.getMessage(), e);
+        }
       }
+      return server;
+    }
+
+    /** Builds the client context now; trust may still be waiting for the peer's certificate. */
+    public synchronized ChannelCredentials channel() {
+      if (channel == null) {
+        try {
+          SslContext context =
+              GrpcSslContexts.configure(SslContextBuilder.forClient(), SslProvider.JDK)
+                  .keyManager(identity.privateKey(), identity.certificate())
+                  .trustManager(trust)
+                  .protocols(PROTOCOLS)
+                  .build();
+          channel = NettySslContextChannelCredentials.create(context);
+        } catch (SSLException e) {
+          throw new IllegalStateException("cannot build the host's TLS context: " + e.getMessage(), e);
+        }
+      }
+      return channel;
     }
   }
 
