@@ -31,6 +31,10 @@ final class CoordinatorCommand implements Callable<Integer> {
       description = "Lifetime of routing tokens (default ${DEFAULT-VALUE}).")
   private Duration tokenTtl;
 
+  @Option(names = "--key-rotation", converter = DurationConverter.class,
+      description = "Rotate the token signing key this often (e.g. 1h; default never).")
+  private Duration keyRotation;
+
   @Option(names = "--http-port", description = "Serve the HTML dashboard on this port (0 for any free port).")
   private Integer httpPort;
 
@@ -39,6 +43,9 @@ final class CoordinatorCommand implements Callable<Integer> {
     Coordinator.Builder builder = Coordinator.builder(Target.tcp(bind, port))
         .heartbeatTimeout(heartbeatTimeout)
         .tokenTtl(tokenTtl);
+    if (keyRotation != null) {
+      builder.keyRotation(keyRotation);
+    }
     if (httpPort != null) {
       builder.dashboard(bind, httpPort);
     }

@@ -25,14 +25,16 @@ import org.slf4j.LoggerFactory;
 /**
  * Checks a routing token before any work: the ES256 signature against the coordinator's keys, then
  * expiry, then that it was issued for this agent and this model. Keys are cached by key id; an
- * unknown key id (after a rotation or a coordinator restart) triggers one refetch, at most once a
- * second, so that forged key ids cannot make the agent hammer the coordinator.
+ * unknown key id (after a rotation or a coordinator restart) triggers a refetch at once. So that
+ * forged key ids cannot make the agent hammer the coordinator, a key id the coordinator did not
+ * know is not asked about again for a second, and there are at most four refetches a second.
  */
 final class TokenVerifier {
   private static final Logger log = LoggerFactory.getLogger(TokenVerifier.class);
   /** Tolerated clock difference between coordinator and agent. */
   static final long SKEW_MILLIS = 2_000;
-  private static final long MIN_REFETCH_MILLIS = 1_000;
+  private static final long MISS_MEMORY_MILLIS = 1_000;
+  static final int MAX_FETCHES_PER_SECOND = 4;
 
   /** Fetches the coordinator's current verification keys. */
   @FunctionalInterface
@@ -47,7 +49,8 @@ final class TokenVerifier {
   private final KeySource keys;
   private final Clock clock;
   private final Map<String, ECDSAVerifier> verifiers = new ConcurrentHashMap<>();
-  private long lastFetchMillis = Long.MIN_VALUE / 2; // guarded by this
+  private final java.util.ArrayDeque<Long> recentFetches = new java.util.ArrayDeque<>(); // guarded by this
+  private final Map<String, Long> recentMisses = new java.util.HashMap<>(); // guarded by this
 
   TokenVerifier(String agentId, KeySource keys, Clock clock) {
     this.agentId = agentId;
@@ -124,10 +127,17 @@ final class TokenVerifier {
       return;
     }
     long now = clock.millis();
-    if (now - lastFetchMillis < MIN_REFETCH_MILLIS) {
+    Long missed = recentMisses.get(kid);
+    if (missed != null && now - missed < MISS_MEMORY_MILLIS) {
       return;
     }
-    lastFetchMillis = now;
+    while (!recentFetches.isEmpty() && now - recentFetches.peekFirst() >= 1_000) {
+      recentFetches.pollFirst();
+    }
+    if (recentFetches.size() >= MAX_FETCHES_PER_SECOND) {
+      return;
+    }
+    recentFetches.addLast(now);
     PublicKeyResponse response;
     try {
       response = keys.fetch();
@@ -150,6 +160,12 @@ final class TokenVerifier {
       throw Status.UNAVAILABLE
           .withDescription("the coordinator's key set cannot be read: " + e.getMessage())
           .asException();
+    }
+    if (!verifiers.containsKey(kid)) {
+      if (recentMisses.size() > 1000) {
+        recentMisses.clear(); // forged ids only; forgetting them costs at most a few fetches
+      }
+      recentMisses.put(kid, now);
     }
     log.debug("fetched coordinator keys; now know {}", verifiers.keySet());
   }

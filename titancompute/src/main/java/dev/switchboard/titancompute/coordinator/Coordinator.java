@@ -36,6 +36,7 @@ public final class Coordinator implements AutoCloseable {
   private @Nullable SwitchboardServer server;
   private @Nullable DashboardServer dashboard;
   private @Nullable ScheduledFuture<?> sweeper;
+  private @Nullable ScheduledFuture<?> rotator;
 
   private Coordinator(Builder builder) {
     this.config = builder;
@@ -76,6 +77,10 @@ public final class Coordinator implements AutoCloseable {
     }
     long period = Math.max(10, config.heartbeatTimeout.toMillis() / 4);
     sweeper = scheduler.scheduleAtFixedRate(registry::sweep, period, period, TimeUnit.MILLISECONDS);
+    if (config.keyRotation != null) {
+      long every = config.keyRotation.toMillis();
+      rotator = scheduler.scheduleAtFixedRate(issuer::rotate, every, every, TimeUnit.MILLISECONDS);
+    }
     return this;
   }
 
@@ -122,6 +127,9 @@ public final class Coordinator implements AutoCloseable {
     if (sweeper != null) {
       sweeper.cancel(false);
     }
+    if (rotator != null) {
+      rotator.cancel(false);
+    }
     if (ownsScheduler) {
       scheduler.shutdownNow();
     }
@@ -144,6 +152,7 @@ public final class Coordinator implements AutoCloseable {
     private @Nullable ScheduledExecutorService scheduler;
     private String httpHost = "127.0.0.1";
     private int httpPort = -1;
+    private @Nullable Duration keyRotation;
 
     private Builder(Target target) {
       this.target = Objects.requireNonNull(target, "target");
@@ -181,6 +190,15 @@ public final class Coordinator implements AutoCloseable {
     /** Runs the heartbeat checks; the coordinator does not shut down a scheduler it was given. */
     public Builder scheduler(ScheduledExecutorService scheduler) {
       this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
+      return this;
+    }
+
+    /** Rotates the signing key this often (default: never; {@link #rotateSigningKey()} on demand). */
+    public Builder keyRotation(Duration every) {
+      if (every.compareTo(Duration.ofSeconds(1)) < 0) {
+        throw new IllegalArgumentException("key rotation interval must be at least 1s, got " + every);
+      }
+      this.keyRotation = every;
       return this;
     }
 
