@@ -75,6 +75,18 @@ public final class OpenApiTranslation {
   /** Every defined type by interface|name, for flattening. */
   private final Map<String, WitType> defined = new HashMap<>();
 
+  /** kebab() results: GitHub's document repeats the same few thousand names tens of thousands of times. */
+  private final Map<String, String> kebabs = new HashMap<>();
+
+  private String kebab(String raw) {
+    String k = kebabs.get(raw);
+    if (k == null) {
+      k = WitNames.kebab(raw);
+      kebabs.put(raw, k);
+    }
+    return k;
+  }
+
   public OpenApiTranslation(OpenAPI api, String location, Consumer<String> progress) {
     this.api = api;
     this.location = location;
@@ -104,11 +116,11 @@ public final class OpenApiTranslation {
     Components components = api.getComponents();
     Map<String, Schema> schemas = components == null || components.getSchemas() == null ? Map.of() : components.getSchemas();
     for (String key : schemas.keySet()) {
-      String claimed = types.scope.claim(WitNames.kebab(key), "record", "schema " + key);
+      String claimed = types.scope.claim(kebab(key), "record", "schema " + key);
       if (claimed == null) {
         problems.add(new ContractProblem("#/components/schemas/" + key, "schemas " + key + " and "
-            + types.scope.ownerOf(WitNames.kebab(key)) + " both become WIT type " + WitNames.kebab(key)));
-        claimed = types.scope.claimNumbered(WitNames.kebab(key), "schema " + key);
+            + types.scope.ownerOf(kebab(key)) + " both become WIT type " + kebab(key)));
+        claimed = types.scope.claimNumbered(kebab(key), "schema " + key);
       }
       schemaNames.put(key, claimed);
     }
@@ -306,11 +318,11 @@ public final class OpenApiTranslation {
     List<WitField> fields = new ArrayList<>();
     for (Map.Entry<String, Schema> p : merged.properties.entrySet()) {
       String propPointer = merged.pointers.getOrDefault(p.getKey(), pointer + "/properties/" + escapePointer(p.getKey()));
-      String fieldName = scope.claim(WitNames.kebab(p.getKey()), "field", "property " + p.getKey());
+      String fieldName = scope.claim(kebab(p.getKey()), "field", "property " + p.getKey());
       if (fieldName == null) {
         problems.add(new ContractProblem(location + "#" + propPointer, "properties '" + p.getKey() + "' and '"
-            + scope.ownerOf(WitNames.kebab(p.getKey())).substring("property ".length()) + "' of " + name
-            + " both become WIT field " + WitNames.kebab(p.getKey())));
+            + scope.ownerOf(kebab(p.getKey())).substring("property ".length()) + "' of " + name
+            + " both become WIT field " + kebab(p.getKey())));
         continue;
       }
       boolean required = merged.required.contains(p.getKey());
@@ -360,9 +372,9 @@ public final class OpenApiTranslation {
         if (discriminatorValue == null && schema.getDiscriminator() != null) {
           discriminatorValue = refName;
         }
-        base = WitNames.kebab(discriminatorValue != null ? discriminatorValue : refName);
+        base = kebab(discriminatorValue != null ? discriminatorValue : refName);
       } else if (alt.getTitle() != null) {
-        base = WitNames.kebab(alt.getTitle());
+        base = kebab(alt.getTitle());
       } else {
         String t = typeName(alt);
         base = t == null ? (alt.getProperties() != null ? "object" : "value") : t;
@@ -390,7 +402,7 @@ public final class OpenApiTranslation {
         continue;
       }
       String literal = String.valueOf(value);
-      String base = literal.isEmpty() ? "empty" : WitNames.kebab(literal);
+      String base = literal.isEmpty() ? "empty" : kebab(literal);
       String caseName = scope.claim(base, "value", "enum value '" + literal + "'");
       if (caseName == null) {
         caseName = scope.claimNumbered(base, literal);
@@ -506,7 +518,7 @@ public final class OpenApiTranslation {
         for (Object v : items.getEnum()) {
           if (v != null) {
             String literal = String.valueOf(v);
-            flags.add(new WitField(scope.claimNumbered(literal.isEmpty() ? "empty" : WitNames.kebab(literal), literal),
+            flags.add(new WitField(scope.claimNumbered(literal.isEmpty() ? "empty" : kebab(literal), literal),
                 null, "", Origin.of(Origin.Kind.OPENAPI_SCHEMA, pointer + "/items", literal, null), Rules.NONE, null));
           }
         }
@@ -607,9 +619,9 @@ public final class OpenApiTranslation {
       }
       boolean isParam = seg.startsWith("{") && seg.endsWith("}");
       if (isParam) {
-        params.add(WitNames.kebab(seg.substring(1, seg.length() - 1)));
+        params.add(kebab(seg.substring(1, seg.length() - 1)));
       } else {
-        statics.add(WitNames.kebab(seg));
+        statics.add(kebab(seg));
       }
       item_ = isParam;
     }
@@ -655,8 +667,8 @@ public final class OpenApiTranslation {
         Parameter p = merged.get("path|" + pname);
         String pointer = p == null ? opPointer : paramPointers.get("path|" + pname);
         Schema<?> ps = p == null ? null : p.getSchema();
-        WitTypeRef t = ps == null ? STRING : typeOf(ps, WitNames.join(context, "params", WitNames.kebab(pname)), iface, pointer + "/schema");
-        String fname = paramScope.claimNumbered(WitNames.kebab(pname), pname);
+        WitTypeRef t = ps == null ? STRING : typeOf(ps, WitNames.join(context, "params", kebab(pname)), iface, pointer + "/schema");
+        String fname = paramScope.claimNumbered(kebab(pname), pname);
         Origin o = new Origin(Origin.Kind.OPENAPI_PARAMETER, pointer, pname, null, Map.of("in", "path"));
         fnParams.add(new WitField(fname, t, p == null || p.getDescription() == null ? "" : p.getDescription(), o,
             ps == null ? Rules.NONE.withRequired(true) : rules(ps, true), null));
@@ -674,7 +686,7 @@ public final class OpenApiTranslation {
       String pointer = paramPointers.get(e.getKey());
       String headerName = p.getName() == null ? "" : p.getName();
       WitField.Role role = null;
-      String wanted = WitNames.kebab(headerName);
+      String wanted = kebab(headerName);
       if (in.equals("header")) {
         String lower = headerName.toLowerCase(Locale.ROOT);
         if (lower.equals("if-match")) {
@@ -697,7 +709,7 @@ public final class OpenApiTranslation {
       String component = pointer.startsWith("/components/parameters/")
           ? pointer.substring("/components/parameters/".length()) : null;
       WitTypeRef t = component != null
-          ? typeOf(ps, WitNames.kebab(component.replace("~1", "/").replace("~0", "~")), interfaces.get(TYPES), pointer + "/schema")
+          ? typeOf(ps, kebab(component.replace("~1", "/").replace("~0", "~")), interfaces.get(TYPES), pointer + "/schema")
           : typeOf(ps, WitNames.join(context, "params", fname), iface, pointer + "/schema");
       boolean required = Boolean.TRUE.equals(p.getRequired());
       if (!required || ps != null && isNullable(ps)) {
@@ -933,7 +945,7 @@ public final class OpenApiTranslation {
         continue; // transport framing, not data
       }
       String wanted = role == WitField.Role.VERSION ? "version" : role == WitField.Role.LAST_UPDATED ? "last-updated"
-          : WitNames.kebab(headerName);
+          : kebab(headerName);
       String hPointer = pointer + "/headers/" + escapePointer(headerName);
       String fname = scope.claim(wanted, "header", "header " + headerName);
       if (fname == null) {
@@ -1128,7 +1140,7 @@ public final class OpenApiTranslation {
       List<String> parts = new ArrayList<>();
       String[] segments = path.replaceAll("^/+|/+$", "").split("/+");
       for (String seg : segments) {
-        parts.add(WitNames.kebab(seg.replace("{", "").replace("}", "")));
+        parts.add(kebab(seg.replace("{", "").replace("}", "")));
       }
       parts.add(shape);
       name = interfaceScope.claimNumbered(WitNames.join(parts.toArray(String[]::new)), "path " + path);

@@ -321,6 +321,14 @@ public final class Printer {
   }
 
   private static String stripControl(String s) {
+    boolean clean = true;
+    for (int i = 0; i < s.length() && clean; i++) {
+      char c = s.charAt(i);
+      clean = c >= 0x20 && c < 0x7f;
+    }
+    if (clean) {
+      return s; // the common case: plain ASCII text
+    }
     StringBuilder b = new StringBuilder(s.length());
     for (int i = 0; i < s.length(); i++) {
       char c = s.charAt(i);
