@@ -38,8 +38,10 @@ trap cleanup EXIT
 # the state of benchmarks/target (sb.jar carries everything they compile against).
 classes="$work/classes"
 javac -nowarn -d "$classes" -cp "$repo/cli/target/sb.jar" "$repo"/benchmarks/src/main/java/dev/switchboard/benchmarks/startup/*.java
+# In a jar, because class-data sharing refuses non-empty directories on the class path.
+jar cf "$work/startup.jar" -C "$classes" .
 mvn -q -B dependency:build-classpath -pl runtime -Dmdep.outputFile="$work/full.cp" >/dev/null
-thin_cp="$classes"
+thin_cp="$work/startup.jar"
 IFS=":" read -r -a entries < "$work/full.cp" || true  # no trailing newline
 for entry in "${entries[@]}"; do
   case "$entry" in
@@ -71,7 +73,8 @@ sb_plain=(java -jar "$repo/cli/target/sb.jar" call --plaintext "$target" grpc.he
 
 # The minimal main may use class-data sharing too, for a like-for-like reference.
 java -XX:TieredStopAtLevel=1 -XX:ArchiveClassesAtExit="$work/minimal.jsa" -Xlog:cds=off -Xlog:cds+dynamic=off \
-  -cp "$thin_cp" dev.switchboard.benchmarks.startup.MinimalHealthCall "$target" > /dev/null 2>&1
+  -cp "$thin_cp" dev.switchboard.benchmarks.startup.MinimalHealthCall "$target" > /dev/null \
+  || { echo "could not make the minimal main's CDS archive" >&2; exit 1; }
 minimal_cds=(java -XX:TieredStopAtLevel=1 -XX:SharedArchiveFile="$work/minimal.jsa" -Xlog:cds=off
   -Xlog:cds+dynamic=off -cp "$thin_cp" dev.switchboard.benchmarks.startup.MinimalHealthCall "$target")
 
