@@ -17,7 +17,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
-import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 
 /**
@@ -242,9 +241,5 @@ public final class PluginProcess {
       Thread.currentThread().interrupt();
       return !process.isAlive();
     }
-  }
-
-  @Nullable String name() {
-    return name;
   }
 }
