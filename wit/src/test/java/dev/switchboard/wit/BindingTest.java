@@ -84,6 +84,11 @@ class BindingTest {
     var second = WitPrinter.files(OpenApiTranslator.create()
         .translate(OpenApiContract.load("src/test/resources/openapi/todo-openapi.yaml")));
     assertThat(second).isEqualTo(first);
+    var protoFirst = WitPrinter.files(ProtoTranslator.withVersion("1.0.0")
+        .translate(Protoc.compile(Path.of("src/test/resources/proto"), "adversarial.proto")));
+    var protoSecond = WitPrinter.files(ProtoTranslator.withVersion("1.0.0")
+        .translate(Protoc.compile(Path.of("src/test/resources/proto"), "adversarial.proto")));
+    assertThat(protoSecond).isEqualTo(protoFirst);
   }
 
   private static void roundTrip(Binding b) throws Exception {
