@@ -9,6 +9,10 @@ import dev.switchboard.titancompute.client.InferenceResult;
 import dev.switchboard.titancompute.client.TitanClient;
 import dev.switchboard.titancompute.v1.InferenceRequest;
 import java.io.File;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -75,9 +79,17 @@ class DashboardIT {
         }
         InferenceResult result = client.infer(InferenceRequest.newBuilder().setClientId("dashboard-it")
             .setModel("llama3").setPrompt("Why is the sky blue?").setMaxTokens(8).build(), t -> {});
-        b.close(); // agent-b drains and says so
-        Thread.sleep(600); // a few more heartbeats: chart points and the finished stream's report
         String url = "http://127.0.0.1:" + coordinator.httpPort() + "/";
+        // The agent reports the finished stream with its next heartbeat; wait for it in the JSON feed.
+        HttpClient http = HttpClient.newHttpClient();
+        long reported = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (!http.send(HttpRequest.newBuilder(URI.create(url + "api/status")).build(),
+            HttpResponse.BodyHandlers.ofString()).body().contains("\"outcome\":\"OK\"")) {
+          assertThat(System.nanoTime()).as("the finished stream reaches the coordinator").isLessThan(reported);
+          Thread.sleep(50);
+        }
+        b.close(); // agent-b drains and says so
+        Thread.sleep(300); // a few more heartbeats for the charts
 
         String dom = chromium(url, "--dump-dom");
         assertThat(dom).contains("<h1>TitanCompute coordinator</h1>");
