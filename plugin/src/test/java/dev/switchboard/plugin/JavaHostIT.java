@@ -185,6 +185,57 @@ class JavaHostIT {
   }
 
   @Test
+  void retriesResourceExhaustedWithBackoff() throws Exception {
+    java.util.Map<String, String> env = new java.util.HashMap<>(System.getenv());
+    env.put("PLUGIN_CLIENT_RETRY_ENABLED", "true");
+    env.put("PLUGIN_CLIENT_MAX_RETRIES", "5");
+    env.put("PLUGIN_CLIENT_INITIAL_BACKOFF_MS", "200");
+    env.put("PLUGIN_CLIENT_RETRY_JITTER_MS", "50");
+    try (PluginClient client = PluginClient.builder(KvPlugin.HANDSHAKE)
+        .command(Peers.javaMain("dev.switchboard.plugin.examples.KvPlugin"))
+        .settings(PluginSettings.fromEnvironment(env))
+        .environment("PLUGIN_RATE_LIMIT_ENABLED", "true")
+        .environment("PLUGIN_RATE_LIMIT_REQUESTS_PER_SECOND", "4")
+        .environment("PLUGIN_RATE_LIMIT_BURST_CAPACITY", "1")
+        .build().start()) {
+      KVGrpc.KVBlockingStub kv = client.stub(KVGrpc::newBlockingStub).withDeadlineAfter(30, TimeUnit.SECONDS);
+      // The bucket holds one token: the second call is refused once, then succeeds on a retry.
+      kv.put(PutRequest.newBuilder().setKey("a").build());
+      long start = System.nanoTime();
+      kv.put(PutRequest.newBuilder().setKey("b").build());
+      assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(Duration.ofMillis(150));
+    }
+  }
+
+  @Test
+  void pluginListensInTheGivenSocketDirectory(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+    try (PluginClient client = PluginClient.builder(KvPlugin.HANDSHAKE)
+        .command(Peers.goPlugin().toString()).unixSocketDir(dir).autoMtls(false).build().start()) {
+      // go-plugin 1.0.1 ignores PLUGIN_UNIX_SOCKET_DIR; ours honours it.
+      assertThat(client.reattachConfig().network()).isEqualTo("unix");
+    }
+    try (PluginClient client = PluginClient.builder(KvPlugin.HANDSHAKE)
+        .command(Peers.javaMain("dev.switchboard.plugin.examples.KvPlugin")).unixSocketDir(dir).build().start()) {
+      assertThat(client.reattachConfig().address()).startsWith(dir.toString());
+      client.stub(KVGrpc::newBlockingStub).put(PutRequest.newBuilder().setKey("a").build());
+    }
+  }
+
+  @Test
+  void pluginListensOnTcpWithinThePortRange() throws Exception {
+    try (PluginClient client = PluginClient.builder(KvPlugin.HANDSHAKE)
+        .command(Peers.javaMain("dev.switchboard.plugin.examples.KvPlugin"))
+        .environment("PLUGIN_SERVER_TRANSPORTS", "tcp")
+        .portRange(0, 0)
+        .build().start()) {
+      ReattachConfig where = client.reattachConfig();
+      assertThat(where.network()).isEqualTo("tcp");
+      assertThat(where.address()).startsWith("127.0.0.1:");
+      client.stub(KVGrpc::newBlockingStub).put(PutRequest.newBuilder().setKey("a").build());
+    }
+  }
+
+  @Test
   void reattachesToRunningPlaintextPlugin() throws Exception {
     try (PluginClient first = PluginClient.builder(KvPlugin.HANDSHAKE)
         .command(Peers.javaMain("dev.switchboard.plugin.examples.KvPlugin")).autoMtls(false).build().start()) {
