@@ -89,11 +89,16 @@ TIMEFORMAT='%3R %3U %3S'
 for round in $(seq 1 $((runs + 3))); do
   for i in "${!commands[@]}"; do
     declare -n command="${commands[$i]}"
-    { time "${command[@]}" > /dev/null 2>&1; } 2> "$work/last"
-    [ "$round" -gt 3 ] && cat "$work/last" >> "$work/times.$i"
+    # A failed run (say, the jar being rebuilt meanwhile) is counted, not timed, and does not stop the rest.
+    if { time "${command[@]}" > /dev/null 2>&1; } 2> "$work/last"; then
+      if [ "$round" -gt 3 ]; then cat "$work/last" >> "$work/times.$i"; fi
+    else
+      echo "run failed: ${names[$i]}" >> "$work/failures"
+    fi
     unset -n command
   done
 done
+if [ -f "$work/failures" ]; then sort "$work/failures" | uniq -c >&2; fi
 python3 - "$work" "${names[@]}" <<'PY'
 import statistics, sys
 work, names = sys.argv[1], sys.argv[2:]

@@ -30,6 +30,7 @@ import picocli.CommandLine.Spec;
         "  0  success",
         "  1  the call failed with a gRPC status, printed as CODE: message",
         "  2  bad usage, contract or input, printed with its location",
+        "  3  a bug in sb (rerun with --debug-log for the details)",
         "",
         "Examples:",
         "  sb list --plaintext localhost:50051",
