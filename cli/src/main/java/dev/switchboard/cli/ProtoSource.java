@@ -19,9 +19,6 @@ import java.util.List;
  * qualified (leading dot) so they are unambiguous.
  */
 final class ProtoSource {
-  /** FileDescriptorProto.service's field number, the first element of a service's source path. */
-  private static final int SERVICE_TAG = 6;
-
   private final StringBuilder text = new StringBuilder();
 
   private ProtoSource() {}
@@ -88,7 +85,7 @@ final class ProtoSource {
   }
 
   private void service(ServiceDescriptor service, String indent) {
-    comments(service.getFile(), indent, SERVICE_TAG, service.getIndex());
+    comments(service, indent);
     text.append(indent).append("service ").append(service.getName()).append(" {\n");
     for (MethodDescriptor method : service.getMethods()) {
       method(method, indent + "  ");
@@ -97,6 +94,7 @@ final class ProtoSource {
   }
 
   private void method(MethodDescriptor method, String indent) {
+    comments(method, indent);
     text.append(indent).append("rpc ").append(method.getName()).append(" ( ")
         .append(method.isClientStreaming() ? "stream " : "").append(typeName(method.getInputType()))
         .append(" ) returns ( ")
@@ -105,6 +103,7 @@ final class ProtoSource {
   }
 
   private void message(Descriptor message, String indent) {
+    comments(message, indent);
     text.append(indent).append("message ").append(message.getName()).append(" {\n");
     String inner = indent + "  ";
     for (Descriptor nested : message.getNestedTypes()) {
@@ -148,6 +147,7 @@ final class ProtoSource {
   }
 
   private void enumType(EnumDescriptor enumType, String indent) {
+    comments(enumType, indent);
     text.append(indent).append("enum ").append(enumType.getName()).append(" {\n");
     if (enumType.getOptions().getAllowAlias()) {
       text.append(indent).append("  option allow_alias = true;\n");
@@ -160,6 +160,7 @@ final class ProtoSource {
   }
 
   private void field(FieldDescriptor field, String indent) {
+    comments(field, indent);
     text.append(indent);
     if (field.isMapField()) {
       Descriptor entry = field.getMessageType();
@@ -232,15 +233,52 @@ final class ProtoSource {
   }
 
   /** Leading comments from the file's source info, when the contract kept it (reflection usually does not). */
-  private void comments(FileDescriptor file, String indent, int topLevelTag, int index) {
-    SourceCodeInfo info = file.toProto().getSourceCodeInfo();
-    for (SourceCodeInfo.Location location : info.getLocationList()) {
-      if (location.getPathCount() == 2 && location.getPath(0) == topLevelTag && location.getPath(1) == index
-          && location.hasLeadingComments()) {
+  private void comments(GenericDescriptor descriptor, String indent) {
+    List<Integer> path = sourcePath(descriptor);
+    if (path.isEmpty()) {
+      return;
+    }
+    for (SourceCodeInfo.Location location : descriptor.getFile().toProto().getSourceCodeInfo().getLocationList()) {
+      if (location.getPathList().equals(path) && location.hasLeadingComments()) {
         for (String line : location.getLeadingComments().stripTrailing().split("\n", -1)) {
           text.append(indent).append("//").append(line).append('\n');
         }
+        return;
       }
     }
+  }
+
+  /**
+   * The element's path in SourceCodeInfo: field numbers of FileDescriptorProto and DescriptorProto
+   * (message_type 4, enum_type 5, service 6; method 2; field 2, nested_type 3, nested enum 4),
+   * interleaved with indexes. Empty for elements without one here.
+   */
+  private static List<Integer> sourcePath(GenericDescriptor descriptor) {
+    List<Integer> path = new ArrayList<>();
+    if (descriptor instanceof ServiceDescriptor service) {
+      path.addAll(List.of(6, service.getIndex()));
+    } else if (descriptor instanceof MethodDescriptor method) {
+      path.addAll(List.of(6, method.getService().getIndex(), 2, method.getIndex()));
+    } else if (descriptor instanceof Descriptor message) {
+      Descriptor parent = message.getContainingType();
+      if (parent == null) {
+        path.addAll(List.of(4, message.getIndex()));
+      } else {
+        path.addAll(sourcePath(parent));
+        path.addAll(List.of(3, message.getIndex()));
+      }
+    } else if (descriptor instanceof EnumDescriptor enumType) {
+      Descriptor parent = enumType.getContainingType();
+      if (parent == null) {
+        path.addAll(List.of(5, enumType.getIndex()));
+      } else {
+        path.addAll(sourcePath(parent));
+        path.addAll(List.of(4, enumType.getIndex()));
+      }
+    } else if (descriptor instanceof FieldDescriptor field && !field.isExtension()) {
+      path.addAll(sourcePath(field.getContainingType()));
+      path.addAll(List.of(2, field.getIndex()));
+    }
+    return path;
   }
 }

@@ -252,8 +252,14 @@ class SbIT {
       SbRun describe = SbRun.run("describe", "--proto", "shop/v1/orders.proto", "-I", ShopServer.PROTOS.toString(),
           plain.target(), "shop.v1.Money");
 
+      SbRun service = SbRun.run("describe", "--proto", "shop/v1/orders.proto", "-I", ShopServer.PROTOS.toString(),
+          plain.target(), "shop.v1.Orders");
+
       assertThat(run.exit()).as(run.toString()).isZero();
       assertThat(run.out()).isEqualTo("{\"id\":\"o-1\"}\n{\"id\":\"o-2\"}\n");
+      // Source files keep their comments, and describe shows them.
+      assertThat(service.out()).startsWith("shop.v1.Orders is a service:\n// Orders of the test shop.\n"
+          + "service Orders {\n  // Looks one order up.\n  rpc GetOrder (");
       assertThat(describe.out()).isEqualTo("""
           shop.v1.Money is a message:
           message Money {
