@@ -86,6 +86,7 @@ final class Linker {
     if (problems.count() > before) {
       return null;
     }
+    parsed.attachSourceInfo();
     FileDescriptorProto result = parsed.proto.build();
     linked.put(parsed.name, result);
     return result;

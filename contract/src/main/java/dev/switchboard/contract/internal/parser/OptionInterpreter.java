@@ -47,6 +47,8 @@ final class OptionInterpreter {
   private final Problems problems;
   private final Map<Object, Boolean> explicitPacked = new IdentityHashMap<>();
   private OptionSite site;
+  /** How many values each repeated option of the current site has so far, by field-number path. */
+  private final Map<List<Integer>, Integer> repeatedCounts = new java.util.HashMap<>();
 
   /** A message type and the table its field type names resolve in. */
   private record MessageType(String fullName, DescriptorProtoOrBuilder proto, boolean proto3, SymbolTable table) {
@@ -86,6 +88,7 @@ final class OptionInterpreter {
         continue;
       }
       this.site = s;
+      repeatedCounts.clear();
       ByteString.Output out = ByteString.newOutput();
       boolean failed = false;
       for (ParsedOption option : s.options()) {
@@ -184,7 +187,33 @@ final class OptionInterpreter {
     for (int i = path.size() - 2; i >= 0; i--) {
       encoded = lengthDelimited(path.get(i).getNumber(), encoded);
     }
+    recordPath(option, path);
     return encoded;
+  }
+
+  /**
+   * Completes the source path of an option statement as protoc does once the option is
+   * interpreted: the options field's path, then the number of each field in the option's name,
+   * then, for a repeated option, the index of this value.
+   */
+  private void recordPath(ParsedOption option, List<FieldDescriptorProtoOrBuilder> path) {
+    if (option.sourceInfo() == null) {
+      // Only option statements have locations, and a site holds statements or bracketed options,
+      // never both: its repeated counts matter only when the paths are recorded.
+      return;
+    }
+    List<Integer> numbers = new ArrayList<>(path.size());
+    for (FieldDescriptorProtoOrBuilder field : path) {
+      numbers.add(field.getNumber());
+    }
+    int valueIndex = -1;
+    if (path.get(path.size() - 1).getLabel() == Label.LABEL_REPEATED) {
+      valueIndex = repeatedCounts.merge(numbers, 1, Integer::sum) - 1;
+    }
+    option.sourceInfo().addAllPath(numbers);
+    if (valueIndex >= 0) {
+      option.sourceInfo().addPath(valueIndex);
+    }
   }
 
   /**

@@ -6,6 +6,7 @@ import com.google.protobuf.DescriptorProtos.EnumDescriptorProto;
 import com.google.protobuf.DescriptorProtos.FieldDescriptorProto;
 import com.google.protobuf.DescriptorProtos.FileDescriptorProto;
 import com.google.protobuf.DescriptorProtos.MethodDescriptorProto;
+import com.google.protobuf.DescriptorProtos.SourceCodeInfo;
 import com.google.protobuf.InvalidProtocolBufferException;
 import java.math.BigInteger;
 import java.util.ArrayList;
@@ -29,6 +30,12 @@ final class ParsedFile {
   final List<ServiceNode> services = new ArrayList<>();
   final List<MethodNode> methods = new ArrayList<>();
   final List<OptionSite> optionSites = new ArrayList<>();
+  /**
+   * The declarations' source locations, in the order protoc creates them (by where they start).
+   * They stay builders until the option interpreter has turned each option statement's path into
+   * the path of the option it sets.
+   */
+  final List<SourceCodeInfo.Location.Builder> locations = new ArrayList<>();
 
   ParsedFile(String name) {
     this.name = name;
@@ -38,6 +45,17 @@ final class ParsedFile {
 
   String packageName() {
     return proto.getPackage();
+  }
+
+  /** Puts the collected locations into {@link #proto}; a file parsed without them gets none. */
+  void attachSourceInfo() {
+    if (locations.isEmpty()) {
+      return;
+    }
+    SourceCodeInfo.Builder info = proto.getSourceCodeInfoBuilder();
+    for (SourceCodeInfo.Location.Builder location : locations) {
+      info.addLocation(location);
+    }
   }
 
   record Import(String name, SourceLocation location, boolean isPublic, boolean isWeak) {}
@@ -126,7 +144,15 @@ final class ParsedFile {
 
   record NamePart(String name, boolean isExtension, SourceLocation location) {}
 
-  record ParsedOption(List<NamePart> name, OptionValue value, SourceLocation location) {
+  /**
+   * One option as written.
+   *
+   * @param sourceInfo the location of an {@code option} statement, if source info is kept; its
+   *     path is the options field's path until the option interpreter appends the option's own
+   *     field numbers, as protoc does
+   */
+  record ParsedOption(List<NamePart> name, OptionValue value, SourceLocation location,
+      SourceCodeInfo.Location.@Nullable Builder sourceInfo) {
     String displayName() {
       StringBuilder out = new StringBuilder();
       for (NamePart part : name) {

@@ -20,14 +20,21 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Compiles {@code .proto} source into the {@link FileDescriptorProto}s protoc writes with {@code
- * --include_imports --descriptor_set_out} (without source code info), in pure JVM code.
+ * --include_imports --include_source_info --descriptor_set_out}, in pure JVM code.
  *
  * <p>Use: {@code ProtoCompiler.create(importPaths).compile(List.of("pkg/api.proto"))}. The result
  * holds the requested files and all their transitive imports, each after its imports (protoc's
  * order: depth first, in import order). Each file equals what protoc 3.21 emits: type names fully
  * qualified with a leading dot, {@code json_name} on every field, synthetic map-entry types and
- * proto3-optional oneofs, options interpreted (custom ones as unknown fields, byte for byte), and no
- * {@code source_code_info}. A compiler is immutable and thread-safe; calls share no state.
+ * proto3-optional oneofs, and options interpreted (custom ones as unknown fields, byte for byte).
+ * A compiler is immutable and thread-safe; calls share no state.
+ *
+ * <p><b>Source info.</b> By default each file carries a {@code source_code_info} with one location
+ * per declaration (syntax, package, imports, option statements, messages, fields, oneofs, enums,
+ * enum values, services, methods, extend blocks, extensions and reserved statements): protoc's path
+ * and span, and protoc's leading, trailing and detached comments. protoc also records a location
+ * for nearly every token (names, types, numbers), which this compiler leaves out. {@link
+ * #withoutSourceInfo()} skips it all.
  *
  * <p><b>Finding files.</b> A file is named by its path relative to an import path, with {@code /}
  * separators ({@code google/protobuf/timestamp.proto}); the import paths are searched in order and
@@ -47,9 +54,11 @@ public final class ProtoCompiler {
   private static final String BUNDLED_PREFIX = "google/protobuf/";
 
   private final List<Path> importPaths;
+  private final boolean keepSourceInfo;
 
-  private ProtoCompiler(List<Path> importPaths) {
+  private ProtoCompiler(List<Path> importPaths, boolean keepSourceInfo) {
     this.importPaths = List.copyOf(importPaths);
+    this.keepSourceInfo = keepSourceInfo;
   }
 
   /**
@@ -57,7 +66,12 @@ public final class ProtoCompiler {
    * no import paths, the working directory is the import path, as with protoc without {@code -I}.
    */
   public static ProtoCompiler create(List<Path> importPaths) {
-    return new ProtoCompiler(importPaths.isEmpty() ? List.of(Path.of("")) : importPaths);
+    return new ProtoCompiler(importPaths.isEmpty() ? List.of(Path.of("")) : importPaths, true);
+  }
+
+  /** The same compiler, but its files carry no {@code source_code_info} (no comments, no spans). */
+  public ProtoCompiler withoutSourceInfo() {
+    return new ProtoCompiler(importPaths, false);
   }
 
   /**
@@ -163,7 +177,7 @@ public final class ProtoCompiler {
         return false;
       }
       int before = problems.count();
-      ParsedFile parsed = ProtoParser.parse(name, source.text(), problems);
+      ParsedFile parsed = ProtoParser.parse(name, source.text(), problems, keepSourceInfo);
       boolean ok = problems.count() == before;
       stack.push(name);
       for (ParsedFile.Import imported : parsed.imports) {

@@ -9,6 +9,7 @@ import com.google.protobuf.DescriptorProtos.EnumValueOptions;
 import com.google.protobuf.DescriptorProtos.ExtensionRangeOptions;
 import com.google.protobuf.DescriptorProtos.FieldDescriptorProto;
 import com.google.protobuf.DescriptorProtos.FieldOptions;
+import com.google.protobuf.DescriptorProtos.FileDescriptorProto;
 import com.google.protobuf.DescriptorProtos.FileOptions;
 import com.google.protobuf.DescriptorProtos.MessageOptions;
 import com.google.protobuf.DescriptorProtos.MethodDescriptorProto;
@@ -17,6 +18,7 @@ import com.google.protobuf.DescriptorProtos.OneofDescriptorProto;
 import com.google.protobuf.DescriptorProtos.OneofOptions;
 import com.google.protobuf.DescriptorProtos.ServiceDescriptorProto;
 import com.google.protobuf.DescriptorProtos.ServiceOptions;
+import com.google.protobuf.DescriptorProtos.SourceCodeInfo.Location;
 import dev.switchboard.contract.internal.parser.ParsedFile.EnumNode;
 import dev.switchboard.contract.internal.parser.ParsedFile.FieldNode;
 import dev.switchboard.contract.internal.parser.ParsedFile.MessageNode;
@@ -33,6 +35,8 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.IntSupplier;
+import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -72,23 +76,39 @@ final class ProtoParser {
     }
   }
 
+  private final String text;
   private final List<Token> tokens;
   private final Problems problems;
   private final ParsedFile file;
+  private final boolean keepSourceInfo;
   private int index;
   private int messageDepth;
+  /**
+   * protoc's parser state for comments: the comment block above the next declaration, and the
+   * detached blocks before it. Only ends of declarations ({@code ;}, {@code {}, {@code }}) move
+   * them on, as in protoc; comments elsewhere are dropped.
+   */
+  private String upcomingDoc = "";
+  private List<String> upcomingDetached = List.of();
 
-  private ProtoParser(String name, List<Token> tokens, Problems problems) {
+  private ProtoParser(String name, String text, List<Token> tokens, Problems problems, boolean keepSourceInfo) {
+    this.text = text;
     this.tokens = tokens;
     this.problems = problems;
     this.file = new ParsedFile(name);
+    this.keepSourceInfo = keepSourceInfo;
   }
 
   static ParsedFile parse(String name, String source, Problems problems) {
+    return parse(name, source, problems, true);
+  }
+
+  /** Parses one file; with {@code keepSourceInfo}, it also records declarations' spans and comments. */
+  static ParsedFile parse(String name, String source, Problems problems, boolean keepSourceInfo) {
     // A UTF-8 byte order mark is not part of the source.
     String text = source.startsWith("\uFEFF") ? source.substring(1) : source;
     List<Token> tokens = Tokenizer.tokenize(name, text, problems);
-    ProtoParser parser = new ProtoParser(name, tokens, problems);
+    ProtoParser parser = new ProtoParser(name, text, tokens, problems, keepSourceInfo);
     parser.parseFile();
     return parser.file;
   }
@@ -100,6 +120,11 @@ final class ProtoParser {
     file.optionSites.add(new OptionSite("google.protobuf.FileOptions",
         file.packageName().isEmpty() ? "dummy" : file.packageName() + ".dummy", fileOptions,
         bytes -> file.proto.setOptions(FileOptions.parseFrom(bytes)), false));
+    if (keepSourceInfo) {
+      Comments first = Comments.beforeFirst(text, peek());
+      upcomingDoc = first.leading();
+      upcomingDetached = first.detached();
+    }
     if (peek().is("syntax") || peek().is("edition")) {
       statement(this::parseSyntax);
     } else {
@@ -109,7 +134,7 @@ final class ProtoParser {
     while (peek().kind() != Token.Kind.END) {
       Token t = peek();
       if (t.is(";")) {
-        next();
+        endOfDeclaration(";", null);
       } else if (t.is("import")) {
         statement(this::parseImport);
       } else if (t.is("package")) {
@@ -119,15 +144,25 @@ final class ProtoParser {
         sawPackage = true;
         statement(this::parsePackage);
       } else if (t.is("option")) {
-        statement(() -> parseOptionStatement(fileOptions));
+        statement(() -> parseOptionStatement(fileOptions, FileDescriptorProto.OPTIONS_FIELD_NUMBER));
       } else if (t.is("message")) {
-        statement(() -> parseMessage("", null, file.proto.addMessageTypeBuilder()));
+        statement(() -> {
+          DescriptorProto.Builder message = file.proto.addMessageTypeBuilder();
+          parseMessage("", null, message,
+              path(FileDescriptorProto.MESSAGE_TYPE_FIELD_NUMBER, file.proto.getMessageTypeCount() - 1));
+        });
       } else if (t.is("enum")) {
-        statement(() -> parseEnum(file.packageName(), file.proto.addEnumTypeBuilder()));
+        statement(() -> {
+          EnumDescriptorProto.Builder enumType = file.proto.addEnumTypeBuilder();
+          parseEnum(file.packageName(), enumType,
+              path(FileDescriptorProto.ENUM_TYPE_FIELD_NUMBER, file.proto.getEnumTypeCount() - 1));
+        });
       } else if (t.is("service")) {
         statement(this::parseService);
       } else if (t.is("extend")) {
-        statement(() -> parseExtend(file.packageName(), null, file.proto::addExtensionBuilder));
+        statement(() -> parseExtend(file.packageName(), null, new FieldAdder(
+            path(FileDescriptorProto.EXTENSION_FIELD_NUMBER), file.proto::addExtensionBuilder,
+            file.proto::getExtensionCount)));
       } else if (t.is("syntax") || t.is("edition")) {
         problems.add(t.location(), "The syntax statement must come first in the file.");
         statement(this::parseSyntax);
@@ -155,6 +190,7 @@ final class ProtoParser {
   }
 
   private void parseSyntax() {
+    Location.Builder location = startLocation(path(FileDescriptorProto.SYNTAX_FIELD_NUMBER));
     Token keyword = next();
     expect("=");
     Token value = peek();
@@ -172,10 +208,12 @@ final class ProtoParser {
       problems.add(value.location(), "Unrecognized syntax identifier \"" + syntax
           + "\".  This parser only recognizes \"proto2\" and \"proto3\".");
     }
-    expectEnd();
+    expectEnd(location);
   }
 
   private void parseImport() {
+    Location.Builder location = startLocation(
+        path(FileDescriptorProto.DEPENDENCY_FIELD_NUMBER, file.proto.getDependencyCount()));
     Token keyword = next();
     boolean isPublic = false;
     boolean isWeak = false;
@@ -192,7 +230,7 @@ final class ProtoParser {
     }
     next();
     String imported = name.bytes() == null ? "" : name.bytes().toStringUtf8();
-    expectEnd();
+    expectEnd(location);
     for (ParsedFile.Import existing : file.imports) {
       if (existing.name().equals(imported)) {
         problems.add(keyword.location(), "Import \"" + imported + "\" was listed twice.");
@@ -210,12 +248,13 @@ final class ProtoParser {
   }
 
   private void parsePackage() {
+    Location.Builder location = startLocation(path(FileDescriptorProto.PACKAGE_FIELD_NUMBER));
     next();
     Token start = peek();
     String name = dottedName(false);
     file.packageLocation = start.location();
     file.proto.setPackage(name);
-    expectEnd();
+    expectEnd(location);
     // File options resolve option names relative to the package.
     OptionSite site = file.optionSites.get(0);
     file.optionSites.set(0, new OptionSite(site.optionsType(), name + ".dummy", site.options(), site.sink(), false));
@@ -223,20 +262,22 @@ final class ProtoParser {
 
   // ---------------------------------------------------------------- messages
 
-  private void parseMessage(String scope, @Nullable MessageNode parent, DescriptorProto.Builder message) {
+  private void parseMessage(String scope, @Nullable MessageNode parent, DescriptorProto.Builder message, int[] path) {
+    Location.Builder location = startLocation(path);
     Token keyword = next();
     if (messageDepth >= MAX_NESTING) {
       throw error(keyword, "Messages nest more than " + MAX_NESTING + " levels deep.");
     }
     messageDepth++;
     try {
-      parseMessageAfterKeyword(scope, message);
+      parseMessageAfterKeyword(scope, message, path, location);
     } finally {
       messageDepth--;
     }
   }
 
-  private void parseMessageAfterKeyword(String scope, DescriptorProto.Builder message) {
+  private void parseMessageAfterKeyword(String scope, DescriptorProto.Builder message, int[] path,
+      Location.@Nullable Builder location) {
     Token name = identifier("message name");
     message.setName(name.text());
     String fullName = join(scope.isEmpty() ? file.packageName() : scope, name.text());
@@ -245,83 +286,104 @@ final class ProtoParser {
     List<ParsedOption> options = new ArrayList<>();
     file.optionSites.add(new OptionSite("google.protobuf.MessageOptions", fullName, options,
         bytes -> message.setOptions(MessageOptions.parseFrom(bytes)), false));
-    expect("{");
-    parseMessageBody(node, options);
+    expectOpen(location);
+    parseMessageBody(node, options, path);
+    finish(location);
     generateSyntheticOneofs(message);
   }
 
-  private void parseMessageBody(MessageNode node, List<ParsedOption> options) {
+  private void parseMessageBody(MessageNode node, List<ParsedOption> options, int[] path) {
     DescriptorProto.Builder message = node.proto;
     while (true) {
       Token t = peek();
       if (t.kind() == Token.Kind.END) {
         throw error(t, "Reached end of input in message definition (missing '}').");
       }
-      if (t.is("}")) {
-        next();
+      if (endOfDeclaration("}", null)) {
         return;
       }
       if (t.is(";")) {
-        next();
+        endOfDeclaration(";", null);
       } else if (t.is("message")) {
-        statement(() -> parseMessage(node.fullName, node, message.addNestedTypeBuilder()));
+        statement(() -> {
+          DescriptorProto.Builder nested = message.addNestedTypeBuilder();
+          parseMessage(node.fullName, node, nested,
+              path(path, DescriptorProto.NESTED_TYPE_FIELD_NUMBER, message.getNestedTypeCount() - 1));
+        });
       } else if (t.is("enum")) {
-        statement(() -> parseEnum(node.fullName, message.addEnumTypeBuilder()));
+        statement(() -> {
+          EnumDescriptorProto.Builder enumType = message.addEnumTypeBuilder();
+          parseEnum(node.fullName, enumType,
+              path(path, DescriptorProto.ENUM_TYPE_FIELD_NUMBER, message.getEnumTypeCount() - 1));
+        });
       } else if (t.is("extend")) {
-        statement(() -> parseExtend(node.fullName, node, message::addExtensionBuilder));
+        statement(() -> parseExtend(node.fullName, node, new FieldAdder(
+            path(path, DescriptorProto.EXTENSION_FIELD_NUMBER), message::addExtensionBuilder,
+            message::getExtensionCount)));
       } else if (t.is("option")) {
-        statement(() -> parseOptionStatement(options));
+        statement(() -> parseOptionStatement(options, path(path, DescriptorProto.OPTIONS_FIELD_NUMBER)));
       } else if (t.is("oneof")) {
-        statement(() -> parseOneof(node));
+        statement(() -> parseOneof(node, path));
       } else if (t.is("extensions")) {
-        statement(() -> parseExtensions(node));
+        statement(() -> parseExtensions(node, path));
       } else if (t.is("reserved")) {
-        statement(() -> parseReserved(node));
+        statement(() -> parseReserved(node, path));
       } else {
-        statement(() -> parseField(node, node.fullName, message::addFieldBuilder, -1));
+        statement(() -> parseField(node, node.fullName, fieldsOf(message, path), -1));
       }
     }
   }
 
-  private void parseOneof(MessageNode node) {
+  private FieldAdder fieldsOf(DescriptorProto.Builder message, int[] path) {
+    return new FieldAdder(path(path, DescriptorProto.FIELD_FIELD_NUMBER), message::addFieldBuilder,
+        message::getFieldCount);
+  }
+
+  private void parseOneof(MessageNode node, int[] messagePath) {
+    int oneofIndex = node.proto.getOneofDeclCount();
+    int[] path = path(messagePath, DescriptorProto.ONEOF_DECL_FIELD_NUMBER, oneofIndex);
+    Location.Builder location = startLocation(path);
     next();
     Token name = identifier("oneof name");
-    int oneofIndex = node.proto.getOneofDeclCount();
     OneofDescriptorProto.Builder oneof = node.proto.addOneofDeclBuilder().setName(name.text());
     List<ParsedOption> options = new ArrayList<>();
     file.optionSites.add(new OptionSite("google.protobuf.OneofOptions", node.fullName + "." + name.text(), options,
         bytes -> oneof.setOptions(OneofOptions.parseFrom(bytes)), false));
-    expect("{");
+    expectOpen(location);
     while (true) {
       Token t = peek();
       if (t.kind() == Token.Kind.END) {
         throw error(t, "Reached end of input in oneof definition (missing '}').");
       }
-      if (t.is("}")) {
-        next();
+      if (endOfDeclaration("}", null)) {
+        finish(location);
         return;
       }
       if (t.is(";")) {
-        next();
+        endOfDeclaration(";", null);
       } else if (t.is("option")) {
-        statement(() -> parseOptionStatement(options));
+        statement(() -> parseOptionStatement(options, path(path, OneofDescriptorProto.OPTIONS_FIELD_NUMBER)));
       } else {
         statement(() -> {
           if (peek().is("required") || peek().is("optional") || peek().is("repeated")) {
             throw error(peek(), "Fields in oneofs must not have labels (required / optional / repeated).");
           }
-          parseField(node, node.fullName, node.proto::addFieldBuilder, oneofIndex);
+          parseField(node, node.fullName, fieldsOf(node.proto, messagePath), oneofIndex);
         });
       }
     }
   }
 
-  private interface FieldAdder {
-    FieldDescriptorProto.Builder add();
+  /** Where a field goes: the list's path in the file's descriptor, how to add one, how many there are. */
+  private record FieldAdder(int[] path, Supplier<FieldDescriptorProto.Builder> adder, IntSupplier count) {
+    FieldDescriptorProto.Builder add() {
+      return adder.get();
+    }
   }
 
   /** Parses a field, map field or (rejected) group; {@code owner} is null for file-level extensions. */
   private void parseField(@Nullable MessageNode owner, String scope, FieldAdder adder, int oneofIndex) {
+    Location.Builder location = startLocation(path(adder.path(), adder.count().getAsInt()));
     Token first = peek();
     FieldDescriptorProto.Label label = null;
     boolean proto3Optional = false;
@@ -351,7 +413,7 @@ final class ProtoParser {
       if (label != null) {
         problems.add(first.location(), "Field labels (required/optional/repeated) are not allowed on map fields.");
       }
-      parseMapField(owner, scope, adder, oneofIndex);
+      parseMapField(owner, scope, adder, oneofIndex, location);
       return;
     }
     if (label == null && !file.proto3 && oneofIndex < 0) {
@@ -392,10 +454,11 @@ final class ProtoParser {
     }
     file.fields.add(node);
     parseFieldOptions(node);
-    expectEnd();
+    expectEnd(location);
   }
 
-  private void parseMapField(@Nullable MessageNode owner, String scope, FieldAdder adder, int oneofIndex) {
+  private void parseMapField(@Nullable MessageNode owner, String scope, FieldAdder adder, int oneofIndex,
+      Location.@Nullable Builder location) {
     Token mapToken = next();
     expect("<");
     Token keyToken = peek();
@@ -467,7 +530,7 @@ final class ProtoParser {
     file.fields.add(keyNode);
     file.fields.add(valueNode);
     parseFieldOptions(node);
-    expectEnd();
+    expectEnd(location);
   }
 
   private void parseFieldOptions(FieldNode node) {
@@ -499,7 +562,7 @@ final class ProtoParser {
         }
         field.setJsonName(strings().toStringUtf8());
       } else {
-        ParsedOption option = option(t);
+        ParsedOption option = option(t, null);
         options.add(option);
         if (option.name().size() == 1 && !option.name().get(0).isExtension()
             && option.name().get(0).name().equals("packed")
@@ -555,7 +618,8 @@ final class ProtoParser {
     }
   }
 
-  private void parseExtensions(MessageNode node) {
+  private void parseExtensions(MessageNode node, int[] messagePath) {
+    Location.Builder location = startLocation(path(messagePath, DescriptorProto.EXTENSION_RANGE_FIELD_NUMBER));
     next();
     List<Range> ranges = new ArrayList<>();
     do {
@@ -576,11 +640,11 @@ final class ProtoParser {
     if (peek().is("[")) {
       next();
       do {
-        options.add(option(peek()));
+        options.add(option(peek(), null));
       } while (tryConsume(","));
       expect("]");
     }
-    expectEnd();
+    expectEnd(location);
     for (Range range : ranges) {
       DescriptorProto.ExtensionRange.Builder r = node.proto.addExtensionRangeBuilder()
           .setStart(range.start()).setEnd(range.end());
@@ -592,7 +656,9 @@ final class ProtoParser {
     }
   }
 
-  private void parseReserved(MessageNode node) {
+  private void parseReserved(MessageNode node, int[] messagePath) {
+    Location.Builder location = startLocation(path(messagePath, tokens.get(index + 1).kind() == Token.Kind.STRING
+        ? DescriptorProto.RESERVED_NAME_FIELD_NUMBER : DescriptorProto.RESERVED_RANGE_FIELD_NUMBER));
     next();
     if (peek().kind() == Token.Kind.STRING) {
       do {
@@ -617,7 +683,7 @@ final class ProtoParser {
         node.proto.addReservedRangeBuilder().setStart(start).setEnd(end + 1);
       } while (tryConsume(","));
     }
-    expectEnd();
+    expectEnd(location);
   }
 
   // ---------------------------------------------------------------- extend
@@ -627,10 +693,11 @@ final class ProtoParser {
   private @Nullable SourceLocation currentExtendeeLocation;
 
   private void parseExtend(String scope, @Nullable MessageNode owner, FieldAdder adder) {
+    Location.Builder location = startLocation(adder.path());
     next();
     Token extendeeToken = peek();
     String extendee = dottedName(true);
-    expect("{");
+    expectOpen(location);
     boolean saved = isExtensionScope;
     String savedExtendee = currentExtendee;
     SourceLocation savedLocation = currentExtendeeLocation;
@@ -643,12 +710,12 @@ final class ProtoParser {
         if (t.kind() == Token.Kind.END) {
           throw error(t, "Reached end of input in extend definition (missing '}').");
         }
-        if (t.is("}")) {
-          next();
+        if (endOfDeclaration("}", null)) {
+          finish(location);
           return;
         }
         if (t.is(";")) {
-          next();
+          endOfDeclaration(";", null);
         } else {
           statement(() -> parseField(owner, scope, adder, -1));
         }
@@ -662,7 +729,8 @@ final class ProtoParser {
 
   // ---------------------------------------------------------------- enums
 
-  private void parseEnum(String scope, EnumDescriptorProto.Builder enumType) {
+  private void parseEnum(String scope, EnumDescriptorProto.Builder enumType, int[] path) {
+    Location.Builder location = startLocation(path);
     next();
     Token name = identifier("enum name");
     enumType.setName(name.text());
@@ -672,29 +740,31 @@ final class ProtoParser {
     List<ParsedOption> options = new ArrayList<>();
     file.optionSites.add(new OptionSite("google.protobuf.EnumOptions", fullName, options,
         bytes -> enumType.setOptions(EnumOptions.parseFrom(bytes)), false));
-    expect("{");
+    expectOpen(location);
     while (true) {
       Token t = peek();
       if (t.kind() == Token.Kind.END) {
         throw error(t, "Reached end of input in enum definition (missing '}').");
       }
-      if (t.is("}")) {
-        next();
+      if (endOfDeclaration("}", null)) {
+        finish(location);
         return;
       }
       if (t.is(";")) {
-        next();
+        endOfDeclaration(";", null);
       } else if (t.is("option")) {
-        statement(() -> parseOptionStatement(options));
+        statement(() -> parseOptionStatement(options, path(path, EnumDescriptorProto.OPTIONS_FIELD_NUMBER)));
       } else if (t.is("reserved")) {
-        statement(() -> parseEnumReserved(node));
+        statement(() -> parseEnumReserved(node, path));
       } else {
-        statement(() -> parseEnumValue(node, scope));
+        statement(() -> parseEnumValue(node, scope, path));
       }
     }
   }
 
-  private void parseEnumValue(EnumNode node, String scope) {
+  private void parseEnumValue(EnumNode node, String scope, int[] enumPath) {
+    Location.Builder location = startLocation(
+        path(enumPath, EnumDescriptorProto.VALUE_FIELD_NUMBER, node.proto.getValueCount()));
     Token name = identifier("enum constant name");
     expect("=");
     boolean negative = tryConsume("-");
@@ -718,17 +788,19 @@ final class ProtoParser {
       next();
       List<ParsedOption> options = new ArrayList<>();
       do {
-        options.add(option(peek()));
+        options.add(option(peek(), null));
       } while (tryConsume(","));
       expect("]");
       // Enum values are siblings of their enum in protoc's scoping.
       file.optionSites.add(new OptionSite("google.protobuf.EnumValueOptions", join(scope, name.text()), options,
           bytes -> enumValue.setOptions(EnumValueOptions.parseFrom(bytes)), false));
     }
-    expectEnd();
+    expectEnd(location);
   }
 
-  private void parseEnumReserved(EnumNode node) {
+  private void parseEnumReserved(EnumNode node, int[] enumPath) {
+    Location.Builder location = startLocation(path(enumPath, tokens.get(index + 1).kind() == Token.Kind.STRING
+        ? EnumDescriptorProto.RESERVED_NAME_FIELD_NUMBER : EnumDescriptorProto.RESERVED_RANGE_FIELD_NUMBER));
     next();
     if (peek().kind() == Token.Kind.STRING) {
       do {
@@ -751,12 +823,14 @@ final class ProtoParser {
         node.proto.addReservedRangeBuilder().setStart(start).setEnd(end);
       } while (tryConsume(","));
     }
-    expectEnd();
+    expectEnd(location);
   }
 
   // ---------------------------------------------------------------- services
 
   private void parseService() {
+    int[] path = path(FileDescriptorProto.SERVICE_FIELD_NUMBER, file.proto.getServiceCount());
+    Location.Builder location = startLocation(path);
     next();
     Token name = identifier("service name");
     ServiceDescriptorProto.Builder service = file.proto.addServiceBuilder().setName(name.text());
@@ -765,22 +839,22 @@ final class ProtoParser {
     List<ParsedOption> options = new ArrayList<>();
     file.optionSites.add(new OptionSite("google.protobuf.ServiceOptions", fullName, options,
         bytes -> service.setOptions(ServiceOptions.parseFrom(bytes)), false));
-    expect("{");
+    expectOpen(location);
     while (true) {
       Token t = peek();
       if (t.kind() == Token.Kind.END) {
         throw error(t, "Reached end of input in service definition (missing '}').");
       }
-      if (t.is("}")) {
-        next();
+      if (endOfDeclaration("}", null)) {
+        finish(location);
         return;
       }
       if (t.is(";")) {
-        next();
+        endOfDeclaration(";", null);
       } else if (t.is("option")) {
-        statement(() -> parseOptionStatement(options));
+        statement(() -> parseOptionStatement(options, path(path, ServiceDescriptorProto.OPTIONS_FIELD_NUMBER)));
       } else if (t.is("rpc")) {
-        statement(() -> parseMethod(service, fullName));
+        statement(() -> parseMethod(service, fullName, path));
       } else {
         problems.add(t.location(), "Expected \"rpc\", \"option\" or \"}\" in service definition.");
         statement(() -> {
@@ -790,7 +864,9 @@ final class ProtoParser {
     }
   }
 
-  private void parseMethod(ServiceDescriptorProto.Builder service, String serviceName) {
+  private void parseMethod(ServiceDescriptorProto.Builder service, String serviceName, int[] servicePath) {
+    int[] path = path(servicePath, ServiceDescriptorProto.METHOD_FIELD_NUMBER, service.getMethodCount());
+    Location.Builder location = startLocation(path);
     next();
     Token name = identifier("method name");
     expect("(");
@@ -825,8 +901,7 @@ final class ProtoParser {
     String fullName = serviceName + "." + name.text();
     file.methods.add(new ParsedFile.MethodNode(method, fullName, name.location(), inputToken.location(),
         outputToken.location()));
-    if (peek().is("{")) {
-      next();
+    if (endOfDeclaration("{", location)) {
       List<ParsedOption> options = new ArrayList<>();
       file.optionSites.add(new OptionSite("google.protobuf.MethodOptions", fullName, options,
           bytes -> method.setOptions(MethodOptions.parseFrom(bytes)), true));
@@ -835,14 +910,14 @@ final class ProtoParser {
         if (t.kind() == Token.Kind.END) {
           throw error(t, "Reached end of input in method options (missing '}').");
         }
-        if (t.is("}")) {
-          next();
+        if (endOfDeclaration("}", null)) {
+          finish(location);
           break;
         }
         if (t.is(";")) {
-          next();
+          endOfDeclaration(";", null);
         } else if (t.is("option")) {
-          statement(() -> parseOptionStatement(options));
+          statement(() -> parseOptionStatement(options, path(path, MethodDescriptorProto.OPTIONS_FIELD_NUMBER)));
         } else {
           problems.add(t.location(), "Expected \"option\" or \"}\" in method body.");
           statement(() -> {
@@ -850,9 +925,10 @@ final class ProtoParser {
           });
         }
       }
-      tryConsume(";");
+      // protoc parses this ';' as an empty statement of the service.
+      endOfDeclaration(";", null);
     } else {
-      expectEnd();
+      expectEnd(location);
     }
   }
 
@@ -860,14 +936,16 @@ final class ProtoParser {
 
   // ---------------------------------------------------------------- options
 
-  private void parseOptionStatement(List<ParsedOption> into) {
+  /** {@code optionsPath} is the path of the element's options field, such as 8 for a file. */
+  private void parseOptionStatement(List<ParsedOption> into, int... optionsPath) {
+    Location.Builder location = startLocation(optionsPath);
     next();
-    into.add(option(peek()));
-    expectEnd();
+    into.add(option(peek(), location));
+    expectEnd(location);
   }
 
   /** Parses {@code name = value} (the name possibly with parenthesised extension parts). */
-  private ParsedOption option(Token first) {
+  private ParsedOption option(Token first, Location.@Nullable Builder location) {
     List<NamePart> name = new ArrayList<>();
     do {
       Token t = peek();
@@ -888,7 +966,7 @@ final class ProtoParser {
     } while (tryConsume("."));
     expect("=");
     OptionValue value = optionValue(true);
-    return new ParsedOption(List.copyOf(name), value, first.location());
+    return new ParsedOption(List.copyOf(name), value, first.location(), location);
   }
 
   private OptionValue optionValue(boolean allowAggregate) {
@@ -1053,12 +1131,103 @@ final class ProtoParser {
     next();
   }
 
-  private void expectEnd() {
+  /** Consumes the {@code ;} that ends the declaration at {@code location}, and ends its span. */
+  private void expectEnd(Location.@Nullable Builder location) {
     Token t = peek();
-    if (!t.is(";")) {
+    if (!endOfDeclaration(";", location)) {
       throw error(t, "Expected \";\", found " + t.describe() + ".");
     }
+    finish(location);
+  }
+
+  /** Consumes the {@code {} that opens the body of the declaration at {@code location}. */
+  private void expectOpen(Location.@Nullable Builder location) {
+    Token t = peek();
+    if (!endOfDeclaration("{", location)) {
+      throw error(t, "Expected \"{\", found " + t.describe() + ".");
+    }
+  }
+
+  // ---------------------------------------------------------------- source info
+
+  /**
+   * protoc's TryConsumeEndOfDeclaration: consumes {@code symbol} if it is next and passes the
+   * comments on. The declaration at {@code location} gets the comments that led it, the detached
+   * ones before those, and the comment that trails {@code symbol}; the comments after {@code symbol}
+   * wait for the next declaration. Without a location (an empty statement or a closing brace), the
+   * leading comments are dropped, and so are the detached ones at a closing brace.
+   */
+  private boolean endOfDeclaration(String symbol, Location.@Nullable Builder location) {
+    Token t = peek();
+    if (!t.is(symbol)) {
+      return false;
+    }
     next();
+    if (!keepSourceInfo) {
+      return true;
+    }
+    Comments comments = Comments.between(text, t, peek());
+    String leading = upcomingDoc;
+    upcomingDoc = comments.leading();
+    if (location != null) {
+      if (!leading.isEmpty()) {
+        location.setLeadingComments(leading);
+      }
+      if (!comments.trailing().isEmpty()) {
+        location.setTrailingComments(comments.trailing());
+      }
+      if (!upcomingDetached.isEmpty()) {
+        location.addAllLeadingDetachedComments(upcomingDetached);
+      }
+      upcomingDetached = comments.detached();
+    } else if (symbol.equals("}")) {
+      upcomingDetached = comments.detached();
+    } else if (!comments.detached().isEmpty()) {
+      List<String> all = new ArrayList<>(upcomingDetached);
+      all.addAll(comments.detached());
+      upcomingDetached = all;
+    }
+    return true;
+  }
+
+  /**
+   * protoc's LocationRecorder: a location for the declaration that starts at the next token, added
+   * now so locations keep protoc's order (by start). Null when source info is not kept.
+   */
+  private Location.@Nullable Builder startLocation(int[] path) {
+    if (!keepSourceInfo) {
+      return null;
+    }
+    Token t = peek();
+    Location.Builder location = Location.newBuilder();
+    for (int p : path) {
+      location.addPath(p);
+    }
+    location.addSpan(t.spanLine()).addSpan(t.spanColumn());
+    file.locations.add(location);
+    return location;
+  }
+
+  /** Ends the span at the token consumed last; the end line is left out when it is the start line. */
+  private void finish(Location.@Nullable Builder location) {
+    if (location == null || index == 0) {
+      return;
+    }
+    Token last = tokens.get(index - 1);
+    if (last.spanLine() != location.getSpan(0)) {
+      location.addSpan(last.spanLine());
+    }
+    location.addSpan(last.spanEndColumn());
+  }
+
+  private static int[] path(int... path) {
+    return path;
+  }
+
+  private static int[] path(int[] parent, int... more) {
+    int[] out = java.util.Arrays.copyOf(parent, parent.length + more.length);
+    System.arraycopy(more, 0, out, parent.length, more.length);
+    return out;
   }
 
   private boolean tryConsume(String symbol) {

@@ -5,6 +5,7 @@ import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Splits {@code .proto} source into tokens with a hand-written scanner (no regular expressions:
@@ -20,6 +21,10 @@ final class Tokenizer {
   private int pos;
   private int line;
   private int column;
+  /** protoc's column, which counts UTF-8 bytes; spans use it. */
+  private int byteColumn;
+  private int tokenStart;
+  private int tokenStartColumn;
 
   private Tokenizer(String file, String text, Problems problems) {
     this.file = file;
@@ -36,8 +41,10 @@ final class Tokenizer {
     while (true) {
       skipWhitespaceAndComments();
       SourceLocation at = here();
+      tokenStart = pos;
+      tokenStartColumn = byteColumn;
       if (pos >= text.length()) {
-        tokens.add(new Token(Token.Kind.END, "", null, at));
+        tokens.add(token(Token.Kind.END, "", null, at));
         return tokens;
       }
       char c = text.charAt(pos);
@@ -46,7 +53,7 @@ final class Tokenizer {
         while (pos < text.length() && (isLetter(text.charAt(pos)) || isDigit(text.charAt(pos)))) {
           advance();
         }
-        tokens.add(new Token(Token.Kind.IDENTIFIER, text.substring(start, pos), null, at));
+        tokens.add(token(Token.Kind.IDENTIFIER, text.substring(start, pos), null, at));
       } else if (isDigit(c) || (c == '.' && pos + 1 < text.length() && isDigit(text.charAt(pos + 1)))) {
         tokens.add(number(at));
       } else if (c == '"' || c == '\'') {
@@ -57,9 +64,13 @@ final class Tokenizer {
           problems.add(at, "Invalid control characters encountered in text.");
           continue;
         }
-        tokens.add(new Token(Token.Kind.SYMBOL, text.substring(start, pos), null, at));
+        tokens.add(token(Token.Kind.SYMBOL, text.substring(start, pos), null, at));
       }
     }
+  }
+
+  private Token token(Token.Kind kind, String tokenText, @Nullable ByteString bytes, SourceLocation at) {
+    return new Token(kind, tokenText, bytes, at, tokenStart, pos, tokenStartColumn, byteColumn);
   }
 
   private Token number(SourceLocation at) {
@@ -112,7 +123,7 @@ final class Tokenizer {
           ? "Already saw decimal point or exponent; can't have another one."
           : "Need space between number and identifier.");
     }
-    return new Token(isFloat ? Token.Kind.FLOAT : Token.Kind.INTEGER, text.substring(start, pos), null, at);
+    return token(isFloat ? Token.Kind.FLOAT : Token.Kind.INTEGER, text.substring(start, pos), null, at);
   }
 
   private Token string(SourceLocation at) {
@@ -205,7 +216,7 @@ final class Tokenizer {
         pos++;
       }
     }
-    return new Token(Token.Kind.STRING, text.substring(start, pos), ByteString.copyFrom(out.toByteArray()), at);
+    return token(Token.Kind.STRING, text.substring(start, pos), ByteString.copyFrom(out.toByteArray()), at);
   }
 
   private void skipWhitespaceAndComments() {
@@ -214,14 +225,25 @@ final class Tokenizer {
       if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == 11 || c == '\f') {
         advance();
       } else if (c == '/' && pos + 1 < text.length() && text.charAt(pos + 1) == '/') {
-        while (pos < text.length() && text.charAt(pos) != '\n') {
-          advance();
+        int newline = text.indexOf('\n', pos);
+        if (newline >= 0) {
+          // The newline resets the column, so the comment's characters need not be counted.
+          pos = newline;
+        } else {
+          while (pos < text.length()) {
+            advance();
+          }
         }
       } else if (c == '/' && pos + 1 < text.length() && text.charAt(pos + 1) == '*') {
         SourceLocation at = here();
         advance();
         advance();
         while (pos < text.length() && !(text.charAt(pos) == '*' && pos + 1 < text.length() && text.charAt(pos + 1) == '/')) {
+          if (text.charAt(pos) == '/' && pos + 1 < text.length() && text.charAt(pos + 1) == '*') {
+            advance();
+            problems.add(here(), "\"/*\" inside block comment.  Block comments cannot be nested.");
+            continue;
+          }
           advance();
         }
         if (pos >= text.length()) {
@@ -241,10 +263,19 @@ final class Tokenizer {
     if (c == '\n') {
       line++;
       column = 0;
+      byteColumn = 0;
     } else if (c == '\t') {
       column += TAB_WIDTH - column % TAB_WIDTH;
+      byteColumn += TAB_WIDTH - byteColumn % TAB_WIDTH;
+    } else if (c < 0x80) {
+      column++;
+      byteColumn++;
+    } else if (Character.isHighSurrogate(c)) {
+      column++;
+      byteColumn += 4;
     } else if (!Character.isLowSurrogate(c)) {
       column++;
+      byteColumn += c < 0x800 ? 2 : 3;
     }
   }
 

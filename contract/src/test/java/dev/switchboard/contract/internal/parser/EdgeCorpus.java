@@ -18,7 +18,9 @@ final class EdgeCorpus {
       "edge/proto3_ext.proto",
       "edge/lexical.proto",
       "edge/aggregates.proto",
-      "edge/negzero.proto");
+      "edge/negzero.proto",
+      "edge/comments.proto",
+      "edge/comments_proto2.proto");
 
   /** Imported by the files above, so present on disk; compiled through those imports. */
   static final List<String> IMPORTED = List.of(

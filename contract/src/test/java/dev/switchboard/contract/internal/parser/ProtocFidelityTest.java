@@ -5,7 +5,10 @@ import static org.assertj.core.api.Assertions.fail;
 
 import com.google.protobuf.ByteString;
 import com.google.protobuf.CodedInputStream;
+import com.google.protobuf.CodedOutputStream;
 import com.google.protobuf.DescriptorProtos.FileDescriptorProto;
+import com.google.protobuf.DescriptorProtos.SourceCodeInfo;
+import com.google.protobuf.WireFormat;
 import com.google.protobuf.Descriptors.FileDescriptor;
 import com.google.protobuf.TextFormat;
 import dev.switchboard.contract.ContractException;
@@ -31,10 +34,12 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The oracle test: Debian's protoc compiles a corpus of real protos with {@code --include_imports
- * --descriptor_set_out}, our compiler compiles the same sources, and every FileDescriptorProto must
- * be equal (source_code_info cleared). Both read the same source files: the well-known types are
- * extracted from the protobuf-java jar and passed first with -I, so protoc's older bundled copies
- * are never used.
+ * --include_source_info --descriptor_set_out}, our compiler compiles the same sources, and every
+ * FileDescriptorProto must be equal (source_code_info cleared). Each file's source_code_info is
+ * compared on its own by {@link SourceInfoComparison}: our declarations' locations (path, span,
+ * comments) must be protoc's. Both read the same source files: the well-known types are extracted
+ * from the protobuf-java jar and passed first with -I, so protoc's older bundled copies are never
+ * used.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ProtocFidelityTest {
@@ -48,8 +53,13 @@ class ProtocFidelityTest {
   private final Map<String, Corpus> corpora = new LinkedHashMap<>();
   private static final int FILE_TAG = 10;
   private final Map<String, ByteString> rawBytes = new HashMap<>();
+  private final Map<String, SourceCodeInfo> protocSourceInfo = new HashMap<>();
   private int compared;
   private int rawIdentical;
+  private int sourceInfoCompared;
+  private int ourLocations;
+  private int commentedLocations;
+  private int declarationLocations;
 
   /** Sources under {@code root}; {@code ourImportPaths} are what our compiler is given. */
   private record Corpus(Path root, List<String> files, List<Path> ourImportPaths) {}
@@ -121,15 +131,29 @@ class ProtocFidelityTest {
       }));
       for (Map.Entry<String, FileDescriptorProto> file : expected.entrySet()) {
         total++;
-        ByteString raw = rawBytes.get(file.getKey());
+        // Keyed by corpus too: two corpora hold different grpc/testing/messages.proto files.
+        ByteString raw = rawBytes.get(corpus.root() + ":" + file.getKey());
+        SourceCodeInfo protocInfo = protocSourceInfo.get(corpus.root() + ":" + file.getKey());
         tests.add(DynamicTest.dynamicTest(entry.getKey() + ": " + file.getKey(), () -> {
           assertSame(file.getValue(), actual.get(file.getKey()), file.getKey());
           compared++;
           // protoc's own bytes usually match too; where not, only the order of fields differs:
           // C++ keeps unknown fields (custom options) in insertion order, protobuf-java sorts them.
-          if (raw.equals(actual.get(file.getKey()).toByteString())) {
+          if (raw.equals(actual.get(file.getKey()).toBuilder().clearSourceCodeInfo().build().toByteString())) {
             rawIdentical++;
           }
+        }));
+        tests.add(DynamicTest.dynamicTest(entry.getKey() + ": source info of " + file.getKey(), () -> {
+          FileDescriptorProto ours = actual.get(file.getKey());
+          if (ours == null) {
+            fail(file.getKey() + ": protoc emitted it, our compiler did not");
+          }
+          SourceInfoComparison.Result result = SourceInfoComparison.check(file.getKey(), file.getValue(),
+              protocInfo, ours.getSourceCodeInfo());
+          sourceInfoCompared++;
+          ourLocations += result.ours();
+          commentedLocations += result.commented();
+          declarationLocations += result.declarations();
         }));
       }
     }
@@ -138,7 +162,12 @@ class ProtocFidelityTest {
     tests.add(DynamicTest.dynamicTest("summary", () -> {
       System.out.printf("protoc fidelity: %d of %d FileDescriptorProtos equal to protoc's; %d byte-identical"
           + " to protoc's raw output%n", compared, expectedTotal, rawIdentical);
+      System.out.printf("source info: %d of %d files match protoc's; our %d locations are all protoc's, among"
+          + " them all %d commented ones and all %d declarations protoc locates%n", sourceInfoCompared,
+          expectedTotal, ourLocations, commentedLocations, declarationLocations);
       assertThat(compared).isEqualTo(expectedTotal);
+      assertThat(sourceInfoCompared).isEqualTo(expectedTotal);
+      assertThat(commentedLocations).as("commented locations in the corpus").isGreaterThan(1000);
     }));
     return tests.stream();
   }
@@ -152,6 +181,7 @@ class ProtocFidelityTest {
       command.add("-I" + corpus.root());
     }
     command.add("--include_imports");
+    command.add("--include_source_info");
     command.add("--descriptor_set_out=" + out);
     command.addAll(corpus.files());
     Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
@@ -169,9 +199,30 @@ class ProtocFidelityTest {
       ByteString raw = in.readBytes();
       FileDescriptorProto file = FileDescriptorProto.parseFrom(raw);
       files.put(file.getName(), file.toBuilder().clearSourceCodeInfo().build());
-      rawBytes.put(file.getName(), raw);
+      protocSourceInfo.put(corpus.root() + ":" + file.getName(), file.getSourceCodeInfo());
+      rawBytes.put(corpus.root() + ":" + file.getName(), withoutSourceInfo(raw));
     }
     return files;
+  }
+
+  /** protoc's bytes without field 9 (source_code_info), every other field as written. */
+  private static ByteString withoutSourceInfo(ByteString raw) throws IOException {
+    CodedInputStream in = raw.newCodedInput();
+    ByteString.Output out = ByteString.newOutput(raw.size());
+    CodedOutputStream copy = CodedOutputStream.newInstance(out);
+    while (true) {
+      int tag = in.readTag();
+      if (tag == 0) {
+        break;
+      }
+      if (WireFormat.getTagFieldNumber(tag) == FileDescriptorProto.SOURCE_CODE_INFO_FIELD_NUMBER) {
+        in.skipField(tag);
+      } else {
+        in.skipField(tag, copy);
+      }
+    }
+    copy.flush();
+    return out.toByteString();
   }
 
   static void assertSame(FileDescriptorProto expected, FileDescriptorProto actual, String name) {
