@@ -149,7 +149,8 @@ public final class ProtoCompiler {
       }
       List<String> shown = new ArrayList<>();
       for (Path p : importPaths) {
-        shown.add(p.toString());
+        // With no import paths given, the working directory is the import path.
+        shown.add(p.toString().isEmpty() ? "the working directory" : p.toString());
       }
       return String.join(", ", shown);
     }

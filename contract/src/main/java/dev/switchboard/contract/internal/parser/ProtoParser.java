@@ -99,10 +99,6 @@ final class ProtoParser {
     this.keepSourceInfo = keepSourceInfo;
   }
 
-  static ParsedFile parse(String name, String source, Problems problems) {
-    return parse(name, source, problems, true);
-  }
-
   /** Parses one file; with {@code keepSourceInfo}, it also records declarations' spans and comments. */
   static ParsedFile parse(String name, String source, Problems problems, boolean keepSourceInfo) {
     // A UTF-8 byte order mark is not part of the source.
@@ -190,7 +186,7 @@ final class ProtoParser {
   }
 
   private void parseSyntax() {
-    Location.Builder location = startLocation(path(FileDescriptorProto.SYNTAX_FIELD_NUMBER));
+    Location.@Nullable Builder location = startLocation(path(FileDescriptorProto.SYNTAX_FIELD_NUMBER));
     Token keyword = next();
     expect("=");
     Token value = peek();
@@ -212,7 +208,7 @@ final class ProtoParser {
   }
 
   private void parseImport() {
-    Location.Builder location = startLocation(
+    Location.@Nullable Builder location = startLocation(
         path(FileDescriptorProto.DEPENDENCY_FIELD_NUMBER, file.proto.getDependencyCount()));
     Token keyword = next();
     boolean isPublic = false;
@@ -248,7 +244,7 @@ final class ProtoParser {
   }
 
   private void parsePackage() {
-    Location.Builder location = startLocation(path(FileDescriptorProto.PACKAGE_FIELD_NUMBER));
+    Location.@Nullable Builder location = startLocation(path(FileDescriptorProto.PACKAGE_FIELD_NUMBER));
     next();
     Token start = peek();
     String name = dottedName(false);
@@ -263,7 +259,7 @@ final class ProtoParser {
   // ---------------------------------------------------------------- messages
 
   private void parseMessage(String scope, @Nullable MessageNode parent, DescriptorProto.Builder message, int[] path) {
-    Location.Builder location = startLocation(path);
+    Location.@Nullable Builder location = startLocation(path);
     Token keyword = next();
     if (messageDepth >= MAX_NESTING) {
       throw error(keyword, "Messages nest more than " + MAX_NESTING + " levels deep.");
@@ -342,7 +338,7 @@ final class ProtoParser {
   private void parseOneof(MessageNode node, int[] messagePath) {
     int oneofIndex = node.proto.getOneofDeclCount();
     int[] path = path(messagePath, DescriptorProto.ONEOF_DECL_FIELD_NUMBER, oneofIndex);
-    Location.Builder location = startLocation(path);
+    Location.@Nullable Builder location = startLocation(path);
     next();
     Token name = identifier("oneof name");
     OneofDescriptorProto.Builder oneof = node.proto.addOneofDeclBuilder().setName(name.text());
@@ -383,7 +379,7 @@ final class ProtoParser {
 
   /** Parses a field, map field or (rejected) group; {@code owner} is null for file-level extensions. */
   private void parseField(@Nullable MessageNode owner, String scope, FieldAdder adder, int oneofIndex) {
-    Location.Builder location = startLocation(path(adder.path(), adder.count().getAsInt()));
+    Location.@Nullable Builder location = startLocation(path(adder.path(), adder.count().getAsInt()));
     Token first = peek();
     FieldDescriptorProto.Label label = null;
     boolean proto3Optional = false;
@@ -619,7 +615,7 @@ final class ProtoParser {
   }
 
   private void parseExtensions(MessageNode node, int[] messagePath) {
-    Location.Builder location = startLocation(path(messagePath, DescriptorProto.EXTENSION_RANGE_FIELD_NUMBER));
+    Location.@Nullable Builder location = startLocation(path(messagePath, DescriptorProto.EXTENSION_RANGE_FIELD_NUMBER));
     next();
     List<Range> ranges = new ArrayList<>();
     do {
@@ -657,7 +653,7 @@ final class ProtoParser {
   }
 
   private void parseReserved(MessageNode node, int[] messagePath) {
-    Location.Builder location = startLocation(path(messagePath, tokens.get(index + 1).kind() == Token.Kind.STRING
+    Location.@Nullable Builder location = startLocation(path(messagePath, tokens.get(index + 1).kind() == Token.Kind.STRING
         ? DescriptorProto.RESERVED_NAME_FIELD_NUMBER : DescriptorProto.RESERVED_RANGE_FIELD_NUMBER));
     next();
     if (peek().kind() == Token.Kind.STRING) {
@@ -693,7 +689,7 @@ final class ProtoParser {
   private @Nullable SourceLocation currentExtendeeLocation;
 
   private void parseExtend(String scope, @Nullable MessageNode owner, FieldAdder adder) {
-    Location.Builder location = startLocation(adder.path());
+    Location.@Nullable Builder location = startLocation(adder.path());
     next();
     Token extendeeToken = peek();
     String extendee = dottedName(true);
@@ -730,7 +726,7 @@ final class ProtoParser {
   // ---------------------------------------------------------------- enums
 
   private void parseEnum(String scope, EnumDescriptorProto.Builder enumType, int[] path) {
-    Location.Builder location = startLocation(path);
+    Location.@Nullable Builder location = startLocation(path);
     next();
     Token name = identifier("enum name");
     enumType.setName(name.text());
@@ -763,7 +759,7 @@ final class ProtoParser {
   }
 
   private void parseEnumValue(EnumNode node, String scope, int[] enumPath) {
-    Location.Builder location = startLocation(
+    Location.@Nullable Builder location = startLocation(
         path(enumPath, EnumDescriptorProto.VALUE_FIELD_NUMBER, node.proto.getValueCount()));
     Token name = identifier("enum constant name");
     expect("=");
@@ -799,7 +795,7 @@ final class ProtoParser {
   }
 
   private void parseEnumReserved(EnumNode node, int[] enumPath) {
-    Location.Builder location = startLocation(path(enumPath, tokens.get(index + 1).kind() == Token.Kind.STRING
+    Location.@Nullable Builder location = startLocation(path(enumPath, tokens.get(index + 1).kind() == Token.Kind.STRING
         ? EnumDescriptorProto.RESERVED_NAME_FIELD_NUMBER : EnumDescriptorProto.RESERVED_RANGE_FIELD_NUMBER));
     next();
     if (peek().kind() == Token.Kind.STRING) {
@@ -830,7 +826,7 @@ final class ProtoParser {
 
   private void parseService() {
     int[] path = path(FileDescriptorProto.SERVICE_FIELD_NUMBER, file.proto.getServiceCount());
-    Location.Builder location = startLocation(path);
+    Location.@Nullable Builder location = startLocation(path);
     next();
     Token name = identifier("service name");
     ServiceDescriptorProto.Builder service = file.proto.addServiceBuilder().setName(name.text());
@@ -866,7 +862,7 @@ final class ProtoParser {
 
   private void parseMethod(ServiceDescriptorProto.Builder service, String serviceName, int[] servicePath) {
     int[] path = path(servicePath, ServiceDescriptorProto.METHOD_FIELD_NUMBER, service.getMethodCount());
-    Location.Builder location = startLocation(path);
+    Location.@Nullable Builder location = startLocation(path);
     next();
     Token name = identifier("method name");
     expect("(");
@@ -938,7 +934,7 @@ final class ProtoParser {
 
   /** {@code optionsPath} is the path of the element's options field, such as 8 for a file. */
   private void parseOptionStatement(List<ParsedOption> into, int... optionsPath) {
-    Location.Builder location = startLocation(optionsPath);
+    Location.@Nullable Builder location = startLocation(optionsPath);
     next();
     into.add(option(peek(), location));
     expectEnd(location);

@@ -282,4 +282,43 @@ class ProtoCompilerTest {
         "vals.proto:10:35: Expected integer for field default value.",
         "vals.proto:11:12: [packed = true] can only be specified for repeated primitive fields.");
   }
+
+  @Test
+  void sourceInfoCarriesCommentsUnlessTurnedOff() throws Exception {
+    write("doc.proto", """
+        syntax = "proto3";
+        // A documented message.
+        message Doc {
+          int32 id = 1; // The id.
+        }
+        """);
+    FileDescriptorProto kept = ProtoCompiler.create(List.of(dir)).compile(List.of("doc.proto")).get(0);
+    FileDescriptorProto plain = ProtoCompiler.create(List.of(dir)).withoutSourceInfo()
+        .compile(List.of("doc.proto")).get(0);
+
+    assertThat(kept.getSourceCodeInfo().getLocationList())
+        .filteredOn(l -> l.getPathList().equals(List.of(4, 0)))
+        .singleElement()
+        .satisfies(l -> {
+          assertThat(l.getLeadingComments()).isEqualTo(" A documented message.\n");
+          assertThat(l.getSpanList()).containsExactly(2, 0, 4, 1);
+        });
+    assertThat(kept.getSourceCodeInfo().getLocationList())
+        .filteredOn(l -> l.getPathList().equals(List.of(4, 0, 2, 0)))
+        .singleElement()
+        .satisfies(l -> assertThat(l.getTrailingComments()).isEqualTo(" The id.\n"));
+    assertThat(plain.hasSourceCodeInfo()).isFalse();
+    assertThat(plain).isEqualTo(kept.toBuilder().clearSourceCodeInfo().build());
+    // What ContractSet does: the comments survive into the linked descriptors.
+    FileDescriptor linked = FileDescriptor.buildFrom(kept, new FileDescriptor[0]);
+    assertThat(linked.findMessageTypeByName("Doc").toProto()).isNotNull();
+    assertThat(linked.toProto().getSourceCodeInfo()).isEqualTo(kept.getSourceCodeInfo());
+  }
+
+  @Test
+  void nestedBlockCommentIsAnError() throws IOException {
+    write("nested.proto", "syntax = \"proto3\";\n/* outer /* inner */\nmessage M {}\n");
+    assertThat(problems("nested.proto")).extracting(ContractProblem::toString).containsExactly(
+        "nested.proto:2:11: \"/*\" inside block comment.  Block comments cannot be nested.");
+  }
 }
