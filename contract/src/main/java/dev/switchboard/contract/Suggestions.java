@@ -1,5 +1,6 @@
 package dev.switchboard.contract;
 
+import dev.switchboard.contract.internal.parser.NameSuggestions;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
@@ -36,7 +37,7 @@ final class Suggestions {
    * method or message name right and the package wrong.
    */
   private static int score(String wanted, String known) {
-    int distance = levenshtein(wanted, known);
+    int distance = NameSuggestions.distance(wanted, known);
     String wantedTail = tail(wanted);
     String knownTail = tail(known);
     if (!wantedTail.isEmpty() && knownTail.equals(wantedTail)) {
@@ -50,24 +51,5 @@ final class Suggestions {
   private static String tail(String name) {
     int cut = Math.max(name.lastIndexOf('/'), name.lastIndexOf('.'));
     return name.substring(cut + 1);
-  }
-
-  static int levenshtein(String a, String b) {
-    int[] previous = new int[b.length() + 1];
-    int[] current = new int[b.length() + 1];
-    for (int j = 0; j <= b.length(); j++) {
-      previous[j] = j;
-    }
-    for (int i = 1; i <= a.length(); i++) {
-      current[0] = i;
-      for (int j = 1; j <= b.length(); j++) {
-        int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
-        current[j] = Math.min(Math.min(current[j - 1] + 1, previous[j] + 1), previous[j - 1] + cost);
-      }
-      int[] swap = previous;
-      previous = current;
-      current = swap;
-    }
-    return previous[b.length()];
   }
 }

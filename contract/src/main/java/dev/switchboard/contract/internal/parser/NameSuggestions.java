@@ -5,8 +5,11 @@ import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
 
-/** Picks the defined names closest to a misspelt one (Levenshtein distance, case-insensitive). */
-final class NameSuggestions {
+/**
+ * Picks the defined names closest to a misspelt one (Levenshtein distance, case-insensitive). The
+ * distance is public because {@code ContractSet}'s "nearest names" hints rank with it too.
+ */
+public final class NameSuggestions {
   private NameSuggestions() {}
 
   static List<String> nearest(String wanted, Collection<String> candidates, int limit) {
@@ -35,7 +38,8 @@ final class NameSuggestions {
     return fullName.substring(fullName.lastIndexOf('.') + 1);
   }
 
-  static int distance(String a, String b) {
+  /** The Levenshtein edit distance between {@code a} and {@code b}. */
+  public static int distance(String a, String b) {
     int[] previous = new int[b.length() + 1];
     int[] current = new int[b.length() + 1];
     for (int j = 0; j <= b.length(); j++) {
