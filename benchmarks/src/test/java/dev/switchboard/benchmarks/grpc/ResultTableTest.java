@@ -30,9 +30,11 @@ class ResultTableTest {
     String table = ResultTable.markdown(results, "- setup\n");
 
     assertThat(table).startsWith("- setup\n")
-        .contains("| unary | grpc-java AsyncServer (anchor) | 1000 | 10 | 100 |  |  |  "
+        .contains("| unary | grpc-java AsyncServer (anchor) | 1000 | 10 | 100 |  |  |  |  "
             + "| 10.0 | [1000, 900, 1100] |")
         .contains("| unary | Switchboard, generated stubs | 980 | 11 | 108 | 0.98 | 1.08 | met")
+        // Round by round: 980/1000, 990/900, 400/1100; the middle one is 0.98.
+        .contains("| 0.98 | 9.8 | [980, 990, 400] |")
         .contains("| unary | Switchboard, dynamic service | 810 | 12 | 125 | 0.81 | 1.25 | MISSED");
   }
 
