@@ -55,6 +55,14 @@ final class Contracts {
     });
   }
 
+  /**
+   * A contract that holds the service of {@code method} ("pkg.Service/Method" or "pkg.Service.Method"),
+   * or everything for suggestions; {@link ContractSet#method} then finds the method or names the nearest.
+   */
+  ContractSet containingMethod(String method) throws ContractException {
+    return containing(serviceOf(method));
+  }
+
   /** Everything: every listed service with its files. */
   ContractSet all() throws ContractException {
     if (options.fromFiles()) {
@@ -75,6 +83,16 @@ final class Contracts {
       }
       throw e;
     }
+  }
+
+  private static String serviceOf(String method) {
+    String name = method.startsWith("/") ? method.substring(1) : method;
+    int slash = name.lastIndexOf('/');
+    if (slash >= 0) {
+      return name.substring(0, slash);
+    }
+    int dot = name.lastIndexOf('.');
+    return dot >= 0 ? name.substring(0, dot) : name;
   }
 
   private ContractSet files() throws ContractException {

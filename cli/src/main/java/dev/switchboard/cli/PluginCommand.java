@@ -2,25 +2,18 @@ package dev.switchboard.cli;
 
 import com.google.protobuf.Descriptors.MethodDescriptor;
 import com.google.protobuf.Descriptors.ServiceDescriptor;
-import com.google.protobuf.DynamicMessage;
 import dev.switchboard.contract.ContractSet;
-import dev.switchboard.contract.MessageJson;
 import dev.switchboard.plugin.HandshakeConfig;
 import dev.switchboard.plugin.PluginClient;
 import dev.switchboard.plugin.PluginException;
-import dev.switchboard.runtime.DynamicCall;
 import dev.switchboard.runtime.DynamicClient;
 import io.grpc.Status;
-import io.grpc.StatusRuntimeException;
-import io.grpc.stub.StreamObserver;
 import java.io.InputStream;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.atomic.AtomicReference;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -150,90 +143,17 @@ final class PluginCommand implements Callable<Integer> {
       JsonInput input = data == null ? null : JsonInput.open(data, stdin);
       try (PluginClient plugin = launch.start(spec.commandLine().getErr())) {
         Contracts contracts = new Contracts(contract, plugin.channel(), launch.deadline);
-        ContractSet set = contracts.containing(serviceOf(method));
+        ContractSet set = contracts.containingMethod(method);
         MethodDescriptor descriptor = set.method(method);
         DynamicClient client = DynamicClient.on(plugin.channel());
         if (launch.deadline != null) {
           client = client.withDeadline(launch.deadline);
         }
-        return run(client, descriptor, set.json(), input, out);
+        return new NdjsonCall(client, descriptor, set.json(), emitDefaults).run(input, out, null);
       } finally {
         if (input != null) {
           input.close();
         }
-      }
-    }
-
-    private int run(DynamicClient client, MethodDescriptor descriptor, MessageJson json,
-        @Nullable JsonInput input, PrintWriter out) throws Exception {
-      DynamicMessage single = null;
-      if (!descriptor.isClientStreaming()) {
-        single = input == null ? null : input.next(descriptor.getInputType(), json);
-        if (single == null) {
-          single = DynamicMessage.getDefaultInstance(descriptor.getInputType());
-        }
-        JsonInput.Chunk extra = input == null ? null : input.nextChunk();
-        if (extra != null) {
-          throw new BadInputException(input.source() + ":" + extra.line() + ":" + extra.column() + ": "
-              + descriptor.getFullName() + " takes one request message, but a second one starts here");
-        }
-      }
-      LinkedBlockingQueue<Object> events = new LinkedBlockingQueue<>();
-      Object completed = new Object();
-      DynamicCall call = client.call(descriptor, new StreamObserver<>() {
-        @Override
-        public void onNext(DynamicMessage value) {
-          events.add(value);
-        }
-
-        @Override
-        public void onError(Throwable t) {
-          events.add(t);
-        }
-
-        @Override
-        public void onCompleted() {
-          events.add(completed);
-        }
-      });
-      AtomicReference<BadInputException> problem = new AtomicReference<>();
-      if (single != null) {
-        call.requests().onNext(single);
-        call.requests().onCompleted();
-      } else {
-        Thread sender = new Thread(() -> {
-          try {
-            if (input != null) {
-              for (DynamicMessage next = input.next(descriptor.getInputType(), json); next != null;
-                  next = input.next(descriptor.getInputType(), json)) {
-                call.requests().onNext(next);
-              }
-            }
-            call.requests().onCompleted();
-          } catch (BadInputException e) {
-            problem.set(e);
-            call.cancel("sb: bad input");
-          } catch (RuntimeException e) {
-            // The call ended; its status says why.
-          }
-        }, "sb-plugin-request-sender");
-        sender.setDaemon(true);
-        sender.start();
-      }
-      while (true) {
-        Object event = events.take();
-        if (event == completed) {
-          return ExitCode.OK;
-        }
-        if (event instanceof DynamicMessage response) {
-          out.println(json.print(response, emitDefaults));
-          out.flush();
-          continue;
-        }
-        if (problem.get() != null) {
-          throw problem.get();
-        }
-        throw event instanceof StatusRuntimeException e ? e : Status.fromThrowable((Throwable) event).asRuntimeException();
       }
     }
   }
@@ -270,15 +190,5 @@ final class PluginCommand implements Callable<Integer> {
       out.flush();
       return ExitCode.OK;
     }
-  }
-
-  private static String serviceOf(String method) {
-    String name = method.startsWith("/") ? method.substring(1) : method;
-    int slash = name.lastIndexOf('/');
-    if (slash >= 0) {
-      return name.substring(0, slash);
-    }
-    int dot = name.lastIndexOf('.');
-    return dot >= 0 ? name.substring(0, dot) : name;
   }
 }
