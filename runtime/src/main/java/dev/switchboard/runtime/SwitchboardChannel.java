@@ -90,10 +90,7 @@ public final class SwitchboardChannel {
 
     /** The largest message the channel accepts, in bytes; larger ones fail with RESOURCE_EXHAUSTED. */
     public Builder maxInboundMessageSize(int bytes) {
-      if (bytes <= 0) {
-        throw new IllegalArgumentException("maxInboundMessageSize must be positive, was " + bytes);
-      }
-      this.maxInboundMessageSize = bytes;
+      this.maxInboundMessageSize = Positive.messageSize(bytes);
       return this;
     }
 
@@ -103,8 +100,8 @@ public final class SwitchboardChannel {
      * (grpc-java's default: every 5 minutes; a Switchboard server's: every 10 seconds).
      */
     public Builder keepAlive(Duration time, Duration timeout) {
-      this.keepAliveTime = positive(time, "keepAlive time");
-      this.keepAliveTimeout = positive(timeout, "keepAlive timeout");
+      this.keepAliveTime = Positive.duration(time, "keepAlive time");
+      this.keepAliveTimeout = Positive.duration(timeout, "keepAlive timeout");
       return this;
     }
 
@@ -215,13 +212,6 @@ public final class SwitchboardChannel {
       List<ClientInterceptor> ordered = new ArrayList<>(interceptors);
       java.util.Collections.reverse(ordered);
       builder.intercept(ordered);
-    }
-
-    private static Duration positive(Duration value, String what) {
-      if (value.isNegative() || value.isZero()) {
-        throw new IllegalArgumentException(what + " must be positive, was " + value);
-      }
-      return value;
     }
   }
 }

@@ -410,10 +410,7 @@ public final class SwitchboardServer implements AutoCloseable {
 
     /** The largest message the server accepts, in bytes; larger ones fail with RESOURCE_EXHAUSTED. */
     public Builder maxInboundMessageSize(int bytes) {
-      if (bytes <= 0) {
-        throw new IllegalArgumentException("maxInboundMessageSize must be positive, was " + bytes);
-      }
-      this.maxInboundMessageSize = bytes;
+      this.maxInboundMessageSize = Positive.messageSize(bytes);
       return this;
     }
 
@@ -423,8 +420,8 @@ public final class SwitchboardServer implements AutoCloseable {
      * grpc-java raises times under 10 seconds to 10 seconds.
      */
     public Builder keepAlive(Duration time, Duration timeout) {
-      this.keepAliveTime = positive(time, "keepAlive time");
-      this.keepAliveTimeout = positive(timeout, "keepAlive timeout");
+      this.keepAliveTime = Positive.duration(time, "keepAlive time");
+      this.keepAliveTimeout = Positive.duration(timeout, "keepAlive timeout");
       return this;
     }
 
@@ -433,7 +430,7 @@ public final class SwitchboardServer implements AutoCloseable {
      * clients that ping more often are disconnected. Defaults: every 10 seconds, also without calls.
      */
     public Builder permitKeepAlive(Duration minTime, boolean withoutCalls) {
-      this.permitKeepAliveTime = positive(minTime, "permitKeepAlive time");
+      this.permitKeepAliveTime = Positive.duration(minTime, "permitKeepAlive time");
       this.permitKeepAliveWithoutCalls = withoutCalls;
       return this;
     }
@@ -586,13 +583,6 @@ public final class SwitchboardServer implements AutoCloseable {
         }
       }
       return netty;
-    }
-
-    private static Duration positive(Duration value, String what) {
-      if (value.isNegative() || value.isZero()) {
-        throw new IllegalArgumentException(what + " must be positive, was " + value);
-      }
-      return value;
     }
   }
 }
