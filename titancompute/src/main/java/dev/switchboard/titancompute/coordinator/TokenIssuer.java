@@ -4,8 +4,6 @@ import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
-import com.nimbusds.jose.crypto.ECDSASigner;
-import com.nimbusds.jose.crypto.bc.BouncyCastleProviderSingleton;
 import com.nimbusds.jose.jwk.Curve;
 import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.jwk.JWKSet;
@@ -13,6 +11,7 @@ import com.nimbusds.jose.jwk.KeyUse;
 import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
+import dev.switchboard.titancompute.internal.Es256Signer;
 import dev.switchboard.titancompute.internal.TokenClaims;
 import dev.switchboard.titancompute.v1.PublicKey;
 import dev.switchboard.titancompute.v1.PublicKeyResponse;
@@ -33,7 +32,8 @@ final class TokenIssuer {
   /** A signed token and its expiry. */
   record Token(String jwt, long expiresAtUnixSeconds) {}
 
-  private record SigningKey(ECKey key, ECDSASigner signer, long retiredAtMillis) {}
+  /** A key with its signer and header, both built once: neither changes between tokens. */
+  private record SigningKey(ECKey key, Es256Signer signer, JWSHeader header, long retiredAtMillis) {}
 
   private final Clock clock;
   private final Duration ttl;
@@ -67,9 +67,7 @@ final class TokenIssuer {
         .expirationTime(new Date(exp * 1000))
         .build();
     SigningKey key = current;
-    SignedJWT jwt = new SignedJWT(
-        new JWSHeader.Builder(JWSAlgorithm.ES256).keyID(key.key().getKeyID()).type(JOSEObjectType.JWT).build(),
-        claims);
+    SignedJWT jwt = new SignedJWT(key.header(), claims);
     try {
       jwt.sign(key.signer());
     } catch (JOSEException e) {
@@ -81,7 +79,7 @@ final class TokenIssuer {
   /** Starts signing with a new key; the old one keeps verifying until its tokens expire. */
   synchronized String rotate() {
     SigningKey old = current;
-    retired.add(new SigningKey(old.key(), old.signer(), clock.millis()));
+    retired.add(new SigningKey(old.key(), old.signer(), old.header(), clock.millis()));
     current = newKey();
     return current.key().getKeyID();
   }
@@ -128,10 +126,15 @@ final class TokenIssuer {
           .algorithm(JWSAlgorithm.ES256)
           .keyID("titan-" + UUID.randomUUID().toString().substring(0, 8))
           .generate();
-      ECDSASigner signer = new ECDSASigner(key);
-      signer.getJCAContext().setProvider(BouncyCastleProviderSingleton.getInstance());
-      return new SigningKey(key, signer, 0);
-    } catch (JOSEException e) {
+      JWSHeader built = new JWSHeader.Builder(JWSAlgorithm.ES256)
+          .keyID(key.getKeyID())
+          .type(JOSEObjectType.JWT)
+          .build();
+      // A parsed header keeps its encoded form, so tokens reuse it instead of re-serialising the
+      // same JSON on every request.
+      JWSHeader header = JWSHeader.parse(built.toBase64URL());
+      return new SigningKey(key, new Es256Signer(key), header, 0);
+    } catch (JOSEException | java.text.ParseException e) {
       throw new IllegalStateException("cannot generate a P-256 signing key", e);
     }
   }

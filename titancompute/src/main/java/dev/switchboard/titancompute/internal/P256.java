@@ -1,0 +1,40 @@
+package dev.switchboard.titancompute.internal;
+
+import java.math.BigInteger;
+import org.bouncycastle.asn1.x9.X9ECParameters;
+import org.bouncycastle.crypto.digests.SHA256Digest;
+import org.bouncycastle.crypto.ec.CustomNamedCurves;
+import org.bouncycastle.crypto.params.ECDomainParameters;
+import org.bouncycastle.util.BigIntegers;
+
+/** The P-256 pieces {@link Es256Signer} and {@link Es256Verifier} share. */
+final class P256 {
+  static final int FIELD_BYTES = 32;
+
+  private P256() {}
+
+  /**
+   * BouncyCastle's optimised secp256r1 implementation. BouncyCastle hands out the same parameters
+   * (and so the same generator, with its cached multiplication table) on every lookup.
+   */
+  static ECDomainParameters domain() {
+    X9ECParameters x9 = CustomNamedCurves.getByName("secp256r1");
+    return new ECDomainParameters(x9.getCurve(), x9.getG(), x9.getN(), x9.getH(), x9.getSeed());
+  }
+
+  static byte[] sha256(byte[] input) {
+    SHA256Digest digest = new SHA256Digest();
+    digest.update(input, 0, input.length);
+    byte[] hash = new byte[digest.getDigestSize()];
+    digest.doFinal(hash, 0);
+    return hash;
+  }
+
+  /** JWS's fixed-width R || S form. */
+  static byte[] concat(BigInteger r, BigInteger s) {
+    byte[] out = new byte[2 * FIELD_BYTES];
+    BigIntegers.asUnsignedByteArray(r, out, 0, FIELD_BYTES);
+    BigIntegers.asUnsignedByteArray(s, out, FIELD_BYTES, FIELD_BYTES);
+    return out;
+  }
+}
