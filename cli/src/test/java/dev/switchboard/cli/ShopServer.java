@@ -1,5 +1,6 @@
 package dev.switchboard.cli;
 
+import dev.switchboard.testing.PeerPrograms;
 import com.google.protobuf.DescriptorProtos.FileDescriptorSet;
 import com.google.protobuf.Descriptors.Descriptor;
 import com.google.protobuf.Descriptors.ServiceDescriptor;
@@ -21,7 +22,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -122,22 +122,7 @@ final class ShopServer implements AutoCloseable {
     if (Files.exists(out)) {
       return out;
     }
-    String protoc = null;
-    for (String dir : System.getenv().getOrDefault("PATH", "").split(java.io.File.pathSeparator)) {
-      if (Files.isExecutable(Path.of(dir, "protoc"))) {
-        protoc = Path.of(dir, "protoc").toString();
-      }
-    }
-    if (protoc == null) {
-      throw new AssertionError("protoc is not on PATH: install the Debian package protobuf-compiler");
-    }
-    Process process = new ProcessBuilder(protoc, "-I" + PROTOS, "--include_imports",
-        "--descriptor_set_out=" + out, "shop/v1/orders.proto").redirectErrorStream(true).start();
-    String output = new String(process.getInputStream().readAllBytes());
-    if (!process.waitFor(60, TimeUnit.SECONDS) || process.exitValue() != 0) {
-      throw new AssertionError("protoc failed: " + output);
-    }
-    return out;
+    return PeerPrograms.descriptorSet(out, List.of(PROTOS), false, "shop/v1/orders.proto");
   }
 
   private static ContractSet compile(Path work) throws Exception {

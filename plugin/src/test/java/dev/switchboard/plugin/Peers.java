@@ -1,5 +1,6 @@
 package dev.switchboard.plugin;
 
+import dev.switchboard.testing.PeerPrograms;
 import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -29,14 +30,9 @@ final class Peers {
   private Peers() {}
 
   static Path onPath(String program, String debianPackage) {
-    for (String dir : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
-      Path candidate = Path.of(dir, program);
-      if (Files.isExecutable(candidate)) {
-        return candidate;
-      }
-    }
-    throw new AssertionError(program + " is not on PATH: install the Debian package " + debianPackage);
+    return PeerPrograms.onPath(program, debianPackage);
   }
+
 
   static Path python() {
     Path python = Path.of("/usr/bin/python3");

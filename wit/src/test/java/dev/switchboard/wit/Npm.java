@@ -1,5 +1,6 @@
 package dev.switchboard.wit;
 
+import dev.switchboard.testing.PeerPrograms;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -16,7 +17,7 @@ final class Npm {
       return dir.resolve("package");
     }
     Files.createDirectories(dir);
-    String out = WasmTools.run(dir, Protoc.findOnPath("npm").toString(), "pack", "--silent", spec).strip();
+    String out = WasmTools.run(dir, PeerPrograms.onPath("npm", "npm").toString(), "pack", "--silent", spec).strip();
     String tarball = out.lines().reduce((a, b) -> b).orElseThrow();
     WasmTools.run(dir, "tar", "xzf", tarball);
     Files.delete(dir.resolve(tarball));

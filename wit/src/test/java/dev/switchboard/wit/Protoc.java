@@ -1,11 +1,9 @@
 package dev.switchboard.wit;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import com.google.protobuf.Descriptors.FileDescriptor;
 import dev.switchboard.contract.ContractLoader;
 import dev.switchboard.contract.ContractSet;
-import java.io.File;
+import dev.switchboard.testing.PeerPrograms;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -19,15 +17,9 @@ final class Protoc {
   private Protoc() {}
 
   static List<FileDescriptor> compile(Path includeDir, String... files) throws Exception {
-    Path protoc = findOnPath("protoc");
     Path out = Files.createTempFile("wit-protoc", ".pb");
     try {
-      List<String> cmd = new ArrayList<>(List.of(protoc.toString(), "--include_imports", "--include_source_info",
-          "-I" + includeDir, "--descriptor_set_out=" + out));
-      cmd.addAll(List.of(files));
-      Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-      String output = new String(p.getInputStream().readAllBytes());
-      assertThat(p.waitFor()).as("protoc output: %s", output).isZero();
+      PeerPrograms.descriptorSet(out, List.of(includeDir), true, files);
       ContractSet set = ContractLoader.builder().build().descriptorSet(out);
       List<FileDescriptor> wanted = new ArrayList<>();
       for (String f : files) {
@@ -37,16 +29,5 @@ final class Protoc {
     } finally {
       Files.deleteIfExists(out);
     }
-  }
-
-  static Path findOnPath(String tool) {
-    for (String dir : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
-      Path candidate = Path.of(dir, tool);
-      if (Files.isExecutable(candidate)) {
-        return candidate;
-      }
-    }
-    throw new AssertionError(tool + " is not on PATH: install the Debian package "
-        + (tool.equals("protoc") ? "protobuf-compiler" : "nodejs"));
   }
 }

@@ -1,5 +1,6 @@
 package dev.switchboard.wit;
 
+import dev.switchboard.testing.PeerPrograms;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
@@ -26,7 +27,7 @@ final class WasmTools {
     Files.copy(Path.of("node-tools/package.json"), TOOLS.resolve("package.json"), StandardCopyOption.REPLACE_EXISTING);
     Files.copy(Path.of("node-tools/check-wit.mjs"), TOOLS.resolve("check-wit.mjs"), StandardCopyOption.REPLACE_EXISTING);
     if (!Files.isDirectory(TOOLS.resolve("node_modules/@bytecodealliance/jco-transpile"))) {
-      run(TOOLS, Protoc.findOnPath("npm").toString(), "install", "--no-package-lock", "--no-audit", "--no-fund");
+      run(TOOLS, PeerPrograms.onPath("npm", "npm").toString(), "install", "--no-package-lock", "--no-audit", "--no-fund");
     }
     return TOOLS;
   }
@@ -37,7 +38,7 @@ final class WasmTools {
     Map<Path, String> results = new LinkedHashMap<>();
     // Batches keep one Node start-up per many packages without overlong command lines.
     for (int i = 0; i < dirs.size(); i += 50) {
-      List<String> cmd = new ArrayList<>(List.of(Protoc.findOnPath("node").toString(), "check-wit.mjs"));
+      List<String> cmd = new ArrayList<>(List.of(PeerPrograms.onPath("node", "nodejs").toString(), "check-wit.mjs"));
       List<Path> batch = dirs.subList(i, Math.min(dirs.size(), i + 50));
       for (Path d : batch) {
         cmd.add(d.toAbsolutePath().toString());

@@ -1,5 +1,6 @@
 package dev.switchboard.contract.internal.parser;
 
+import dev.switchboard.testing.PeerPrograms;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
@@ -12,7 +13,6 @@ import com.google.protobuf.WireFormat;
 import com.google.protobuf.Descriptors.FileDescriptor;
 import com.google.protobuf.TextFormat;
 import dev.switchboard.contract.ContractException;
-import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -264,14 +264,7 @@ class ProtocFidelityTest {
   }
 
   static Path findProtoc() {
-    String pathVariable = System.getenv().getOrDefault("PATH", "");
-    for (String dir : pathVariable.split(File.pathSeparator)) {
-      Path candidate = Path.of(dir, "protoc");
-      if (Files.isExecutable(candidate)) {
-        return candidate;
-      }
-    }
-    return fail("protoc is not on PATH; this test compares our descriptors with protoc's."
-        + " Install it with: apt-get install protobuf-compiler");
+    return PeerPrograms.protoc();
   }
+
 }
