@@ -11,6 +11,7 @@ import io.grpc.stub.MetadataUtils;
 import java.io.PrintWriter;
 import java.util.Base64;
 import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
 
 /** A channel to the command's target, with the user's metadata on every call (reflection included). */
 final class Connection implements AutoCloseable {
@@ -24,6 +25,12 @@ final class Connection implements AutoCloseable {
     this.channel = headers.keys().isEmpty()
         ? managed
         : ClientInterceptors.intercept(managed, MetadataUtils.newAttachHeadersInterceptor(headers));
+  }
+
+  /** A connection to {@code targetText}, or null when no target was given (try-with-resources skips it). */
+  static @Nullable Connection openIfGiven(@Nullable String targetText, ConnectionOptions options)
+      throws BadInputException {
+    return targetText == null ? null : open(targetText, options);
   }
 
   static Connection open(String targetText, ConnectionOptions options) throws BadInputException {

@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -21,13 +22,18 @@ import org.jspecify.annotations.Nullable;
  */
 final class Contracts {
   private final ContractOptions options;
-  private final ServerReflection reflection;
+  private final @Nullable ServerReflection reflection;
   private @Nullable ContractSet fromFiles;
 
-  Contracts(ContractOptions options, Channel channel, @Nullable Duration deadline) {
+  /** Without a channel the contract must come from files ({@link Operands} makes sure of that). */
+  Contracts(ContractOptions options, @Nullable Channel channel, @Nullable Duration deadline) {
     this.options = options;
-    ServerReflection on = ServerReflection.on(channel);
-    this.reflection = deadline == null ? on : on.withDeadline(deadline);
+    if (channel == null) {
+      this.reflection = null;
+    } else {
+      ServerReflection on = ServerReflection.on(channel);
+      this.reflection = deadline == null ? on : on.withDeadline(deadline);
+    }
   }
 
   /** Service names, sorted. */
@@ -35,7 +41,7 @@ final class Contracts {
     if (options.fromFiles()) {
       return files().services().stream().map(s -> s.getFullName()).sorted().toList();
     }
-    return reflect(() -> reflection.services().stream().sorted().toList());
+    return reflect(on -> on.services().stream().sorted().toList());
   }
 
   /** A contract that holds {@code symbol} if the server knows it, or everything for suggestions. */
@@ -43,12 +49,12 @@ final class Contracts {
     if (options.fromFiles()) {
       return files();
     }
-    return reflect(() -> {
+    return reflect(on -> {
       try {
-        return reflection.symbol(symbol);
+        return on.symbol(symbol);
       } catch (StatusRuntimeException e) {
         if (e.getStatus().getCode() == Status.Code.NOT_FOUND) {
-          return reflection.contract();
+          return on.contract();
         }
         throw e;
       }
@@ -68,12 +74,15 @@ final class Contracts {
     if (options.fromFiles()) {
       return files();
     }
-    return reflect(reflection::contract);
+    return reflect(ServerReflection::contract);
   }
 
-  private <T> T reflect(java.util.function.Supplier<T> lookup) {
+  private <T> T reflect(Function<ServerReflection, T> lookup) {
+    if (reflection == null) {
+      throw new IllegalStateException("no server to reflect on and no contract files");
+    }
     try {
-      return lookup.get();
+      return lookup.apply(reflection);
     } catch (StatusRuntimeException e) {
       if (e.getStatus().getCode() == Status.Code.UNIMPLEMENTED) {
         throw Status.UNIMPLEMENTED

@@ -4,8 +4,9 @@ import com.google.protobuf.Descriptors.GenericDescriptor;
 import com.google.protobuf.Descriptors.ServiceDescriptor;
 import dev.switchboard.contract.ContractSet;
 import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
-import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -18,23 +19,23 @@ import picocli.CommandLine.Spec;
     header = "Show a service, method, message or enum as .proto source.",
     sortOptions = false,
     description = "Describe a service, method, message or enum as .proto source. "
-        + "Without SYMBOL, describe every service of the server.",
+        + "Without SYMBOL, describe every service of the server (or of the --proto/--protoset files).",
     footerHeading = "%nExamples:%n",
     footer = {
         "  sb describe --plaintext localhost:50051 shop.v1.Orders",
         "  sb describe --plaintext localhost:50051 shop.v1.Order",
         "  sb describe --plaintext localhost:50051 shop.v1.Orders.GetOrder",
         "  sb describe --protoset orders.protoset localhost:50051 shop.v1.Order.Status",
+        "  sb describe --proto shop/v1/orders.proto -I protos shop.v1.Order   (no server needed)",
     })
 final class DescribeCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
-  @Parameters(index = "0", paramLabel = "TARGET", description = "host:port, unix:/path or inproc:name")
-  String target = "";
-
-  @Parameters(index = "1", arity = "0..1", paramLabel = "SYMBOL",
-      description = "Full name of a service, method (pkg.Service.Method), message, enum or field.")
-  @Nullable String symbol;
+  @Parameters(arity = "0..2", paramLabel = "[TARGET] [SYMBOL]",
+      description = "host:port, unix:/path or inproc:name, then optionally the full name of a service, method "
+          + "(pkg.Service.Method), message, enum or field. TARGET may be left out when --proto or "
+          + "--protoset gives the contract.")
+  List<String> operands = new ArrayList<>();
 
   @Mixin ConnectionOptions connection = new ConnectionOptions();
   @Mixin ContractOptions contract = new ContractOptions();
@@ -42,8 +43,10 @@ final class DescribeCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
-    try (Connection open = Connection.open(target, connection)) {
-      Contracts contracts = new Contracts(contract, open.channel(), connection.deadline);
+    Operands given = Operands.of(operands, contract.fromFiles(), "SYMBOL");
+    try (Connection open = Connection.openIfGiven(given.target(), connection)) {
+      Contracts contracts = new Contracts(contract, open == null ? null : open.channel(), connection.deadline);
+      String symbol = given.symbol();
       if (symbol == null) {
         ContractSet set = contracts.all();
         for (ServiceDescriptor service : set.services()) {

@@ -5,8 +5,9 @@ import com.google.protobuf.Descriptors.MethodDescriptor;
 import com.google.protobuf.Descriptors.ServiceDescriptor;
 import dev.switchboard.contract.ContractSet;
 import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
-import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -26,16 +27,15 @@ import picocli.CommandLine.Spec;
         "  sb list --plaintext localhost:50051 grpc.health.v1.Health",
         "  sb list --cacert ca.pem api.example.com:443",
         "  sb list --proto shop/v1/orders.proto -I protos localhost:50051 shop.v1.Orders",
+        "  sb list --proto shop/v1/orders.proto -I protos shop.v1.Orders   (no server needed)",
     })
 final class ListCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
-  @Parameters(index = "0", paramLabel = "TARGET", description = "host:port, unix:/path or inproc:name")
-  String target = "";
-
-  @Parameters(index = "1", arity = "0..1", paramLabel = "SERVICE",
-      description = "A service's full name: list its methods instead of the services.")
-  @Nullable String service;
+  @Parameters(arity = "0..2", paramLabel = "[TARGET] [SERVICE]",
+      description = "host:port, unix:/path or inproc:name, then optionally a service's full name to list its methods. "
+          + "TARGET may be left out when --proto or --protoset gives the contract.")
+  List<String> operands = new ArrayList<>();
 
   @Mixin ConnectionOptions connection = new ConnectionOptions();
   @Mixin ContractOptions contract = new ContractOptions();
@@ -43,8 +43,10 @@ final class ListCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
-    try (Connection open = Connection.open(target, connection)) {
-      Contracts contracts = new Contracts(contract, open.channel(), connection.deadline);
+    Operands given = Operands.of(operands, contract.fromFiles(), "SERVICE");
+    try (Connection open = Connection.openIfGiven(given.target(), connection)) {
+      Contracts contracts = new Contracts(contract, open == null ? null : open.channel(), connection.deadline);
+      String service = given.symbol();
       if (service == null) {
         contracts.serviceNames().forEach(out::println);
       } else {
@@ -52,7 +54,7 @@ final class ListCommand implements Callable<Integer> {
         GenericDescriptor symbol = set.requireSymbol(service);
         if (!(symbol instanceof ServiceDescriptor found)) {
           throw new BadInputException("SERVICE " + service + ": is a " + ProtoSource.kind(symbol)
-              + ", not a service; try: sb describe " + target + " " + service);
+              + ", not a service; try: sb describe " + String.join(" ", operands));
         }
         for (MethodDescriptor method : found.getMethods()) {
           out.println(method.getFullName());

@@ -271,6 +271,27 @@ class SbIT {
   }
 
   @Test
+  void listAndDescribeNeedNoServerWhenTheContractComesFromFiles() throws Exception {
+    String protos = ShopServer.PROTOS.toString();
+    SbRun services = SbRun.run("list", "--proto", "shop/v1/orders.proto", "-I", protos);
+    SbRun methods = SbRun.run("list", "--protoset", ShopServer.protoset(work).toString(), "shop.v1.Orders");
+    SbRun message = SbRun.run("describe", "--proto", "shop/v1/orders.proto", "-I", protos, "shop.v1.Money");
+    SbRun noContract = SbRun.run("list");
+    SbRun tooMany = SbRun.run("describe", "--proto", "shop/v1/orders.proto", "-I", protos, target, "a", "b");
+
+    assertThat(services.exit()).as(services.toString()).isZero();
+    assertThat(services.out()).isEqualTo("shop.v1.Orders\n");
+    assertThat(methods.exit()).as(methods.toString()).isZero();
+    assertThat(methods.out()).startsWith("shop.v1.Orders.GetOrder\n");
+    assertThat(message.exit()).as(message.toString()).isZero();
+    assertThat(message.out()).startsWith("shop.v1.Money is a message:\n");
+    assertThat(noContract.exit()).isEqualTo(2);
+    assertThat(noContract.err()).startsWith("TARGET is required unless --proto or --protoset gives the contract");
+    assertThat(tooMany.exit()).isEqualTo(2);
+    assertThat(tooMany.err()).startsWith("expected [TARGET] [SYMBOL], got 3 operands");
+  }
+
+  @Test
   void brokenProtoIsExitTwoWithFileLineColumn() throws Exception {
     Path dir = Files.createDirectories(work.resolve("broken"));
     Files.writeString(dir.resolve("broken.proto"), "syntax = \"proto3\";\nmessage M {\n  strin x = 1;\n}\n");
