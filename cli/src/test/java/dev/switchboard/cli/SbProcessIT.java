@@ -3,6 +3,8 @@ package dev.switchboard.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.switchboard.runtime.DevCertificates;
+import dev.switchboard.runtime.SwitchboardServer;
+import dev.switchboard.runtime.Target;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -43,6 +45,18 @@ class SbProcessIT {
     assertThat(result.exit()).as(result.toString()).isZero();
     assertThat(result.out()).isEqualTo("{\"id\":\"j\",\"items\":[{\"name\":\"pen\",\"quantity\":1}],\"status\":\"OPEN\"}\n");
     assertThat(result.err()).isEmpty();
+  }
+
+  @Test
+  void unixSocketTargetsKeepStderrQuiet() throws Exception {
+    Path socket = work.resolve("health.sock");
+    try (SwitchboardServer unix = SwitchboardServer.builder(Target.unix(socket)).build().start()) {
+      Result result = sb(List.of("health", unix.target().toString()));
+
+      assertThat(result.exit()).as(result.toString()).isZero();
+      assertThat(result.out()).isEqualTo("{\"status\":\"SERVING\"}\n");
+      assertThat(result.err()).as("netty's SO_KEEPALIVE warning for unix sockets is not for users").isEmpty();
+    }
   }
 
   @Test
