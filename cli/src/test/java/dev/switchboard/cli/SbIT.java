@@ -2,8 +2,12 @@ package dev.switchboard.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.switchboard.runtime.SwitchboardServer;
+import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -153,6 +157,25 @@ class SbIT {
     assertThat(serving.out()).isEqualTo("{\"status\":\"SERVING\"}\n");
     assertThat(unknown.exit()).as(unknown.toString()).isEqualTo(1);
     assertThat(unknown.err()).startsWith("NOT_FOUND");
+  }
+
+  @Test
+  void healthWatchPrintsEachChangeUntilTheDeadline() throws Exception {
+    SwitchboardServer.HealthControl health = server.server.health();
+    health.setStatus("shop.v1.Orders", ServingStatus.NOT_SERVING);
+    CompletableFuture<SbRun> watching = CompletableFuture.supplyAsync(
+        () -> SbRun.run("health", "--watch", "--deadline", "3s", "--plaintext", target, "shop.v1.Orders"));
+    try {
+      Thread.sleep(1000);
+      health.setStatus("shop.v1.Orders", ServingStatus.SERVING);
+
+      SbRun run = watching.get(20, TimeUnit.SECONDS);
+
+      assertThat(run.exit()).as(run.toString()).isZero();
+      assertThat(run.out()).isEqualTo("{\"status\":\"NOT_SERVING\"}\n{\"status\":\"SERVING\"}\n");
+    } finally {
+      health.setStatus("shop.v1.Orders", ServingStatus.SERVING);
+    }
   }
 
   @Test
