@@ -35,6 +35,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Consumer;
 import java.util.function.IntSupplier;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
@@ -290,17 +291,8 @@ final class ProtoParser {
 
   private void parseMessageBody(MessageNode node, List<ParsedOption> options, int[] path) {
     DescriptorProto.Builder message = node.proto;
-    while (true) {
-      Token t = peek();
-      if (t.kind() == Token.Kind.END) {
-        throw error(t, "Reached end of input in message definition (missing '}').");
-      }
-      if (endOfDeclaration("}", null)) {
-        return;
-      }
-      if (t.is(";")) {
-        endOfDeclaration(";", null);
-      } else if (t.is("message")) {
+    members("message definition", null, t -> {
+      if (t.is("message")) {
         statement(() -> {
           DescriptorProto.Builder nested = message.addNestedTypeBuilder();
           parseMessage(node.fullName, node, nested,
@@ -327,7 +319,7 @@ final class ProtoParser {
       } else {
         statement(() -> parseField(node, node.fullName, fieldsOf(message, path), -1));
       }
-    }
+    });
   }
 
   private FieldAdder fieldsOf(DescriptorProto.Builder message, int[] path) {
@@ -346,18 +338,8 @@ final class ProtoParser {
     file.optionSites.add(new OptionSite("google.protobuf.OneofOptions", node.fullName + "." + name.text(), options,
         bytes -> oneof.setOptions(OneofOptions.parseFrom(bytes)), false));
     expectOpen(location);
-    while (true) {
-      Token t = peek();
-      if (t.kind() == Token.Kind.END) {
-        throw error(t, "Reached end of input in oneof definition (missing '}').");
-      }
-      if (endOfDeclaration("}", null)) {
-        finish(location);
-        return;
-      }
-      if (t.is(";")) {
-        endOfDeclaration(";", null);
-      } else if (t.is("option")) {
+    members("oneof definition", location, t -> {
+      if (t.is("option")) {
         statement(() -> parseOptionStatement(options, path(path, OneofDescriptorProto.OPTIONS_FIELD_NUMBER)));
       } else {
         statement(() -> {
@@ -367,7 +349,7 @@ final class ProtoParser {
           parseField(node, node.fullName, fieldsOf(node.proto, messagePath), oneofIndex);
         });
       }
-    }
+    });
   }
 
   /** Where a field goes: the list's path in the file's descriptor, how to add one, how many there are. */
@@ -701,21 +683,7 @@ final class ProtoParser {
     currentExtendee = extendee;
     currentExtendeeLocation = extendeeToken.location();
     try {
-      while (true) {
-        Token t = peek();
-        if (t.kind() == Token.Kind.END) {
-          throw error(t, "Reached end of input in extend definition (missing '}').");
-        }
-        if (endOfDeclaration("}", null)) {
-          finish(location);
-          return;
-        }
-        if (t.is(";")) {
-          endOfDeclaration(";", null);
-        } else {
-          statement(() -> parseField(owner, scope, adder, -1));
-        }
-      }
+      members("extend definition", location, t -> statement(() -> parseField(owner, scope, adder, -1)));
     } finally {
       isExtensionScope = saved;
       currentExtendee = savedExtendee;
@@ -737,25 +705,15 @@ final class ProtoParser {
     file.optionSites.add(new OptionSite("google.protobuf.EnumOptions", fullName, options,
         bytes -> enumType.setOptions(EnumOptions.parseFrom(bytes)), false));
     expectOpen(location);
-    while (true) {
-      Token t = peek();
-      if (t.kind() == Token.Kind.END) {
-        throw error(t, "Reached end of input in enum definition (missing '}').");
-      }
-      if (endOfDeclaration("}", null)) {
-        finish(location);
-        return;
-      }
-      if (t.is(";")) {
-        endOfDeclaration(";", null);
-      } else if (t.is("option")) {
+    members("enum definition", location, t -> {
+      if (t.is("option")) {
         statement(() -> parseOptionStatement(options, path(path, EnumDescriptorProto.OPTIONS_FIELD_NUMBER)));
       } else if (t.is("reserved")) {
         statement(() -> parseEnumReserved(node, path));
       } else {
         statement(() -> parseEnumValue(node, scope, path));
       }
-    }
+    });
   }
 
   private void parseEnumValue(EnumNode node, String scope, int[] enumPath) {
@@ -836,18 +794,8 @@ final class ProtoParser {
     file.optionSites.add(new OptionSite("google.protobuf.ServiceOptions", fullName, options,
         bytes -> service.setOptions(ServiceOptions.parseFrom(bytes)), false));
     expectOpen(location);
-    while (true) {
-      Token t = peek();
-      if (t.kind() == Token.Kind.END) {
-        throw error(t, "Reached end of input in service definition (missing '}').");
-      }
-      if (endOfDeclaration("}", null)) {
-        finish(location);
-        return;
-      }
-      if (t.is(";")) {
-        endOfDeclaration(";", null);
-      } else if (t.is("option")) {
+    members("service definition", location, t -> {
+      if (t.is("option")) {
         statement(() -> parseOptionStatement(options, path(path, ServiceDescriptorProto.OPTIONS_FIELD_NUMBER)));
       } else if (t.is("rpc")) {
         statement(() -> parseMethod(service, fullName, path));
@@ -857,7 +805,7 @@ final class ProtoParser {
           throw new SyntaxError();
         });
       }
-    }
+    });
   }
 
   private void parseMethod(ServiceDescriptorProto.Builder service, String serviceName, int[] servicePath) {
@@ -901,18 +849,8 @@ final class ProtoParser {
       List<ParsedOption> options = new ArrayList<>();
       file.optionSites.add(new OptionSite("google.protobuf.MethodOptions", fullName, options,
           bytes -> method.setOptions(MethodOptions.parseFrom(bytes)), true));
-      while (true) {
-        Token t = peek();
-        if (t.kind() == Token.Kind.END) {
-          throw error(t, "Reached end of input in method options (missing '}').");
-        }
-        if (endOfDeclaration("}", null)) {
-          finish(location);
-          break;
-        }
-        if (t.is(";")) {
-          endOfDeclaration(";", null);
-        } else if (t.is("option")) {
+      members("method options", location, t -> {
+        if (t.is("option")) {
           statement(() -> parseOptionStatement(options, path(path, MethodDescriptorProto.OPTIONS_FIELD_NUMBER)));
         } else {
           problems.add(t.location(), "Expected \"option\" or \"}\" in method body.");
@@ -920,7 +858,7 @@ final class ProtoParser {
             throw new SyntaxError();
           });
         }
-      }
+      });
       // protoc parses this ';' as an empty statement of the service.
       endOfDeclaration(";", null);
     } else {
@@ -1205,6 +1143,28 @@ final class ProtoParser {
   }
 
   /** Ends the span at the token consumed last; the end line is left out when it is the start line. */
+  /**
+   * The members of a {@code { ... }} block, through its closing '}': empty statements are skipped
+   * and each other member goes to {@code member}, which gets the member's first token.
+   */
+  private void members(String what, Location.@Nullable Builder location, Consumer<Token> member) {
+    while (true) {
+      Token t = peek();
+      if (t.kind() == Token.Kind.END) {
+        throw error(t, "Reached end of input in " + what + " (missing '}').");
+      }
+      if (endOfDeclaration("}", null)) {
+        finish(location);
+        return;
+      }
+      if (t.is(";")) {
+        endOfDeclaration(";", null);
+      } else {
+        member.accept(t);
+      }
+    }
+  }
+
   private void finish(Location.@Nullable Builder location) {
     if (location == null || index == 0) {
       return;
