@@ -9,21 +9,26 @@ import com.nimbusds.jose.jwk.Curve;
 import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.util.Base64URL;
 import java.math.BigInteger;
+import java.util.Arrays;
 import java.util.Set;
-import org.bouncycastle.crypto.params.ECPublicKeyParameters;
-import org.bouncycastle.crypto.signers.ECDSASigner;
+import org.bouncycastle.math.ec.ECPoint;
+import org.bouncycastle.util.BigIntegers;
 
 /**
- * ES256 verifier on BouncyCastle's lightweight API, the counterpart of {@link Es256Signer}. The
- * public point is decoded and validated once per key; BouncyCastle caches its multiplication
- * tables on that point object, so every later verification with the same verifier reuses them.
- * Thread-safe: only immutable key parameters are shared, the BouncyCastle signer is per call.
+ * ES256 verifier, the counterpart of {@link Es256Signer}. The public point is decoded and
+ * validated once per key, and a {@link FixedBaseTable} of its multiples (37 windows of 128 points,
+ * about 20 ms and 1 MB per key) is built then, so that a verification ({@code u1·G + u2·Q}) is 80
+ * additions of precomputed points instead of BouncyCastle's 256 doublings. Verification only
+ * handles public values, so the tables are indexed directly. Thread-safe and immutable: agents
+ * build one per key id and share it.
  *
- * <p>Rejects anything but a 64-byte R || S signature and any header with critical parameters
- * (we understand none), as the JWS specification requires.
+ * <p>Rejects anything but a 64-byte R || S signature with R and S in [1, n-1], and any header with
+ * critical parameters (we understand none), as the JWS specification requires.
  */
 public final class Es256Verifier implements JWSVerifier {
-  private final ECPublicKeyParameters key;
+  private final BigInteger n;
+  private final FixedBaseTable generator;
+  private final FixedBaseTable publicKey;
   private final JCAContext jca = new JCAContext();
 
   /** @param key a P-256 public key (a private part, if present, is ignored) */
@@ -31,14 +36,17 @@ public final class Es256Verifier implements JWSVerifier {
     if (!Curve.P_256.equals(key.getCurve())) {
       throw new JOSEException("ES256 needs a P-256 key, key " + key.getKeyID() + " is on " + key.getCurve());
     }
+    ECPoint point;
     try {
       // validatePoint rejects coordinates that are not on the curve (invalid-curve attacks).
-      this.key = new ECPublicKeyParameters(
-          P256.domain().getCurve().validatePoint(key.getX().decodeToBigInteger(), key.getY().decodeToBigInteger()),
-          P256.domain());
+      point = P256.domain().getCurve().validatePoint(
+          key.getX().decodeToBigInteger(), key.getY().decodeToBigInteger());
     } catch (IllegalArgumentException e) {
       throw new JOSEException("key " + key.getKeyID() + " is not a valid P-256 point: " + e.getMessage(), e);
     }
+    this.n = P256.domain().getN();
+    this.generator = P256.generatorTable();
+    this.publicKey = new FixedBaseTable(point, P256.PUBLIC_KEY_WIDTH);
   }
 
   @Override
@@ -49,16 +57,25 @@ public final class Es256Verifier implements JWSVerifier {
     if (header.getCriticalParams() != null && !header.getCriticalParams().isEmpty()) {
       return false;
     }
-    byte[] rs = signature.decode();
+    return verify(signingInput, signature.decode());
+  }
+
+  /** Whether {@code rs} (R || S, 64 bytes) is a valid ES256 signature of {@code signingInput}. */
+  public boolean verify(byte[] signingInput, byte[] rs) {
     if (rs.length != 2 * P256.FIELD_BYTES) {
       return false;
     }
-    BigInteger r = new BigInteger(1, java.util.Arrays.copyOfRange(rs, 0, P256.FIELD_BYTES));
-    BigInteger s = new BigInteger(1, java.util.Arrays.copyOfRange(rs, P256.FIELD_BYTES, rs.length));
-    ECDSASigner verifier = new ECDSASigner();
-    verifier.init(false, key);
-    // BouncyCastle rejects r or s outside [1, n-1] itself.
-    return verifier.verifySignature(P256.sha256(signingInput), r, s);
+    BigInteger r = new BigInteger(1, Arrays.copyOfRange(rs, 0, P256.FIELD_BYTES));
+    BigInteger s = new BigInteger(1, Arrays.copyOfRange(rs, P256.FIELD_BYTES, rs.length));
+    if (r.signum() == 0 || r.compareTo(n) >= 0 || s.signum() == 0 || s.compareTo(n) >= 0) {
+      return false;
+    }
+    BigInteger e = new BigInteger(1, P256.sha256(signingInput));
+    BigInteger w = BigIntegers.modOddInverseVar(n, s);
+    BigInteger u1 = e.multiply(w).mod(n);
+    BigInteger u2 = r.multiply(w).mod(n);
+    ECPoint point = generator.multiplyPublic(u1).add(publicKey.multiplyPublic(u2)).normalize();
+    return !point.isInfinity() && point.getAffineXCoord().toBigInteger().mod(n).equals(r);
   }
 
   @Override

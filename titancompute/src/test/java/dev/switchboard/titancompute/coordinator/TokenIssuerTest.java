@@ -46,6 +46,21 @@ class TokenIssuerTest {
   }
 
   @Test
+  void claimsWithQuotesBackslashesControlCharactersAndNonAsciiSurviveTheRoundTrip() throws Exception {
+    String client = "o\"brien\\x\n\t\u0001 na\u00efve \u6f22\ud83d\ude80";
+    String model = "m\"}, \"aud\": \"evil";
+    TokenIssuer.Token token = issuer.issue(client, "agent-1", model, "req-1");
+    SignedJWT jwt = SignedJWT.parse(token.jwt());
+    assertThat(jwt.getJWTClaimsSet().getSubject()).isEqualTo(client);
+    assertThat(jwt.getJWTClaimsSet().getClaim("model")).isEqualTo(model);
+    assertThat(jwt.getJWTClaimsSet().getAudience()).containsExactly("agent-1");
+    assertThat(jwt.getJWTClaimsSet().getIssuer()).isEqualTo("titancompute-coordinator");
+    assertThat(jwt.getJWTClaimsSet().getIssueTime().toInstant()).isEqualTo(Instant.parse("2026-01-01T00:00:00Z"));
+    ECKey jwk = (ECKey) JWKSet.parse(issuer.publicKeys("").getJwksJson()).getKeyByKeyId(issuer.currentKeyId());
+    assertThat(jwt.verify(new ECDSAVerifier(jwk))).isTrue();
+  }
+
+  @Test
   void rotationKeepsTheOldKeyUntilItsTokensExpire() throws Exception {
     String first = issuer.currentKeyId();
     TokenIssuer.Token old = issuer.issue("c", "a", "m", "r1");
