@@ -29,8 +29,13 @@ final class AgentRegistry {
   private final Clock clock;
   private final long timeoutMillis;
   private final ConcurrentMap<String, AgentRecord> agents = new ConcurrentHashMap<>();
-  // Per model, the agents registered for it; rebuilt on registration, read on every request.
+  // Per model, the agents registered for it; rebuilt on registration.
   private volatile java.util.Map<String, List<AgentRecord>> byModel = java.util.Map.of();
+  // Per model, the agents whose recorded state is HEALTHY or DEGRADED: what routing reads on every
+  // request, without copying or filtering. Rebuilt lazily after a state change (state changes are
+  // rare next to requests and heartbeats), so a batch of changes costs one rebuild.
+  private volatile java.util.Map<String, List<AgentView>> routableByModel = java.util.Map.of();
+  private volatile boolean routableStale = true;
 
   AgentRegistry(Clock clock, Duration heartbeatTimeout) {
     this.clock = clock;
@@ -45,6 +50,7 @@ final class AgentRegistry {
     AgentRecord record = new AgentRecord(registration, clock.millis());
     AgentRecord previous = agents.put(registration.getAgentId(), record);
     rebuildIndex();
+    routableStale = true;
     if (previous == null) {
       log.info("agent {} registered at {} serving {}", registration.getAgentId(),
           registration.getEndpoint(), registration.getModelsList());
@@ -62,6 +68,9 @@ final class AgentRegistry {
     }
     AgentState previous = record.heartbeat(
         stream, update.getMetrics(), update.getState(), update.getRttMs(), clock.millis());
+    if (previous != record.state()) {
+      routableStale = true;
+    }
     if (previous == AgentState.AGENT_STATE_UNHEALTHY) {
       log.info("agent {} is reporting again", update.getAgentId());
     }
@@ -78,6 +87,7 @@ final class AgentRegistry {
       // A draining agent says goodbye this way; it is already out of routing.
       log.info("agent {} finished draining", agentId);
     } else if (record.markUnhealthy()) {
+      routableStale = true;
       log.warn("agent {} lost its health stream; out of routing", agentId);
     }
   }
@@ -87,13 +97,32 @@ final class AgentRegistry {
     long now = clock.millis();
     for (AgentRecord record : agents.values()) {
       if (now - record.lastSeenMillis() > timeoutMillis && record.markUnhealthy()) {
+        routableStale = true;
         log.warn("agent {} missed heartbeats for {} ms; out of routing", record.agentId(),
             now - record.lastSeenMillis());
       }
     }
   }
 
-  /** The routable agents for the model, except those excluded. */
+  /**
+   * The agents serving {@code model} whose recorded state is healthy or degraded, in O(1): a shared
+   * snapshot, not a copy. It may still hold an agent that went silent since the last sweep, so a
+   * choice from it must be confirmed with {@link #routableNow}.
+   */
+  List<AgentView> routable(String model) {
+    if (routableStale) {
+      rebuildRoutable();
+    }
+    return routableByModel.getOrDefault(model, List.of());
+  }
+
+  /** Whether the agent may take a request at this moment (state and heartbeat age). */
+  boolean routableNow(AgentView agent) {
+    return agent instanceof AgentRecord record && agents.get(record.agentId()) == record
+        && record.routable(clock.millis(), timeoutMillis);
+  }
+
+  /** The routable agents for the model, except those excluded: filtered now, O(agents). */
   List<AgentView> candidates(String model, Collection<String> excluded) {
     List<AgentRecord> serving = byModel.getOrDefault(model, List.of());
     long now = clock.millis();
@@ -137,6 +166,25 @@ final class AgentRegistry {
       infos.add(record.toInfo());
     }
     return infos;
+  }
+
+  private synchronized void rebuildRoutable() {
+    if (!routableStale) {
+      return;
+    }
+    // Cleared first: a state change during the rebuild sets it again and forces another one.
+    routableStale = false;
+    java.util.Map<String, List<AgentView>> index = new java.util.HashMap<>();
+    for (AgentRecord record : agents.values()) {
+      AgentState state = record.state();
+      if (state == AgentState.AGENT_STATE_HEALTHY || state == AgentState.AGENT_STATE_DEGRADED) {
+        for (String model : record.models()) {
+          index.computeIfAbsent(model, m -> new ArrayList<>()).add(record);
+        }
+      }
+    }
+    index.replaceAll((model, list) -> List.copyOf(list));
+    routableByModel = java.util.Map.copyOf(index);
   }
 
   private synchronized void rebuildIndex() {

@@ -54,10 +54,24 @@ final class CoordinatorGrpcService extends CoordinatorServiceGrpc.CoordinatorSer
       response.onError(invalid.get().asRuntimeException());
       return;
     }
-    List<AgentView> candidates = registry.candidates(request.getModel(), request.getExcludedAgentIdsList());
-    Optional<AgentView> chosen = candidates.isEmpty()
-        ? Optional.empty()
-        : policy.choose(request, candidates);
+    Optional<AgentView> chosen = Optional.empty();
+    if (request.getExcludedAgentIdsCount() == 0) {
+      // Fast path: the policy looks at the index of healthy agents for the model as it is.
+      List<AgentView> routable = registry.routable(request.getModel());
+      if (!routable.isEmpty()) {
+        chosen = policy.choose(request, routable);
+      }
+      if (chosen.isPresent() && !registry.routableNow(chosen.get())) {
+        // The pick went silent since the last sweep: record every such agent as unhealthy now,
+        // and choose again among the agents that are routable at this moment.
+        registry.sweep();
+        chosen = Optional.empty();
+      }
+    }
+    if (chosen.isEmpty()) {
+      List<AgentView> candidates = registry.candidates(request.getModel(), request.getExcludedAgentIdsList());
+      chosen = candidates.isEmpty() ? Optional.empty() : policy.choose(request, candidates);
+    }
     if (chosen.isEmpty()) {
       response.onError(noAgent(request).asRuntimeException());
       return;

@@ -46,6 +46,36 @@ class AgentRegistryTest {
   }
 
   @Test
+  void routingIndexFollowsStateChanges() {
+    registry.register(agent("a", "m"));
+    registry.register(agent("b", "m", "n"));
+    assertThat(ids(registry.routable("m"))).containsExactlyInAnyOrder("a", "b");
+    assertThat(ids(registry.routable("n"))).containsExactly("b");
+    clock.advance(Duration.ofSeconds(2));
+    registry.heartbeat(new Object(), beat("a"));
+    clock.advance(Duration.ofMillis(1500));
+    // b is silent for 3.5 s: still in the index until a sweep, but never routable now.
+    AgentView b = registry.routable("n").get(0);
+    assertThat(registry.routableNow(b)).isFalse();
+    assertThat(registry.routableNow(registry.get("a").orElseThrow())).isTrue();
+    registry.sweep();
+    assertThat(ids(registry.routable("m"))).containsExactly("a");
+    assertThat(registry.routable("n")).isEmpty();
+    registry.heartbeat(new Object(), beat("b"));
+    assertThat(ids(registry.routable("n"))).containsExactly("b");
+    registry.heartbeat(new Object(), beat("b").toBuilder().setState(AgentState.AGENT_STATE_DRAINING).build());
+    assertThat(registry.routable("n")).isEmpty();
+    // A record replaced by a new registration is not routable through the old view.
+    AgentView oldA = registry.get("a").orElseThrow();
+    registry.register(agent("a", "m"));
+    assertThat(registry.routableNow(oldA)).isFalse();
+  }
+
+  private static List<String> ids(List<AgentView> agents) {
+    return agents.stream().map(AgentView::agentId).toList();
+  }
+
+  @Test
   void agentComesBackWhenItReportsAgain() {
     registry.register(agent("a", "m"));
     clock.advance(Duration.ofSeconds(4));

@@ -72,4 +72,33 @@ class LoadAwarePolicyTest {
     Fake justRouted = new Fake("just-routed", AgentState.AGENT_STATE_HEALTHY, 4, 0, 0, 3, 1, 10);
     assertThat(choose(justRouted, agent("other", 4, 1, 0, 1))).isEqualTo("other");
   }
+
+  @Test
+  void manyCandidatesAreSampledTwoAtATimeAndTheLessLoadedWins() {
+    List<AgentView> many = new java.util.ArrayList<>();
+    for (int i = 0; i < 100; i++) {
+      many.add(i % 2 == 0 ? agent("idle-" + i, 4, 0, 0, 1) : agent("full-" + i, 4, 4, 2, 1));
+    }
+    Map<String, Integer> counts = new HashMap<>();
+    int idle = 0;
+    for (int i = 0; i < 400; i++) {
+      String id = policy.choose(request, many).orElseThrow().agentId();
+      counts.merge(id, 1, Integer::sum);
+      idle += id.startsWith("idle") ? 1 : 0;
+    }
+    // A full agent wins only when both draws are full: about a quarter of the time.
+    assertThat(idle).isBetween(250, 350);
+    assertThat(counts.size()).isGreaterThan(60);
+    // Two candidates above the scan limit still always yield the better one of a drawn pair.
+    List<AgentView> oneIdle = new java.util.ArrayList<>();
+    for (int i = 0; i <= LoadAwarePolicy.FULL_SCAN_LIMIT; i++) {
+      oneIdle.add(agent("full-" + i, 4, 4, 0, 1));
+    }
+    oneIdle.set(3, agent("idle", 4, 0, 0, 1));
+    int idlePicks = 0;
+    for (int i = 0; i < 200; i++) {
+      idlePicks += policy.choose(request, oneIdle).orElseThrow().agentId().equals("idle") ? 1 : 0;
+    }
+    assertThat(idlePicks).isPositive();
+  }
 }
