@@ -303,6 +303,12 @@ class TitanSystemIT {
     assertThat(route.getAgentId()).isEqualTo("agent-a");
     assertThat(streamFrom(endpointA, streamRequest(route, "m2"))).last()
         .satisfies(last -> assertThat(last.getDone()).isTrue());
+    // Replayed: a token admits one stream.
+    assertThatThrownBy(() -> streamFrom(endpointA, streamRequest(route, "m2")))
+        .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
+          assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAUTHENTICATED);
+          assertThat(e.getStatus().getDescription()).contains("already used");
+        });
 
     // Same claims and key id, signed by someone else.
     SignedJWT original = SignedJWT.parse(route.getToken());

@@ -23,9 +23,20 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * AgentService: verifies the token, validates the request, waits for a stream slot, then runs the
- * engine on a worker thread and forwards each piece the moment the engine produces it. A client
- * that goes away cancels the engine (its worker is interrupted) and frees the slot.
+ * AgentService: verifies the token, validates the request, spends the token (one stream per
+ * token), then streams. Two ways to stream:
+ *
+ * <ul>
+ *   <li>An engine that has its whole answer at once ({@link ImmediateOutput.Source}, the demo
+ *       engine without delay), when a slot is free right now: the pieces go out from the call's
+ *       own executor as fast as flow control allows ({@code isReady}, resumed by the on-ready
+ *       callback), with no thread hand-off per stream or per piece.
+ *   <li>Otherwise a worker thread waits in line for a slot, runs the engine and forwards each
+ *       piece the moment the engine produces it (HTTP engines block, so they need a thread).
+ * </ul>
+ *
+ * Either way, a client that goes away stops the output (the worker is interrupted) and frees its
+ * slot at once, and every stream is reported with the next heartbeat.
  */
 final class AgentGrpcService extends AgentServiceGrpc.AgentServiceImplBase {
   private static final Logger log = LoggerFactory.getLogger(AgentGrpcService.class);
@@ -87,9 +98,22 @@ final class AgentGrpcService extends AgentServiceGrpc.AgentServiceImplBase {
       response.onError(invalid.get().asException());
       return;
     }
-    String requestId = grant.requestId().isEmpty() ? request.getRequestId() : grant.requestId();
+    try {
+      verifier.spend(grant);
+    } catch (StatusException e) {
+      response.onError(e);
+      return;
+    }
+    String requestId = grant.requestId();
     GenerationRequest generation = new GenerationRequest(request.getModel(), request.getPrompt(),
         InferenceRules.maxTokens(request), InferenceRules.temperature(request), request.getParametersMap());
+    if (engine instanceof ImmediateOutput.Source source) {
+      Optional<ImmediateOutput> output = source.immediate(generation);
+      if (output.isPresent() && slots.tryAcquireNow()) {
+        new InlineStream(call, output.get(), requestId, startedNanos).start();
+        return;
+      }
+    }
     AtomicBoolean cancelled = new AtomicBoolean();
     AtomicReference<Future<?>> job = new AtomicReference<>();
     // Must be set before this method returns; the job may not exist yet when the client cancels.
@@ -174,17 +198,104 @@ final class AgentGrpcService extends AgentServiceGrpc.AgentServiceImplBase {
       if (admitted) {
         slots.release();
       }
-      long end = System.nanoTime();
-      CompletedStream report = CompletedStream.newBuilder()
-          .setRequestId(requestId)
-          .setDurationMs((end - startedNanos) / 1e6)
-          .setTimeToFirstTokenMs(firstNanos[0] == 0 ? -1 : (firstNanos[0] - startedNanos) / 1e6)
-          .setCompletionTokens(pieces[0])
-          .setOutcome(outcome)
-          .build();
-      while (!completed.offer(report)) {
-        completed.poll(); // full: the oldest report goes
+      report(requestId, startedNanos, firstNanos[0], pieces[0], outcome);
+    }
+  }
+
+  private void report(String requestId, long startedNanos, long firstNanos, int pieces, String outcome) {
+    long end = System.nanoTime();
+    CompletedStream report = CompletedStream.newBuilder()
+        .setRequestId(requestId)
+        .setDurationMs((end - startedNanos) / 1e6)
+        .setTimeToFirstTokenMs(firstNanos == 0 ? -1 : (firstNanos - startedNanos) / 1e6)
+        .setCompletionTokens(pieces)
+        .setOutcome(outcome)
+        .build();
+    while (!completed.offer(report)) {
+      completed.poll(); // full: the oldest report goes
+    }
+  }
+
+  /**
+   * Sends an immediate output from the call's executor. gRPC runs the method, the on-ready and the
+   * on-cancel callbacks of one call one at a time, so the fields need no lock; {@code finished}
+   * makes sure the slot is released and the stream reported exactly once, whichever of completion,
+   * cancellation or failure comes first.
+   */
+  private final class InlineStream implements Runnable {
+    private final ServerCallStreamObserver<StreamResponse> call;
+    private final ImmediateOutput output;
+    private final String requestId;
+    private final long startedNanos;
+    private final AtomicBoolean finished = new AtomicBoolean();
+    private int next;
+    private long firstNanos;
+
+    InlineStream(ServerCallStreamObserver<StreamResponse> call, ImmediateOutput output, String requestId,
+        long startedNanos) {
+      this.call = call;
+      this.output = output;
+      this.requestId = requestId;
+      this.startedNanos = startedNanos;
+    }
+
+    /** Holds the slot already; must run inside the service method (gRPC requires the handlers then). */
+    void start() {
+      call.setOnCancelHandler(() -> finish(Status.Code.CANCELLED.name()));
+      call.setOnReadyHandler(this);
+      run();
+    }
+
+    /** Sends while the transport takes more; the on-ready callback resumes it. */
+    @Override
+    public void run() {
+      if (finished.get()) {
+        return;
       }
+      try {
+        java.util.List<String> pieces = output.pieces();
+        while (next < pieces.size() && call.isReady()) {
+          if (call.isCancelled()) {
+            finish(Status.Code.CANCELLED.name());
+            return;
+          }
+          StreamResponse.Builder message = StreamResponse.newBuilder().setText(pieces.get(next));
+          if (next++ == 0) {
+            firstNanos = System.nanoTime();
+            message.setAgentId(agentId);
+          }
+          call.onNext(message.build());
+        }
+        if (next < pieces.size() || !call.isReady()) {
+          return; // the on-ready callback continues
+        }
+        GenerationResult result = output.result();
+        call.onNext(StreamResponse.newBuilder()
+            .setDone(true)
+            .setAgentId(agentId)
+            .setFinishReason(result.finishReason())
+            .setUsage(Usage.newBuilder()
+                .setPromptTokens(result.promptTokens())
+                .setCompletionTokens(result.completionTokens())
+                .setTotalTokens(result.promptTokens() + result.completionTokens()))
+            .build());
+        call.onCompleted();
+        finish("OK");
+      } catch (RuntimeException e) {
+        log.error("stream {} failed", requestId, e);
+        if (finish(Status.Code.INTERNAL.name())) {
+          call.onError(Status.INTERNAL.withDescription("agent " + agentId + " failed: " + e).asException());
+        }
+      }
+    }
+
+    private boolean finish(String outcome) {
+      if (!finished.compareAndSet(false, true)) {
+        return false;
+      }
+      slots.release();
+      report(requestId, startedNanos, firstNanos, next, outcome);
+      return true;
     }
   }
 }

@@ -4,12 +4,13 @@ import dev.switchboard.titancompute.v1.FinishReason;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Deterministic stand-in for a model: the same request always yields the same words, and the text
  * says plainly that no model produced it.
  */
-final class DemoEngine implements InferenceEngine {
+final class DemoEngine implements InferenceEngine, ImmediateOutput.Source {
   private final long perTokenNanos;
 
   DemoEngine(Duration perToken) {
@@ -38,6 +39,23 @@ final class DemoEngine implements InferenceEngine {
     return new GenerationResult(
         n < words.size() ? FinishReason.FINISH_REASON_LENGTH : FinishReason.FINISH_REASON_STOP,
         request.prompt().split("\\s+").length, sent);
+  }
+
+  /** Without a per-token delay there is nothing to wait for: the whole answer is known at once. */
+  @Override
+  public Optional<ImmediateOutput> immediate(GenerationRequest request) {
+    if (perTokenNanos > 0) {
+      return Optional.empty();
+    }
+    List<String> words = words(request);
+    int n = Math.min(words.size(), request.maxTokens());
+    List<String> pieces = new ArrayList<>(n);
+    for (int i = 0; i < n; i++) {
+      pieces.add(i == 0 ? words.get(i) : " " + words.get(i));
+    }
+    return Optional.of(new ImmediateOutput(pieces, new GenerationResult(
+        n < words.size() ? FinishReason.FINISH_REASON_LENGTH : FinishReason.FINISH_REASON_STOP,
+        request.prompt().split("\\s+").length, n)));
   }
 
   static List<String> words(GenerationRequest request) {

@@ -1,6 +1,7 @@
 package dev.switchboard.titancompute.agent;
 
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -36,6 +37,23 @@ final class StreamSlots {
       } finally {
         queued.decrementAndGet();
       }
+    }
+    active.incrementAndGet();
+    return true;
+  }
+
+  /**
+   * Takes a slot only if one is free and nobody is waiting in line for it (the semaphore is fair,
+   * and the timed form honours that); false otherwise, without queuing.
+   */
+  boolean tryAcquireNow() {
+    try {
+      if (!permits.tryAcquire(0, TimeUnit.NANOSECONDS)) {
+        return false;
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
     }
     active.incrementAndGet();
     return true;

@@ -42,7 +42,7 @@ final class TokenVerifier {
   }
 
   /** The verified claims the agent uses. */
-  record Grant(String clientId, String requestId, String model) {}
+  record Grant(String clientId, String requestId, String model, long expiresAtMillis) {}
 
   private final String agentId;
   private final KeySource keys;
@@ -50,11 +50,13 @@ final class TokenVerifier {
   private final Map<String, Es256Verifier> verifiers = new ConcurrentHashMap<>();
   private final java.util.ArrayDeque<Long> recentFetches = new java.util.ArrayDeque<>(); // guarded by this
   private final Map<String, Long> recentMisses = new java.util.HashMap<>(); // guarded by this
+  private final SpentTokens spent;
 
   TokenVerifier(String agentId, KeySource keys, Clock clock) {
     this.agentId = agentId;
     this.keys = keys;
     this.clock = clock;
+    this.spent = new SpentTokens(clock);
   }
 
   Grant verify(String token, String model) throws StatusException {
@@ -103,9 +105,28 @@ final class TokenVerifier {
           .withDescription("token: issued for model '" + tokenModel + "', the request asks for '" + model + "'")
           .asException();
     }
+    String jti = claims.getJWTID();
+    if (jti == null || jti.isEmpty()) {
+      throw unauthenticated("token: no id (jti); tokens are single-use and need one");
+    }
     String subject = claims.getSubject() == null ? "" : claims.getSubject();
-    String jti = claims.getJWTID() == null ? "" : claims.getJWTID();
-    return new Grant(subject, jti, model);
+    return new Grant(subject, jti, model, exp.getTime());
+  }
+
+  /**
+   * Spends the token: the first stream it admits is the only one. Called once the request itself
+   * is valid, so a request refused for a bad field does not use up its token.
+   */
+  void spend(Grant grant) throws StatusException {
+    if (!spent.spend(grant.requestId(), grant.expiresAtMillis() + SKEW_MILLIS)) {
+      throw unauthenticated("token: already used (jti " + grant.requestId()
+          + "); a token admits one stream, ask the coordinator's RequestInference for a new one");
+    }
+  }
+
+  /** How many spent token ids are remembered (they are forgotten once their tokens expire). */
+  int spentTokens() {
+    return spent.size();
   }
 
   private Es256Verifier verifier(String kid) throws StatusException {

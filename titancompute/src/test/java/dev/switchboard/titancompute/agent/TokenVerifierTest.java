@@ -40,9 +40,15 @@ class TokenVerifierTest {
     return new ECKeyGenerator(Curve.P_256).keyID(kid).generate();
   }
 
+  private final AtomicInteger ids = new AtomicInteger();
+
   private String token(ECKey key, String aud, String model, Duration ttl) throws Exception {
+    return token(key, aud, model, ttl, "req-" + ids.incrementAndGet());
+  }
+
+  private String token(ECKey key, String aud, String model, Duration ttl, String jti) throws Exception {
     SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.ES256).keyID(key.getKeyID()).build(),
-        new JWTClaimsSet.Builder().subject("client").audience(aud).claim("model", model).jwtID("req-1")
+        new JWTClaimsSet.Builder().subject("client").audience(aud).claim("model", model).jwtID(jti)
             .expirationTime(Date.from(clock.instant().plus(ttl))).build());
     jwt.sign(new ECDSASigner(key));
     return jwt.serialize();
@@ -67,7 +73,8 @@ class TokenVerifierTest {
   void acceptsAValidTokenAndCachesTheKey() throws Exception {
     ECKey coordinator = key("k1");
     published.add(coordinator);
-    TokenVerifier.Grant grant = verifier.verify(token(coordinator, "agent-1", "llama3", Duration.ofSeconds(30)), "llama3");
+    TokenVerifier.Grant grant = verifier.verify(
+        token(coordinator, "agent-1", "llama3", Duration.ofSeconds(30), "req-1"), "llama3");
     assertThat(grant.requestId()).isEqualTo("req-1");
     assertThat(grant.clientId()).isEqualTo("client");
     verifier.verify(token(coordinator, "agent-1", "llama3", Duration.ofSeconds(30)), "llama3");
@@ -91,6 +98,37 @@ class TokenVerifierTest {
             .expirationTime(Date.from(clock.instant().plusSeconds(30))).build());
     hs.sign(new MACSigner(new byte[32]));
     assertThat(code(() -> verifier.verify(hs.serialize(), "m"))).isEqualTo(Status.Code.UNAUTHENTICATED);
+  }
+
+  @Test
+  void aTokenAdmitsOneStreamAndSpentIdsAreForgottenOnceTheyExpire() throws Exception {
+    ECKey coordinator = key("k1");
+    published.add(coordinator);
+    String token = token(coordinator, "agent-1", "m", Duration.ofSeconds(10));
+    // Verifying alone does not spend it (a request refused for a bad field keeps its token).
+    verifier.verify(token, "m");
+    verifier.spend(verifier.verify(token, "m"));
+    TokenVerifier.Grant again = verifier.verify(token, "m");
+    assertThatThrownBy(() -> verifier.spend(again))
+        .isInstanceOfSatisfying(StatusException.class, e -> {
+          assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAUTHENTICATED);
+          assertThat(e.getStatus().getDescription()).contains("already used").contains(again.requestId());
+        });
+    // A token without an id cannot be single-use, so it is refused.
+    SignedJWT noId = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.ES256).keyID("k1").build(),
+        new JWTClaimsSet.Builder().audience("agent-1").claim("model", "m")
+            .expirationTime(Date.from(clock.instant().plusSeconds(30))).build());
+    noId.sign(new ECDSASigner(coordinator));
+    assertThat(code(() -> verifier.verify(noId.serialize(), "m"))).isEqualTo(Status.Code.UNAUTHENTICATED);
+
+    for (int i = 0; i < 50; i++) {
+      verifier.spend(verifier.verify(token(coordinator, "agent-1", "m", Duration.ofSeconds(10)), "m"));
+    }
+    assertThat(verifier.spentTokens()).isEqualTo(51);
+    // Past exp + skew the tokens fail the expiry check anyway, so their ids are purged.
+    clock.advance(Duration.ofSeconds(10).plusMillis(TokenVerifier.SKEW_MILLIS + 1_001));
+    verifier.spend(verifier.verify(token(coordinator, "agent-1", "m", Duration.ofSeconds(10)), "m"));
+    assertThat(verifier.spentTokens()).isEqualTo(1);
   }
 
   @Test
