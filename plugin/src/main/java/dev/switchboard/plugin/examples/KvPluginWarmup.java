@@ -13,29 +13,39 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.HashMap;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The class-data-sharing training run behind {@code bin/kv-plugin}: serves the KV plugin in this
- * JVM with AutoMTLS, connects to it as a host would and makes one Put and one Get, so that the
+ * JVM, connects to it as a host would and makes one Put and one Get, once in plaintext and once
+ * with AutoMTLS (the host's certificate on go-plugin's P-521, as a Go host sends it), so that the
  * archive written at exit ({@code -XX:ArchiveClassesAtExit}) holds every class a real plugin start
- * loads. Not a plugin itself: it prints nothing a host could mistake for a handshake.
+ * loads on either path. Not a plugin itself: it prints nothing a host could mistake for a handshake.
  */
 public final class KvPluginWarmup {
   private KvPluginWarmup() {}
 
   public static void main(String[] args) throws Exception {
-    AutoMtls.Identity host = AutoMtls.generate();
+    round(null);
+    round(AutoMtls.generate("secp521r1"));
+    System.exit(0);
+  }
+
+  private static void round(AutoMtls.@Nullable Identity host) throws Exception {
     ByteArrayOutputStream handshake = new ByteArrayOutputStream();
+    Map<String, String> environment = new HashMap<>();
+    environment.put("BASIC_PLUGIN", "hello");
+    environment.put("PLUGIN_PROTOCOL_VERSIONS", "1");
+    if (host != null) {
+      environment.put("PLUGIN_CLIENT_CERT", host.certificatePem());
+    }
     PluginServer server =
         PluginServer.builder(KvPlugin.HANDSHAKE)
             .name("kv_grpc")
             .protocol(services -> services.service(new KvPlugin.MemoryKv()))
-            .environment(
-                Map.of(
-                    "BASIC_PLUGIN", "hello",
-                    "PLUGIN_PROTOCOL_VERSIONS", "1",
-                    "PLUGIN_CLIENT_CERT", host.certificatePem()))
+            .environment(environment)
             .stdout(new PrintStream(handshake, true, StandardCharsets.UTF_8))
             .watchParent(false)
             .build();
@@ -51,7 +61,7 @@ public final class KvPluginWarmup {
           endpoints.channel(
               line.network(),
               line.address(),
-              new Endpoints.Tls(host, AutoMtls.parseHandshakeField(line.certificate())),
+              host == null ? null : new Endpoints.Tls(host, AutoMtls.parseHandshakeField(line.certificate())),
               Integer.MAX_VALUE,
               List.of());
       KVGrpc.KVBlockingStub kv = KVGrpc.newBlockingStub(channel);
@@ -61,6 +71,5 @@ public final class KvPluginWarmup {
     }
     server.stop();
     serving.join();
-    System.exit(0);
   }
 }

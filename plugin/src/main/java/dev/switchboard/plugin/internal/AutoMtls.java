@@ -13,25 +13,10 @@ import java.security.cert.CertificateException;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.security.spec.ECGenParameterSpec;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.Base64;
-import java.util.Date;
-import org.bouncycastle.asn1.x500.X500Name;
-import org.bouncycastle.asn1.x509.BasicConstraints;
-import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
-import org.bouncycastle.asn1.x509.Extension;
-import org.bouncycastle.asn1.x509.GeneralName;
-import org.bouncycastle.asn1.x509.GeneralNames;
-import org.bouncycastle.asn1.x509.KeyPurposeId;
-import org.bouncycastle.asn1.x509.KeyUsage;
-import org.bouncycastle.cert.X509CertificateHolder;
-import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
-import org.bouncycastle.operator.OperatorCreationException;
-import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
 /**
- * Throwaway identities for go-plugin's AutoMTLS. Each side makes a fresh self-signed ECDSA P-521
+ * Throwaway identities for go-plugin's AutoMTLS. Each side makes a fresh self-signed ECDSA
  * certificate for {@code localhost} and trusts exactly the other side's certificate.
  *
  * <p>The certificate has the shape go-plugin's {@code mtls.go} gives its own: CN and DNS SAN
@@ -39,8 +24,19 @@ import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
  * signature, key encipherment, key agreement and cert sign, and both client and server auth,
  * valid from 30 s ago. Go hosts put it in a {@code RootCAs} pool and verify with
  * {@code ServerName: "localhost"}, so the SAN is what matters.
+ *
+ * <p>go-plugin uses P-521; ours are P-256 (ECDSA with SHA-256). Go's crypto/tls accepts P-256,
+ * P-384 and P-521 certificates, and a P-256 key is several times cheaper to make and to sign with
+ * in a cold JVM, which is where a plugin starts. The peer's certificate may be any of the three:
+ * the JDK's TLS verifies P-521 signatures from Go peers.
  */
 public final class AutoMtls {
+  /** The curve of our own certificates. */
+  public static final String CURVE = "secp256r1";
+
+  /** go-plugin's AutoMTLS certificates are valid about 30 years; ours live as long as a process. */
+  private static final long VALIDITY_SECONDS = 10L * 366 * 24 * 3600;
+
   private static final SecureRandom RANDOM = new SecureRandom();
 
   private AutoMtls() {}
@@ -73,51 +69,38 @@ public final class AutoMtls {
     }
   }
 
-  /** Generates a new identity; the key never leaves this process. */
+  /** Generates a new P-256 identity; the key never leaves this process. */
   public static Identity generate() {
+    return generate(CURVE);
+  }
+
+  /**
+   * Generates a new identity on {@code curve}: secp256r1, secp384r1 or secp521r1 (go-plugin's),
+   * signed with SHA-256, SHA-384 or SHA-512 respectively, as Go's x509 pairs them.
+   */
+  public static Identity generate(String curve) {
+    String signature =
+        switch (curve) {
+          case "secp256r1" -> "SHA256withECDSA";
+          case "secp384r1" -> "SHA384withECDSA";
+          case "secp521r1" -> "SHA512withECDSA";
+          default -> throw new IllegalArgumentException("unsupported AutoMTLS curve " + curve);
+        };
     try {
       KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
-      generator.initialize(new ECGenParameterSpec("secp521r1"), RANDOM);
+      generator.initialize(new ECGenParameterSpec(curve), RANDOM);
       KeyPair pair = generator.generateKeyPair();
-      X500Name name = new X500Name("CN=localhost,O=Switchboard");
-      Instant now = Instant.now();
-      JcaX509v3CertificateBuilder builder =
-          new JcaX509v3CertificateBuilder(
-              name,
-              new BigInteger(128, RANDOM).add(BigInteger.ONE),
-              Date.from(now.minus(Duration.ofSeconds(30))),
-              // go-plugin's certificates are valid for about 30 years; ours live as long as a process.
-              Date.from(now.plus(Duration.ofDays(3650))),
-              name,
-              pair.getPublic());
-      builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(true));
-      builder.addExtension(
-          Extension.keyUsage,
-          true,
-          new KeyUsage(
-              KeyUsage.digitalSignature
-                  | KeyUsage.keyEncipherment
-                  | KeyUsage.keyAgreement
-                  | KeyUsage.keyCertSign));
-      builder.addExtension(
-          Extension.extendedKeyUsage,
-          false,
-          new ExtendedKeyUsage(
-              new KeyPurposeId[] {KeyPurposeId.id_kp_clientAuth, KeyPurposeId.id_kp_serverAuth}));
-      builder.addExtension(
-          Extension.subjectAlternativeName,
-          false,
-          new GeneralNames(new GeneralName(GeneralName.dNSName, "localhost")));
-      X509CertificateHolder holder =
-          builder.build(new JcaContentSignerBuilder("SHA512withECDSA").build(pair.getPrivate()));
-      X509Certificate certificate = parseDer(holder.getEncoded());
-      return new Identity(certificate, pair.getPrivate());
-    } catch (GeneralSecurityException | OperatorCreationException | java.io.IOException e) {
+      long now = System.currentTimeMillis() / 1000;
+      byte[] der =
+          SelfSignedCertificate.der(
+              pair, signature, new BigInteger(128, RANDOM).add(BigInteger.ONE), now - 30, now + VALIDITY_SECONDS);
+      return new Identity(parseDer(der), pair.getPrivate());
+    } catch (GeneralSecurityException e) {
       throw new IllegalStateException("cannot generate the AutoMTLS certificate: " + e, e);
     }
   }
 
-  /** Parses the host's {@code PLUGIN_CLIENT_CERT} (PEM). */
+/** Parses the host's {@code PLUGIN_CLIENT_CERT} (PEM). */
   public static X509Certificate parsePem(String pem) {
     try {
       CertificateFactory factory = CertificateFactory.getInstance("X.509");

@@ -9,32 +9,46 @@ import io.grpc.Server;
 import io.grpc.ServerCredentials;
 import io.grpc.ServerInterceptor;
 import io.grpc.ServerServiceDefinition;
-import io.grpc.netty.shaded.io.grpc.netty.GrpcSslContexts;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.netty.shaded.io.grpc.netty.NettySslContextChannelCredentials;
 import io.grpc.netty.shaded.io.grpc.netty.NettySslContextServerCredentials;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.netty.shaded.io.netty.channel.ChannelOption;
 import io.grpc.netty.shaded.io.netty.channel.EventLoopGroup;
+import io.grpc.netty.shaded.io.netty.channel.Channel;
+import io.grpc.netty.shaded.io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.grpc.netty.shaded.io.netty.channel.ServerChannel;
 import io.grpc.netty.shaded.io.netty.channel.epoll.Epoll;
 import io.grpc.netty.shaded.io.netty.channel.epoll.EpollDomainSocketChannel;
-import io.grpc.netty.shaded.io.netty.channel.epoll.EpollEventLoopGroup;
+import io.grpc.netty.shaded.io.netty.channel.epoll.EpollIoHandler;
 import io.grpc.netty.shaded.io.netty.channel.epoll.EpollServerDomainSocketChannel;
 import io.grpc.netty.shaded.io.netty.channel.epoll.EpollServerSocketChannel;
 import io.grpc.netty.shaded.io.netty.channel.epoll.EpollSocketChannel;
+import io.grpc.netty.shaded.io.netty.channel.nio.NioIoHandler;
+import io.grpc.netty.shaded.io.netty.channel.socket.nio.NioDomainSocketChannel;
+import io.grpc.netty.shaded.io.netty.channel.socket.nio.NioServerDomainSocketChannel;
+import io.grpc.netty.shaded.io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.grpc.netty.shaded.io.netty.channel.socket.nio.NioSocketChannel;
 import io.grpc.netty.shaded.io.netty.channel.unix.DomainSocketAddress;
+import io.grpc.netty.shaded.io.netty.handler.codec.http2.Http2SecurityUtil;
+import io.grpc.netty.shaded.io.netty.handler.ssl.ApplicationProtocolConfig;
 import io.grpc.netty.shaded.io.netty.handler.ssl.ClientAuth;
+import io.grpc.netty.shaded.io.netty.handler.ssl.JdkSslContext;
 import io.grpc.netty.shaded.io.netty.handler.ssl.SslContext;
-import io.grpc.netty.shaded.io.netty.handler.ssl.SslContextBuilder;
-import io.grpc.netty.shaded.io.netty.handler.ssl.SslProvider;
+import io.grpc.netty.shaded.io.netty.handler.ssl.SupportedCipherSuiteFilter;
 import io.grpc.netty.shaded.io.netty.util.concurrent.DefaultThreadFactory;
-import javax.net.ssl.SSLException;
+import javax.net.ssl.KeyManager;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManager;
 import java.io.IOException;
 import java.net.BindException;
 import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.net.UnixDomainSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
 import java.util.List;
@@ -67,14 +81,32 @@ public final class Endpoints implements AutoCloseable {
   }
 
   private final EventLoopGroup group;
+  private final boolean nio;
 
   public Endpoints(String threadPrefix) {
-    if (!Epoll.isAvailable()) {
-      throw new IllegalStateException(
-          "unix sockets need netty's epoll transport, which is unavailable here: "
-              + Epoll.unavailabilityCause());
+    this.nio = !"epoll".equals(System.getProperty("switchboard.plugin.transport", "epoll"));
+    if (nio) {
+      this.group = new MultiThreadIoEventLoopGroup(2, new DefaultThreadFactory(threadPrefix, true), NioIoHandler.newFactory());
+    } else {
+      if (!Epoll.isAvailable()) {
+        throw new IllegalStateException(
+            "unix sockets need netty's epoll transport, which is unavailable here: "
+                + Epoll.unavailabilityCause());
+      }
+      this.group = new MultiThreadIoEventLoopGroup(2, new DefaultThreadFactory(threadPrefix, true), EpollIoHandler.newFactory());
     }
-    this.group = new EpollEventLoopGroup(2, new DefaultThreadFactory(threadPrefix, true));
+  }
+
+  private SocketAddress unixAddress(String path) {
+    return nio ? UnixDomainSocketAddress.of(path) : new DomainSocketAddress(path);
+  }
+
+  private Class<? extends ServerChannel> unixServerChannel() {
+    return nio ? NioServerDomainSocketChannel.class : EpollServerDomainSocketChannel.class;
+  }
+
+  private Class<? extends Channel> unixChannel() {
+    return nio ? NioDomainSocketChannel.class : EpollDomainSocketChannel.class;
   }
 
   /**
@@ -82,9 +114,20 @@ public final class Endpoints implements AutoCloseable {
    * TLS contexts are built once and shared by the main server or channel and the broker's.
    *
    * <p>The JDK's TLS provider is used, not netty's BoringSSL: BoringSSL refuses ECDSA P-521
-   * signatures, and P-521 is what go-plugin's AutoMTLS certificates use.
+   * signatures, and P-521 is what go-plugin's AutoMTLS certificates use. The JDK context is made
+   * from our key and trust managers directly: netty's SslContextBuilder would first put the key into
+   * a PKCS12 KeyStore and run the JDK's PKIX trust manager factory, which costs a cold JVM more
+   * than all the rest of the TLS set-up.
    */
   public static final class Tls {
+    /** gRPC's ALPN: h2 only, as GrpcSslContexts configures it for the JDK provider. */
+    private static final ApplicationProtocolConfig ALPN =
+        new ApplicationProtocolConfig(
+            ApplicationProtocolConfig.Protocol.ALPN,
+            ApplicationProtocolConfig.SelectorFailureBehavior.NO_ADVERTISE,
+            ApplicationProtocolConfig.SelectedListenerFailureBehavior.ACCEPT,
+            "h2");
+
     private final AutoMtls.Identity identity;
     private final PeerTrust trust;
     // Guarded by this.
@@ -104,21 +147,10 @@ public final class Endpoints implements AutoCloseable {
       return identity;
     }
 
-    /** Builds the server context now (it is slow: start it early, off the critical path). */
+    /** Builds the server context now: client certificates required, trust = the peer's only. */
     public synchronized ServerCredentials server() {
       if (server == null) {
-        try {
-          SslContext context =
-              GrpcSslContexts.configure(
-                      SslContextBuilder.forServer(identity.privateKey(), identity.certificate()), SslProvider.JDK)
-                  .trustManager(trust)
-                  .clientAuth(ClientAuth.REQUIRE)
-                  .protocols(PROTOCOLS)
-                  .build();
-          server = NettySslContextServerCredentials.create(context);
-        } catch (SSLException e) {
-          throw new IllegalStateException("cannot build the plugin's TLS context: " + e.getMessage(), e);
-        }
+        server = NettySslContextServerCredentials.create(context(false));
       }
       return server;
     }
@@ -126,19 +158,28 @@ public final class Endpoints implements AutoCloseable {
     /** Builds the client context now; trust may still be waiting for the peer's certificate. */
     public synchronized ChannelCredentials channel() {
       if (channel == null) {
-        try {
-          SslContext context =
-              GrpcSslContexts.configure(SslContextBuilder.forClient(), SslProvider.JDK)
-                  .keyManager(identity.privateKey(), identity.certificate())
-                  .trustManager(trust)
-                  .protocols(PROTOCOLS)
-                  .build();
-          channel = NettySslContextChannelCredentials.create(context);
-        } catch (SSLException e) {
-          throw new IllegalStateException("cannot build the host's TLS context: " + e.getMessage(), e);
-        }
+        channel = NettySslContextChannelCredentials.create(context(true));
       }
       return channel;
+    }
+
+    private SslContext context(boolean client) {
+      try {
+        SSLContext jdk = SSLContext.getInstance("TLS");
+        jdk.init(new KeyManager[] {new IdentityKeyManager(identity)}, new TrustManager[] {trust}, null);
+        return new JdkSslContext(
+            jdk,
+            client,
+            Http2SecurityUtil.CIPHERS,
+            SupportedCipherSuiteFilter.INSTANCE,
+            ALPN,
+            client ? ClientAuth.NONE : ClientAuth.REQUIRE,
+            PROTOCOLS,
+            false);
+      } catch (GeneralSecurityException e) {
+        throw new IllegalStateException(
+            "cannot build the " + (client ? "host's" : "plugin's") + " TLS context: " + e.getMessage(), e);
+      }
     }
   }
 
@@ -193,8 +234,8 @@ public final class Endpoints implements AutoCloseable {
       int maxMessageSize)
       throws IOException {
     NettyServerBuilder builder =
-        NettyServerBuilder.forAddress(new DomainSocketAddress(socket.toString()), credentials(tls))
-            .channelType(EpollServerDomainSocketChannel.class)
+        NettyServerBuilder.forAddress(unixAddress(socket.toString()), credentials(tls))
+            .channelType(unixServerChannel())
             .withChildOption(ChannelOption.SO_KEEPALIVE, null)
             .bossEventLoopGroup(group)
             .workerEventLoopGroup(group);
@@ -222,7 +263,7 @@ public final class Endpoints implements AutoCloseable {
     for (int port = minPort; port <= maxPort; port++) {
       NettyServerBuilder builder =
           NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", port), credentials(tls))
-              .channelType(EpollServerSocketChannel.class)
+              .channelType(nio ? NioServerSocketChannel.class : EpollServerSocketChannel.class)
               .bossEventLoopGroup(group)
               .workerEventLoopGroup(group);
       try {
@@ -269,8 +310,8 @@ public final class Endpoints implements AutoCloseable {
     NettyChannelBuilder builder;
     switch (network) {
       case "unix" -> builder =
-          NettyChannelBuilder.forAddress(new DomainSocketAddress(address), credentials)
-              .channelType(EpollDomainSocketChannel.class)
+          NettyChannelBuilder.forAddress(unixAddress(address), credentials)
+              .channelType(unixChannel())
               // Unix sockets have no SO_KEEPALIVE; a null value removes grpc-java's default.
               .withOption(ChannelOption.SO_KEEPALIVE, null);
       case "tcp" -> {
@@ -285,7 +326,7 @@ public final class Endpoints implements AutoCloseable {
         builder =
             NettyChannelBuilder.forAddress(
                     new InetSocketAddress(host, Integer.parseInt(address.substring(colon + 1))), credentials)
-                .channelType(EpollSocketChannel.class);
+                .channelType(nio ? NioSocketChannel.class : EpollSocketChannel.class);
       }
       default -> throw new IllegalArgumentException("unknown network '" + network + "'");
     }

@@ -1,8 +1,6 @@
 package dev.switchboard.plugin.internal;
 
 import java.net.Socket;
-import java.security.GeneralSecurityException;
-import java.security.KeyStore;
 import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
 import java.util.concurrent.CompletableFuture;
@@ -10,18 +8,22 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import javax.net.ssl.SSLEngine;
-import javax.net.ssl.TrustManager;
-import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509ExtendedTrustManager;
 
 /**
  * Trust in exactly one peer certificate, which may arrive after the TLS context is built: the host
  * builds its context while the plugin starts, and learns the plugin's certificate from the handshake
- * line. Verification is the JDK's PKIX (with hostname checks) over a trust store holding only that
- * certificate, as go-plugin puts only the peer's certificate in RootCAs/ClientCAs.
+ * line.
+ *
+ * <p>go-plugin puts only the peer's self-signed certificate into {@code RootCAs}/{@code ClientCAs};
+ * Go then accepts a peer whose certificate is that root itself, checking its validity period but
+ * not its self-signature (a root is trusted by being in the pool). This manager does the same
+ * without a KeyStore or PKIX: the peer must present exactly the pinned certificate (byte for byte)
+ * within its validity period, and the TLS handshake's CertificateVerify, which the JDK checks
+ * before asking us, proves the peer holds its key. The certificate came over the plugin's stdout or
+ * environment from the process we trust, so no name check adds anything.
  */
 public final class PeerTrust extends X509ExtendedTrustManager {
-  private final CompletableFuture<X509ExtendedTrustManager> delegate = new CompletableFuture<>();
   private final CompletableFuture<X509Certificate> peer = new CompletableFuture<>();
 
   public static PeerTrust of(X509Certificate certificate) {
@@ -32,64 +34,58 @@ public final class PeerTrust extends X509ExtendedTrustManager {
 
   /** Sets the one certificate to trust. */
   public void complete(X509Certificate certificate) {
-    try {
-      KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
-      store.load(null, null);
-      store.setCertificateEntry("peer", certificate);
-      TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-      factory.init(store);
-      for (TrustManager manager : factory.getTrustManagers()) {
-        if (manager instanceof X509ExtendedTrustManager extended) {
-          peer.complete(certificate);
-          delegate.complete(extended);
-          return;
-        }
-      }
-      throw new IllegalStateException("the JDK offers no X509ExtendedTrustManager");
-    } catch (GeneralSecurityException | java.io.IOException e) {
-      throw new IllegalStateException("cannot trust the peer certificate: " + e.getMessage(), e);
-    }
+    peer.complete(certificate);
   }
 
-  private X509ExtendedTrustManager delegate() throws CertificateException {
+  private void check(X509Certificate[] chain) throws CertificateException {
+    X509Certificate expected;
     try {
-      return delegate.get(10, TimeUnit.SECONDS);
+      expected = peer.get(10, TimeUnit.SECONDS);
     } catch (ExecutionException | TimeoutException e) {
       throw new CertificateException("the peer's certificate is not known yet", e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new CertificateException("interrupted while waiting for the peer's certificate", e);
     }
+    if (chain == null || chain.length == 0) {
+      throw new CertificateException("the peer sent no certificate");
+    }
+    if (!expected.equals(chain[0])) {
+      throw new CertificateException(
+          "the peer's certificate is not the one announced for this plugin connection (subject "
+              + chain[0].getSubjectX500Principal() + ")");
+    }
+    expected.checkValidity();
   }
 
   @Override
   public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket) throws CertificateException {
-    delegate().checkClientTrusted(chain, authType, socket);
+    check(chain);
   }
 
   @Override
   public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket) throws CertificateException {
-    delegate().checkServerTrusted(chain, authType, socket);
+    check(chain);
   }
 
   @Override
   public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine) throws CertificateException {
-    delegate().checkClientTrusted(chain, authType, engine);
+    check(chain);
   }
 
   @Override
   public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine) throws CertificateException {
-    delegate().checkServerTrusted(chain, authType, engine);
+    check(chain);
   }
 
   @Override
   public void checkClientTrusted(X509Certificate[] chain, String authType) throws CertificateException {
-    delegate().checkClientTrusted(chain, authType);
+    check(chain);
   }
 
   @Override
   public void checkServerTrusted(X509Certificate[] chain, String authType) throws CertificateException {
-    delegate().checkServerTrusted(chain, authType);
+    check(chain);
   }
 
   @Override
