@@ -19,7 +19,6 @@ import java.io.FileDescriptor;
 import java.io.FileOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -131,28 +130,41 @@ public final class PluginServer {
     int version = negotiate(environment.get("PLUGIN_PROTOCOL_VERSIONS"), log);
     List<PluginProtocol> protocols = versions.get(version);
 
-    // The certificate and the JDK TLS context are the slowest part of a start: make them on another
-    // thread while this one builds the services and the event loops.
-    CompletableFuture<Endpoints.@Nullable Tls> tlsReady = CompletableFuture.completedFuture(null);
     String clientCert = environment.get("PLUGIN_CLIENT_CERT");
+    Endpoints.@Nullable Tls tls = null;
     if (clientCert != null && !clientCert.isBlank()) {
       log.debug("configuring server automatic mTLS");
-      X509Certificate host = AutoMtls.parsePem(clientCert);
-      tlsReady = CompletableFuture.supplyAsync(() -> {
-        Endpoints.Tls made = new Endpoints.Tls(AutoMtls.generate(), host);
-        made.server();
-        return made;
-      }, runnable -> {
-        Thread thread = new Thread(runnable, "plugin-automtls");
-        thread.setDaemon(true);
-        thread.start();
-      });
+      // Initializing the JDK's TLS and netty's JDK SslContext, then building our context, is the
+      // longest step of an mTLS start and needs only our certificate: run it on its own thread
+      // while this one makes the certificate, the services and the listener and prints the line.
+      // The first connection's TLS engine waits for it (Endpoints.DeferredSslContext).
+      CompletableFuture<Endpoints.Tls> made = new CompletableFuture<>();
+      Thread prepare =
+          new Thread(
+              () -> {
+                Endpoints.Tls.preload();
+                try {
+                  made.join().prepareServer();
+                } catch (RuntimeException e) {
+                  // The main thread builds the context again and reports the failure.
+                }
+              },
+              "plugin-tls-init");
+      prepare.setDaemon(true);
+      prepare.start();
+      try {
+        tls = new Endpoints.Tls(AutoMtls.generate(), AutoMtls.parsePem(clientCert));
+        made.complete(tls);
+      } catch (RuntimeException e) {
+        made.completeExceptionally(e);
+        throw e;
+      }
     }
 
     String socketDir = environment.get("PLUGIN_UNIX_SOCKET_DIR");
     try (Endpoints endpoints = new Endpoints("plugin")) {
-      CompletableFuture<Endpoints.@Nullable Tls> tlsFuture = tlsReady;
-      Broker broker = new Broker(endpoints, tlsFuture::join, socketDir, settings.maxMessageSize(), log);
+      Endpoints.@Nullable Tls brokerTls = tls;
+      Broker broker = new Broker(endpoints, () -> brokerTls, socketDir, settings.maxMessageSize(), log);
       PluginServices services =
           new PluginServices(broker, version, module -> new HclogLogger(module, hclog));
       for (PluginProtocol protocol : protocols) {
@@ -179,7 +191,6 @@ public final class PluginServer {
       }
 
       log.debug("registered {} services", all.size());
-      Endpoints.Tls tls = awaitTls(tlsReady);
       Endpoints.Listening listening = listen(endpoints, settings, all, interceptors, tls);
       try {
         HandshakeLine line =
@@ -194,6 +205,10 @@ public final class PluginServer {
         log.debug("plugin address network={} address={}", listening.network(), listening.address());
         stdout.println(line.format());
         stdout.flush();
+        if (tls != null) {
+          // Fail the start, not only the host's first connection, if the TLS context cannot be made.
+          tls.prepareServer();
+        }
 
         stdio.install();
         ignoreInterrupts(log);
@@ -221,14 +236,6 @@ public final class PluginServer {
         health.enterTerminalState();
       }
       return 0;
-    }
-  }
-
-  private static Endpoints.@Nullable Tls awaitTls(CompletableFuture<Endpoints.@Nullable Tls> ready) throws Exception {
-    try {
-      return ready.get();
-    } catch (java.util.concurrent.ExecutionException e) {
-      throw e.getCause() instanceof Exception cause ? cause : e;
     }
   }
 

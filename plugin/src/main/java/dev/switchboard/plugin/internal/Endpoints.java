@@ -15,23 +15,18 @@ import io.grpc.netty.shaded.io.grpc.netty.NettySslContextServerCredentials;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.netty.shaded.io.netty.channel.ChannelOption;
 import io.grpc.netty.shaded.io.netty.channel.EventLoopGroup;
-import io.grpc.netty.shaded.io.netty.channel.Channel;
 import io.grpc.netty.shaded.io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.grpc.netty.shaded.io.netty.channel.ServerChannel;
 import io.grpc.netty.shaded.io.netty.channel.epoll.Epoll;
 import io.grpc.netty.shaded.io.netty.channel.epoll.EpollDomainSocketChannel;
 import io.grpc.netty.shaded.io.netty.channel.epoll.EpollIoHandler;
 import io.grpc.netty.shaded.io.netty.channel.epoll.EpollServerDomainSocketChannel;
 import io.grpc.netty.shaded.io.netty.channel.epoll.EpollServerSocketChannel;
 import io.grpc.netty.shaded.io.netty.channel.epoll.EpollSocketChannel;
-import io.grpc.netty.shaded.io.netty.channel.nio.NioIoHandler;
-import io.grpc.netty.shaded.io.netty.channel.socket.nio.NioDomainSocketChannel;
-import io.grpc.netty.shaded.io.netty.channel.socket.nio.NioServerDomainSocketChannel;
-import io.grpc.netty.shaded.io.netty.channel.socket.nio.NioServerSocketChannel;
-import io.grpc.netty.shaded.io.netty.channel.socket.nio.NioSocketChannel;
 import io.grpc.netty.shaded.io.netty.channel.unix.DomainSocketAddress;
 import io.grpc.netty.shaded.io.netty.handler.codec.http2.Http2SecurityUtil;
+import io.grpc.netty.shaded.io.netty.buffer.ByteBufAllocator;
 import io.grpc.netty.shaded.io.netty.handler.ssl.ApplicationProtocolConfig;
+import io.grpc.netty.shaded.io.netty.handler.ssl.ApplicationProtocolNegotiator;
 import io.grpc.netty.shaded.io.netty.handler.ssl.ClientAuth;
 import io.grpc.netty.shaded.io.netty.handler.ssl.JdkSslContext;
 import io.grpc.netty.shaded.io.netty.handler.ssl.SslContext;
@@ -39,12 +34,12 @@ import io.grpc.netty.shaded.io.netty.handler.ssl.SupportedCipherSuiteFilter;
 import io.grpc.netty.shaded.io.netty.util.concurrent.DefaultThreadFactory;
 import javax.net.ssl.KeyManager;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLSessionContext;
 import javax.net.ssl.TrustManager;
 import java.io.IOException;
 import java.net.BindException;
 import java.net.InetSocketAddress;
-import java.net.SocketAddress;
-import java.net.UnixDomainSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -81,32 +76,15 @@ public final class Endpoints implements AutoCloseable {
   }
 
   private final EventLoopGroup group;
-  private final boolean nio;
 
   public Endpoints(String threadPrefix) {
-    this.nio = !"epoll".equals(System.getProperty("switchboard.plugin.transport", "epoll"));
-    if (nio) {
-      this.group = new MultiThreadIoEventLoopGroup(2, new DefaultThreadFactory(threadPrefix, true), NioIoHandler.newFactory());
-    } else {
-      if (!Epoll.isAvailable()) {
-        throw new IllegalStateException(
-            "unix sockets need netty's epoll transport, which is unavailable here: "
-                + Epoll.unavailabilityCause());
-      }
-      this.group = new MultiThreadIoEventLoopGroup(2, new DefaultThreadFactory(threadPrefix, true), EpollIoHandler.newFactory());
+    if (!Epoll.isAvailable()) {
+      throw new IllegalStateException(
+          "unix sockets need netty's epoll transport, which is unavailable here: "
+              + Epoll.unavailabilityCause());
     }
-  }
-
-  private SocketAddress unixAddress(String path) {
-    return nio ? UnixDomainSocketAddress.of(path) : new DomainSocketAddress(path);
-  }
-
-  private Class<? extends ServerChannel> unixServerChannel() {
-    return nio ? NioServerDomainSocketChannel.class : EpollServerDomainSocketChannel.class;
-  }
-
-  private Class<? extends Channel> unixChannel() {
-    return nio ? NioDomainSocketChannel.class : EpollDomainSocketChannel.class;
+    this.group =
+        new MultiThreadIoEventLoopGroup(2, new DefaultThreadFactory(threadPrefix, true), EpollIoHandler.newFactory());
   }
 
   /**
@@ -130,6 +108,7 @@ public final class Endpoints implements AutoCloseable {
 
     private final AutoMtls.Identity identity;
     private final PeerTrust trust;
+    private final DeferredSslContext serverContext = new DeferredSslContext(false, () -> context(false));
     // Guarded by this.
     private @Nullable ServerCredentials server;
     private @Nullable ChannelCredentials channel;
@@ -147,12 +126,36 @@ public final class Endpoints implements AutoCloseable {
       return identity;
     }
 
-    /** Builds the server context now: client certificates required, trust = the peer's only. */
+    /**
+     * Initializes the JDK's TLS and netty's JDK SslContext support (whose static set-up builds a
+     * default JDK context, reading the JDK's CA certificates) ahead of the first context, for
+     * example on another thread during start-up. Failures are left for {@link #server()} and
+     * {@link #channel()} to report.
+     */
+    public static void preload() {
+      try {
+        Class.forName(JdkSslContext.class.getName(), true, Tls.class.getClassLoader());
+        SSLContext.getInstance("TLS");
+      } catch (ReflectiveOperationException | GeneralSecurityException | LinkageError ignored) {
+        // Reported where the context is built.
+      }
+    }
+
+    /**
+     * Server credentials: client certificates required, trust = the peer's only. The JDK context
+     * behind them is built on first use ({@link #prepareServer()} or the first connection), so a
+     * plugin can bind its listener and print its handshake line while the context is being made.
+     */
     public synchronized ServerCredentials server() {
       if (server == null) {
-        server = NettySslContextServerCredentials.create(context(false));
+        server = NettySslContextServerCredentials.create(serverContext);
       }
       return server;
+    }
+
+    /** Builds the server's JDK context now (it is slow in a cold JVM: start it early). */
+    public void prepareServer() {
+      serverContext.get();
     }
 
     /** Builds the client context now; trust may still be waiting for the peer's certificate. */
@@ -180,6 +183,64 @@ public final class Endpoints implements AutoCloseable {
         throw new IllegalStateException(
             "cannot build the " + (client ? "host's" : "plugin's") + " TLS context: " + e.getMessage(), e);
       }
+    }
+  }
+
+  /**
+   * An SslContext whose real (JDK) context is built on first use. grpc-netty wants an SslContext
+   * when the server is built, but only creates engines once a connection arrives; the first
+   * connection's engine waits for the context if it is still being made.
+   */
+  static final class DeferredSslContext extends SslContext {
+    /** What GrpcSslContexts checks for when credentials are created: ALPN with h2. */
+    private static final ApplicationProtocolNegotiator H2 = () -> List.of("h2");
+
+    private final boolean client;
+    private final java.util.function.Supplier<SslContext> build;
+    // Guarded by this.
+    private @Nullable SslContext built;
+
+    DeferredSslContext(boolean client, java.util.function.Supplier<SslContext> build) {
+      this.client = client;
+      this.build = build;
+    }
+
+    synchronized SslContext get() {
+      if (built == null) {
+        built = build.get();
+      }
+      return built;
+    }
+
+    @Override
+    public boolean isClient() {
+      return client;
+    }
+
+    @Override
+    public List<String> cipherSuites() {
+      return get().cipherSuites();
+    }
+
+    @Override
+    @SuppressWarnings("deprecation")
+    public ApplicationProtocolNegotiator applicationProtocolNegotiator() {
+      return H2;
+    }
+
+    @Override
+    public SSLEngine newEngine(ByteBufAllocator alloc) {
+      return get().newEngine(alloc);
+    }
+
+    @Override
+    public SSLEngine newEngine(ByteBufAllocator alloc, String peerHost, int peerPort) {
+      return get().newEngine(alloc, peerHost, peerPort);
+    }
+
+    @Override
+    public SSLSessionContext sessionContext() {
+      return get().sessionContext();
     }
   }
 
@@ -234,8 +295,8 @@ public final class Endpoints implements AutoCloseable {
       int maxMessageSize)
       throws IOException {
     NettyServerBuilder builder =
-        NettyServerBuilder.forAddress(unixAddress(socket.toString()), credentials(tls))
-            .channelType(unixServerChannel())
+        NettyServerBuilder.forAddress(new DomainSocketAddress(socket.toString()), credentials(tls))
+            .channelType(EpollServerDomainSocketChannel.class)
             .withChildOption(ChannelOption.SO_KEEPALIVE, null)
             .bossEventLoopGroup(group)
             .workerEventLoopGroup(group);
@@ -263,7 +324,7 @@ public final class Endpoints implements AutoCloseable {
     for (int port = minPort; port <= maxPort; port++) {
       NettyServerBuilder builder =
           NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", port), credentials(tls))
-              .channelType(nio ? NioServerSocketChannel.class : EpollServerSocketChannel.class)
+              .channelType(EpollServerSocketChannel.class)
               .bossEventLoopGroup(group)
               .workerEventLoopGroup(group);
       try {
@@ -310,8 +371,8 @@ public final class Endpoints implements AutoCloseable {
     NettyChannelBuilder builder;
     switch (network) {
       case "unix" -> builder =
-          NettyChannelBuilder.forAddress(unixAddress(address), credentials)
-              .channelType(unixChannel())
+          NettyChannelBuilder.forAddress(new DomainSocketAddress(address), credentials)
+              .channelType(EpollDomainSocketChannel.class)
               // Unix sockets have no SO_KEEPALIVE; a null value removes grpc-java's default.
               .withOption(ChannelOption.SO_KEEPALIVE, null);
       case "tcp" -> {
@@ -326,7 +387,7 @@ public final class Endpoints implements AutoCloseable {
         builder =
             NettyChannelBuilder.forAddress(
                     new InetSocketAddress(host, Integer.parseInt(address.substring(colon + 1))), credentials)
-                .channelType(nio ? NioSocketChannel.class : EpollSocketChannel.class);
+                .channelType(EpollSocketChannel.class);
       }
       default -> throw new IllegalArgumentException("unknown network '" + network + "'");
     }

@@ -2,8 +2,9 @@ package dev.switchboard.plugin.internal;
 
 import java.io.PrintStream;
 import java.time.Clock;
+import java.time.Instant;
+import java.time.LocalDateTime;
 import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.Locale;
 
 /**
@@ -25,9 +26,6 @@ public final class Hclog {
       return name().toLowerCase(Locale.ROOT);
     }
   }
-
-  static final DateTimeFormatter TIMESTAMP =
-      DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSSSSXXX").withZone(ZoneOffset.UTC);
 
   private final PrintStream out;
   private final Clock clock;
@@ -60,7 +58,9 @@ public final class Hclog {
       json.append(",\"@module\":");
       quote(json, module);
     }
-    json.append(",\"@timestamp\":\"").append(TIMESTAMP.format(clock.instant())).append('"');
+    json.append(",\"@timestamp\":\"");
+    timestamp(json, clock.instant());
+    json.append('"');
     for (int i = 0; i + 1 < keyValues.length; i += 2) {
       json.append(',');
       quote(json, String.valueOf(keyValues[i]));
@@ -73,6 +73,33 @@ public final class Hclog {
       }
     }
     return json.append('}').toString();
+  }
+
+  /**
+   * hclog's {@code 2006-01-02T15:04:05.000000Z07:00} in UTC, written by hand: a DateTimeFormatter
+   * costs a plugin's cold start tens of milliseconds of pattern parsing and class loading.
+   */
+  static void timestamp(StringBuilder json, Instant instant) {
+    LocalDateTime t = LocalDateTime.ofEpochSecond(instant.getEpochSecond(), instant.getNano(), ZoneOffset.UTC);
+    int year = t.getYear();
+    if (year < 0 || year > 9999) {
+      json.append(instant);
+      return;
+    }
+    digits(json, year, 4).append('-');
+    digits(json, t.getMonthValue(), 2).append('-');
+    digits(json, t.getDayOfMonth(), 2).append('T');
+    digits(json, t.getHour(), 2).append(':');
+    digits(json, t.getMinute(), 2).append(':');
+    digits(json, t.getSecond(), 2).append('.');
+    digits(json, t.getNano() / 1000, 6).append('Z');
+  }
+
+  private static StringBuilder digits(StringBuilder json, int value, int width) {
+    for (int divisor = (int) Math.pow(10, width - 1); divisor > 0; divisor /= 10) {
+      json.append((char) ('0' + value / divisor % 10));
+    }
+    return json;
   }
 
   static void quote(StringBuilder json, String text) {

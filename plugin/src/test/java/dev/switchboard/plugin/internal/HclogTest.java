@@ -22,4 +22,13 @@ class HclogTest {
         "{\"@level\":\"warn\",\"@message\":\"said \\\"hi\\\"\\n\",\"@module\":\"kv\","
             + "\"@timestamp\":\"2026-01-02T03:04:05.123456Z\",\"count\":3,\"who\":\"me\"}\n");
   }
+
+  @Test
+  void timestampKeepsLeadingZerosAndSixDigits() {
+    StringBuilder json = new StringBuilder();
+    Hclog.timestamp(json, Instant.parse("0987-11-02T03:04:05Z"));
+    json.append(' ');
+    Hclog.timestamp(json, Instant.parse("2026-12-31T23:59:59.000001999Z"));
+    assertThat(json).hasToString("0987-11-02T03:04:05.000000Z 2026-12-31T23:59:59.000001Z");
+  }
 }
