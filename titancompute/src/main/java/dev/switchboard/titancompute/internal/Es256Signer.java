@@ -13,7 +13,6 @@ import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.util.Arrays;
 import java.util.Set;
-import org.bouncycastle.math.ec.ECPoint;
 import org.bouncycastle.util.BigIntegers;
 
 /**
@@ -25,7 +24,9 @@ import org.bouncycastle.util.BigIntegers;
  * deriving the RFC 6979 nonce (six HMACs). Here {@code k·G} uses a {@link FixedBaseTable} (43
  * additions, no doublings, constant-time table reads), and the nonce is drawn from a per-thread
  * DRBG instance (well under a microsecond, no lock shared between threads). The inverse of the
- * nonce uses BouncyCastle's constant-time {@code modOddInverse}, as its own signer does.
+ * nonce uses BouncyCastle's constant-time {@code modOddInverse}, as its own signer does, and the
+ * inversion that makes {@code k·G} affine is blinded with the same per-thread DRBG (see {@link
+ * P256#affineX} for why not BouncyCastle's {@code normalize()}).
  *
  * <p>Every signature uses a fresh secret nonce drawn at signing time on the calling thread;
  * nothing is precomputed ahead of requests. The output is the standard JWS form (R || S, 32 bytes
@@ -75,8 +76,7 @@ public final class Es256Signer implements JWSSigner {
         if (k.signum() == 0 || k.compareTo(n) >= 0) {
           continue; // outside [1, n-1]: draw again (probability about 2^-32)
         }
-        ECPoint point = generator.multiply(k).normalize();
-        BigInteger r = point.getAffineXCoord().toBigInteger().mod(n);
+        BigInteger r = P256.affineX(generator.multiply(k), random).mod(n);
         if (r.signum() == 0) {
           continue;
         }

@@ -1,11 +1,16 @@
 package dev.switchboard.titancompute.internal;
 
 import java.math.BigInteger;
+import java.security.SecureRandom;
 import org.bouncycastle.asn1.x9.X9ECParameters;
 import org.bouncycastle.crypto.digests.SHA256Digest;
 import org.bouncycastle.crypto.ec.CustomNamedCurves;
 import org.bouncycastle.crypto.params.ECDomainParameters;
+import org.bouncycastle.math.ec.ECCurve;
+import org.bouncycastle.math.ec.ECFieldElement;
+import org.bouncycastle.math.ec.ECPoint;
 import org.bouncycastle.util.BigIntegers;
+import org.jspecify.annotations.Nullable;
 
 /** The P-256 pieces {@link Es256Signer} and {@link Es256Verifier} share. */
 final class P256 {
@@ -23,6 +28,9 @@ final class P256 {
    */
   static ECDomainParameters domain() {
     X9ECParameters x9 = CustomNamedCurves.getByName("secp256r1");
+    if (x9.getCurve().getCoordinateSystem() != ECCurve.COORD_JACOBIAN) {
+      throw new IllegalStateException("affineX assumes BouncyCastle's secp256r1 uses Jacobian coordinates");
+    }
     return new ECDomainParameters(x9.getCurve(), x9.getG(), x9.getN(), x9.getH(), x9.getSeed());
   }
 
@@ -36,6 +44,33 @@ final class P256 {
 
   private static final class GeneratorTable {
     static final FixedBaseTable TABLE = new FixedBaseTable(domain().getG(), GENERATOR_WIDTH);
+  }
+
+  /**
+   * The affine x coordinate of a Jacobian point ({@code X / Z²}), without {@code ECPoint.normalize()}.
+   * BouncyCastle's normalize blinds its inversion with a random factor from
+   * {@code CryptoServicesRegistrar}'s default, a per-thread {@code new SecureRandom()}: the JDK's
+   * NativePRNG, whose instances all share one lock and read /dev/urandom. Under concurrent
+   * signing and verifying that lock and its system calls cost more than the whole point
+   * multiplication, and a profiler of Java frames does not even show it. So callers pass their
+   * own per-thread random for a secret point (a signature's {@code k·G}) and none for a public one.
+   */
+  static BigInteger affineX(ECPoint point, @Nullable SecureRandom blinding) {
+    if (point.isInfinity()) {
+      throw new IllegalArgumentException("the point at infinity has no affine coordinates");
+    }
+    ECFieldElement z = point.getZCoord(0);
+    if (z.isOne()) {
+      return point.getRawXCoord().toBigInteger();
+    }
+    ECFieldElement zInverse;
+    if (blinding != null) {
+      ECFieldElement b = point.getCurve().randomFieldElementMult(blinding);
+      zInverse = z.multiply(b).invert().multiply(b);
+    } else {
+      zInverse = z.invert();
+    }
+    return point.getRawXCoord().multiply(zInverse.square()).toBigInteger();
   }
 
   static byte[] sha256(byte[] input) {
