@@ -44,13 +44,25 @@ final class Peers {
   /** The Python KV plugin's command line. */
   static List<String> pythonPlugin() throws Exception {
     Path python = python();
-    Process check = new ProcessBuilder(python.toString(), "-c", "import grpc, google.protobuf")
+    requirePythonModule(python, "grpc, google.protobuf", "python3-grpcio");
+    return List.of(python.toString(), MODULE.resolve("src/test/python/kv_plugin.py").toString());
+  }
+
+  /** The same, checked for what its AutoMTLS needs too (certificates from python3-cryptography). */
+  static List<String> pythonPluginWithAutoMtls() throws Exception {
+    List<String> command = pythonPlugin();
+    requirePythonModule(python(), "cryptography.x509", "python3-cryptography");
+    return command;
+  }
+
+  private static void requirePythonModule(Path python, String modules, String debianPackage) throws Exception {
+    Process check = new ProcessBuilder(python.toString(), "-c", "import " + modules)
         .redirectErrorStream(true).start();
     String out = new String(check.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     if (check.waitFor() != 0) {
-      throw new AssertionError("python3 cannot import grpc: install the Debian package python3-grpcio\n" + out);
+      throw new AssertionError(
+          python + " cannot import " + modules + ": install the Debian package " + debianPackage + "\n" + out);
     }
-    return List.of(python.toString(), MODULE.resolve("src/test/python/kv_plugin.py").toString());
   }
 
   /** The Java KV plugin as bin/kv-plugin starts it (shaded jar, class-data sharing). */
