@@ -84,7 +84,8 @@ class JavaHostIT {
   }
 
   @Test
-  void loadsPythonPlugin() throws Exception {
+  void loadsPythonPluginInPlaintext() throws Exception {
+    // The host refuses a certificate it did not ask for, so this also checks the empty CERT field.
     try (PluginClient client = PluginClient.builder(KvPlugin.HANDSHAKE)
         .command(Peers.pythonPlugin()).autoMtls(false).build().start()) {
       putGetAndConcurrent(client, 100);
@@ -93,6 +94,83 @@ class JavaHostIT {
       assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)).isFalse();
     }
   }
+
+  @Test
+  void loadsPythonPluginWithAutoMtls(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+    // The host insists on the plugin's certificate in the sixth field and trusts only that one.
+    try (PluginClient client = PluginClient.builder(KvPlugin.HANDSHAKE)
+        .command(Peers.pythonPluginWithAutoMtls()).autoMtls(true).unixSocketDir(dir).build().start()) {
+      putGetAndConcurrent(client, 100);
+      String socket = client.reattachConfig().address();
+      assertThat(socket).startsWith(dir.toString());
+      // The plugin requires and verifies the host's certificate: plaintext, TLS without a client
+      // certificate and TLS with a certificate the host did not send are all turned away.
+      assertRefused(MtlsProbe.plaintext(socket));
+      assertRefused(MtlsProbe.tls(socket, null));
+      assertRefused(MtlsProbe.tls(socket, dev.switchboard.plugin.internal.AutoMtls.generate()));
+      long pid = client.pid();
+      client.kill();
+      assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)).isFalse();
+    }
+    try (java.util.stream.Stream<java.nio.file.Path> left = java.nio.file.Files.list(dir)) {
+      assertThat(left.toList()).as("sockets left behind").isEmpty();
+    }
+  }
+
+  /**
+   * The Python plugin launched by hand with a certificate of ours as PLUGIN_CLIENT_CERT: its
+   * handshake line carries a go-plugin shaped certificate, a client holding exactly that identity
+   * gets through, a client with another certificate does not, and Shutdown stops it cleanly.
+   */
+  @Test
+  void pythonPluginTrustsExactlyTheHostCertificate(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+    var host = dev.switchboard.plugin.internal.AutoMtls.generate();
+    ProcessBuilder builder = new ProcessBuilder(Peers.pythonPluginWithAutoMtls())
+        .redirectError(ProcessBuilder.Redirect.DISCARD);
+    builder.environment().putAll(java.util.Map.of(
+        "BASIC_PLUGIN", "hello", "PLUGIN_CLIENT_CERT", host.certificatePem(), "PLUGIN_UNIX_SOCKET_DIR", dir.toString()));
+    Process plugin = builder.start();
+    try {
+      String line = new java.io.BufferedReader(new java.io.InputStreamReader(plugin.getInputStream(), StandardCharsets.UTF_8))
+          .readLine();
+      String[] fields = line.split("\\|");
+      assertThat(fields).hasSize(6);
+      assertThat(fields[5]).doesNotContain("=");
+      var certificate = dev.switchboard.plugin.internal.AutoMtls.parseHandshakeField(fields[5]);
+      assertThat(certificate.getSubjectX500Principal().getName()).contains("CN=localhost");
+      assertThat(certificate.getSubjectAlternativeNames()).containsExactly(List.of(2, "localhost"));
+      assertThat(certificate.getPublicKey().getAlgorithm()).isEqualTo("EC");
+      assertThat(certificate.getBasicConstraints()).isGreaterThanOrEqualTo(0);
+
+      assertRefused(MtlsProbe.tls(fields[3], dev.switchboard.plugin.internal.AutoMtls.generate()));
+      try (MtlsProbe invited = MtlsProbe.tls(fields[3], host)) {
+        assertThat(HealthGrpc.newBlockingStub(invited.channel()).withDeadlineAfter(10, TimeUnit.SECONDS)
+            .check(HealthCheckRequest.newBuilder().setService("plugin").build()).getStatus())
+            .isEqualTo(HealthCheckResponse.ServingStatus.SERVING);
+        dev.switchboard.plugin.internal.proto.GRPCControllerGrpc.newBlockingStub(invited.channel())
+            .withDeadlineAfter(10, TimeUnit.SECONDS)
+            .shutdown(dev.switchboard.plugin.internal.proto.Empty.getDefaultInstance());
+      }
+      assertThat(plugin.waitFor(10, TimeUnit.SECONDS)).as("the plugin stops after Shutdown").isTrue();
+      assertThat(plugin.exitValue()).isZero();
+    } finally {
+      plugin.destroyForcibly();
+    }
+    try (java.util.stream.Stream<java.nio.file.Path> left = java.nio.file.Files.list(dir)) {
+      assertThat(left.toList()).as("sockets left behind").isEmpty();
+    }
+  }
+
+  private static void assertRefused(MtlsProbe probe) throws InterruptedException {
+    try (probe) {
+      org.assertj.core.api.Assertions.assertThatThrownBy(() -> HealthGrpc.newBlockingStub(probe.channel())
+              .withDeadlineAfter(10, TimeUnit.SECONDS)
+              .check(HealthCheckRequest.newBuilder().setService("plugin").build()))
+          .isInstanceOfSatisfying(io.grpc.StatusRuntimeException.class, e ->
+              assertThat(e.getStatus().getCode()).isEqualTo(io.grpc.Status.Code.UNAVAILABLE));
+    }
+  }
+
 
   @Test
   void loadsJavaPluginWithAutoMtlsAndHundredConcurrentCalls() throws Exception {

@@ -24,8 +24,7 @@ final class Peers {
   private static final Path GO_WORK = TARGET.resolve("go");
   private static final Path GOCODE = Path.of("/usr/share/gocode");
 
-  private static Path goHost;
-  private static Path goPlugin;
+  private static Path goBin;
 
   private Peers() {}
 
@@ -45,13 +44,25 @@ final class Peers {
   /** The Python KV plugin's command line. */
   static List<String> pythonPlugin() throws Exception {
     Path python = python();
-    Process check = new ProcessBuilder(python.toString(), "-c", "import grpc, google.protobuf")
+    requirePythonModule(python, "grpc, google.protobuf", "python3-grpcio");
+    return List.of(python.toString(), MODULE.resolve("src/test/python/kv_plugin.py").toString());
+  }
+
+  /** The same, checked for what its AutoMTLS needs too (certificates from python3-cryptography). */
+  static List<String> pythonPluginWithAutoMtls() throws Exception {
+    List<String> command = pythonPlugin();
+    requirePythonModule(python(), "cryptography.x509", "python3-cryptography");
+    return command;
+  }
+
+  private static void requirePythonModule(Path python, String modules, String debianPackage) throws Exception {
+    Process check = new ProcessBuilder(python.toString(), "-c", "import " + modules)
         .redirectErrorStream(true).start();
     String out = new String(check.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     if (check.waitFor() != 0) {
-      throw new AssertionError("python3 cannot import grpc: install the Debian package python3-grpcio\n" + out);
+      throw new AssertionError(
+          python + " cannot import " + modules + ": install the Debian package " + debianPackage + "\n" + out);
     }
-    return List.of(python.toString(), MODULE.resolve("src/test/python/kv_plugin.py").toString());
   }
 
   /** The Java KV plugin as bin/kv-plugin starts it (shaded jar, class-data sharing). */
@@ -78,20 +89,33 @@ final class Peers {
 
   static synchronized Path goHost() throws Exception {
     buildGo();
-    return goHost;
+    return goBin.resolve("kvhost");
   }
 
   static synchronized Path goPlugin() throws Exception {
     buildGo();
-    return goPlugin;
+    return goBin.resolve("kvplugin");
+  }
+
+  /** The Go host of the broker tests (src/test/go/src/counterhost). */
+  static synchronized Path goCounterHost() throws Exception {
+    buildGo();
+    return goBin.resolve("counterhost");
+  }
+
+  /** The Go Counter plugin of the broker tests (src/test/go/src/counterplugin). */
+  static synchronized Path goCounterPlugin() throws Exception {
+    buildGo();
+    return goBin.resolve("counterplugin");
   }
 
   /**
-   * Copies src/test/go into target/go (a GOPATH), generates the KV .pb.go from the one KV contract
-   * with Debian's protoc and protoc-gen-go, and builds with GO111MODULE=off against /usr/share/gocode.
+   * Copies src/test/go into target/go (a GOPATH), generates the .pb.go files from the KV contract
+   * and the broker tests' Counter contract with Debian's protoc and protoc-gen-go, and builds with
+   * GO111MODULE=off against /usr/share/gocode.
    */
   private static void buildGo() throws Exception {
-    if (goHost != null) {
+    if (goBin != null) {
       return;
     }
     Path go = onPath("go", "golang-go");
@@ -119,6 +143,10 @@ final class Peers {
     Files.createDirectories(kvproto);
     Path protoDir = MODULE.resolve("src/main/proto/examples");
     run(List.of(protoc.toString(), "-I", protoDir.toString(), "--go_out=plugins=grpc:" + kvproto, "kv.proto"), Map.of());
+    Path counterproto = src.resolve("counterproto");
+    Files.createDirectories(counterproto);
+    run(List.of(protoc.toString(), "-I", MODULE.resolve("src/test/proto/brokertest").toString(),
+        "--go_out=plugins=grpc:" + counterproto, "counter.proto"), Map.of());
     Map<String, String> env = Map.of(
         "GOPATH", GO_WORK + File.pathSeparator + GOCODE,
         "GO111MODULE", "off",
@@ -126,10 +154,10 @@ final class Peers {
         "GOCACHE", GO_WORK.resolve("cache").toString(),
         "GOPROXY", "off");
     Path bin = GO_WORK.resolve("bin");
-    run(List.of(go.toString(), "build", "-o", bin.resolve("kvhost").toString(), "kvhost"), env);
-    run(List.of(go.toString(), "build", "-o", bin.resolve("kvplugin").toString(), "kvplugin"), env);
-    goHost = bin.resolve("kvhost");
-    goPlugin = bin.resolve("kvplugin");
+    for (String program : List.of("kvhost", "kvplugin", "counterhost", "counterplugin")) {
+      run(List.of(go.toString(), "build", "-o", bin.resolve(program).toString(), program), env);
+    }
+    goBin = bin;
   }
 
   private static void run(List<String> command, Map<String, String> env) throws IOException, InterruptedException {
@@ -147,7 +175,14 @@ final class Peers {
   record Result(int status, String output) {}
 
   static Result runProgram(List<String> command, long timeoutSeconds) throws Exception {
-    Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+    return runProgram(command, Map.of(), timeoutSeconds);
+  }
+
+  /** The same with extra environment variables. */
+  static Result runProgram(List<String> command, Map<String, String> env, long timeoutSeconds) throws Exception {
+    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+    builder.environment().putAll(env);
+    Process process = builder.start();
     process.getOutputStream().close();
     StringBuilder output = new StringBuilder();
     Thread reader = new Thread(() -> {
