@@ -33,6 +33,8 @@ import java.util.concurrent.TimeUnit;
  * The Go programs are the ones plugin's integration tests build into plugin/target/go/bin.
  */
 public final class PluginBench {
+  static final long SETTLE_MILLIS = 300;
+
   private PluginBench() {}
 
   public static void main(String[] args) throws Exception {
@@ -56,11 +58,15 @@ public final class PluginBench {
       goHostFirstCall(goHost, javaPlugin);
     }
     for (int i = 0; i < rounds; i++) {
+      settle();
       goGo.add(goHostFirstCall(goHost, goPlugin));
+      settle();
       javaGo.add(javaHostFirstCall(goPlugin));
+      settle();
       goJava.add(goHostFirstCall(goHost, javaPlugin));
     }
-    System.out.println("launch -> first completed call (AutoMTLS, unix socket), median of " + rounds + " (p90):");
+    System.out.println("launch -> first completed call (AutoMTLS, unix socket), median of " + rounds + " (p90), "
+        + SETTLE_MILLIS + " ms pause before each launch:");
     report("Go host   -> Go plugin  ", goGo, median(goGo));
     report("Java host -> Go plugin  ", javaGo, median(goGo));
     report("Go host   -> Java plugin", goJava, median(goGo));
@@ -74,6 +80,16 @@ public final class PluginBench {
     latency("Java host -> Go plugin  ", javaToGo, goToGo);
     latency("Go host   -> Java plugin", goToJava, goToGo);
     latency("Java host -> Java plugin", javaToJava, goToGo);
+  }
+
+  /**
+   * Every launch starts from a quiet machine, as a host starting a plugin now and then does: the
+   * previous measurement's leftovers (this JVM's JIT and event loops winding down after a Java-host
+   * launch, an exiting plugin JVM) would otherwise land in whichever measurement comes next. The
+   * same pause precedes all three kinds of launch.
+   */
+  private static void settle() throws InterruptedException {
+    Thread.sleep(SETTLE_MILLIS);
   }
 
   private static List<String> split(String command) {
