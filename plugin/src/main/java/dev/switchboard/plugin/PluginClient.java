@@ -177,13 +177,7 @@ public final class PluginClient implements AutoCloseable {
     if (autoMtls) {
       identity = AutoMtls.generate();
       env.put("PLUGIN_CLIENT_CERT", identity.certificatePem());
-      // The JDK TLS context is slow to build: build it while the plugin starts. It trusts the
-      // plugin's certificate once the handshake line has brought it.
-      Endpoints.Tls early = new Endpoints.Tls(identity, peerTrust);
-      hostTls = early;
-      Thread warm = new Thread(early::channel, "plugin-" + name + "-tls");
-      warm.setDaemon(true);
-      warm.start();
+      hostTls = new Endpoints.Tls(identity, peerTrust);
     } else {
       // An inherited certificate would make the plugin demand TLS the host will not speak.
       env.remove("PLUGIN_CLIENT_CERT");
@@ -197,6 +191,12 @@ public final class PluginClient implements AutoCloseable {
       throw new PluginException("cannot start plugin " + command + ": " + e.getMessage(), e);
     }
     process = started;
+    // While the plugin starts: the event loops and the TLS context (which trusts the plugin's
+    // certificate once the handshake line has brought it), on this thread, which would only wait.
+    endpoints = new Endpoints("plugin-host-" + name);
+    if (hostTls != null) {
+      hostTls.channel();
+    }
 
     PluginProcess.Start outcome;
     try {
@@ -289,8 +289,11 @@ public final class PluginClient implements AutoCloseable {
 
   private void connect(Endpoints.@Nullable Tls tls, CompletableFuture<?> exited) {
     HandshakeLine handshakeLine = line;
-    Endpoints ends = new Endpoints("plugin-host-" + name);
-    endpoints = ends;
+    Endpoints ends = endpoints;
+    if (ends == null) {
+      ends = new Endpoints("plugin-host-" + name);
+      endpoints = ends;
+    }
     List<ClientInterceptor> interceptors = new ArrayList<>();
     if (settings.retryEnabled()) {
       ScheduledExecutorService retries =
