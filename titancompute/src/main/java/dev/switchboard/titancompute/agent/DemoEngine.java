@@ -5,12 +5,16 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.regex.Pattern;
 
 /**
  * Deterministic stand-in for a model: the same request always yields the same words, and the text
  * says plainly that no model produced it.
  */
 final class DemoEngine implements InferenceEngine, ImmediateOutput.Source {
+  // Compiled once: String.split compiles a multi-character regex on every call.
+  private static final Pattern WHITESPACE = Pattern.compile("\\s+");
+
   private final long perTokenNanos;
 
   DemoEngine(Duration perToken) {
@@ -38,7 +42,7 @@ final class DemoEngine implements InferenceEngine, ImmediateOutput.Source {
     }
     return new GenerationResult(
         n < words.size() ? FinishReason.FINISH_REASON_LENGTH : FinishReason.FINISH_REASON_STOP,
-        request.prompt().split("\\s+").length, sent);
+        WHITESPACE.split(request.prompt()).length, sent);
   }
 
   /** Without a per-token delay there is nothing to wait for: the whole answer is known at once. */
@@ -55,7 +59,7 @@ final class DemoEngine implements InferenceEngine, ImmediateOutput.Source {
     }
     return Optional.of(new ImmediateOutput(pieces, new GenerationResult(
         n < words.size() ? FinishReason.FINISH_REASON_LENGTH : FinishReason.FINISH_REASON_STOP,
-        request.prompt().split("\\s+").length, n)));
+        WHITESPACE.split(request.prompt()).length, n)));
   }
 
   static List<String> words(GenerationRequest request) {
@@ -69,7 +73,7 @@ final class DemoEngine implements InferenceEngine, ImmediateOutput.Source {
   }
 
   private static void add(List<String> words, String text) {
-    for (String word : text.strip().split("\\s+")) {
+    for (String word : WHITESPACE.split(text.strip())) {
       if (!word.isEmpty()) {
         words.add(word);
       }
