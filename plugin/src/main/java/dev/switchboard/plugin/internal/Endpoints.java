@@ -33,6 +33,7 @@ import io.grpc.netty.shaded.io.netty.handler.ssl.SslContext;
 import io.grpc.netty.shaded.io.netty.handler.ssl.SupportedCipherSuiteFilter;
 import io.grpc.netty.shaded.io.netty.util.concurrent.DefaultThreadFactory;
 import javax.net.ssl.KeyManager;
+import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLSessionContext;
@@ -136,7 +137,10 @@ public final class Endpoints implements AutoCloseable {
       try {
         Class.forName(JdkSslContext.class.getName(), true, Tls.class.getClassLoader());
         SSLContext.getInstance("TLS");
-      } catch (ReflectiveOperationException | GeneralSecurityException | LinkageError ignored) {
+        // Go hosts send SNI "localhost"; the JDK's server parses it through java.net.IDN, whose
+        // first use loads ICU data (~12 ms in a cold JVM) in the middle of the first handshake.
+        new SNIHostName("localhost".getBytes(StandardCharsets.US_ASCII));
+      } catch (ReflectiveOperationException | GeneralSecurityException | RuntimeException | LinkageError ignored) {
         // Reported where the context is built.
       }
     }
