@@ -219,8 +219,9 @@ public final class TitanBench {
   private static void stream(int seconds, int warmup, int clients, int rounds) throws Exception {
     // max_tokens unset: the agent applies the contract's default (100); the demo answer is shorter.
     List<String> pieces = demoPieces(100);
-    try (Coordinator coordinator = Coordinator.builder(Target.tcp("127.0.0.1", 0)).tokenTtl(Duration.ofMinutes(30))
-        .build().start();
+    // The default token TTL (60 s): it bounds how many spent token ids the agent remembers, as in
+    // production. Tokens routed before a round are used within it, well inside their lifetime.
+    try (Coordinator coordinator = Coordinator.builder(Target.tcp("127.0.0.1", 0)).build().start();
         Agent agent = Agent.builder(coordinator.target(), "bench-agent").model(MODEL).capacity(clients * 2)
             .engine(InferenceEngine.demo(Duration.ZERO)).heartbeat(Duration.ofSeconds(1)).build().start()) {
       while (!agent.registered()) {
