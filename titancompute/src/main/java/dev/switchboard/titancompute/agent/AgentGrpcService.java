@@ -284,7 +284,11 @@ final class AgentGrpcService extends AgentServiceGrpc.AgentServiceImplBase {
       } catch (RuntimeException e) {
         log.error("stream {} failed", requestId, e);
         if (finish(Status.Code.INTERNAL.name())) {
-          call.onError(Status.INTERNAL.withDescription("agent " + agentId + " failed: " + e).asException());
+          try {
+            call.onError(Status.INTERNAL.withDescription("agent " + agentId + " failed: " + e).asException());
+          } catch (RuntimeException closed) {
+            log.debug("stream {} was already closed", requestId, closed); // the client has its status
+          }
         }
       }
     }
