@@ -57,9 +57,10 @@ final class TokenIssuer {
   Token issue(String clientId, String agentId, String model, String requestId) {
     long now = clock.millis();
     long exp = (now + ttl.toMillis()) / 1000;
-    // The claims are a flat object of strings and numbers, so they are written directly; going
-    // through nimbus's JWTClaimsSet and its JSON writer cost about 15 µs per token. Any JWT library
-    // parses the result (TokenIssuerTest reads it back with nimbus).
+    // The claims are a flat object of strings and numbers, so they are written directly (about
+    // 0.8 µs with the signing input, against 2.4 µs through nimbus's JWTClaimsSet and its JSON
+    // writer; small next to the signature). Any JWT library parses the result (TokenIssuerTest
+    // reads it back with nimbus).
     StringBuilder json = new StringBuilder(192).append('{');
     string(json, "iss", TokenClaims.ISSUER).append(',');
     string(json, "sub", clientId).append(',');
