@@ -25,8 +25,8 @@ import org.bouncycastle.util.BigIntegers;
  * additions, no doublings, constant-time table reads), and the nonce is drawn from a per-thread
  * DRBG instance (well under a microsecond, no lock shared between threads). The inverse of the
  * nonce uses BouncyCastle's constant-time {@code modOddInverse}, as its own signer does, and the
- * inversion that makes {@code k·G} affine is blinded with the same per-thread DRBG (see {@link
- * P256#affineX} for why not BouncyCastle's {@code normalize()}).
+ * inversion that makes {@code k·G} affine is blinded with the same per-thread DRBG ({@link
+ * P256#affineX}).
  *
  * <p>Every signature uses a fresh secret nonce drawn at signing time on the calling thread;
  * nothing is precomputed ahead of requests. The output is the standard JWS form (R || S, 32 bytes

@@ -68,10 +68,11 @@ final class P256 {
    * The affine x coordinate of a Jacobian point ({@code X / Z²}), without {@code ECPoint.normalize()}.
    * BouncyCastle's normalize blinds its inversion with a random factor from
    * {@code CryptoServicesRegistrar}'s default, a per-thread {@code new SecureRandom()}: the JDK's
-   * NativePRNG, whose instances all share one lock and read /dev/urandom. Under concurrent
-   * signing and verifying that lock and its system calls cost more than the whole point
-   * multiplication, and a profiler of Java frames does not even show it. So callers pass their
-   * own per-thread random for a secret point (a signature's {@code k·G}) and none for a public one.
+   * NativePRNG, whose instances all share one lock. Measured, that costs little (about 3.1 µs per
+   * normalize against 2.9 µs here on one thread, 3.7 against 3.0 µs with 8 threads), so this is a
+   * small saving, not a cure; it also computes only the coordinate we need. Callers pass their own
+   * per-thread random to blind the inversion of a secret point (a signature's {@code k·G}) and none
+   * for a public one.
    */
   static BigInteger affineX(ECPoint point, @Nullable SecureRandom blinding) {
     if (point.isInfinity()) {
