@@ -2,10 +2,11 @@
 // It loads a Counter plugin and runs a fixed scenario in which every Put makes the plugin call
 // back the host's AddHelper through the broker:
 //
-//	counterhost [-mtls] [-n N] -cmd "PATH ARGS"
+//	counterhost [-mtls] [-n N] [-offer] -cmd "PATH ARGS"
 //
 // It prints one line per AddHelper call the host served ("HOST SUM a b = s"), one per checked
-// result ("OK ..."), or "ERROR ..." and exits 1.
+// result ("OK ..."), or "ERROR ..." and exits 1. With -offer it runs the other direction instead:
+// the plugin serves AddHelpers through its broker (Counter.Offer) and the host dials them.
 package main
 
 import (
@@ -43,7 +44,8 @@ func (a *hostAdder) Sum(x, y int64) (int64, error) {
 func main() {
 	mtls := flag.Bool("mtls", false, "use AutoMTLS")
 	cmdLine := flag.String("cmd", "", "plugin command line")
-	n := flag.Int("n", 8, "concurrent Puts")
+	n := flag.Int("n", 8, "concurrent Puts (or Offers)")
+	offer := flag.Bool("offer", false, "dial AddHelpers the plugin offers instead of serving one")
 	flag.Parse()
 	if *cmdLine == "" {
 		fmt.Fprintln(os.Stderr, "usage: counterhost [-mtls] [-n N] -cmd \"PATH ARGS\"")
@@ -64,7 +66,12 @@ func main() {
 		AutoMTLS:         *mtls,
 		Logger:           hclog.New(&hclog.LoggerOptions{Name: "counterhost", Output: os.Stderr, Level: level}),
 	})
-	code := run(client, *n)
+	var code int
+	if *offer {
+		code = runOffer(client, *n)
+	} else {
+		code = run(client, *n)
+	}
 	client.Kill()
 	// Kill closed the broker: each AcceptAndServe stops its server and removes its socket.
 	done := make(chan struct{})
@@ -78,15 +85,98 @@ func main() {
 	os.Exit(code)
 }
 
-func run(client *plugin.Client, n int) int {
+func dispense(client *plugin.Client) interface{} {
 	rpc, err := client.Client()
 	if err != nil {
 		fmt.Println("ERROR start:", err)
-		return 1
+		return nil
 	}
 	raw, err := rpc.Dispense("counter")
 	if err != nil {
 		fmt.Println("ERROR dispense:", err)
+		return nil
+	}
+	return raw
+}
+
+// runOffer dials AddHelpers the plugin serves through its broker: each Offer gets a new broker id
+// from the plugin, and each sum must include that Offer's offset, which only the plugin's server
+// knows.
+func runOffer(client *plugin.Client, n int) int {
+	raw := dispense(client)
+	if raw == nil {
+		return 1
+	}
+	offerer := raw.(countershared.Offerer)
+	first, err := offerer.Offer(100)
+	if err != nil {
+		fmt.Println("ERROR offer:", err)
+		return 1
+	}
+	defer first.Close()
+	second, err := offerer.Offer(1000)
+	if err != nil {
+		fmt.Println("ERROR offer:", err)
+		return 1
+	}
+	defer second.Close()
+	if first.ID() == second.ID() {
+		fmt.Println("ERROR offers share broker id", first.ID())
+		return 1
+	}
+	// Two calls on the first connection, one on the second: each connection stays with its server.
+	for _, c := range []struct {
+		adder      countershared.OfferedAdder
+		x, y, want int64
+	}{{first, 40, 2, 142}, {second, 40, 2, 1042}, {first, -100, 0, 0}} {
+		got, err := c.adder.Sum(c.x, c.y)
+		if err != nil {
+			fmt.Println("ERROR offered sum:", err)
+			return 1
+		}
+		if got != c.want {
+			fmt.Printf("ERROR offered sum %d %d on id %d: %d, want %d\n", c.x, c.y, c.adder.ID(), got, c.want)
+			return 1
+		}
+		fmt.Printf("OK offered sum %d %d = %d\n", c.x, c.y, got)
+	}
+
+	// n Offers at once: every Dial must reach the server of its own id.
+	var wg sync.WaitGroup
+	errs := make(chan error, n)
+	for i := 0; i < n; i++ {
+		wg.Add(1)
+		go func(i int) {
+			defer wg.Done()
+			offset := int64(10000 * (i + 1))
+			adder, err := offerer.Offer(offset)
+			if err != nil {
+				errs <- err
+				return
+			}
+			defer adder.Close()
+			got, err := adder.Sum(int64(i), 1)
+			if err == nil && got != offset+int64(i)+1 {
+				err = fmt.Errorf("offer %d (id %d): sum %d, want %d", i, adder.ID(), got, offset+int64(i)+1)
+			}
+			if err != nil {
+				errs <- err
+			}
+		}(i)
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		fmt.Println("ERROR concurrent offer:", err)
+		return 1
+	}
+	fmt.Printf("OK offered concurrent %d\n", n)
+	return 0
+}
+
+func run(client *plugin.Client, n int) int {
+	raw := dispense(client)
+	if raw == nil {
 		return 1
 	}
 	counter := raw.(countershared.Counter)

@@ -2,7 +2,8 @@
 // and counterplugin: the handshake values and a GRPCPlugin for the Counter service whose Put is
 // answered with the help of an AddHelper the host serves through the GRPCBroker. The host side
 // serves a fresh AddHelper per Put under a new broker id (AcceptAndServe) and sends the id along;
-// the plugin side dials that id (Dial) for the one call. Written for Switchboard's tests; it builds
+// the plugin side dials that id (Dial) for the one call. The other direction is Offer: the plugin
+// serves an AddHelper of its own under an id it chose (AcceptAndServe) and the host dials it. Written for Switchboard's tests; it builds
 // in GOPATH mode against Debian's go-plugin 1.0.1.
 package countershared
 
@@ -34,6 +35,19 @@ type Adder interface {
 type Counter interface {
 	Put(key string, value int64, adder Adder) (int64, error)
 	Get(key string) (int64, error)
+}
+
+// Offerer is the other direction, also seen by the host: the plugin serves an Adder whose sums
+// include offset under a broker id of its own, and the host dials it. Close the Adder after use.
+type Offerer interface {
+	Offer(offset int64) (OfferedAdder, error)
+}
+
+// OfferedAdder is the host's connection to an Adder the plugin serves through the broker.
+type OfferedAdder interface {
+	Adder
+	ID() uint32
+	Close() error
 }
 
 // Plugin is the go-plugin descriptor for the "counter" plugin; Impl is set on the plugin side.
@@ -87,7 +101,28 @@ func (c *client) Get(key string) (int64, error) {
 	return resp.Total, nil
 }
 
-// adderServer runs in the host, behind the broker.
+func (c *client) Offer(offset int64) (OfferedAdder, error) {
+	resp, err := c.stub.Offer(context.Background(), &counterproto.OfferRequest{Offset: offset})
+	if err != nil {
+		return nil, err
+	}
+	conn, err := c.broker.Dial(resp.AddHelperId)
+	if err != nil {
+		return nil, fmt.Errorf("dialing the plugin's AddHelper (broker id %d): %v", resp.AddHelperId, err)
+	}
+	return &offeredAdder{adderClient: adderClient{stub: counterproto.NewAddHelperClient(conn)}, id: resp.AddHelperId, conn: conn}, nil
+}
+
+type offeredAdder struct {
+	adderClient
+	id   uint32
+	conn *grpc.ClientConn
+}
+
+func (o *offeredAdder) ID() uint32   { return o.id }
+func (o *offeredAdder) Close() error { return o.conn.Close() }
+
+// adderServer serves an Adder behind the broker: the host's for Put, the plugin's for Offer.
 type adderServer struct{ impl Adder }
 
 func (s *adderServer) Sum(ctx context.Context, req *counterproto.SumRequest) (*counterproto.SumResponse, error) {
@@ -116,7 +151,23 @@ func (s *server) Get(ctx context.Context, req *counterproto.GetRequest) (*counte
 	return &counterproto.GetResponse{Total: total}, err
 }
 
-// adderClient runs in the plugin and calls the host.
+// Offer serves an AddHelper of the plugin's own under a new broker id until the broker closes.
+func (s *server) Offer(ctx context.Context, req *counterproto.OfferRequest) (*counterproto.OfferResponse, error) {
+	id := s.broker.NextId()
+	go s.broker.AcceptAndServe(id, func(opts []grpc.ServerOption) *grpc.Server {
+		g := grpc.NewServer(opts...)
+		counterproto.RegisterAddHelperServer(g, &adderServer{impl: offsetAdder(req.Offset)})
+		return g
+	})
+	return &counterproto.OfferResponse{AddHelperId: id}, nil
+}
+
+// offsetAdder is the plugin's own Adder: every sum includes the offset the host asked for.
+type offsetAdder int64
+
+func (o offsetAdder) Sum(x, y int64) (int64, error) { return x + y + int64(o), nil }
+
+// adderClient calls an Adder behind the broker: the plugin calls the host's, the host the plugin's.
 type adderClient struct{ stub counterproto.AddHelperClient }
 
 func (a *adderClient) Sum(x, y int64) (int64, error) {

@@ -26,18 +26,47 @@ import org.slf4j.Logger;
  * opens the stream as a client, the plugin serves it. Every ConnInfo received is parked under its
  * service id until someone dials that id; every acceptAndServe sends a ConnInfo.
  *
- * <p>go-plugin waits 5 s for connection info in {@code Dial}; so do we. Knocks (newer go-plugin's
- * multiplexed broker) are never requested of us because we do not advertise multiplexing, so
- * they are logged and ignored.
+ * <p>Timeouts match go-plugin's {@code grpc_broker.go}: {@code Dial} waits {@link #DIAL_TIMEOUT}
+ * for connection info ("timeout waiting for connection info"), and {@code Run} drops a received
+ * ConnInfo that nobody dialed within {@link #ANNOUNCEMENT_TIMEOUT} ({@code timeoutWait}), so a
+ * peer that announces ids nobody asked for cannot grow our memory. One announcement serves one
+ * dial; a second ConnInfo for an id whose first is still parked is dropped, as go-plugin's full
+ * one-slot channel drops it. Knocks (newer go-plugin's multiplexed broker) are never requested of
+ * us because we do not advertise multiplexing, so they are logged and ignored.
+ *
+ * <p>Thread-safe: {@code pending} is a concurrent map whose entries are only removed with
+ * {@code remove(id, future)}, so an expiry never takes a newer announcement of the same id.
  */
 public final class Broker implements PluginBroker {
-  static final Duration DIAL_WAIT = Duration.ofSeconds(5);
+  /** How long {@link #dial} waits for the other side's ConnInfo: go-plugin's {@code Dial}, 5 s. */
+  public static final Duration DIAL_TIMEOUT = Duration.ofSeconds(5);
+
+  /**
+   * How long a received ConnInfo waits for a dial before it is dropped: go-plugin's
+   * {@code timeoutWait}, 5 s from its arrival.
+   */
+  public static final Duration ANNOUNCEMENT_TIMEOUT = Duration.ofSeconds(5);
+
+  /** Runs a task once after a delay; tests run the tasks themselves instead of waiting. */
+  interface Timer {
+    void schedule(Duration delay, Runnable task);
+  }
+
+  /**
+   * The JDK's shared delay scheduler (a daemon thread started on first use, so a broker nobody
+   * uses costs no thread); the expiry itself runs on the common pool and only removes a map entry.
+   */
+  private static final Timer JDK_TIMER =
+      (delay, task) -> CompletableFuture.delayedExecutor(delay.toNanos(), TimeUnit.NANOSECONDS).execute(task);
 
   private final Endpoints endpoints;
   private final Supplier<Endpoints.@Nullable Tls> tls;
   private final @Nullable String socketDir;
   private final int maxMessageSize;
   private final Logger log;
+  private final Duration dialTimeout;
+  private final Duration announcementTimeout;
+  private final Timer timer;
   private final AtomicInteger ids = new AtomicInteger();
   private final Map<Integer, CompletableFuture<ConnInfo>> pending = new ConcurrentHashMap<>();
   private final List<ConnInfo> unsent = new ArrayList<>();
@@ -53,11 +82,27 @@ public final class Broker implements PluginBroker {
       @Nullable String socketDir,
       int maxMessageSize,
       Logger log) {
+    this(endpoints, tls, socketDir, maxMessageSize, log, DIAL_TIMEOUT, ANNOUNCEMENT_TIMEOUT, JDK_TIMER);
+  }
+
+  /** Tests inject short timeouts and a timer they drive. */
+  Broker(
+      Endpoints endpoints,
+      Supplier<Endpoints.@Nullable Tls> tls,
+      @Nullable String socketDir,
+      int maxMessageSize,
+      Logger log,
+      Duration dialTimeout,
+      Duration announcementTimeout,
+      Timer timer) {
     this.endpoints = endpoints;
     this.tls = tls;
     this.socketDir = socketDir;
     this.maxMessageSize = maxMessageSize;
     this.log = log;
+    this.dialTimeout = dialTimeout;
+    this.announcementTimeout = announcementTimeout;
+    this.timer = timer;
   }
 
   /** The plugin side: serves StartStream. */
@@ -118,7 +163,32 @@ public final class Broker implements PluginBroker {
       log.debug("ignoring broker knock for id {}: multiplexing is not offered", info.getServiceId());
       return;
     }
-    pending.computeIfAbsent(info.getServiceId(), id -> new CompletableFuture<>()).complete(info);
+    int id = info.getServiceId();
+    if (isClosed()) {
+      log.debug("broker closed: dropping connection info for id {}", id);
+      return;
+    }
+    CompletableFuture<ConnInfo> future = pending.computeIfAbsent(id, key -> new CompletableFuture<>());
+    if (!future.complete(info)) {
+      log.debug("dropping a second connection info for broker id {}: the first is not dialed yet", id);
+      return;
+    }
+    // A dial waiting for this id has taken it (and removed the entry) or will within the timeout;
+    // otherwise the entry goes, and a later dial of the id times out as in go-plugin.
+    timer.schedule(announcementTimeout, () -> {
+      if (pending.remove(id, future)) {
+        log.debug("dropped connection info for broker id {}: not dialed within {} ms", id, announcementTimeout.toMillis());
+      }
+    });
+  }
+
+  /** Ids with a ConnInfo or a dial waiting; for tests. */
+  int pendingCount() {
+    return pending.size();
+  }
+
+  private synchronized boolean isClosed() {
+    return closed;
   }
 
   private synchronized void send(ConnInfo info) {
@@ -152,14 +222,20 @@ public final class Broker implements PluginBroker {
 
   @Override
   public ManagedChannel dial(int id) throws IOException {
+    if (isClosed()) {
+      throw new IOException("broker id " + id + ": the broker is closed");
+    }
     CompletableFuture<ConnInfo> future = pending.computeIfAbsent(id, key -> new CompletableFuture<>());
     ConnInfo info;
     try {
-      info = future.get(DIAL_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+      info = future.get(dialTimeout.toNanos(), TimeUnit.NANOSECONDS);
     } catch (TimeoutException e) {
-      throw new IOException("timeout waiting for connection info for broker id " + id);
+      // go-plugin's Dial says "timeout waiting for connection info"; we add the id and the wait.
+      throw new IOException(
+          "broker id " + id + ": timeout waiting for connection info (the other side did not announce the id within "
+              + dialTimeout.toMillis() + " ms; each announcement serves one dial)");
     } catch (ExecutionException e) {
-      throw new IOException("broker id " + id + ": " + e.getCause(), e.getCause());
+      throw new IOException("broker id " + id + ": " + e.getCause().getMessage(), e.getCause());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IOException("interrupted while waiting for broker id " + id, e);
@@ -185,6 +261,10 @@ public final class Broker implements PluginBroker {
       toClose = new ArrayList<>(servers);
       servers.clear();
     }
+    // Dials still waiting fail now rather than after their timeout; parked announcements go.
+    IOException closedError = new IOException("the broker is closed");
+    pending.values().forEach(future -> future.completeExceptionally(closedError));
+    pending.clear();
     for (AutoCloseable server : toClose) {
       try {
         server.close();
