@@ -241,7 +241,8 @@ public final class TitanBench {
       };
       java.util.function.IntConsumer refill = n -> {
         CoordinatorServiceGrpc.CoordinatorServiceBlockingStub stub = CoordinatorServiceGrpc.newBlockingStub(coordinatorChannel);
-        while (tokens.size() < n) {
+        // ConcurrentLinkedQueue.size() walks the whole queue: count once, not per token.
+        for (int missing = n - tokens.size(); missing > 0; missing--) {
           tokens.add(streamRequest(stub.requestInference(routeRequest)));
         }
       };
