@@ -171,15 +171,7 @@ final class AgentGrpcService extends AgentServiceGrpc.AgentServiceImplBase {
         throw new InterruptedException();
       }
       int completion = result.completionTokens() > 0 ? result.completionTokens() : pieces[0];
-      call.onNext(StreamResponse.newBuilder()
-          .setDone(true)
-          .setAgentId(agentId)
-          .setFinishReason(result.finishReason())
-          .setUsage(Usage.newBuilder()
-              .setPromptTokens(result.promptTokens())
-              .setCompletionTokens(completion)
-              .setTotalTokens(result.promptTokens() + completion))
-          .build());
+      call.onNext(lastMessage(result, completion));
       call.onCompleted();
     } catch (InterruptedException e) {
       outcome = Status.Code.CANCELLED.name();
@@ -200,6 +192,19 @@ final class AgentGrpcService extends AgentServiceGrpc.AgentServiceImplBase {
       }
       report(requestId, startedNanos, firstNanos[0], pieces[0], outcome);
     }
+  }
+
+  /** The closing message of every stream: done, with the finish reason and the token counts. */
+  private StreamResponse lastMessage(GenerationResult result, int completionTokens) {
+    return StreamResponse.newBuilder()
+        .setDone(true)
+        .setAgentId(agentId)
+        .setFinishReason(result.finishReason())
+        .setUsage(Usage.newBuilder()
+            .setPromptTokens(result.promptTokens())
+            .setCompletionTokens(completionTokens)
+            .setTotalTokens(result.promptTokens() + completionTokens))
+        .build();
   }
 
   private void report(String requestId, long startedNanos, long firstNanos, int pieces, String outcome) {
@@ -270,15 +275,7 @@ final class AgentGrpcService extends AgentServiceGrpc.AgentServiceImplBase {
           return; // the on-ready callback continues
         }
         GenerationResult result = output.result();
-        call.onNext(StreamResponse.newBuilder()
-            .setDone(true)
-            .setAgentId(agentId)
-            .setFinishReason(result.finishReason())
-            .setUsage(Usage.newBuilder()
-                .setPromptTokens(result.promptTokens())
-                .setCompletionTokens(result.completionTokens())
-                .setTotalTokens(result.promptTokens() + result.completionTokens()))
-            .build());
+        call.onNext(lastMessage(result, result.completionTokens()));
         call.onCompleted();
         finish("OK");
       } catch (RuntimeException e) {
