@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.ParentCommand;
@@ -16,7 +17,14 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 @Command(name = "agent", mixinStandardHelpOptions = true,
-    description = "Run an agent: register with the coordinator, heartbeat, serve StreamInference.")
+    description = "Run an agent: register with the coordinator, heartbeat, serve StreamInference.",
+    footer = {"",
+        "TLS: --tls-cert/--tls-key (and --client-ca for mTLS) secure the AgentService",
+        "this agent serves; the certificate must name the advertised host",
+        "(--advertise-host), which clients dial. --cacert (and --cert/--key) secure",
+        "its own link to the coordinator. Both default to plaintext.",
+        "  titan agent --coordinator 127.0.0.1:50051 --agent-id a1 --model llama3 \\",
+        "      --tls-cert agent.pem --tls-key agent.key --cacert ca.pem"})
 final class AgentCommand implements Callable<Integer> {
   enum EngineKind { demo, ollama, openai }
 
@@ -57,6 +65,12 @@ final class AgentCommand implements Callable<Integer> {
   @Option(names = "--capacity", defaultValue = "4", description = "Streams run at once (default ${DEFAULT-VALUE}).")
   private int capacity;
 
+  @Mixin
+  private TlsOptions.Server tls;
+
+  @Mixin
+  private TlsOptions.Client coordinatorTls;
+
   @Option(names = "--demo-delay", converter = DurationConverter.class, defaultValue = "30ms",
       description = "Demo engine: pause per token (default ${DEFAULT-VALUE}).")
   private Duration demoDelay;
@@ -76,6 +90,8 @@ final class AgentCommand implements Callable<Integer> {
         .heartbeat(heartbeat)
         .capacity(capacity);
     models.forEach(builder::model);
+    tls.config().ifPresent(builder::tls);
+    coordinatorTls.config().ifPresent(builder::coordinatorTls);
     Agent agent = builder.build().start();
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {

@@ -6,11 +6,18 @@ import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
 @Command(name = "coordinator", mixinStandardHelpOptions = true,
-    description = "Run the coordinator: registration, heartbeats, routing, tokens, status, dashboard.")
+    description = "Run the coordinator: registration, heartbeats, routing, tokens, status, dashboard.",
+    footer = {"",
+        "TLS: plaintext unless --tls-cert and --tls-key are given. With --client-ca,",
+        "agents and clients must also present a certificate from that CA (mTLS).",
+        "The dashboard (--http-port) stays plain HTTP.",
+        "  titan coordinator --port 50051 --tls-cert server.pem --tls-key server.key \\",
+        "      --client-ca ca.pem"})
 final class CoordinatorCommand implements Callable<Integer> {
   @ParentCommand
   private TitanCommand root;
@@ -35,6 +42,9 @@ final class CoordinatorCommand implements Callable<Integer> {
       description = "Rotate the token signing key this often (e.g. 1h; default never).")
   private Duration keyRotation;
 
+  @Mixin
+  private TlsOptions.Server tls;
+
   @Option(names = "--http-port", description = "Serve the HTML dashboard on this port (0 for any free port).")
   private Integer httpPort;
 
@@ -49,13 +59,15 @@ final class CoordinatorCommand implements Callable<Integer> {
     if (httpPort != null) {
       builder.dashboard(bind, httpPort);
     }
+    tls.config().ifPresent(builder::tls);
     Coordinator coordinator = builder.build().start();
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       coordinator.close();
       stopped.countDown();
     }, "titan-coordinator-shutdown"));
-    root.out.println("coordinator listening on " + coordinator.target());
+    root.out.println("coordinator listening on " + coordinator.target()
+        + (tls.cert == null ? "" : tls.clientCa == null ? " (TLS)" : " (mTLS)"));
     if (coordinator.httpPort() >= 0) {
       root.out.println("dashboard on http://" + bind + ":" + coordinator.httpPort() + "/");
     }

@@ -7,6 +7,7 @@ import dev.switchboard.titancompute.v1.InferenceRequest;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -14,7 +15,13 @@ import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 @Command(name = "infer", mixinStandardHelpOptions = true,
-    description = "Ask the coordinator for a route, then stream the answer from the agent.")
+    description = "Ask the coordinator for a route, then stream the answer from the agent.",
+    footer = {"",
+        "TLS: --cacert (and --cert/--key for mTLS) apply to the coordinator and to",
+        "the agent the request is routed to. The agent is dialled at the host:port it",
+        "advertises, so its certificate must name that host. Default: plaintext.",
+        "  titan infer --coordinator localhost:50051 --cacert ca.pem \\",
+        "      --model llama3 --prompt Hi"})
 final class InferCommand implements Callable<Integer> {
   @ParentCommand
   private TitanCommand root;
@@ -22,8 +29,11 @@ final class InferCommand implements Callable<Integer> {
   @Spec
   private CommandSpec spec;
 
-  @Option(names = "--coordinator", required = true, paramLabel = "HOST:PORT")
+  @Option(names = "--coordinator", required = true, paramLabel = "HOST:PORT", description = "The coordinator.")
   private String coordinator;
+
+  @Mixin
+  private TlsOptions.Client tls;
 
   @Option(names = "--model", required = true)
   private String model;
@@ -57,7 +67,9 @@ final class InferCommand implements Callable<Integer> {
       request.setTemperature(temperature);
     }
     long started = System.nanoTime();
-    try (TitanClient client = TitanClient.connect(target)) {
+    TitanClient.Builder clientBuilder = TitanClient.builder(target);
+    tls.config().ifPresent(clientBuilder::tls);
+    try (TitanClient client = clientBuilder.build()) {
       InferenceResult result = client.infer(request.build(), text -> {
         root.out.print(text);
         root.out.flush();

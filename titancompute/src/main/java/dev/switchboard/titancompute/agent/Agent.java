@@ -3,6 +3,7 @@ package dev.switchboard.titancompute.agent;
 import dev.switchboard.runtime.SwitchboardChannel;
 import dev.switchboard.runtime.SwitchboardServer;
 import dev.switchboard.runtime.Target;
+import dev.switchboard.runtime.TlsConfig;
 import dev.switchboard.titancompute.v1.AgentInfo;
 import dev.switchboard.titancompute.v1.AgentRegistration;
 import dev.switchboard.titancompute.v1.AgentServiceGrpc;
@@ -36,6 +37,9 @@ import org.jspecify.annotations.Nullable;
  * try (Agent agent = Agent.builder(Target.parse("127.0.0.1:50051"), "agent-1")
  *     .model("llama3").engine(InferenceEngine.demo(Duration.ofMillis(20))).build().start()) { ... }
  * }</pre>
+ *
+ * <p>Both of its links are plaintext unless configured: {@link Builder#tls(TlsConfig)} for the
+ * AgentService it serves, {@link Builder#coordinatorTls(TlsConfig)} for its link to the coordinator.
  */
 public final class Agent implements AutoCloseable {
   private final Builder config;
@@ -54,7 +58,9 @@ public final class Agent implements AutoCloseable {
     this.config = builder;
     this.slots = new StreamSlots(builder.capacity, builder.capacity * 4);
     this.host = new HostMetrics();
-    this.coordinatorChannel = SwitchboardChannel.builder(builder.coordinator).plaintext().build();
+    SwitchboardChannel.Builder channel = SwitchboardChannel.builder(builder.coordinator);
+    this.coordinatorChannel = (builder.coordinatorTls != null
+        ? channel.tls(builder.coordinatorTls) : channel.plaintext()).build();
     AtomicInteger threads = new AtomicInteger();
     this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "titan-agent-link"));
     this.workers = Executors.newCachedThreadPool(r -> daemon(r, "titan-agent-stream-" + threads.incrementAndGet()));
@@ -84,7 +90,11 @@ public final class Agent implements AutoCloseable {
     if (server != null) {
       throw new IllegalStateException("agent already started");
     }
-    SwitchboardServer s = SwitchboardServer.builder(config.listen).service(service).build().start();
+    SwitchboardServer.Builder serverBuilder = SwitchboardServer.builder(config.listen).service(service);
+    if (config.tls != null) {
+      serverBuilder.tls(config.tls);
+    }
+    SwitchboardServer s = serverBuilder.build().start();
     server = s;
     s.health().setStatus(AgentServiceGrpc.SERVICE_NAME, ServingStatus.SERVING);
     endpoint = config.advertiseHost + ":" + s.port();
@@ -200,6 +210,8 @@ public final class Agent implements AutoCloseable {
     private int capacity = 4;
     private Duration heartbeat = Duration.ofSeconds(1);
     private Clock clock = Clock.systemUTC();
+    private @Nullable TlsConfig tls;
+    private @Nullable TlsConfig coordinatorTls;
 
     private Builder(Target coordinator, String agentId) {
       this.coordinator = Objects.requireNonNull(coordinator, "coordinator");
@@ -260,6 +272,29 @@ public final class Agent implements AutoCloseable {
     /** The clock that token expiry is checked against. */
     public Builder clock(Clock clock) {
       this.clock = Objects.requireNonNull(clock, "clock");
+      return this;
+    }
+
+    /**
+     * Serves AgentService over TLS with this config (default plaintext). Clients dial the advertised
+     * {@code host:port}, so the certificate must name {@link #advertiseHost(String)}. Add
+     * {@code .trusting(ca).requireClientAuth()} to accept only clients with a certificate from that CA.
+     */
+    public Builder tls(TlsConfig tls) {
+      if (tls.privateKey().isEmpty()) {
+        throw new IllegalArgumentException("a server TLS config needs a certificate and key (TlsConfig.fromPem)");
+      }
+      this.tls = tls;
+      return this;
+    }
+
+    /**
+     * Dials the coordinator (registration, heartbeats, public keys) over TLS with this client config
+     * (default plaintext): {@code TlsConfig.trustOnly(ca)}, or {@code fromPem(cert, key).trusting(ca)}
+     * when the coordinator requires client certificates.
+     */
+    public Builder coordinatorTls(TlsConfig tls) {
+      this.coordinatorTls = Objects.requireNonNull(tls, "tls");
       return this;
     }
 

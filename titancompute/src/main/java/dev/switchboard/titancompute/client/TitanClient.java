@@ -2,6 +2,7 @@ package dev.switchboard.titancompute.client;
 
 import dev.switchboard.runtime.SwitchboardChannel;
 import dev.switchboard.runtime.Target;
+import dev.switchboard.runtime.TlsConfig;
 import dev.switchboard.titancompute.v1.AgentServiceGrpc;
 import dev.switchboard.titancompute.v1.CoordinatorServiceGrpc;
 import dev.switchboard.titancompute.v1.FinishReason;
@@ -17,15 +18,21 @@ import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import java.util.Iterator;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Talks to a TitanCompute system: routes through the coordinator, then streams from the agent.
  * Channels to agents are opened on first use and kept. Thread-safe.
+ *
+ * <p>Plaintext by default; {@code TitanClient.builder(target).tls(config).build()} uses one TLS config
+ * for the coordinator and for every agent it is routed to. Agents are dialled at the {@code host:port}
+ * they advertise, so their certificates must name that host.
  */
 public final class TitanClient implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(TitanClient.class);
@@ -33,15 +40,27 @@ public final class TitanClient implements AutoCloseable {
   private final ManagedChannel coordinator;
   private final Map<String, ManagedChannel> agents = new ConcurrentHashMap<>();
   private final long routeDeadlineMillis;
+  private final @Nullable TlsConfig tls;
 
-  private TitanClient(ManagedChannel coordinator, long routeDeadlineMillis) {
-    this.coordinator = coordinator;
-    this.routeDeadlineMillis = routeDeadlineMillis;
+  private TitanClient(Builder builder) {
+    this.tls = builder.tls;
+    this.coordinator = channel(builder.coordinator);
+    this.routeDeadlineMillis = 5_000;
   }
 
-  /** A client for the coordinator at {@code coordinator} (plaintext, like the agents). */
+  /** A plaintext client for the coordinator at {@code coordinator} (and its agents). */
   public static TitanClient connect(Target coordinator) {
-    return new TitanClient(SwitchboardChannel.builder(coordinator).plaintext().build(), 5_000);
+    return builder(coordinator).build();
+  }
+
+  /** Configures a client for the coordinator at {@code coordinator}. */
+  public static Builder builder(Target coordinator) {
+    return new Builder(coordinator);
+  }
+
+  private ManagedChannel channel(Target target) {
+    SwitchboardChannel.Builder builder = SwitchboardChannel.builder(target);
+    return (tls != null ? builder.tls(tls) : builder.plaintext()).build();
   }
 
   /** Asks the coordinator for an agent and a token. */
@@ -137,7 +156,7 @@ public final class TitanClient implements AutoCloseable {
   }
 
   private ManagedChannel agentChannel(String endpoint) {
-    return agents.computeIfAbsent(endpoint, e -> SwitchboardChannel.builder(Target.parse(e)).plaintext().build());
+    return agents.computeIfAbsent(endpoint, e -> channel(Target.parse(e)));
   }
 
 
@@ -152,6 +171,30 @@ public final class TitanClient implements AutoCloseable {
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+    }
+  }
+
+  /** Configures a {@link TitanClient}. Not thread-safe. */
+  public static final class Builder {
+    private final Target coordinator;
+    private @Nullable TlsConfig tls;
+
+    private Builder(Target coordinator) {
+      this.coordinator = Objects.requireNonNull(coordinator, "coordinator");
+    }
+
+    /**
+     * Dials the coordinator and the agents over TLS with this client config (default plaintext):
+     * {@code TlsConfig.trustOnly(ca)}, or {@code fromPem(cert, key).trusting(ca)} for servers that
+     * require client certificates.
+     */
+    public Builder tls(TlsConfig tls) {
+      this.tls = Objects.requireNonNull(tls, "tls");
+      return this;
+    }
+
+    public TitanClient build() {
+      return new TitanClient(this);
     }
   }
 }

@@ -2,6 +2,7 @@ package dev.switchboard.titancompute.coordinator;
 
 import dev.switchboard.runtime.SwitchboardServer;
 import dev.switchboard.runtime.Target;
+import dev.switchboard.runtime.TlsConfig;
 import dev.switchboard.titancompute.v1.CoordinatorServiceGrpc;
 import dev.switchboard.titancompute.v1.SystemStatus;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
@@ -24,6 +25,9 @@ import org.jspecify.annotations.Nullable;
  * try (Coordinator coordinator = Coordinator.builder(Target.tcp("127.0.0.1", 0))
  *     .heartbeatTimeout(Duration.ofSeconds(3)).build().start()) { ... }
  * }</pre>
+ *
+ * <p>Plaintext unless {@link Builder#tls(TlsConfig)} is given; agents and clients then need a
+ * matching client {@code TlsConfig} ({@code Agent.Builder.coordinatorTls}, {@code TitanClient.builder}).
  */
 public final class Coordinator implements AutoCloseable {
   private final Builder config;
@@ -62,7 +66,11 @@ public final class Coordinator implements AutoCloseable {
     if (server != null) {
       throw new IllegalStateException("coordinator already started");
     }
-    SwitchboardServer s = SwitchboardServer.builder(config.target).service(service).build().start();
+    SwitchboardServer.Builder serverBuilder = SwitchboardServer.builder(config.target).service(service);
+    if (config.tls != null) {
+      serverBuilder.tls(config.tls);
+    }
+    SwitchboardServer s = serverBuilder.build().start();
     server = s;
     s.health().setStatus(CoordinatorServiceGrpc.SERVICE_NAME, ServingStatus.SERVING);
     if (config.httpPort >= 0) {
@@ -153,6 +161,7 @@ public final class Coordinator implements AutoCloseable {
     private String httpHost = "127.0.0.1";
     private int httpPort = -1;
     private @Nullable Duration keyRotation;
+    private @Nullable TlsConfig tls;
 
     private Builder(Target target) {
       this.target = Objects.requireNonNull(target, "target");
@@ -209,6 +218,19 @@ public final class Coordinator implements AutoCloseable {
       }
       this.httpHost = host;
       this.httpPort = port;
+      return this;
+    }
+
+    /**
+     * Serves gRPC over TLS with this config (default plaintext): {@code TlsConfig.fromPem(cert, key)}
+     * for TLS, plus {@code .trusting(ca).requireClientAuth()} to accept only clients (agents
+     * included) with a certificate from that CA. The dashboard stays plain HTTP.
+     */
+    public Builder tls(TlsConfig tls) {
+      if (tls.privateKey().isEmpty()) {
+        throw new IllegalArgumentException("a server TLS config needs a certificate and key (TlsConfig.fromPem)");
+      }
+      this.tls = tls;
       return this;
     }
 
