@@ -1,8 +1,12 @@
 package dev.switchboard.titancompute;
 
+import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.logging.Level;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine;
 
 /**
@@ -60,13 +64,13 @@ public final class TitanMain {
    * certification path ...") is the useful part. grpc-java appends a pipeline dump to some
    * descriptions: only the first line is kept.
    */
-  static String describe(io.grpc.Status status) {
+  static String describe(Status status) {
     StringBuilder line = new StringBuilder(status.getCode().name());
     String description = firstLine(status.getDescription());
     if (!description.isEmpty()) {
       line.append(": ").append(description);
     }
-    java.util.List<String> causes = new java.util.ArrayList<>();
+    List<String> causes = new ArrayList<>();
     for (Throwable t = status.getCause(); t != null && causes.size() < 8; t = t.getCause() == t ? null : t.getCause()) {
       String text = firstLine(t.getMessage());
       if (!text.isEmpty() && !description.contains(text) && causes.stream().noneMatch(c -> c.contains(text))) {
@@ -81,7 +85,7 @@ public final class TitanMain {
     return line.toString();
   }
 
-  private static String firstLine(@org.jspecify.annotations.Nullable String text) {
+  private static String firstLine(@Nullable String text) {
     if (text == null) {
       return "";
     }
