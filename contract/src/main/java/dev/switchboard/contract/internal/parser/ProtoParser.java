@@ -721,22 +721,9 @@ final class ProtoParser {
         path(enumPath, EnumDescriptorProto.VALUE_FIELD_NUMBER, node.proto.getValueCount()));
     Token name = identifier("enum constant name");
     expect("=");
-    boolean negative = tryConsume("-");
-    Token numberToken = peek();
-    if (numberToken.kind() != Token.Kind.INTEGER) {
-      throw error(numberToken, "Expected integer.");
-    }
-    next();
-    BigInteger value = integerValue(numberToken);
-    if (negative) {
-      value = value.negate();
-    }
-    if (value.compareTo(BigInteger.valueOf(Integer.MIN_VALUE)) < 0
-        || value.compareTo(BigInteger.valueOf(Integer.MAX_VALUE)) > 0) {
-      throw error(numberToken, "Integer out of range.");
-    }
+    int number = signedInt32();
     EnumValueDescriptorProto.Builder enumValue = node.proto.addValueBuilder()
-        .setName(name.text()).setNumber(value.intValue());
+        .setName(name.text()).setNumber(number);
     node.valueLocations.add(name.location());
     if (peek().is("[")) {
       next();
