@@ -101,14 +101,8 @@ class BrokerInteropIT {
       }
     };
     long pid;
-    try (PluginClient client = PluginClient.builder(BrokerCounterPlugin.HANDSHAKE)
-        .command(Peers.goCounterPlugin().toString())
-        // go-plugin 1.0.1 fails to dial a host broker server under AutoMTLS (see below).
-        .autoMtls(false)
-        .unixSocketDir(sockets)
-        .environment("TMPDIR", sockets.toString())
-        .build()
-        .start()) {
+    // go-plugin 1.0.1 fails to dial a host broker server under AutoMTLS (see below).
+    try (PluginClient client = startGoCounterPlugin(false, sockets)) {
       pid = client.pid();
       CounterGrpc.CounterBlockingStub counter = client.stub(CounterGrpc::newBlockingStub).withDeadlineAfter(60, TimeUnit.SECONDS);
       PluginBroker broker = client.broker();
@@ -201,13 +195,7 @@ class BrokerInteropIT {
    */
   private static void javaHostDialsServiceGoPluginOffers(boolean mtls, Path sockets) throws Exception {
     long pid;
-    try (PluginClient client = PluginClient.builder(BrokerCounterPlugin.HANDSHAKE)
-        .command(Peers.goCounterPlugin().toString())
-        .autoMtls(mtls)
-        .unixSocketDir(sockets)
-        .environment("TMPDIR", sockets.toString())
-        .build()
-        .start()) {
+    try (PluginClient client = startGoCounterPlugin(mtls, sockets)) {
       pid = client.pid();
       CounterGrpc.CounterBlockingStub counter = client.stub(CounterGrpc::newBlockingStub).withDeadlineAfter(60, TimeUnit.SECONDS);
       PluginBroker broker = client.broker();
@@ -318,13 +306,7 @@ class BrokerInteropIT {
         Map.of("TMPDIR", sockets.toString()), 60);
     assertThat(goToGo.output()).contains("ERROR put:", goPluginError);
 
-    try (PluginClient client = PluginClient.builder(BrokerCounterPlugin.HANDSHAKE)
-        .command(Peers.goCounterPlugin().toString())
-        .autoMtls(true)
-        .unixSocketDir(sockets)
-        .environment("TMPDIR", sockets.toString())
-        .build()
-        .start()) {
+    try (PluginClient client = startGoCounterPlugin(true, sockets)) {
       CounterGrpc.CounterBlockingStub counter = client.stub(CounterGrpc::newBlockingStub).withDeadlineAfter(60, TimeUnit.SECONDS);
       assertThat(counter.get(GetRequest.newBuilder().setKey("clicks").build()).getTotal()).isZero();
       int id = client.broker().nextId();
@@ -362,5 +344,16 @@ class BrokerInteropIT {
           .as("plugin processes left running")
           .isEmpty();
     }
+  }
+
+  /** Our host starts the Go Counter plugin; its sockets, go-plugin's broker ones too, go to {@code sockets}. */
+  private static PluginClient startGoCounterPlugin(boolean mtls, Path sockets) throws Exception {
+    return PluginClient.builder(BrokerCounterPlugin.HANDSHAKE)
+        .command(Peers.goCounterPlugin().toString())
+        .autoMtls(mtls)
+        .unixSocketDir(sockets)
+        .environment("TMPDIR", sockets.toString())
+        .build()
+        .start();
   }
 }

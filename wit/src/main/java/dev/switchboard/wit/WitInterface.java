@@ -79,7 +79,7 @@ public record WitInterface(
     }
 
     public WitInterface build() {
-    return new WitInterface(name, docs, origin, types, functions);
+      return new WitInterface(name, docs, origin, types, functions);
     }
   }
 }

@@ -106,7 +106,7 @@ public record WitPackage(
     }
 
     public WitPackage build() {
-    return new WitPackage(namespace, name, version, docs, origin, interfaces, world);
+      return new WitPackage(namespace, name, version, docs, origin, interfaces, world);
     }
   }
 }

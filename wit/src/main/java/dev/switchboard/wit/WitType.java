@@ -116,7 +116,7 @@ public record WitType(
     }
 
     public WitType build() {
-    return new WitType(name, kind, docs, origin, members, target, methods);
+      return new WitType(name, kind, docs, origin, members, target, methods);
     }
   }
 }

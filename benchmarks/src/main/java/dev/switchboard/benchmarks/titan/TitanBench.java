@@ -19,6 +19,7 @@ import dev.switchboard.titancompute.v1.StreamRequest;
 import dev.switchboard.titancompute.v1.StreamResponse;
 import dev.switchboard.titancompute.v1.SystemMetrics;
 import dev.switchboard.titancompute.v1.Usage;
+import io.grpc.CallOptions;
 import io.grpc.ManagedChannel;
 import io.grpc.MethodDescriptor;
 import io.grpc.ServerServiceDefinition;
@@ -29,16 +30,22 @@ import io.grpc.stub.StreamObserver;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.IntConsumer;
+import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Side-by-side measurements on one runtime, in one JVM, over loopback TCP:
@@ -68,7 +75,7 @@ public final class TitanBench {
   private TitanBench() {}
 
   public static void main(String[] args) throws Exception {
-    Map<String, String> opts = new java.util.HashMap<>();
+    Map<String, String> opts = new HashMap<>();
     for (int i = 0; i + 1 < args.length; i += 2) {
       opts.put(args[i].replaceFirst("^--", ""), args[i + 1]);
     }
@@ -121,7 +128,7 @@ public final class TitanBench {
         System.out.printf(Locale.ROOT, "%d agents registered, heartbeating at 1 Hz (%d heartbeats acked so far)%n",
             coordinator.status().getTotalAgents(), simulated.acks.get());
         Compared c = compare("no-op unary", "RequestInference", clients, warmup, seconds, rounds,
-            () -> ClientCalls.blockingUnaryCall(noopChannel, noop, io.grpc.CallOptions.DEFAULT, request),
+            () -> ClientCalls.blockingUnaryCall(noopChannel, noop, CallOptions.DEFAULT, request),
             () -> CoordinatorServiceGrpc.newBlockingStub(channel).requestInference(request),
             null);
         System.out.printf(Locale.ROOT, "heartbeats acked during the run: %d; healthy agents at the end: %d%n",
@@ -233,13 +240,13 @@ public final class TitanBench {
       // Tokens are single-use, so every stream needs its own. They are routed before each round
       // (signing is the route benchmark's business, not the stream's); the agent still verifies
       // and spends each one inside the measurement. A pool that runs dry routes inline.
-      java.util.concurrent.ConcurrentLinkedQueue<StreamRequest> tokens = new java.util.concurrent.ConcurrentLinkedQueue<>();
-      java.util.function.Supplier<StreamRequest> nextRequest = () -> {
+      ConcurrentLinkedQueue<StreamRequest> tokens = new ConcurrentLinkedQueue<>();
+      Supplier<StreamRequest> nextRequest = () -> {
         StreamRequest r = tokens.poll();
         return r != null ? r : streamRequest(CoordinatorServiceGrpc.newBlockingStub(coordinatorChannel)
             .requestInference(routeRequest));
       };
-      java.util.function.IntConsumer refill = n -> {
+      IntConsumer refill = n -> {
         CoordinatorServiceGrpc.CoordinatorServiceBlockingStub stub = CoordinatorServiceGrpc.newBlockingStub(coordinatorChannel);
         // ConcurrentLinkedQueue.size() walks the whole queue: count once, not per token.
         for (int missing = n - tokens.size(); missing > 0; missing--) {
@@ -275,7 +282,7 @@ public final class TitanBench {
         System.out.printf(Locale.ROOT, "stream: %d messages per stream (%d text pieces + final; max_tokens unset,"
             + " default 100), demo engine without delay, a fresh token per stream%n", messages, pieces.size());
         Compared c = compare("raw server stream", "StreamInference", clients, warmup, seconds, rounds,
-            () -> drain(ClientCalls.blockingServerStreamingCall(rawChannel, raw, io.grpc.CallOptions.DEFAULT, template),
+            () -> drain(ClientCalls.blockingServerStreamingCall(rawChannel, raw, CallOptions.DEFAULT, template),
                 messages),
             () -> drain(AgentServiceGrpc.newBlockingStub(agentChannel).streamInference(nextRequest.get()), messages),
             // Enough tokens for the coming round at the last measured rate, with a margin.
@@ -347,7 +354,7 @@ public final class TitanBench {
    * round of each side (throughput and p99 medians taken separately) and the ratio of the medians.
    */
   private static Compared compare(String nameA, String nameB, int clients, int warmup, int seconds, int rounds,
-      Call a, Call b, @org.jspecify.annotations.Nullable BeforeB beforeB) throws Exception {
+      Call a, Call b, @Nullable BeforeB beforeB) throws Exception {
     double roundSeconds = Math.max(1.0, seconds / (double) rounds);
     if (beforeB != null) {
       beforeB.prepare(warmup, 0);
@@ -420,7 +427,7 @@ public final class TitanBench {
     long end = System.nanoTime() + (long) (seconds * 1e9);
     AtomicLong total = new AtomicLong();
     CountDownLatch done = new CountDownLatch(clients);
-    List<Throwable> errors = new java.util.concurrent.CopyOnWriteArrayList<>();
+    List<Throwable> errors = new CopyOnWriteArrayList<>();
     for (int t = 0; t < clients; t++) {
       int index = t;
       Thread thread = new Thread(() -> {
