@@ -22,9 +22,10 @@ final class BadInputException extends Exception {
   }
 
   static BadInputException of(String location, List<ContractProblem> problems) {
-    return new BadInputException(problems.stream()
-        .map(p -> location.isEmpty() ? p.toString() : location + ": " + p)
-        .toList());
+    return new BadInputException(
+        problems.stream()
+            .map(p -> location.isEmpty() ? p.toString() : location + ": " + p)
+            .toList());
   }
 
   List<String> lines() {

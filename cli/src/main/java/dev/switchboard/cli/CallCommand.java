@@ -20,38 +20,49 @@ import picocli.CommandLine.Spec;
     header = "Call a method with JSON requests; print JSON responses.",
     sortOptions = false,
     description = {
-        "Call a method. Requests come from -d as JSON (protobuf JSON mapping); responses go to stdout "
-            + "as JSON, one message per line.",
-        "",
-        "Streams are newline-delimited JSON both ways. A bidi call sends each input message as soon as "
-            + "it is read while printing responses as they arrive. Without -d, unary and server-streaming "
-            + "calls send an empty message and client-streaming and bidi calls send none."},
+      "Call a method. Requests come from -d as JSON (protobuf JSON mapping); responses go to stdout "
+          + "as JSON, one message per line.",
+      "",
+      "Streams are newline-delimited JSON both ways. A bidi call sends each input message as soon as "
+          + "it is read while printing responses as they arrive. Without -d, unary and server-streaming "
+          + "calls send an empty message and client-streaming and bidi calls send none."
+    },
     footerHeading = "%nExamples:%n",
     footer = {
-        "  sb call --plaintext localhost:50051 shop.v1.Orders/GetOrder -d '{\"id\": \"o-1\"}'",
-        "  sb call --plaintext localhost:50051 shop.v1.Orders/ImportOrders -d @orders.ndjson",
-        "  tail -f events.ndjson | sb call --plaintext localhost:50051 shop.v1.Orders/Chat -d @-",
-        "  sb call -H 'authorization: Bearer t0k3n' --deadline 2s --cacert ca.pem \\",
-        "      api.example.com:443 grpc.health.v1.Health/Check",
-        "  sb call --proto shop/v1/orders.proto -I protos --plaintext localhost:50051 \\",
-        "      shop.v1.Orders/GetOrder -d '{\"id\": \"o-1\"}'",
+      "  sb call --plaintext localhost:50051 shop.v1.Orders/GetOrder -d '{\"id\": \"o-1\"}'",
+      "  sb call --plaintext localhost:50051 shop.v1.Orders/ImportOrders -d @orders.ndjson",
+      "  tail -f events.ndjson | sb call --plaintext localhost:50051 shop.v1.Orders/Chat -d @-",
+      "  sb call -H 'authorization: Bearer t0k3n' --deadline 2s --cacert ca.pem \\",
+      "      api.example.com:443 grpc.health.v1.Health/Check",
+      "  sb call --proto shop/v1/orders.proto -I protos --plaintext localhost:50051 \\",
+      "      shop.v1.Orders/GetOrder -d '{\"id\": \"o-1\"}'",
     })
 final class CallCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
-  @Parameters(index = "0", paramLabel = "TARGET", description = "host:port, unix:/path or inproc:name")
+  @Parameters(
+      index = "0",
+      paramLabel = "TARGET",
+      description = "host:port, unix:/path or inproc:name")
   String target = "";
 
-  @Parameters(index = "1", paramLabel = "METHOD",
+  @Parameters(
+      index = "1",
+      paramLabel = "METHOD",
       description = "pkg.Service/Method (or pkg.Service.Method)")
   String method = "";
 
-  @Option(names = {"-d", "--data"}, paramLabel = "JSON|@FILE|@-",
-      description = "Request message(s): inline JSON, @FILE, or @- for stdin. Several messages are "
-          + "written one after another, one per line.")
+  @Option(
+      names = {"-d", "--data"},
+      paramLabel = "JSON|@FILE|@-",
+      description =
+          "Request message(s): inline JSON, @FILE, or @- for stdin. Several messages are "
+              + "written one after another, one per line.")
   @Nullable String data;
 
-  @Option(names = "--emit-defaults", description = "Also print fields that hold their default value.")
+  @Option(
+      names = "--emit-defaults",
+      description = "Also print fields that hold their default value.")
   boolean emitDefaults;
 
   @Mixin ConnectionOptions connection = new ConnectionOptions();

@@ -13,7 +13,9 @@ import java.util.Base64;
 import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 
-/** A channel to the command's target, with the user's metadata on every call (reflection included). */
+/**
+ * A channel to the command's target, with the user's metadata on every call (reflection included).
+ */
 final class Connection implements AutoCloseable {
   private final ManagedChannel managed;
   private final Channel channel;
@@ -22,12 +24,17 @@ final class Connection implements AutoCloseable {
   private Connection(ManagedChannel managed, Metadata headers) {
     this.managed = managed;
     this.headers = headers;
-    this.channel = headers.keys().isEmpty()
-        ? managed
-        : ClientInterceptors.intercept(managed, MetadataUtils.newAttachHeadersInterceptor(headers));
+    this.channel =
+        headers.keys().isEmpty()
+            ? managed
+            : ClientInterceptors.intercept(
+                managed, MetadataUtils.newAttachHeadersInterceptor(headers));
   }
 
-  /** A connection to {@code targetText}, or null when no target was given (try-with-resources skips it). */
+  /**
+   * A connection to {@code targetText}, or null when no target was given (try-with-resources skips
+   * it).
+   */
   static @Nullable Connection openIfGiven(@Nullable String targetText, ConnectionOptions options)
       throws BadInputException {
     return targetText == null ? null : open(targetText, options);
@@ -45,7 +52,8 @@ final class Connection implements AutoCloseable {
     if (options.plaintext || target.kind() != Target.Kind.TCP) {
       if (options.cacert != null || options.cert != null) {
         if (options.plaintext) {
-          throw new BadInputException("--plaintext cannot be combined with --cacert, --cert or --key");
+          throw new BadInputException(
+              "--plaintext cannot be combined with --cacert, --cert or --key");
         }
       }
       builder.plaintext();
@@ -57,9 +65,10 @@ final class Connection implements AutoCloseable {
 
   private static TlsConfig tls(ConnectionOptions options) throws BadInputException {
     if ((options.cert == null) != (options.key == null)) {
-      throw new BadInputException(options.cert == null
-          ? "--key needs --cert (the certificate chain that goes with the key)"
-          : "--cert needs --key (the private key of the certificate)");
+      throw new BadInputException(
+          options.cert == null
+              ? "--key needs --cert (the certificate chain that goes with the key)"
+              : "--cert needs --key (the private key of the certificate)");
     }
     try {
       TlsConfig config;
@@ -90,7 +99,8 @@ final class Connection implements AutoCloseable {
       String value = header.substring(colon + 1).trim();
       try {
         if (name.endsWith(Metadata.BINARY_HEADER_SUFFIX)) {
-          metadata.put(Metadata.Key.of(name, Metadata.BINARY_BYTE_MARSHALLER), decodeBase64(header, value));
+          metadata.put(
+              Metadata.Key.of(name, Metadata.BINARY_BYTE_MARSHALLER), decodeBase64(header, value));
         } else {
           metadata.put(Metadata.Key.of(name, Metadata.ASCII_STRING_MARSHALLER), value);
         }
@@ -108,8 +118,12 @@ final class Connection implements AutoCloseable {
           ? Base64.getUrlDecoder().decode(compact)
           : Base64.getDecoder().decode(compact);
     } catch (IllegalArgumentException e) {
-      throw new BadInputException("-H '" + header + "': the value of a -bin header must be base64 ("
-          + e.getMessage() + ")");
+      throw new BadInputException(
+          "-H '"
+              + header
+              + "': the value of a -bin header must be base64 ("
+              + e.getMessage()
+              + ")");
     }
   }
 
@@ -129,11 +143,13 @@ final class Connection implements AutoCloseable {
     }
     for (String key : metadata.keys()) {
       if (key.endsWith(Metadata.BINARY_HEADER_SUFFIX)) {
-        for (byte[] value : metadata.getAll(Metadata.Key.of(key, Metadata.BINARY_BYTE_MARSHALLER))) {
+        for (byte[] value :
+            metadata.getAll(Metadata.Key.of(key, Metadata.BINARY_BYTE_MARSHALLER))) {
           err.println(key + ": " + Base64.getEncoder().encodeToString(value));
         }
       } else {
-        for (String value : metadata.getAll(Metadata.Key.of(key, Metadata.ASCII_STRING_MARSHALLER))) {
+        for (String value :
+            metadata.getAll(Metadata.Key.of(key, Metadata.ASCII_STRING_MARSHALLER))) {
           err.println(key + ": " + value);
         }
       }
@@ -149,5 +165,4 @@ final class Connection implements AutoCloseable {
       Thread.currentThread().interrupt();
     }
   }
-
 }

@@ -49,21 +49,23 @@ final class Contracts {
     if (options.fromFiles()) {
       return files();
     }
-    return reflect(on -> {
-      try {
-        return on.symbol(symbol);
-      } catch (StatusRuntimeException e) {
-        if (e.getStatus().getCode() == Status.Code.NOT_FOUND) {
-          return on.contract();
-        }
-        throw e;
-      }
-    });
+    return reflect(
+        on -> {
+          try {
+            return on.symbol(symbol);
+          } catch (StatusRuntimeException e) {
+            if (e.getStatus().getCode() == Status.Code.NOT_FOUND) {
+              return on.contract();
+            }
+            throw e;
+          }
+        });
   }
 
   /**
-   * A contract that holds the service of {@code method} ("pkg.Service/Method" or "pkg.Service.Method"),
-   * or everything for suggestions; {@link ContractSet#method} then finds the method or names the nearest.
+   * A contract that holds the service of {@code method} ("pkg.Service/Method" or
+   * "pkg.Service.Method"), or everything for suggestions; {@link ContractSet#method} then finds the
+   * method or names the nearest.
    */
   ContractSet containingMethod(String method) throws ContractException {
     return containing(serviceOf(method));
@@ -86,8 +88,10 @@ final class Contracts {
     } catch (StatusRuntimeException e) {
       if (e.getStatus().getCode() == Status.Code.UNIMPLEMENTED) {
         throw Status.UNIMPLEMENTED
-            .withDescription("the server does not offer reflection (" + Failures.describe(e.getStatus())
-                + "); give its contract with --proto FILE or --protoset FILE")
+            .withDescription(
+                "the server does not offer reflection ("
+                    + Failures.describe(e.getStatus())
+                    + "); give its contract with --proto FILE or --protoset FILE")
             .asRuntimeException();
       }
       throw e;
@@ -121,8 +125,8 @@ final class Contracts {
 
   /**
    * Compiles --proto files as protoc would: names are relative to an import path (the current
-   * directory when none is given); a file given by a path outside every import path brings its
-   * own directory along.
+   * directory when none is given); a file given by a path outside every import path brings its own
+   * directory along.
    */
   private ContractSet protos() throws ContractException {
     List<Path> importPaths = new ArrayList<>(options.importPaths);

@@ -25,7 +25,8 @@ final class Failures {
   int onUsageError(ParameterException e, String[] args) {
     CommandLine command = e.getCommandLine();
     err.println("sb: " + e.getMessage());
-    err.println("Try '" + command.getCommandSpec().qualifiedName() + " --help' for usage and examples.");
+    err.println(
+        "Try '" + command.getCommandSpec().qualifiedName() + " --help' for usage and examples.");
     err.flush();
     return ExitCode.BAD_INPUT;
   }
@@ -59,7 +60,8 @@ final class Failures {
     if (e instanceof ParameterException usage) {
       return onUsageError(usage, new String[0]);
     }
-    err.println("sb: internal error: " + e + (debug ? "" : " (rerun with --debug-log for the details)"));
+    err.println(
+        "sb: internal error: " + e + (debug ? "" : " (rerun with --debug-log for the details)"));
     if (debug) {
       e.printStackTrace(err);
     }
@@ -79,7 +81,9 @@ final class Failures {
     Throwable cause = status.getCause();
     String because = cause == null ? "" : firstLine(cause.getMessage());
     if (!because.isEmpty() && !description.contains(because)) {
-      line.append(description.isEmpty() ? ": " : " (").append(because).append(description.isEmpty() ? "" : ")");
+      line.append(description.isEmpty() ? ": " : " (")
+          .append(because)
+          .append(description.isEmpty() ? "" : ")");
     }
     if (because.contains("not an SSL/TLS record")) {
       line.append("; the server does not speak TLS on this port: add --plaintext");
@@ -87,7 +91,9 @@ final class Failures {
     return line.toString();
   }
 
-  /** grpc-java appends channel pipeline dumps to some descriptions; the first line is the message. */
+  /**
+   * grpc-java appends channel pipeline dumps to some descriptions; the first line is the message.
+   */
   private static String firstLine(@Nullable String text) {
     if (text == null) {
       return "";
@@ -99,8 +105,9 @@ final class Failures {
   private static Throwable unwrap(Throwable e) {
     Throwable current = e;
     while ((current instanceof CommandLine.ExecutionException
-        || current instanceof java.util.concurrent.ExecutionException
-        || current instanceof java.lang.reflect.InvocationTargetException) && current.getCause() != null) {
+            || current instanceof java.util.concurrent.ExecutionException
+            || current instanceof java.lang.reflect.InvocationTargetException)
+        && current.getCause() != null) {
       current = current.getCause();
     }
     return current;

@@ -1,10 +1,10 @@
 package dev.switchboard.cli;
 
+import com.google.protobuf.Descriptors.Descriptor;
+import com.google.protobuf.DynamicMessage;
 import dev.switchboard.contract.ContractException;
 import dev.switchboard.contract.ContractProblem;
 import dev.switchboard.contract.MessageJson;
-import com.google.protobuf.Descriptors.Descriptor;
-import com.google.protobuf.DynamicMessage;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
@@ -21,10 +21,11 @@ import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Request messages from {@code -d}: one JSON value after another (newline-delimited in practice, but a
- * pretty-printed object spanning lines works too). Values are cut out of the character stream as soon
- * as they are complete, so a bidi call can send each line of stdin while later lines are unwritten.
- * Problems are located as {@code source:line:column} and, inside a message, by field path.
+ * Request messages from {@code -d}: one JSON value after another (newline-delimited in practice,
+ * but a pretty-printed object spanning lines works too). Values are cut out of the character stream
+ * as soon as they are complete, so a bidi call can send each line of stdin while later lines are
+ * unwritten. Problems are located as {@code source:line:column} and, inside a message, by field
+ * path.
  */
 final class JsonInput implements AutoCloseable {
   private static final Pattern LINE_COLUMN = Pattern.compile("(\\d+):(\\d+)");
@@ -48,7 +49,8 @@ final class JsonInput implements AutoCloseable {
     if (data.startsWith("@")) {
       Path file = Path.of(data.substring(1));
       try {
-        return new JsonInput(data.substring(1), Files.newBufferedReader(file, StandardCharsets.UTF_8));
+        return new JsonInput(
+            data.substring(1), Files.newBufferedReader(file, StandardCharsets.UTF_8));
       } catch (NoSuchFileException e) {
         throw new BadInputException("-d " + data + ": no such file");
       } catch (IOException e) {
@@ -88,11 +90,19 @@ final class JsonInput implements AutoCloseable {
       int absoluteColumn = relativeLine == 1 ? chunk.column() + relativeColumn - 1 : relativeColumn;
       return source + ":" + absoluteLine + ":" + absoluteColumn + ": " + problem.message();
     }
-    return source + ":" + chunk.line() + ":" + chunk.column() + ": "
-        + (problem.location().isEmpty() ? "" : problem.location() + ": ") + problem.message();
+    return source
+        + ":"
+        + chunk.line()
+        + ":"
+        + chunk.column()
+        + ": "
+        + (problem.location().isEmpty() ? "" : problem.location() + ": ")
+        + problem.message();
   }
 
-  /** The text of the next top-level JSON value, or null at the end. Reads no further than its end. */
+  /**
+   * The text of the next top-level JSON value, or null at the end. Reads no further than its end.
+   */
   @Nullable Chunk nextChunk() throws BadInputException {
     int c = read();
     while (c >= 0 && Character.isWhitespace(c)) {
@@ -132,7 +142,8 @@ final class JsonInput implements AutoCloseable {
         }
       }
     } else {
-      // A scalar where a message should be: take it up to the next separator and let the parser explain.
+      // A scalar where a message should be: take it up to the next separator and let the parser
+      // explain.
       while (true) {
         c = read();
         if (c < 0 || Character.isWhitespace(c) || c == '{' || c == '[') {

@@ -13,8 +13,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Logback for sb, set up in code (found through {@code META-INF/services}) rather than from XML: it
- * starts faster and cannot be overridden by a stray logback.xml on the classpath. Everything goes to
- * stderr, WARN and above, so stdout carries only results.
+ * starts faster and cannot be overridden by a stray logback.xml on the classpath. Everything goes
+ * to stderr, WARN and above, so stdout carries only results.
  */
 @ConfiguratorRank(ConfiguratorRank.CUSTOM_HIGH_PRIORITY)
 public final class LogSetup extends ContextAwareBase implements Configurator {

@@ -16,10 +16,10 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * One call of any shape with newline-delimited JSON both ways: sends the requests read from a
- * {@link JsonInput}, prints each response as one JSON line as it arrives, and ends in
- * {@link ExitCode#OK} or throws what {@code Failures} maps to the exit code (the call's status, or
- * the bad input that cancelled it). {@code sb call} and {@code sb plugin call} both run their call
- * here, so the two behave alike.
+ * {@link JsonInput}, prints each response as one JSON line as it arrives, and ends in {@link
+ * ExitCode#OK} or throws what {@code Failures} maps to the exit code (the call's status, or the bad
+ * input that cancelled it). {@code sb call} and {@code sb plugin call} both run their call here, so
+ * the two behave alike.
  */
 final class NdjsonCall {
   private final DynamicClient client;
@@ -27,7 +27,8 @@ final class NdjsonCall {
   private final MessageJson json;
   private final boolean emitDefaults;
 
-  NdjsonCall(DynamicClient client, MethodDescriptor method, MessageJson json, boolean emitDefaults) {
+  NdjsonCall(
+      DynamicClient client, MethodDescriptor method, MessageJson json, boolean emitDefaults) {
     this.client = client;
     this.method = method;
     this.json = json;
@@ -35,8 +36,8 @@ final class NdjsonCall {
   }
 
   /**
-   * Runs the call. Without {@code input}, unary and server-streaming calls send an empty message and
-   * client-streaming and bidi calls send none.
+   * Runs the call. Without {@code input}, unary and server-streaming calls send an empty message
+   * and client-streaming and bidi calls send none.
    *
    * @param responseMetadata where to print the response headers, trailers and status once the call
    *     is over (verbose mode), or null not to print them
@@ -52,28 +53,38 @@ final class NdjsonCall {
       }
       JsonInput.Chunk extra = input == null ? null : input.nextChunk();
       if (extra != null) {
-        throw new BadInputException(input.source() + ":" + extra.line() + ":" + extra.column() + ": "
-            + method.getFullName() + " takes one request message, but a second one starts here");
+        throw new BadInputException(
+            input.source()
+                + ":"
+                + extra.line()
+                + ":"
+                + extra.column()
+                + ": "
+                + method.getFullName()
+                + " takes one request message, but a second one starts here");
       }
     }
     LinkedBlockingQueue<Object> events = new LinkedBlockingQueue<>();
     Object completed = new Object();
-    DynamicCall call = client.call(method, new StreamObserver<>() {
-      @Override
-      public void onNext(DynamicMessage value) {
-        events.add(value);
-      }
+    DynamicCall call =
+        client.call(
+            method,
+            new StreamObserver<>() {
+              @Override
+              public void onNext(DynamicMessage value) {
+                events.add(value);
+              }
 
-      @Override
-      public void onError(Throwable t) {
-        events.add(t);
-      }
+              @Override
+              public void onError(Throwable t) {
+                events.add(t);
+              }
 
-      @Override
-      public void onCompleted() {
-        events.add(completed);
-      }
-    });
+              @Override
+              public void onCompleted() {
+                events.add(completed);
+              }
+            });
     AtomicReference<BadInputException> inputProblem = new AtomicReference<>();
     if (single != null) {
       call.requests().onNext(single);
@@ -96,7 +107,9 @@ final class NdjsonCall {
         if (problem != null) {
           throw problem;
         }
-        throw event instanceof StatusRuntimeException e ? e : Status.fromThrowable((Throwable) event).asRuntimeException();
+        throw event instanceof StatusRuntimeException e
+            ? e
+            : Status.fromThrowable((Throwable) event).asRuntimeException();
       }
     } finally {
       if (responseMetadata != null) {
@@ -109,24 +122,31 @@ final class NdjsonCall {
    * Sends the input's messages from their own thread, reading each only when the previous one is
    * sent, so bidi calls stream both ways at once. A bad message cancels the call.
    */
-  private void startSender(DynamicCall call, @Nullable JsonInput input,
+  private void startSender(
+      DynamicCall call,
+      @Nullable JsonInput input,
       AtomicReference<BadInputException> inputProblem) {
-    Thread sender = new Thread(() -> {
-      try {
-        if (input != null) {
-          for (DynamicMessage next = input.next(method.getInputType(), json); next != null;
-              next = input.next(method.getInputType(), json)) {
-            call.requests().onNext(next);
-          }
-        }
-        call.requests().onCompleted();
-      } catch (BadInputException e) {
-        inputProblem.set(e);
-        call.cancel("sb: bad input");
-      } catch (RuntimeException e) {
-        // The call ended (the server failed it or the deadline passed); its status reports why.
-      }
-    }, "sb-request-sender");
+    Thread sender =
+        new Thread(
+            () -> {
+              try {
+                if (input != null) {
+                  for (DynamicMessage next = input.next(method.getInputType(), json);
+                      next != null;
+                      next = input.next(method.getInputType(), json)) {
+                    call.requests().onNext(next);
+                  }
+                }
+                call.requests().onCompleted();
+              } catch (BadInputException e) {
+                inputProblem.set(e);
+                call.cancel("sb: bad input");
+              } catch (RuntimeException e) {
+                // The call ended (the server failed it or the deadline passed); its status reports
+                // why.
+              }
+            },
+            "sb-request-sender");
     // A blocked read of stdin must not keep the JVM alive once the call is over.
     sender.setDaemon(true);
     sender.start();

@@ -13,15 +13,21 @@ record Operands(@Nullable String target, @Nullable String symbol) {
   static Operands of(List<String> operands, boolean contractFromFiles, String symbolLabel)
       throws BadInputException {
     if (operands.size() > 2) {
-      throw new BadInputException("expected [TARGET] [" + symbolLabel + "], got " + operands.size()
-          + " operands: " + String.join(" ", operands));
+      throw new BadInputException(
+          "expected [TARGET] ["
+              + symbolLabel
+              + "], got "
+              + operands.size()
+              + " operands: "
+              + String.join(" ", operands));
     }
     if (operands.size() == 2) {
       return new Operands(operands.get(0), operands.get(1));
     }
     if (operands.isEmpty()) {
       if (!contractFromFiles) {
-        throw new BadInputException("TARGET is required unless --proto or --protoset gives the contract");
+        throw new BadInputException(
+            "TARGET is required unless --proto or --protoset gives the contract");
       }
       return new Operands(null, null);
     }

@@ -23,22 +23,23 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code sb plugin}: launch any go-plugin plugin (Go, Python, Java), then call one of its methods or
- * list its services, and kill it cleanly. A thin shell over {@link PluginClient}.
+ * {@code sb plugin}: launch any go-plugin plugin (Go, Python, Java), then call one of its methods
+ * or list its services, and kill it cleanly. A thin shell over {@link PluginClient}.
  */
 @Command(
     name = "plugin",
     mixinStandardHelpOptions = true,
     header = "Launch a go-plugin plugin and call or list it.",
     synopsisSubcommandLabel = "COMMAND",
-    description = "Launches a HashiCorp go-plugin compatible plugin (magic cookie, version negotiation, "
-        + "AutoMTLS), talks to it over gRPC, then stops it: Shutdown, grace period, SIGTERM, SIGKILL.",
+    description =
+        "Launches a HashiCorp go-plugin compatible plugin (magic cookie, version negotiation, "
+            + "AutoMTLS), talks to it over gRPC, then stops it: Shutdown, grace period, SIGTERM, SIGKILL.",
     subcommands = {PluginCommand.Call.class, PluginCommand.ListServices.class},
     footerHeading = "%nExamples:%n",
     footer = {
-        "  sb plugin list --cmd bin/kv-plugin --magic-cookie BASIC_PLUGIN=hello",
-        "  sb plugin call --cmd bin/kv-plugin --magic-cookie BASIC_PLUGIN=hello \\",
-        "      proto.KV/Put -d '{\"key\": \"a\", \"value\": \"aGk=\"}'",
+      "  sb plugin list --cmd bin/kv-plugin --magic-cookie BASIC_PLUGIN=hello",
+      "  sb plugin call --cmd bin/kv-plugin --magic-cookie BASIC_PLUGIN=hello \\",
+      "      proto.KV/Put -d '{\"key\": \"a\", \"value\": \"aGk=\"}'",
     })
 final class PluginCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
@@ -51,26 +52,44 @@ final class PluginCommand implements Callable<Integer> {
 
   /** How to launch the plugin. */
   static final class LaunchOptions {
-    @Option(names = "--cmd", required = true, paramLabel = "\"PATH ARGS\"",
+    @Option(
+        names = "--cmd",
+        required = true,
+        paramLabel = "\"PATH ARGS\"",
         description = "The plugin's command line, split at spaces.")
     String command = "";
 
-    @Option(names = "--magic-cookie", required = true, paramLabel = "KEY=VALUE",
+    @Option(
+        names = "--magic-cookie",
+        required = true,
+        paramLabel = "KEY=VALUE",
         description = "The handshake cookie the plugin expects, e.g. BASIC_PLUGIN=hello.")
     String cookie = "";
 
-    @Option(names = "--protocol-version", paramLabel = "N", split = ",",
-        description = "Application protocol version(s) to offer (default: 1); repeatable or comma-separated.")
+    @Option(
+        names = "--protocol-version",
+        paramLabel = "N",
+        split = ",",
+        description =
+            "Application protocol version(s) to offer (default: 1); repeatable or comma-separated.")
     List<Integer> versions = new ArrayList<>();
 
-    @Option(names = "--no-mtls", description = "Do not offer AutoMTLS (for plugins that predate it).")
+    @Option(
+        names = "--no-mtls",
+        description = "Do not offer AutoMTLS (for plugins that predate it).")
     boolean noMtls;
 
-    @Option(names = "--start-timeout", paramLabel = "DURATION", converter = DeadlineConverter.class,
+    @Option(
+        names = "--start-timeout",
+        paramLabel = "DURATION",
+        converter = DeadlineConverter.class,
         description = "How long to wait for the handshake line (default: 1m).")
     @Nullable Duration startTimeout;
 
-    @Option(names = "--deadline", paramLabel = "DURATION", converter = DeadlineConverter.class,
+    @Option(
+        names = "--deadline",
+        paramLabel = "DURATION",
+        converter = DeadlineConverter.class,
         description = "Deadline for the reflection lookups and the call, e.g. 500ms, 5s.")
     @Nullable Duration deadline;
 
@@ -89,7 +108,8 @@ final class PluginCommand implements Callable<Integer> {
       } catch (IllegalArgumentException e) {
         throw new BadInputException("--magic-cookie: " + e.getMessage());
       }
-      PluginClient.Builder builder = PluginClient.builder(handshake).command(argv).autoMtls(!noMtls);
+      PluginClient.Builder builder =
+          PluginClient.builder(handshake).command(argv).autoMtls(!noMtls);
       if (!versions.isEmpty()) {
         builder.protocolVersions(versions.stream().mapToInt(Integer::intValue).toArray());
       }
@@ -114,22 +134,31 @@ final class PluginCommand implements Callable<Integer> {
   @Command(
       name = "call",
       mixinStandardHelpOptions = true,
-      header = "Launch a plugin, call one method with JSON requests, print JSON responses, stop it.",
+      header =
+          "Launch a plugin, call one method with JSON requests, print JSON responses, stop it.",
       sortOptions = false,
-      description = "Requests come from -d as JSON; responses go to stdout, one message per line "
-          + "(newline-delimited JSON both ways for streams, as in sb call). The contract comes from the "
-          + "plugin's server reflection unless --proto or --protoset is given.")
+      description =
+          "Requests come from -d as JSON; responses go to stdout, one message per line "
+              + "(newline-delimited JSON both ways for streams, as in sb call). The contract comes from the "
+              + "plugin's server reflection unless --proto or --protoset is given.")
   static final class Call implements Callable<Integer> {
     @Spec CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "METHOD", description = "pkg.Service/Method (or pkg.Service.Method)")
+    @Parameters(
+        index = "0",
+        paramLabel = "METHOD",
+        description = "pkg.Service/Method (or pkg.Service.Method)")
     String method = "";
 
-    @Option(names = {"-d", "--data"}, paramLabel = "JSON|@FILE|@-",
+    @Option(
+        names = {"-d", "--data"},
+        paramLabel = "JSON|@FILE|@-",
         description = "Request message(s): inline JSON, @FILE, or @- for stdin.")
     @Nullable String data;
 
-    @Option(names = "--emit-defaults", description = "Also print fields that hold their default value.")
+    @Option(
+        names = "--emit-defaults",
+        description = "Also print fields that hold their default value.")
     boolean emitDefaults;
 
     @Mixin LaunchOptions launch = new LaunchOptions();
@@ -163,11 +192,15 @@ final class PluginCommand implements Callable<Integer> {
       mixinStandardHelpOptions = true,
       header = "Launch a plugin, list its services (or one service's methods), stop it.",
       sortOptions = false,
-      description = "One full name per line, through the plugin's server reflection (or --proto/--protoset).")
+      description =
+          "One full name per line, through the plugin's server reflection (or --proto/--protoset).")
   static final class ListServices implements Callable<Integer> {
     @Spec CommandSpec spec;
 
-    @Parameters(index = "0", arity = "0..1", paramLabel = "SERVICE",
+    @Parameters(
+        index = "0",
+        arity = "0..1",
+        paramLabel = "SERVICE",
         description = "A service's full name: list its methods instead of the services.")
     @Nullable String service;
 
@@ -182,8 +215,14 @@ final class PluginCommand implements Callable<Integer> {
         if (service == null) {
           contracts.serviceNames().forEach(out::println);
         } else {
-          ServiceDescriptor found = contracts.containing(service).service(service)
-              .orElseThrow(() -> new BadInputException("SERVICE " + service + ": the plugin has no such service"));
+          ServiceDescriptor found =
+              contracts
+                  .containing(service)
+                  .service(service)
+                  .orElseThrow(
+                      () ->
+                          new BadInputException(
+                              "SERVICE " + service + ": the plugin has no such service"));
           found.getMethods().forEach(m -> out.println(m.getFullName()));
         }
       }

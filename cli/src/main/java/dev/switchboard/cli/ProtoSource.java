@@ -14,8 +14,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Descriptors printed back as {@code .proto} source, the way {@code grpcurl describe} shows them:
- * a heading line ({@code pkg.Order is a message:}) and the definition, with type names fully
+ * Descriptors printed back as {@code .proto} source, the way {@code grpcurl describe} shows them: a
+ * heading line ({@code pkg.Order is a message:}) and the definition, with type names fully
  * qualified (leading dot) so they are unambiguous.
  */
 final class ProtoSource {
@@ -25,8 +25,14 @@ final class ProtoSource {
 
   static String describe(GenericDescriptor descriptor) {
     ProtoSource source = new ProtoSource();
-    source.text.append(descriptor.getFullName()).append(" is ").append(article(kind(descriptor))).append(' ')
-        .append(kind(descriptor)).append(":\n");
+    source
+        .text
+        .append(descriptor.getFullName())
+        .append(" is ")
+        .append(article(kind(descriptor)))
+        .append(' ')
+        .append(kind(descriptor))
+        .append(":\n");
     source.write(descriptor, "");
     return source.text.toString();
   }
@@ -70,10 +76,17 @@ final class ProtoSource {
     } else if (descriptor instanceof EnumDescriptor enumType) {
       enumType(enumType, indent);
     } else if (descriptor instanceof EnumValueDescriptor value) {
-      text.append(indent).append(value.getName()).append(" = ").append(value.getNumber()).append(";\n");
+      text.append(indent)
+          .append(value.getName())
+          .append(" = ")
+          .append(value.getNumber())
+          .append(";\n");
     } else if (descriptor instanceof FieldDescriptor field) {
       if (field.isExtension()) {
-        text.append(indent).append("extend ").append(typeName(field.getContainingType())).append(" {\n");
+        text.append(indent)
+            .append("extend ")
+            .append(typeName(field.getContainingType()))
+            .append(" {\n");
         field(field, indent + "  ");
         text.append(indent).append("}\n");
       } else {
@@ -95,10 +108,15 @@ final class ProtoSource {
 
   private void method(MethodDescriptor method, String indent) {
     comments(method, indent);
-    text.append(indent).append("rpc ").append(method.getName()).append(" ( ")
-        .append(method.isClientStreaming() ? "stream " : "").append(typeName(method.getInputType()))
+    text.append(indent)
+        .append("rpc ")
+        .append(method.getName())
+        .append(" ( ")
+        .append(method.isClientStreaming() ? "stream " : "")
+        .append(typeName(method.getInputType()))
         .append(" ) returns ( ")
-        .append(method.isServerStreaming() ? "stream " : "").append(typeName(method.getOutputType()))
+        .append(method.isServerStreaming() ? "stream " : "")
+        .append(typeName(method.getOutputType()))
         .append(" );\n");
   }
 
@@ -133,12 +151,19 @@ final class ProtoSource {
       write(extension, inner);
     }
     for (var range : message.toProto().getExtensionRangeList()) {
-      text.append(inner).append("extensions ").append(range.getStart()).append(" to ")
-          .append(range.getEnd() - 1 == 536_870_911 ? "max" : String.valueOf(range.getEnd() - 1)).append(";\n");
+      text.append(inner)
+          .append("extensions ")
+          .append(range.getStart())
+          .append(" to ")
+          .append(range.getEnd() - 1 == 536_870_911 ? "max" : String.valueOf(range.getEnd() - 1))
+          .append(";\n");
     }
     for (var range : message.toProto().getReservedRangeList()) {
-      text.append(inner).append("reserved ").append(range.getStart())
-          .append(range.getEnd() - 1 == range.getStart() ? "" : " to " + (range.getEnd() - 1)).append(";\n");
+      text.append(inner)
+          .append("reserved ")
+          .append(range.getStart())
+          .append(range.getEnd() - 1 == range.getStart() ? "" : " to " + (range.getEnd() - 1))
+          .append(";\n");
     }
     for (String name : message.toProto().getReservedNameList()) {
       text.append(inner).append("reserved \"").append(name).append("\";\n");
@@ -153,8 +178,13 @@ final class ProtoSource {
       text.append(indent).append("  option allow_alias = true;\n");
     }
     for (EnumValueDescriptor value : enumType.getValues()) {
-      text.append(indent).append("  ").append(value.getName()).append(" = ").append(value.getNumber())
-          .append(value.getOptions().getDeprecated() ? " [deprecated = true]" : "").append(";\n");
+      text.append(indent)
+          .append("  ")
+          .append(value.getName())
+          .append(" = ")
+          .append(value.getNumber())
+          .append(value.getOptions().getDeprecated() ? " [deprecated = true]" : "")
+          .append(";\n");
     }
     text.append(indent).append("}\n");
   }
@@ -164,14 +194,18 @@ final class ProtoSource {
     text.append(indent);
     if (field.isMapField()) {
       Descriptor entry = field.getMessageType();
-      text.append("map<").append(fieldType(entry.findFieldByNumber(1))).append(", ")
-          .append(fieldType(entry.findFieldByNumber(2))).append("> ");
+      text.append("map<")
+          .append(fieldType(entry.findFieldByNumber(1)))
+          .append(", ")
+          .append(fieldType(entry.findFieldByNumber(2)))
+          .append("> ");
     } else {
       if (field.isRepeated()) {
         text.append("repeated ");
       } else if (field.isRequired()) {
         text.append("required ");
-      } else if (isProto3(field) ? field.toProto().getProto3Optional()
+      } else if (isProto3(field)
+          ? field.toProto().getProto3Optional()
           : isProto2(field) && field.getContainingOneof() == null) {
         text.append("optional ");
       }
@@ -179,7 +213,8 @@ final class ProtoSource {
     }
     text.append(field.getName()).append(" = ").append(field.getNumber());
     List<String> options = new ArrayList<>();
-    if (field.toProto().hasJsonName() && !field.getJsonName().equals(defaultJsonName(field.getName()))) {
+    if (field.toProto().hasJsonName()
+        && !field.getJsonName().equals(defaultJsonName(field.getName()))) {
       options.add("json_name = \"" + field.getJsonName() + "\"");
     }
     if (field.toProto().hasDefaultValue()) {
@@ -232,13 +267,17 @@ final class ProtoSource {
     return json.toString();
   }
 
-  /** Leading comments from the file's source info, when the contract kept it (reflection usually does not). */
+  /**
+   * Leading comments from the file's source info, when the contract kept it (reflection usually
+   * does not).
+   */
   private void comments(GenericDescriptor descriptor, String indent) {
     List<Integer> path = sourcePath(descriptor);
     if (path.isEmpty()) {
       return;
     }
-    for (SourceCodeInfo.Location location : descriptor.getFile().toProto().getSourceCodeInfo().getLocationList()) {
+    for (SourceCodeInfo.Location location :
+        descriptor.getFile().toProto().getSourceCodeInfo().getLocationList()) {
       if (location.getPathList().equals(path) && location.hasLeadingComments()) {
         for (String line : location.getLeadingComments().stripTrailing().split("\n", -1)) {
           text.append(indent).append("//").append(line).append('\n');

@@ -1,12 +1,12 @@
 package dev.switchboard.cli;
 
+import java.io.BufferedWriter;
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
 import java.io.InputStream;
+import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
-import java.io.OutputStreamWriter;
-import java.io.FileOutputStream;
-import java.io.FileDescriptor;
-import java.io.BufferedWriter;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -20,10 +20,18 @@ public final class Sb {
   private Sb() {}
 
   public static void main(String[] args) {
-    PrintWriter out = new PrintWriter(new BufferedWriter(
-        new OutputStreamWriter(new FileOutputStream(FileDescriptor.out), StandardCharsets.UTF_8)), false);
-    PrintWriter err = new PrintWriter(new BufferedWriter(
-        new OutputStreamWriter(new FileOutputStream(FileDescriptor.err), StandardCharsets.UTF_8)), true);
+    PrintWriter out =
+        new PrintWriter(
+            new BufferedWriter(
+                new OutputStreamWriter(
+                    new FileOutputStream(FileDescriptor.out), StandardCharsets.UTF_8)),
+            false);
+    PrintWriter err =
+        new PrintWriter(
+            new BufferedWriter(
+                new OutputStreamWriter(
+                    new FileOutputStream(FileDescriptor.err), StandardCharsets.UTF_8)),
+            true);
     int code = run(out, err, args);
     out.flush();
     err.flush();
@@ -33,14 +41,16 @@ public final class Sb {
   /**
    * Runs one {@code sb} command line.
    *
-   * @return the exit code: {@link ExitCode#OK}, {@link ExitCode#RPC_FAILED} or {@link ExitCode#BAD_INPUT}
-   *     (and {@link ExitCode#INTERNAL} for a bug in sb itself)
+   * @return the exit code: {@link ExitCode#OK}, {@link ExitCode#RPC_FAILED} or {@link
+   *     ExitCode#BAD_INPUT} (and {@link ExitCode#INTERNAL} for a bug in sb itself)
    */
   public static int run(PrintWriter out, PrintWriter err, String... args) {
     return run(System.in, out, err, args);
   }
 
-  /** Like {@link #run(PrintWriter, PrintWriter, String...)}, reading {@code -d @-} from {@code in}. */
+  /**
+   * Like {@link #run(PrintWriter, PrintWriter, String...)}, reading {@code -d @-} from {@code in}.
+   */
   public static int run(InputStream in, PrintWriter out, PrintWriter err, String... args) {
     CommandLine commandLine = commandLine(out, err, args);
     CommandLine call = commandLine.getSubcommands().get("call");
@@ -81,8 +91,8 @@ public final class Sb {
 
   /**
    * The command tree for {@code args}. Building picocli's model of every subcommand costs start-up
-   * time (reflection over each class and its mixins), so when the first argument names a subcommand,
-   * only that one is built, under a bare root; help and errors get the full tree.
+   * time (reflection over each class and its mixins), so when the first argument names a
+   * subcommand, only that one is built, under a bare root; help and errors get the full tree.
    */
   static CommandLine commandLine(PrintWriter out, PrintWriter err, String... args) {
     Class<?> only = args.length == 0 ? null : subcommandNamed(args[0]);
@@ -106,7 +116,8 @@ public final class Sb {
       if (command == null || candidate == CommandLine.HelpCommand.class) {
         continue;
       }
-      if (command.name().equals(name) || java.util.Arrays.asList(command.aliases()).contains(name)) {
+      if (command.name().equals(name)
+          || java.util.Arrays.asList(command.aliases()).contains(name)) {
         return candidate;
       }
     }

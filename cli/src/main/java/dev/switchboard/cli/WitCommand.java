@@ -30,13 +30,14 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     header = "Translate a proto3 or OpenAPI 3.0 contract into a WIT package.",
     sortOptions = false,
-    description = "Writes the main WIT package to DIR and its dependencies under DIR/deps/, the layout "
-        + "wasm-tools resolves. Warnings (with their location) go to stderr and never block the output; "
-        + "errors are all listed, each with its location, and exit 2.",
+    description =
+        "Writes the main WIT package to DIR and its dependencies under DIR/deps/, the layout "
+            + "wasm-tools resolves. Warnings (with their location) go to stderr and never block the output; "
+            + "errors are all listed, each with its location, and exit 2.",
     footerHeading = "%nExamples:%n",
     footer = {
-        "  sb wit --proto todo.proto -I protos --version 1.0.0 -o wit/todo",
-        "  sb wit --openapi api.yaml -o wit/api --binding",
+      "  sb wit --proto todo.proto -I protos --version 1.0.0 -o wit/todo",
+      "  sb wit --openapi api.yaml -o wit/api --binding",
     })
 final class WitCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
@@ -45,20 +46,37 @@ final class WitCommand implements Callable<Integer> {
   Input input = new Input();
 
   static final class Input {
-    @Option(names = "--proto", arity = "1..*", paramLabel = "FILE", description = ".proto files to translate")
+    @Option(
+        names = "--proto",
+        arity = "1..*",
+        paramLabel = "FILE",
+        description = ".proto files to translate")
     List<String> protos = new ArrayList<>();
 
-    @Option(names = "--openapi", paramLabel = "FILE|URL", description = "OpenAPI 3.0 document, YAML or JSON")
+    @Option(
+        names = "--openapi",
+        paramLabel = "FILE|URL",
+        description = "OpenAPI 3.0 document, YAML or JSON")
     @Nullable String openapi;
   }
 
-  @Option(names = {"-I", "--proto-path"}, paramLabel = "DIR", description = "Import path for --proto (repeatable)")
+  @Option(
+      names = {"-I", "--proto-path"},
+      paramLabel = "DIR",
+      description = "Import path for --proto (repeatable)")
   List<Path> importPaths = new ArrayList<>();
 
-  @Option(names = "--version", paramLabel = "X.Y.Z", description = "WIT package version (required with --proto)")
+  @Option(
+      names = "--version",
+      paramLabel = "X.Y.Z",
+      description = "WIT package version (required with --proto)")
   @Nullable String version;
 
-  @Option(names = {"-o", "--output"}, required = true, paramLabel = "DIR", description = "Output directory")
+  @Option(
+      names = {"-o", "--output"},
+      required = true,
+      paramLabel = "DIR",
+      description = "Output directory")
   Path output = Path.of(".");
 
   @Option(names = "--binding", description = "Also write the Binding as DIR/binding.json")
@@ -74,10 +92,14 @@ final class WitCommand implements Callable<Integer> {
         err.println("loading " + input.openapi);
         err.flush();
         OpenApiContract contract = OpenApiContract.load(input.openapi);
-        result = OpenApiTranslator.create().progress(message -> {
-          err.println(message);
-          err.flush();
-        }).translate(contract);
+        result =
+            OpenApiTranslator.create()
+                .progress(
+                    message -> {
+                      err.println(message);
+                      err.flush();
+                    })
+                .translate(contract);
       } else {
         if (version == null) {
           err.println("--version X.Y.Z is required with --proto (proto packages carry no version)");
@@ -107,10 +129,21 @@ final class WitCommand implements Callable<Integer> {
     }
     WitPrinter.write(result, output);
     if (binding) {
-      Files.writeString(output.resolve("binding.json"), BindingJson.create().write(result), StandardCharsets.UTF_8);
+      Files.writeString(
+          output.resolve("binding.json"),
+          BindingJson.create().write(result),
+          StandardCharsets.UTF_8);
     }
-    out.println("wrote " + result.mainPackage().qualifiedName() + "@" + result.mainPackage().version() + " to "
-        + output + (result.warnings().isEmpty() ? "" : " (" + result.warnings().size() + " warning(s))"));
+    out.println(
+        "wrote "
+            + result.mainPackage().qualifiedName()
+            + "@"
+            + result.mainPackage().version()
+            + " to "
+            + output
+            + (result.warnings().isEmpty()
+                ? ""
+                : " (" + result.warnings().size() + " warning(s))"));
     out.flush();
     err.flush();
     return ExitCode.OK;
@@ -123,7 +156,8 @@ final class WitCommand implements Callable<Integer> {
       String normal = name.replace('\\', '/');
       set.files().stream()
           .filter(f -> f.getName().equals(normal) || normal.endsWith("/" + f.getName()))
-          .findFirst().ifPresent(picked::add);
+          .findFirst()
+          .ifPresent(picked::add);
     }
     return picked.isEmpty() ? set.files() : picked;
   }

@@ -12,19 +12,23 @@ class HelpTest {
   @Test
   void everySubcommandHasHelpWithExamples() {
     Map<String, CommandLine> subcommands =
-        Sb.commandLine(new PrintWriter(new StringWriter()), new PrintWriter(new StringWriter())).getSubcommands();
+        Sb.commandLine(new PrintWriter(new StringWriter()), new PrintWriter(new StringWriter()))
+            .getSubcommands();
 
     assertThat(subcommands).containsKeys("list", "describe", "call", "health");
-    subcommands.forEach((name, command) -> {
-      if (name.equals("help")) {
-        return;
-      }
-      SbRun run = SbRun.run(name, "--help");
-      assertThat(run.exit()).as(name).isZero();
-      assertThat(run.out()).as(name).startsWith(command.getCommandSpec().usageMessage().header()[0])
-          .contains("Usage: sb " + name)
-          .containsPattern("(?s)\nExamples:\n  sb " + name + " ");
-    });
+    subcommands.forEach(
+        (name, command) -> {
+          if (name.equals("help")) {
+            return;
+          }
+          SbRun run = SbRun.run(name, "--help");
+          assertThat(run.exit()).as(name).isZero();
+          assertThat(run.out())
+              .as(name)
+              .startsWith(command.getCommandSpec().usageMessage().header()[0])
+              .contains("Usage: sb " + name)
+              .containsPattern("(?s)\nExamples:\n  sb " + name + " ");
+        });
   }
 
   @Test

@@ -19,17 +19,20 @@ class JsonInputTest {
 
     List<JsonInput.Chunk> chunks = chunks(JsonInput.open(text, InputStream.nullInputStream()));
 
-    assertThat(chunks).containsExactly(
-        new JsonInput.Chunk("{\"a\": \"}{\\\"\"}", 1, 1),
-        new JsonInput.Chunk("{\n  \"b\": [1, {\"c\": 2}]\n}", 3, 3),
-        new JsonInput.Chunk("{}", 5, 2));
+    assertThat(chunks)
+        .containsExactly(
+            new JsonInput.Chunk("{\"a\": \"}{\\\"\"}", 1, 1),
+            new JsonInput.Chunk("{\n  \"b\": [1, {\"c\": 2}]\n}", 3, 3),
+            new JsonInput.Chunk("{}", 5, 2));
   }
 
   @Test
   void scalarsAndUnterminatedValuesAreHandedOnForTheParserToExplain() throws Exception {
-    List<JsonInput.Chunk> chunks = chunks(JsonInput.open("42 {\"a\": 1", InputStream.nullInputStream()));
+    List<JsonInput.Chunk> chunks =
+        chunks(JsonInput.open("42 {\"a\": 1", InputStream.nullInputStream()));
 
-    assertThat(chunks).containsExactly(new JsonInput.Chunk("42", 1, 1), new JsonInput.Chunk("{\"a\": 1", 1, 4));
+    assertThat(chunks)
+        .containsExactly(new JsonInput.Chunk("42", 1, 1), new JsonInput.Chunk("{\"a\": 1", 1, 4));
   }
 
   @Test
@@ -56,7 +59,8 @@ class JsonInputTest {
         .hasMessage("-d @/no/such/file.json: no such file");
   }
 
-  private static List<JsonInput.Chunk> chunks(JsonInput input) throws BadInputException, IOException {
+  private static List<JsonInput.Chunk> chunks(JsonInput input)
+      throws BadInputException, IOException {
     List<JsonInput.Chunk> chunks = new ArrayList<>();
     for (JsonInput.Chunk chunk = input.nextChunk(); chunk != null; chunk = input.nextChunk()) {
       chunks.add(chunk);

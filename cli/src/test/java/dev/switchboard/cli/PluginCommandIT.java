@@ -9,9 +9,11 @@ import org.junit.jupiter.api.Test;
 
 /** sb plugin against a real plugin process: the Java KV plugin of the plugin module. */
 class PluginCommandIT {
-  private static final String KV_PLUGIN = Path.of(System.getProperty("java.home"), "bin", "java")
-      + " -XX:TieredStopAtLevel=1 -cp " + System.getProperty("java.class.path")
-      + " dev.switchboard.plugin.examples.KvPlugin";
+  private static final String KV_PLUGIN =
+      Path.of(System.getProperty("java.home"), "bin", "java")
+          + " -XX:TieredStopAtLevel=1 -cp "
+          + System.getProperty("java.class.path")
+          + " dev.switchboard.plugin.examples.KvPlugin";
 
   private record Run(int status, String out, String err) {}
 
@@ -24,16 +26,35 @@ class PluginCommandIT {
 
   @Test
   void callsUnaryMethodOverAutoMtlsAndPrintsJson() {
-    Run run = sb("plugin", "call", "--cmd", KV_PLUGIN, "--magic-cookie", "BASIC_PLUGIN=hello",
-        "proto.KV/Put", "-d", "{\"key\": \"a\", \"value\": \"aGk=\"}");
+    Run run =
+        sb(
+            "plugin",
+            "call",
+            "--cmd",
+            KV_PLUGIN,
+            "--magic-cookie",
+            "BASIC_PLUGIN=hello",
+            "proto.KV/Put",
+            "-d",
+            "{\"key\": \"a\", \"value\": \"aGk=\"}");
     assertThat(run.status()).as(run.err()).isZero();
     assertThat(run.out()).isEqualTo("{}" + System.lineSeparator());
   }
 
   @Test
   void rpcFailureExitsOneWithStatus() {
-    Run run = sb("plugin", "call", "--cmd", KV_PLUGIN, "--magic-cookie", "BASIC_PLUGIN=hello", "--no-mtls",
-        "proto.KV/Get", "-d", "{\"key\": \"missing\"}");
+    Run run =
+        sb(
+            "plugin",
+            "call",
+            "--cmd",
+            KV_PLUGIN,
+            "--magic-cookie",
+            "BASIC_PLUGIN=hello",
+            "--no-mtls",
+            "proto.KV/Get",
+            "-d",
+            "{\"key\": \"missing\"}");
     assertThat(run.status()).isEqualTo(1);
     assertThat(run.err()).contains("NOT_FOUND", "no value for key 'missing'");
   }
@@ -49,9 +70,22 @@ class PluginCommandIT {
   void listsServicesThroughReflection() {
     Run run = sb("plugin", "list", "--cmd", KV_PLUGIN, "--magic-cookie", "BASIC_PLUGIN=hello");
     assertThat(run.status()).as(run.err()).isZero();
-    assertThat(run.out().lines()).contains("proto.KV", "grpc.health.v1.Health", "plugin.GRPCBroker",
-        "plugin.GRPCController", "plugin.GRPCStdio");
-    Run methods = sb("plugin", "list", "--cmd", KV_PLUGIN, "--magic-cookie", "BASIC_PLUGIN=hello", "proto.KV");
+    assertThat(run.out().lines())
+        .contains(
+            "proto.KV",
+            "grpc.health.v1.Health",
+            "plugin.GRPCBroker",
+            "plugin.GRPCController",
+            "plugin.GRPCStdio");
+    Run methods =
+        sb(
+            "plugin",
+            "list",
+            "--cmd",
+            KV_PLUGIN,
+            "--magic-cookie",
+            "BASIC_PLUGIN=hello",
+            "proto.KV");
     assertThat(methods.out().lines()).containsExactly("proto.KV.Get", "proto.KV.Put");
   }
 

@@ -44,8 +44,10 @@ class SbIT {
     SbRun run = SbRun.run("list", "--plaintext", target, "shop.v1.Orders");
 
     assertThat(run.exit()).as(run.toString()).isZero();
-    assertThat(run.out()).isEqualTo("shop.v1.Orders.GetOrder\nshop.v1.Orders.ListOrders\n"
-        + "shop.v1.Orders.ImportOrders\nshop.v1.Orders.Chat\n");
+    assertThat(run.out())
+        .isEqualTo(
+            "shop.v1.Orders.GetOrder\nshop.v1.Orders.ListOrders\n"
+                + "shop.v1.Orders.ImportOrders\nshop.v1.Orders.Chat\n");
   }
 
   @Test
@@ -55,7 +57,9 @@ class SbIT {
     SbRun enumType = SbRun.run("describe", "--plaintext", target, "shop.v1.Currency");
 
     assertThat(service.exit()).as(service.toString()).isZero();
-    assertThat(service.out()).isEqualTo("""
+    assertThat(service.out())
+        .isEqualTo(
+            """
         shop.v1.Orders is a service:
         service Orders {
           rpc GetOrder ( .shop.v1.GetOrderRequest ) returns ( .shop.v1.Order );
@@ -64,7 +68,9 @@ class SbIT {
           rpc Chat ( stream .shop.v1.ChatMessage ) returns ( stream .shop.v1.ChatMessage );
         }
         """);
-    assertThat(message.out()).isEqualTo("""
+    assertThat(message.out())
+        .isEqualTo(
+            """
         shop.v1.Order is a message:
         message Order {
           message Item {
@@ -99,31 +105,47 @@ class SbIT {
     SbRun run = SbRun.run("describe", "--plaintext", target, "shop.v1.Ordr");
 
     assertThat(run.exit()).as(run.toString()).isEqualTo(2);
-    assertThat(run.err()).startsWith("shop.v1.Ordr: no symbol shop.v1.Ordr; nearest names: shop.v1.Order");
+    assertThat(run.err())
+        .startsWith("shop.v1.Ordr: no symbol shop.v1.Ordr; nearest names: shop.v1.Order");
   }
 
   @Test
   void callsUnaryWithInlineJson() {
-    SbRun run = SbRun.run("call", "--plaintext", target, "shop.v1.Orders/GetOrder", "-d", "{\"id\": \"o-7\"}");
+    SbRun run =
+        SbRun.run(
+            "call", "--plaintext", target, "shop.v1.Orders/GetOrder", "-d", "{\"id\": \"o-7\"}");
 
     assertThat(run.exit()).as(run.toString()).isZero();
-    assertThat(run.out()).isEqualTo("{\"id\":\"o-7\",\"items\":[{\"name\":\"pen\",\"quantity\":1}],\"status\":\"OPEN\"}\n");
+    assertThat(run.out())
+        .isEqualTo(
+            "{\"id\":\"o-7\",\"items\":[{\"name\":\"pen\",\"quantity\":1}],\"status\":\"OPEN\"}\n");
     assertThat(run.err()).isEmpty();
   }
 
   @Test
   void emitsDefaultsOnRequest() {
-    SbRun run = SbRun.run("call", "--plaintext", "--emit-defaults", target, "shop.v1.Orders.ListOrders",
-        "-d", "{\"limit\": 1}");
+    SbRun run =
+        SbRun.run(
+            "call",
+            "--plaintext",
+            "--emit-defaults",
+            target,
+            "shop.v1.Orders.ListOrders",
+            "-d",
+            "{\"limit\": 1}");
 
     assertThat(run.exit()).as(run.toString()).isZero();
-    assertThat(run.out()).isEqualTo("{\"id\":\"o-1\",\"items\":[],\"labels\":{},\"itemsBySku\":{},"
-        + "\"status\":\"STATUS_UNSPECIFIED\"}\n");
+    assertThat(run.out())
+        .isEqualTo(
+            "{\"id\":\"o-1\",\"items\":[],\"labels\":{},\"itemsBySku\":{},"
+                + "\"status\":\"STATUS_UNSPECIFIED\"}\n");
   }
 
   @Test
   void serverStreamPrintsOneLinePerMessage() {
-    SbRun run = SbRun.run("call", "--plaintext", target, "shop.v1.Orders/ListOrders", "-d", "{\"limit\": 3}");
+    SbRun run =
+        SbRun.run(
+            "call", "--plaintext", target, "shop.v1.Orders/ListOrders", "-d", "{\"limit\": 3}");
 
     assertThat(run.exit()).as(run.toString()).isZero();
     assertThat(run.out()).isEqualTo("{\"id\":\"o-1\"}\n{\"id\":\"o-2\"}\n{\"id\":\"o-3\"}\n");
@@ -131,9 +153,12 @@ class SbIT {
 
   @Test
   void clientStreamReadsNdjsonFromAFile() throws Exception {
-    Path input = Files.writeString(work.resolve("orders.ndjson"), "{\"id\":\"a\"}\n{\"id\":\"b\"}\n\n{\"id\":\"c\"}\n");
+    Path input =
+        Files.writeString(
+            work.resolve("orders.ndjson"), "{\"id\":\"a\"}\n{\"id\":\"b\"}\n\n{\"id\":\"c\"}\n");
 
-    SbRun run = SbRun.run("call", "--plaintext", target, "shop.v1.Orders/ImportOrders", "-d", "@" + input);
+    SbRun run =
+        SbRun.run("call", "--plaintext", target, "shop.v1.Orders/ImportOrders", "-d", "@" + input);
 
     assertThat(run.exit()).as(run.toString()).isZero();
     assertThat(run.out()).isEqualTo("{\"count\":3}\n");
@@ -141,8 +166,15 @@ class SbIT {
 
   @Test
   void bidiStreamReadsStdin() {
-    SbRun run = SbRun.withStdin("{\"text\":\"one\"}\n{\"text\":\"two\"}\n",
-        "call", "--plaintext", target, "shop.v1.Orders/Chat", "-d", "@-");
+    SbRun run =
+        SbRun.withStdin(
+            "{\"text\":\"one\"}\n{\"text\":\"two\"}\n",
+            "call",
+            "--plaintext",
+            target,
+            "shop.v1.Orders/Chat",
+            "-d",
+            "@-");
 
     assertThat(run.exit()).as(run.toString()).isZero();
     assertThat(run.out()).isEqualTo("{\"text\":\"echo: one\"}\n{\"text\":\"echo: two\"}\n");
@@ -163,8 +195,17 @@ class SbIT {
   void healthWatchPrintsEachChangeUntilTheDeadline() throws Exception {
     SwitchboardServer.HealthControl health = server.server.health();
     health.setStatus("shop.v1.Orders", ServingStatus.NOT_SERVING);
-    CompletableFuture<SbRun> watching = CompletableFuture.supplyAsync(
-        () -> SbRun.run("health", "--watch", "--deadline", "3s", "--plaintext", target, "shop.v1.Orders"));
+    CompletableFuture<SbRun> watching =
+        CompletableFuture.supplyAsync(
+            () ->
+                SbRun.run(
+                    "health",
+                    "--watch",
+                    "--deadline",
+                    "3s",
+                    "--plaintext",
+                    target,
+                    "shop.v1.Orders"));
     try {
       Thread.sleep(1000);
       health.setStatus("shop.v1.Orders", ServingStatus.SERVING);
@@ -180,20 +221,35 @@ class SbIT {
 
   @Test
   void metadataGoesOutAndVerboseShowsWhatCameBack() {
-    SbRun run = SbRun.run("call", "--plaintext", "-v", "-H", "x-echo-who: sb", "-H", "x-echo-raw-bin: AAEC",
-        target, "shop.v1.Orders/GetOrder", "-d", "{\"id\":\"o-1\"}");
+    SbRun run =
+        SbRun.run(
+            "call",
+            "--plaintext",
+            "-v",
+            "-H",
+            "x-echo-who: sb",
+            "-H",
+            "x-echo-raw-bin: AAEC",
+            target,
+            "shop.v1.Orders/GetOrder",
+            "-d",
+            "{\"id\":\"o-1\"}");
 
     assertThat(run.exit()).as(run.toString()).isZero();
-    assertThat(run.err()).contains("Request metadata to send:\nx-echo-who: sb\nx-echo-raw-bin: AAEC\n")
+    assertThat(run.err())
+        .contains("Request metadata to send:\nx-echo-who: sb\nx-echo-raw-bin: AAEC\n")
         .contains("Response headers received:")
         .contains("Response trailers received:")
-        .containsPattern("(?s)Response headers received:.*x-echo-who: sb.*Response trailers received:.*x-echo-who: sb")
+        .containsPattern(
+            "(?s)Response headers received:.*x-echo-who: sb.*Response trailers received:.*x-echo-who: sb")
         .contains("x-echo-raw-bin: AAEC");
   }
 
   @Test
   void grpcErrorIsCodeAndMessageWithExitOne() {
-    SbRun run = SbRun.run("call", "--plaintext", target, "shop.v1.Orders/GetOrder", "-d", "{\"id\":\"missing\"}");
+    SbRun run =
+        SbRun.run(
+            "call", "--plaintext", target, "shop.v1.Orders/GetOrder", "-d", "{\"id\":\"missing\"}");
 
     assertThat(run.exit()).isEqualTo(1);
     assertThat(run.out()).isEmpty();
@@ -202,8 +258,16 @@ class SbIT {
 
   @Test
   void deadlineExceededIsExitOne() {
-    SbRun run = SbRun.run("call", "--plaintext", "--deadline", "300ms", target, "shop.v1.Orders/GetOrder",
-        "-d", "{\"id\":\"slow\"}");
+    SbRun run =
+        SbRun.run(
+            "call",
+            "--plaintext",
+            "--deadline",
+            "300ms",
+            target,
+            "shop.v1.Orders/GetOrder",
+            "-d",
+            "{\"id\":\"slow\"}");
 
     assertThat(run.exit()).as(run.toString()).isEqualTo(1);
     assertThat(run.err()).startsWith("DEADLINE_EXCEEDED: ");
@@ -211,8 +275,15 @@ class SbIT {
 
   @Test
   void badJsonIsExitTwoWithTheFieldPath() {
-    SbRun run = SbRun.withStdin("{\"items\":[{\"name\":\"a\"},{\"quantity\":\"lots\"}]}\n",
-        "call", "--plaintext", target, "shop.v1.Orders/ImportOrders", "-d", "@-");
+    SbRun run =
+        SbRun.withStdin(
+            "{\"items\":[{\"name\":\"a\"},{\"quantity\":\"lots\"}]}\n",
+            "call",
+            "--plaintext",
+            target,
+            "shop.v1.Orders/ImportOrders",
+            "-d",
+            "@-");
 
     assertThat(run.exit()).as(run.toString()).isEqualTo(2);
     assertThat(run.err()).startsWith("<stdin>:1:1: $.items[1].quantity: ");
@@ -221,7 +292,9 @@ class SbIT {
 
   @Test
   void syntaxErrorIsLocatedByLineAndColumn() {
-    SbRun run = SbRun.run("call", "--plaintext", target, "shop.v1.Orders/GetOrder", "-d", "{\n  \"id\" \"x\"\n}");
+    SbRun run =
+        SbRun.run(
+            "call", "--plaintext", target, "shop.v1.Orders/GetOrder", "-d", "{\n  \"id\" \"x\"\n}");
 
     assertThat(run.exit()).as(run.toString()).isEqualTo(2);
     assertThat(run.err()).startsWith("-d:2:8: invalid JSON: ");
@@ -232,7 +305,9 @@ class SbIT {
     SbRun run = SbRun.run("call", "--plaintext", target, "shop.v1.Orders/GetOrder", "-d", "{}\n{}");
 
     assertThat(run.exit()).as(run.toString()).isEqualTo(2);
-    assertThat(run.err()).isEqualTo("-d:2:1: shop.v1.Orders.GetOrder takes one request message, but a second one starts here\n");
+    assertThat(run.err())
+        .isEqualTo(
+            "-d:2:1: shop.v1.Orders.GetOrder takes one request message, but a second one starts here\n");
   }
 
   @Test
@@ -240,8 +315,10 @@ class SbIT {
     SbRun run = SbRun.run("call", "--plaintext", target, "shop.v1.Orders/GetOrdr");
 
     assertThat(run.exit()).as(run.toString()).isEqualTo(2);
-    assertThat(run.err()).startsWith("shop.v1.Orders/GetOrdr: service shop.v1.Orders has no method GetOrdr; "
-        + "nearest names: shop.v1.Orders/GetOrder");
+    assertThat(run.err())
+        .startsWith(
+            "shop.v1.Orders/GetOrdr: service shop.v1.Orders has no method GetOrdr; "
+                + "nearest names: shop.v1.Orders/GetOrder");
   }
 
   @Test
@@ -249,18 +326,29 @@ class SbIT {
     SbRun run = SbRun.run("call", "--plaintext", target, "shop.Orders/GetOrder");
 
     assertThat(run.exit()).as(run.toString()).isEqualTo(2);
-    assertThat(run.err()).startsWith("shop.Orders/GetOrder: no service shop.Orders; nearest names: shop.v1.Orders/GetOrder");
+    assertThat(run.err())
+        .startsWith(
+            "shop.Orders/GetOrder: no service shop.Orders; nearest names: shop.v1.Orders/GetOrder");
   }
 
   @Test
   void protosetModeNeedsNoReflection() throws Exception {
     try (ShopServer plain = ShopServer.start(work, null, false)) {
       SbRun withoutContract = SbRun.run("list", "--plaintext", plain.target());
-      SbRun run = SbRun.run("call", "--plaintext", "--protoset", ShopServer.protoset(work).toString(),
-          plain.target(), "shop.v1.Orders/GetOrder", "-d", "{\"id\":\"p\"}");
+      SbRun run =
+          SbRun.run(
+              "call",
+              "--plaintext",
+              "--protoset",
+              ShopServer.protoset(work).toString(),
+              plain.target(),
+              "shop.v1.Orders/GetOrder",
+              "-d",
+              "{\"id\":\"p\"}");
 
       assertThat(withoutContract.exit()).as(withoutContract.toString()).isEqualTo(1);
-      assertThat(withoutContract.err()).startsWith("UNIMPLEMENTED: the server does not offer reflection")
+      assertThat(withoutContract.err())
+          .startsWith("UNIMPLEMENTED: the server does not offer reflection")
           .contains("--proto FILE or --protoset FILE");
       assertThat(run.exit()).as(run.toString()).isZero();
       assertThat(run.out()).startsWith("{\"id\":\"p\",");
@@ -270,20 +358,48 @@ class SbIT {
   @Test
   void protoModeNeedsNoReflection() throws Exception {
     try (ShopServer plain = ShopServer.start(work, null, false)) {
-      SbRun run = SbRun.run("call", "--plaintext", "--proto", "shop/v1/orders.proto", "-I", ShopServer.PROTOS.toString(),
-          plain.target(), "shop.v1.Orders/ListOrders", "-d", "{\"limit\":2}");
-      SbRun describe = SbRun.run("describe", "--proto", "shop/v1/orders.proto", "-I", ShopServer.PROTOS.toString(),
-          plain.target(), "shop.v1.Money");
+      SbRun run =
+          SbRun.run(
+              "call",
+              "--plaintext",
+              "--proto",
+              "shop/v1/orders.proto",
+              "-I",
+              ShopServer.PROTOS.toString(),
+              plain.target(),
+              "shop.v1.Orders/ListOrders",
+              "-d",
+              "{\"limit\":2}");
+      SbRun describe =
+          SbRun.run(
+              "describe",
+              "--proto",
+              "shop/v1/orders.proto",
+              "-I",
+              ShopServer.PROTOS.toString(),
+              plain.target(),
+              "shop.v1.Money");
 
-      SbRun service = SbRun.run("describe", "--proto", "shop/v1/orders.proto", "-I", ShopServer.PROTOS.toString(),
-          plain.target(), "shop.v1.Orders");
+      SbRun service =
+          SbRun.run(
+              "describe",
+              "--proto",
+              "shop/v1/orders.proto",
+              "-I",
+              ShopServer.PROTOS.toString(),
+              plain.target(),
+              "shop.v1.Orders");
 
       assertThat(run.exit()).as(run.toString()).isZero();
       assertThat(run.out()).isEqualTo("{\"id\":\"o-1\"}\n{\"id\":\"o-2\"}\n");
       // Source files keep their comments, and describe shows them.
-      assertThat(service.out()).startsWith("shop.v1.Orders is a service:\n// Orders of the test shop.\n"
-          + "service Orders {\n  // Looks one order up.\n  rpc GetOrder (");
-      assertThat(describe.out()).isEqualTo("""
+      assertThat(service.out())
+          .startsWith(
+              "shop.v1.Orders is a service:\n// Orders of the test shop.\n"
+                  + "service Orders {\n  // Looks one order up.\n  rpc GetOrder (");
+      assertThat(describe.out())
+          .isEqualTo(
+              """
           shop.v1.Money is a message:
           message Money {
             .shop.v1.Currency currency = 1;
@@ -297,10 +413,13 @@ class SbIT {
   void listAndDescribeNeedNoServerWhenTheContractComesFromFiles() throws Exception {
     String protos = ShopServer.PROTOS.toString();
     SbRun services = SbRun.run("list", "--proto", "shop/v1/orders.proto", "-I", protos);
-    SbRun methods = SbRun.run("list", "--protoset", ShopServer.protoset(work).toString(), "shop.v1.Orders");
-    SbRun message = SbRun.run("describe", "--proto", "shop/v1/orders.proto", "-I", protos, "shop.v1.Money");
+    SbRun methods =
+        SbRun.run("list", "--protoset", ShopServer.protoset(work).toString(), "shop.v1.Orders");
+    SbRun message =
+        SbRun.run("describe", "--proto", "shop/v1/orders.proto", "-I", protos, "shop.v1.Money");
     SbRun noContract = SbRun.run("list");
-    SbRun tooMany = SbRun.run("describe", "--proto", "shop/v1/orders.proto", "-I", protos, target, "a", "b");
+    SbRun tooMany =
+        SbRun.run("describe", "--proto", "shop/v1/orders.proto", "-I", protos, target, "a", "b");
 
     assertThat(services.exit()).as(services.toString()).isZero();
     assertThat(services.out()).isEqualTo("shop.v1.Orders\n");
@@ -309,7 +428,8 @@ class SbIT {
     assertThat(message.exit()).as(message.toString()).isZero();
     assertThat(message.out()).startsWith("shop.v1.Money is a message:\n");
     assertThat(noContract.exit()).isEqualTo(2);
-    assertThat(noContract.err()).startsWith("TARGET is required unless --proto or --protoset gives the contract");
+    assertThat(noContract.err())
+        .startsWith("TARGET is required unless --proto or --protoset gives the contract");
     assertThat(tooMany.exit()).isEqualTo(2);
     assertThat(tooMany.err()).startsWith("expected [TARGET] [SYMBOL], got 3 operands");
   }
@@ -317,7 +437,8 @@ class SbIT {
   @Test
   void brokenProtoIsExitTwoWithFileLineColumn() throws Exception {
     Path dir = Files.createDirectories(work.resolve("broken"));
-    Files.writeString(dir.resolve("broken.proto"), "syntax = \"proto3\";\nmessage M {\n  strin x = 1;\n}\n");
+    Files.writeString(
+        dir.resolve("broken.proto"), "syntax = \"proto3\";\nmessage M {\n  strin x = 1;\n}\n");
 
     SbRun run = SbRun.run("list", "--proto", "broken.proto", "-I", dir.toString(), target);
 
@@ -328,13 +449,16 @@ class SbIT {
   @Test
   void usageErrorsAreExitTwoWithAHint() {
     SbRun missing = SbRun.run("call", "--plaintext", target);
-    SbRun badDeadline = SbRun.run("call", "--plaintext", "--deadline", "soon", target, "shop.v1.Orders/GetOrder");
+    SbRun badDeadline =
+        SbRun.run("call", "--plaintext", "--deadline", "soon", target, "shop.v1.Orders/GetOrder");
     SbRun badTarget = SbRun.run("list", "--plaintext", "unix:");
     SbRun badHeader = SbRun.run("list", "--plaintext", "-H", "novalue", target);
     SbRun noCommand = SbRun.run();
 
     assertThat(missing.exit()).isEqualTo(2);
-    assertThat(missing.err()).contains("Missing required parameter: 'METHOD'").contains("sb call --help");
+    assertThat(missing.err())
+        .contains("Missing required parameter: 'METHOD'")
+        .contains("sb call --help");
     assertThat(badDeadline.exit()).isEqualTo(2);
     assertThat(badDeadline.err()).contains("'soon' is not a duration");
     assertThat(badTarget.exit()).isEqualTo(2);

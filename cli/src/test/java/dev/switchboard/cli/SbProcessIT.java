@@ -21,7 +21,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** sb as users run it: real {@code java -jar sb.jar} processes (and bin/sb) against real servers. */
+/**
+ * sb as users run it: real {@code java -jar sb.jar} processes (and bin/sb) against real servers.
+ */
 class SbProcessIT {
   static final Path JAR = Path.of(System.getProperty("sb.jar", "target/sb.jar")).toAbsolutePath();
   @TempDir static Path work;
@@ -40,10 +42,20 @@ class SbProcessIT {
 
   @Test
   void unaryCallPrintsJsonOnStdoutOnly() throws Exception {
-    Result result = sb(List.of("call", "--plaintext", server.target(), "shop.v1.Orders/GetOrder", "-d", "{\"id\":\"j\"}"));
+    Result result =
+        sb(
+            List.of(
+                "call",
+                "--plaintext",
+                server.target(),
+                "shop.v1.Orders/GetOrder",
+                "-d",
+                "{\"id\":\"j\"}"));
 
     assertThat(result.exit()).as(result.toString()).isZero();
-    assertThat(result.out()).isEqualTo("{\"id\":\"j\",\"items\":[{\"name\":\"pen\",\"quantity\":1}],\"status\":\"OPEN\"}\n");
+    assertThat(result.out())
+        .isEqualTo(
+            "{\"id\":\"j\",\"items\":[{\"name\":\"pen\",\"quantity\":1}],\"status\":\"OPEN\"}\n");
     assertThat(result.err()).isEmpty();
   }
 
@@ -55,30 +67,62 @@ class SbProcessIT {
 
       assertThat(result.exit()).as(result.toString()).isZero();
       assertThat(result.out()).isEqualTo("{\"status\":\"SERVING\"}\n");
-      assertThat(result.err()).as("netty's SO_KEEPALIVE warning for unix sockets is not for users").isEmpty();
+      assertThat(result.err())
+          .as("netty's SO_KEEPALIVE warning for unix sockets is not for users")
+          .isEmpty();
     }
   }
 
   @Test
   void errorsAreOneLineWithoutStackTraces() throws Exception {
-    Result notFound = sb(List.of("call", "--plaintext", server.target(), "shop.v1.Orders/GetOrder", "-d", "{\"id\":\"missing\"}"));
-    Result badJson = sb(List.of("call", "--plaintext", server.target(), "shop.v1.Orders/GetOrder", "-d", "{\"id\": {\"a\": 1}, \"nope\": 1}"));
-    Result deadline = sb(List.of("call", "--plaintext", "--deadline", "200ms", server.target(), "shop.v1.Orders/GetOrder",
-        "-d", "{\"id\":\"slow\"}"));
+    Result notFound =
+        sb(
+            List.of(
+                "call",
+                "--plaintext",
+                server.target(),
+                "shop.v1.Orders/GetOrder",
+                "-d",
+                "{\"id\":\"missing\"}"));
+    Result badJson =
+        sb(
+            List.of(
+                "call",
+                "--plaintext",
+                server.target(),
+                "shop.v1.Orders/GetOrder",
+                "-d",
+                "{\"id\": {\"a\": 1}, \"nope\": 1}"));
+    Result deadline =
+        sb(
+            List.of(
+                "call",
+                "--plaintext",
+                "--deadline",
+                "200ms",
+                server.target(),
+                "shop.v1.Orders/GetOrder",
+                "-d",
+                "{\"id\":\"slow\"}"));
 
     assertThat(notFound.exit()).isEqualTo(1);
     assertThat(notFound.err()).isEqualTo("NOT_FOUND: no such thing\n");
     assertThat(badJson.exit()).isEqualTo(2);
-    assertThat(badJson.err().lines()).hasSize(2).allSatisfy(line -> assertThat(line).startsWith("-d:1:1: $."));
+    assertThat(badJson.err().lines())
+        .hasSize(2)
+        .allSatisfy(line -> assertThat(line).startsWith("-d:1:1: $."));
     assertThat(deadline.exit()).isEqualTo(1);
     assertThat(deadline.err()).startsWith("DEADLINE_EXCEEDED: ").doesNotContain("\tat ");
   }
 
   @Test
   void bidiStreamsBothWaysAtOnce() throws Exception {
-    Process process = start(List.of("call", "--plaintext", server.target(), "shop.v1.Orders/Chat", "-d", "@-"));
+    Process process =
+        start(List.of("call", "--plaintext", server.target(), "shop.v1.Orders/Chat", "-d", "@-"));
     try (Writer stdin = new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8);
-        BufferedReader stdout = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+        BufferedReader stdout =
+            new BufferedReader(
+                new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
       // Each answer must arrive while stdin is still open: proof that sb sends as it reads.
       for (String word : List.of("one", "two", "three")) {
         stdin.write("{\"text\":\"" + word + "\"}\n");
@@ -98,13 +142,32 @@ class SbProcessIT {
     Path pem = work.resolve("pem");
     certificates.writePem(pem);
     try (ShopServer tls = ShopServer.start(work, certificates.serverTls(), true);
-        ShopServer mtls = ShopServer.start(work, certificates.serverTls().requireClientAuth(), true)) {
+        ShopServer mtls =
+            ShopServer.start(work, certificates.serverTls().requireClientAuth(), true)) {
       String ca = pem.resolve(DevCertificates.CA_CERT).toString();
-      Result trusted = sb(List.of("call", "--cacert", ca, tls.target(), "shop.v1.Orders/GetOrder", "-d", "{\"id\":\"t\"}"));
+      Result trusted =
+          sb(
+              List.of(
+                  "call",
+                  "--cacert",
+                  ca,
+                  tls.target(),
+                  "shop.v1.Orders/GetOrder",
+                  "-d",
+                  "{\"id\":\"t\"}"));
       Result untrusted = sb(List.of("health", tls.target()));
       Result plaintext = sb(List.of("health", "--plaintext", "--deadline", "5s", tls.target()));
-      Result mutual = sb(List.of("health", "--cacert", ca, "--cert", pem.resolve(DevCertificates.CLIENT_CERT).toString(),
-          "--key", pem.resolve(DevCertificates.CLIENT_KEY).toString(), mtls.target()));
+      Result mutual =
+          sb(
+              List.of(
+                  "health",
+                  "--cacert",
+                  ca,
+                  "--cert",
+                  pem.resolve(DevCertificates.CLIENT_CERT).toString(),
+                  "--key",
+                  pem.resolve(DevCertificates.CLIENT_KEY).toString(),
+                  mtls.target()));
       Result anonymous = sb(List.of("health", "--cacert", ca, mtls.target()));
 
       assertThat(trusted.exit()).as(trusted.toString()).isZero();
@@ -121,8 +184,10 @@ class SbProcessIT {
   @Test
   void binSbRunsFromAnyDirectory() throws Exception {
     Path script = Path.of("..", "bin", "sb").toAbsolutePath().normalize();
-    Process process = new ProcessBuilder(script.toString(), "list", "--plaintext", server.target())
-        .directory(work.toFile()).start();
+    Process process =
+        new ProcessBuilder(script.toString(), "list", "--plaintext", server.target())
+            .directory(work.toFile())
+            .start();
     String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     String err = new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
 
@@ -134,8 +199,13 @@ class SbProcessIT {
   record Result(int exit, String out, String err) {}
 
   private static Process start(List<String> args) throws IOException {
-    List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-XX:TieredStopAtLevel=1", "-jar", JAR.toString()));
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-XX:TieredStopAtLevel=1",
+                "-jar",
+                JAR.toString()));
     command.addAll(args);
     return new ProcessBuilder(command).directory(work.toFile()).start();
   }
@@ -145,13 +215,15 @@ class SbProcessIT {
     process.getOutputStream().close();
     Path errFile = Files.createTempFile(work, "err", ".txt");
     // Read stderr on another thread so neither pipe can fill up and stall the process.
-    Thread errReader = new Thread(() -> {
-      try {
-        Files.write(errFile, process.getErrorStream().readAllBytes());
-      } catch (IOException ignored) {
-        // The assertion on the exit code reports the failure.
-      }
-    });
+    Thread errReader =
+        new Thread(
+            () -> {
+              try {
+                Files.write(errFile, process.getErrorStream().readAllBytes());
+              } catch (IOException ignored) {
+                // The assertion on the exit code reports the failure.
+              }
+            });
     errReader.start();
     String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();

@@ -11,7 +11,8 @@ record SbRun(int exit, String out, String err) {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
     int exit;
-    try (PrintWriter o = new PrintWriter(out); PrintWriter e = new PrintWriter(err)) {
+    try (PrintWriter o = new PrintWriter(out);
+        PrintWriter e = new PrintWriter(err)) {
       exit = Sb.run(new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)), o, e, args);
     }
     return new SbRun(exit, out.toString(), err.toString());

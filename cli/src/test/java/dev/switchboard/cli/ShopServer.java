@@ -1,6 +1,5 @@
 package dev.switchboard.cli;
 
-import dev.switchboard.testing.PeerPrograms;
 import com.google.protobuf.DescriptorProtos.FileDescriptorSet;
 import com.google.protobuf.Descriptors.Descriptor;
 import com.google.protobuf.Descriptors.ServiceDescriptor;
@@ -10,6 +9,7 @@ import dev.switchboard.contract.ContractSet;
 import dev.switchboard.runtime.DynamicService;
 import dev.switchboard.runtime.SwitchboardServer;
 import dev.switchboard.runtime.TlsConfig;
+import dev.switchboard.testing.PeerPrograms;
 import io.grpc.ForwardingServerCall.SimpleForwardingServerCall;
 import io.grpc.Metadata;
 import io.grpc.ServerCall;
@@ -36,72 +36,103 @@ final class ShopServer implements AutoCloseable {
   final ContractSet contract;
   private final List<StreamObserver<DynamicMessage>> parked = new ArrayList<>();
 
-  private ShopServer(ContractSet contract, @Nullable TlsConfig tls, boolean reflection) throws IOException {
+  private ShopServer(ContractSet contract, @Nullable TlsConfig tls, boolean reflection)
+      throws IOException {
     this.contract = contract;
     ServiceDescriptor orders = contract.service("shop.v1.Orders").orElseThrow();
     Descriptor order = contract.message("shop.v1.Order").orElseThrow();
-    DynamicService service = DynamicService.builder(orders)
-        .unary("GetOrder", (request, response) -> {
-          String id = (String) request.getField(request.getDescriptorForType().findFieldByName("id"));
-          switch (id) {
-            case "missing" -> response.onError(Status.NOT_FOUND.withDescription("no such thing").asRuntimeException());
-            case "slow" -> {
-              synchronized (parked) {
-                parked.add(response);
-              }
-            }
-            default -> response.onNext(parse(order,
-                "{\"id\":\"" + id + "\",\"items\":[{\"name\":\"pen\",\"quantity\":1}],\"status\":\"OPEN\"}"));
-          }
-          if (!id.equals("missing") && !id.equals("slow")) {
-            response.onCompleted();
-          }
-        })
-        .serverStreaming("ListOrders", (request, responses) -> {
-          int limit = (Integer) request.getField(request.getDescriptorForType().findFieldByName("limit"));
-          for (int i = 1; i <= limit; i++) {
-            responses.onNext(parse(order, "{\"id\":\"o-" + i + "\"}"));
-          }
-          responses.onCompleted();
-        })
-        .clientStreaming("ImportOrders", response -> new StreamObserver<>() {
-          int count;
+    DynamicService service =
+        DynamicService.builder(orders)
+            .unary(
+                "GetOrder",
+                (request, response) -> {
+                  String id =
+                      (String)
+                          request.getField(request.getDescriptorForType().findFieldByName("id"));
+                  switch (id) {
+                    case "missing" ->
+                        response.onError(
+                            Status.NOT_FOUND.withDescription("no such thing").asRuntimeException());
+                    case "slow" -> {
+                      synchronized (parked) {
+                        parked.add(response);
+                      }
+                    }
+                    default ->
+                        response.onNext(
+                            parse(
+                                order,
+                                "{\"id\":\""
+                                    + id
+                                    + "\",\"items\":[{\"name\":\"pen\",\"quantity\":1}],\"status\":\"OPEN\"}"));
+                  }
+                  if (!id.equals("missing") && !id.equals("slow")) {
+                    response.onCompleted();
+                  }
+                })
+            .serverStreaming(
+                "ListOrders",
+                (request, responses) -> {
+                  int limit =
+                      (Integer)
+                          request.getField(request.getDescriptorForType().findFieldByName("limit"));
+                  for (int i = 1; i <= limit; i++) {
+                    responses.onNext(parse(order, "{\"id\":\"o-" + i + "\"}"));
+                  }
+                  responses.onCompleted();
+                })
+            .clientStreaming(
+                "ImportOrders",
+                response ->
+                    new StreamObserver<>() {
+                      int count;
 
-          @Override
-          public void onNext(DynamicMessage value) {
-            count++;
-          }
+                      @Override
+                      public void onNext(DynamicMessage value) {
+                        count++;
+                      }
 
-          @Override
-          public void onError(Throwable t) {}
+                      @Override
+                      public void onError(Throwable t) {}
 
-          @Override
-          public void onCompleted() {
-            response.onNext(parse(contract.message("shop.v1.ImportSummary").orElseThrow(),
-                "{\"count\":" + count + "}"));
-            response.onCompleted();
-          }
-        })
-        .bidiStreaming("Chat", responses -> new StreamObserver<>() {
-          @Override
-          public void onNext(DynamicMessage value) {
-            String text = (String) value.getField(value.getDescriptorForType().findFieldByName("text"));
-            responses.onNext(parse(value.getDescriptorForType(), "{\"text\":\"echo: " + text + "\"}"));
-          }
+                      @Override
+                      public void onCompleted() {
+                        response.onNext(
+                            parse(
+                                contract.message("shop.v1.ImportSummary").orElseThrow(),
+                                "{\"count\":" + count + "}"));
+                        response.onCompleted();
+                      }
+                    })
+            .bidiStreaming(
+                "Chat",
+                responses ->
+                    new StreamObserver<>() {
+                      @Override
+                      public void onNext(DynamicMessage value) {
+                        String text =
+                            (String)
+                                value.getField(
+                                    value.getDescriptorForType().findFieldByName("text"));
+                        responses.onNext(
+                            parse(
+                                value.getDescriptorForType(), "{\"text\":\"echo: " + text + "\"}"));
+                      }
 
-          @Override
-          public void onError(Throwable t) {}
+                      @Override
+                      public void onError(Throwable t) {}
 
-          @Override
-          public void onCompleted() {
-            responses.onCompleted();
-          }
-        })
-        .build();
-    SwitchboardServer.Builder builder = SwitchboardServer.builder("127.0.0.1:0")
-        .service(service)
-        .interceptor(new EchoHeaders())
-        .reflection(reflection);
+                      @Override
+                      public void onCompleted() {
+                        responses.onCompleted();
+                      }
+                    })
+            .build();
+    SwitchboardServer.Builder builder =
+        SwitchboardServer.builder("127.0.0.1:0")
+            .service(service)
+            .interceptor(new EchoHeaders())
+            .reflection(reflection);
     if (tls != null) {
       builder.tls(tls);
     }
@@ -126,7 +157,8 @@ final class ShopServer implements AutoCloseable {
   }
 
   private static ContractSet compile(Path work) throws Exception {
-    return ContractSet.link(FileDescriptorSet.parseFrom(Files.readAllBytes(protoset(work))).getFileList());
+    return ContractSet.link(
+        FileDescriptorSet.parseFrom(Files.readAllBytes(protoset(work))).getFileList());
   }
 
   private DynamicMessage parse(Descriptor type, String json) {
@@ -149,8 +181,8 @@ final class ShopServer implements AutoCloseable {
   /** Sends request headers named x-echo-* back in the response headers and trailers. */
   private static final class EchoHeaders implements ServerInterceptor {
     @Override
-    public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers,
-        ServerCallHandler<Q, R> next) {
+    public <Q, R> ServerCall.Listener<Q> interceptCall(
+        ServerCall<Q, R> call, Metadata headers, ServerCallHandler<Q, R> next) {
       Metadata echo = new Metadata();
       for (String key : headers.keys()) {
         if (key.startsWith("x-echo")) {
@@ -163,19 +195,21 @@ final class ShopServer implements AutoCloseable {
           }
         }
       }
-      return next.startCall(new SimpleForwardingServerCall<>(call) {
-        @Override
-        public void sendHeaders(Metadata responseHeaders) {
-          responseHeaders.merge(echo);
-          super.sendHeaders(responseHeaders);
-        }
+      return next.startCall(
+          new SimpleForwardingServerCall<>(call) {
+            @Override
+            public void sendHeaders(Metadata responseHeaders) {
+              responseHeaders.merge(echo);
+              super.sendHeaders(responseHeaders);
+            }
 
-        @Override
-        public void close(Status status, Metadata trailers) {
-          trailers.merge(echo);
-          super.close(status, trailers);
-        }
-      }, headers);
+            @Override
+            public void close(Status status, Metadata trailers) {
+              trailers.merge(echo);
+              super.close(status, trailers);
+            }
+          },
+          headers);
     }
   }
 }

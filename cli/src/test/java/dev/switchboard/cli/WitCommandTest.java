@@ -10,7 +10,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class WitCommandTest {
-  private static final String PETS = """
+  private static final String PETS =
+      """
       openapi: 3.0.3
       info: {title: Pet Store API, version: 1.2.0}
       paths:
@@ -38,13 +39,14 @@ class WitCommandTest {
   @Test
   void writesPackageAndBinding(@TempDir Path dir) throws Exception {
     Path spec = dir.resolve("pets.yaml");
-    Files.writeString(spec, PETS.replace("tag: {$ref: '#/components/schemas/Missing'}", "tag: {type: string}"));
+    Files.writeString(
+        spec, PETS.replace("tag: {$ref: '#/components/schemas/Missing'}", "tag: {type: string}"));
     Path out = dir.resolve("out");
     SbRun run = SbRun.run("wit", "--openapi", spec.toString(), "-o", out.toString(), "--binding");
     assertThat(run.exit()).as(run.toString()).isZero();
     assertThat(run.out()).contains("wrote api:pet-store@1.2.0");
-    assertThat(Files.readString(out.resolve("pet-store.wit"))).contains("interface pets-resource",
-        "get: func(pet-id: string) -> result<pet, error>;");
+    assertThat(Files.readString(out.resolve("pet-store.wit")))
+        .contains("interface pets-resource", "get: func(pet-id: string) -> result<pet, error>;");
     assertThat(out.resolve("deps/switchboard-rpc/rpc.wit")).exists();
     Binding binding = BindingJson.create().read(out.resolve("binding.json"));
     assertThat(binding.mainPackage().qualifiedName()).isEqualTo("api:pet-store");
@@ -57,14 +59,18 @@ class WitCommandTest {
     Path out = dir.resolve("out");
     SbRun run = SbRun.run("wit", "--openapi", spec.toString(), "-o", out.toString());
     assertThat(run.exit()).as(run.toString()).isEqualTo(2);
-    assertThat(run.err()).contains("#/components/schemas/Pet/properties/tag: $ref #/components/schemas/Missing points to nothing");
+    assertThat(run.err())
+        .contains(
+            "#/components/schemas/Pet/properties/tag: $ref #/components/schemas/Missing points to nothing");
     assertThat(out).doesNotExist();
   }
 
   @Test
   void translatesProtoWithImportPath(@TempDir Path dir) throws Exception {
     Path protos = Files.createDirectories(dir.resolve("protos"));
-    Files.writeString(protos.resolve("shop.proto"), """
+    Files.writeString(
+        protos.resolve("shop.proto"),
+        """
         syntax = "proto3";
         package shop.v1;
         import "google/protobuf/timestamp.proto";
@@ -76,12 +82,26 @@ class WitCommandTest {
         }
         """);
     Path out = dir.resolve("out");
-    SbRun run = SbRun.run("wit", "--proto", "shop.proto", "-I", protos.toString(), "--version", "2.0.0",
-        "-o", out.toString(), "--binding");
+    SbRun run =
+        SbRun.run(
+            "wit",
+            "--proto",
+            "shop.proto",
+            "-I",
+            protos.toString(),
+            "--version",
+            "2.0.0",
+            "-o",
+            out.toString(),
+            "--binding");
     assertThat(run.exit()).as(run.toString()).isZero();
     String wit = Files.readString(out.resolve("shop.wit"));
-    assertThat(wit).contains("package shop:shop@2.0.0;", "placed-at: option<timestamp>,",
-        "resource watch-stream", "get: func(request: order) -> result<order, error>;");
+    assertThat(wit)
+        .contains(
+            "package shop:shop@2.0.0;",
+            "placed-at: option<timestamp>,",
+            "resource watch-stream",
+            "get: func(request: order) -> result<order, error>;");
     assertThat(out.resolve("binding.json")).exists();
   }
 
@@ -89,19 +109,27 @@ class WitCommandTest {
   void warnsWithLocationsAndShowsProgressWithoutBlocking(@TempDir Path dir) throws Exception {
     StringBuilder paths = new StringBuilder();
     for (int i = 0; i < 210; i++) {
-      paths.append("  /things").append(i).append(":\n    get:\n      responses:\n        '200':\n")
+      paths
+          .append("  /things")
+          .append(i)
+          .append(":\n    get:\n      responses:\n        '200':\n")
           .append("          description: ok\n          content:\n            application/json:\n")
           .append("              schema: {$ref: '#/components/schemas/Node'}\n");
     }
     Path spec = dir.resolve("big.yaml");
-    Files.writeString(spec, "openapi: 3.0.3\ninfo: {title: Big, version: 1.0.0}\npaths:\n" + paths
-        + "components:\n  schemas:\n    Node:\n      type: object\n      properties:\n"
-        + "        next: {$ref: '#/components/schemas/Node'}\n");
+    Files.writeString(
+        spec,
+        "openapi: 3.0.3\ninfo: {title: Big, version: 1.0.0}\npaths:\n"
+            + paths
+            + "components:\n  schemas:\n    Node:\n      type: object\n      properties:\n"
+            + "        next: {$ref: '#/components/schemas/Node'}\n");
     Path out = dir.resolve("out");
     SbRun run = SbRun.run("wit", "--openapi", spec.toString(), "-o", out.toString());
     assertThat(run.exit()).as(run.toString()).isZero();
-    assertThat(run.err()).contains("translated 200 of 210 operations")
-        .contains("warning: " + spec + "#/components/schemas/Node/properties/next: recursive reference");
+    assertThat(run.err())
+        .contains("translated 200 of 210 operations")
+        .contains(
+            "warning: " + spec + "#/components/schemas/Node/properties/next: recursive reference");
     assertThat(Files.readString(out.resolve("big.wit"))).contains("next: option<json>,");
   }
 

@@ -45,8 +45,8 @@ public final class ContractLoader {
   }
 
   /**
-   * Compiles {@code .proto} files and everything they import. Names are resolved against the
-   * import paths, as protoc does; the {@code google/protobuf/*.proto} well-known types are bundled.
+   * Compiles {@code .proto} files and everything they import. Names are resolved against the import
+   * paths, as protoc does; the {@code google/protobuf/*.proto} well-known types are bundled.
    *
    * @throws ContractException with every problem at {@code file:line:column}; a missing import
    *     names the paths that were searched, an unknown type the nearest names
@@ -79,17 +79,27 @@ public final class ContractLoader {
     try {
       set = FileDescriptorSet.parseFrom(bytes);
     } catch (InvalidProtocolBufferException e) {
-      throw new ContractException(where, "not a descriptor set (expected the binary output of "
-          + "protoc --descriptor_set_out): " + e.getMessage());
+      throw new ContractException(
+          where,
+          "not a descriptor set (expected the binary output of "
+              + "protoc --descriptor_set_out): "
+              + e.getMessage());
     }
     // Arbitrary bytes can parse as a message with unknown fields only, so check that it looks real.
     List<ContractProblem> problems = new ArrayList<>();
     if (set.getFileCount() == 0) {
-      problems.add(new ContractProblem(where, "the descriptor set holds no files"
-          + (bytes.length == 0 ? " (the file is empty)" : " (is it really protoc --descriptor_set_out output?)")));
+      problems.add(
+          new ContractProblem(
+              where,
+              "the descriptor set holds no files"
+                  + (bytes.length == 0
+                      ? " (the file is empty)"
+                      : " (is it really protoc --descriptor_set_out output?)")));
     } else if (!set.getUnknownFields().asMap().isEmpty()) {
-      problems.add(new ContractProblem(where,
-          "not a descriptor set: it has fields a FileDescriptorSet does not (expected protoc --descriptor_set_out output)"));
+      problems.add(
+          new ContractProblem(
+              where,
+              "not a descriptor set: it has fields a FileDescriptorSet does not (expected protoc --descriptor_set_out output)"));
     }
     for (int i = 0; i < set.getFileCount(); i++) {
       if (set.getFile(i).getName().isEmpty()) {
@@ -116,7 +126,9 @@ public final class ContractLoader {
 
     private Builder() {}
 
-    /** Adds a directory to search for {@code .proto} files and imports, after those already added. */
+    /**
+     * Adds a directory to search for {@code .proto} files and imports, after those already added.
+     */
     public Builder importPath(Path directory) {
       importPaths.add(directory);
       return this;

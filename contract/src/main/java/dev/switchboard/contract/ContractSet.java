@@ -132,8 +132,8 @@ public final class ContractSet {
   }
 
   /**
-   * Any named element: service, method ({@code pkg.Service.Method}), message, enum or extension.
-   * A leading dot is allowed.
+   * Any named element: service, method ({@code pkg.Service.Method}), message, enum or extension. A
+   * leading dot is allowed.
    */
   public Optional<GenericDescriptor> symbol(String fullName) {
     return Optional.ofNullable(symbols.get(stripDot(fullName)));
@@ -147,8 +147,11 @@ public final class ContractSet {
   public GenericDescriptor requireSymbol(String fullName) throws ContractException {
     GenericDescriptor found = symbols.get(stripDot(fullName));
     if (found == null) {
-      throw new ContractException(fullName,
-          "no symbol " + stripDot(fullName) + Suggestions.didYouMean(stripDot(fullName), symbols.keySet()));
+      throw new ContractException(
+          fullName,
+          "no symbol "
+              + stripDot(fullName)
+              + Suggestions.didYouMean(stripDot(fullName), symbols.keySet()));
     }
     return found;
   }
@@ -165,7 +168,9 @@ public final class ContractSet {
    * @throws ContractException when there is no such method; the message lists the nearest names
    */
   public MethodDescriptor method(String serviceAndMethod) throws ContractException {
-    String name = stripDot(serviceAndMethod.startsWith("/") ? serviceAndMethod.substring(1) : serviceAndMethod);
+    String name =
+        stripDot(
+            serviceAndMethod.startsWith("/") ? serviceAndMethod.substring(1) : serviceAndMethod);
     String serviceName;
     String methodName;
     int slash = name.lastIndexOf('/');
@@ -190,10 +195,12 @@ public final class ContractSet {
         all.add(s.getFullName() + "/" + m.getName());
       }
     }
-    String what = service.isPresent()
-        ? "service " + serviceName + " has no method " + methodName
-        : serviceName.isEmpty() ? "no method " + name : "no service " + serviceName;
-    throw new ContractException(serviceAndMethod, what + Suggestions.didYouMean(serviceName + "/" + methodName, all));
+    String what =
+        service.isPresent()
+            ? "service " + serviceName + " has no method " + methodName
+            : serviceName.isEmpty() ? "no method " + name : "no service " + serviceName;
+    throw new ContractException(
+        serviceAndMethod, what + Suggestions.didYouMean(serviceName + "/" + methodName, all));
   }
 
   /** The files as a descriptor set, in dependency order, as {@code protoc --descriptor_set_out}. */
@@ -204,9 +211,9 @@ public final class ContractSet {
   }
 
   /**
-   * This set and {@code other} together. Files with the same name are taken from this set.
-   * The sets must have been linked separately, so a file that appears in both should be the same
-   * one (for example a well-known type).
+   * This set and {@code other} together. Files with the same name are taken from this set. The sets
+   * must have been linked separately, so a file that appears in both should be the same one (for
+   * example a well-known type).
    */
   public ContractSet plus(ContractSet other) {
     List<FileDescriptor> together = new ArrayList<>(files);
@@ -245,8 +252,10 @@ public final class ContractSet {
       for (FileDescriptorProto proto : input) {
         FileDescriptorProto previous = protos.putIfAbsent(proto.getName(), proto);
         if (previous != null && !previous.equals(proto)) {
-          problems.add(new ContractProblem(proto.getName(),
-              "two different files have this name; file names must be unique in a contract"));
+          problems.add(
+              new ContractProblem(
+                  proto.getName(),
+                  "two different files have this name; file names must be unique in a contract"));
         }
       }
     }
@@ -278,15 +287,18 @@ public final class ContractSet {
           return bundled;
         }
         failed.add(name);
-        problems.add(new ContractProblem(importedBy == null ? name : importedBy,
-            "import \"" + name + "\" was not found among the contract's files"));
+        problems.add(
+            new ContractProblem(
+                importedBy == null ? name : importedBy,
+                "import \"" + name + "\" was not found among the contract's files"));
         return null;
       }
       if (!inProgress.add(name)) {
         List<String> cycle = new ArrayList<>(inProgress);
         cycle = cycle.subList(cycle.indexOf(name), cycle.size());
-        problems.add(new ContractProblem(name,
-            "import cycle: " + String.join(" -> ", cycle) + " -> " + name));
+        problems.add(
+            new ContractProblem(
+                name, "import cycle: " + String.join(" -> ", cycle) + " -> " + name));
         failed.add(name);
         return null;
       }
@@ -306,13 +318,15 @@ public final class ContractSet {
         return null;
       }
       try {
-        FileDescriptor file = FileDescriptor.buildFrom(proto, dependencies.toArray(new FileDescriptor[0]));
+        FileDescriptor file =
+            FileDescriptor.buildFrom(proto, dependencies.toArray(new FileDescriptor[0]));
         linked.put(name, file);
         return file;
       } catch (DescriptorValidationException e) {
         failed.add(name);
         String symbol = e.getProblemSymbolName();
-        String where = symbol == null || symbol.isEmpty() || symbol.equals(name) ? name : name + ": " + symbol;
+        String where =
+            symbol == null || symbol.isEmpty() || symbol.equals(name) ? name : name + ": " + symbol;
         problems.add(new ContractProblem(where, e.getDescription()));
         return null;
       }

@@ -28,14 +28,28 @@ import org.jspecify.annotations.Nullable;
  * when input is bad, not on every parse (start-up time of the CLI).
  */
 final class JsonProblems {
-  /** Types whose JSON form is not an object of their fields; problems are reported at their path. */
-  private static final Set<String> SPECIAL_JSON_TYPES = Set.of(
-      "google.protobuf.Any", "google.protobuf.Timestamp", "google.protobuf.Duration",
-      "google.protobuf.FieldMask", "google.protobuf.Struct", "google.protobuf.Value",
-      "google.protobuf.ListValue", "google.protobuf.DoubleValue", "google.protobuf.FloatValue",
-      "google.protobuf.Int64Value", "google.protobuf.UInt64Value", "google.protobuf.Int32Value",
-      "google.protobuf.UInt32Value", "google.protobuf.BoolValue", "google.protobuf.StringValue",
-      "google.protobuf.BytesValue");
+  /**
+   * Types whose JSON form is not an object of their fields; problems are reported at their path.
+   */
+  private static final Set<String> SPECIAL_JSON_TYPES =
+      Set.of(
+          "google.protobuf.Any",
+          "google.protobuf.Timestamp",
+          "google.protobuf.Duration",
+          "google.protobuf.FieldMask",
+          "google.protobuf.Struct",
+          "google.protobuf.Value",
+          "google.protobuf.ListValue",
+          "google.protobuf.DoubleValue",
+          "google.protobuf.FloatValue",
+          "google.protobuf.Int64Value",
+          "google.protobuf.UInt64Value",
+          "google.protobuf.Int32Value",
+          "google.protobuf.UInt32Value",
+          "google.protobuf.BoolValue",
+          "google.protobuf.StringValue",
+          "google.protobuf.BytesValue");
+
   private static final Pattern PLAIN_KEY = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
 
   private final JsonFormat.Parser parser;
@@ -48,10 +62,11 @@ final class JsonProblems {
     List<ContractProblem> problems = new ArrayList<>();
     JsonNode root;
     try {
-      ObjectMapper mapper = new ObjectMapper()
-          .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
-          .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-          .setNodeFactory(JsonNodeFactory.withExactBigDecimals(true));
+      ObjectMapper mapper =
+          new ObjectMapper()
+              .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+              .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+              .setNodeFactory(JsonNodeFactory.withExactBigDecimals(true));
       root = mapper.readTree(json);
     } catch (JsonProcessingException e) {
       JsonLocation where = e.getLocation();
@@ -60,7 +75,9 @@ final class JsonProblems {
       return problems;
     }
     if (root == null || root.isMissingNode()) {
-      problems.add(new ContractProblem("$", "expected a JSON object for " + type.getFullName() + ", got nothing"));
+      problems.add(
+          new ContractProblem(
+              "$", "expected a JSON object for " + type.getFullName() + ", got nothing"));
       return problems;
     }
     walkMessage(root, type, "$", problems);
@@ -70,7 +87,8 @@ final class JsonProblems {
     return problems;
   }
 
-  private void walkMessage(JsonNode node, Descriptor type, String path, List<ContractProblem> problems) {
+  private void walkMessage(
+      JsonNode node, Descriptor type, String path, List<ContractProblem> problems) {
     if (SPECIAL_JSON_TYPES.contains(type.getFullName())) {
       String failure = tryParse(node, type);
       if (failure != null) {
@@ -79,8 +97,10 @@ final class JsonProblems {
       return;
     }
     if (!node.isObject()) {
-      problems.add(new ContractProblem(path,
-          "expected a JSON object for message " + type.getFullName() + ", got " + kind(node)));
+      problems.add(
+          new ContractProblem(
+              path,
+              "expected a JSON object for message " + type.getFullName() + ", got " + kind(node)));
       return;
     }
     int before = problems.size();
@@ -95,8 +115,17 @@ final class JsonProblems {
         for (FieldDescriptor f : type.getFields()) {
           names.add(f.getJsonName());
         }
-        problems.add(new ContractProblem(fieldPath, "message " + type.getFullName() + " has no field \"" + key + "\""
-            + (names.isEmpty() ? " (it has no fields)" : Suggestions.didYouMean(key, names))));
+        problems.add(
+            new ContractProblem(
+                fieldPath,
+                "message "
+                    + type.getFullName()
+                    + " has no field \""
+                    + key
+                    + "\""
+                    + (names.isEmpty()
+                        ? " (it has no fields)"
+                        : Suggestions.didYouMean(key, names))));
         continue;
       }
       ObjectNode single = JsonNodeFactory.instance.objectNode();
@@ -116,8 +145,14 @@ final class JsonProblems {
     }
   }
 
-  private void walkField(JsonNode value, FieldDescriptor field, String key, String path, String failure,
-      Descriptor owner, List<ContractProblem> problems) {
+  private void walkField(
+      JsonNode value,
+      FieldDescriptor field,
+      String key,
+      String path,
+      String failure,
+      Descriptor owner,
+      List<ContractProblem> problems) {
     if (field.isMapField() && value.isObject()) {
       FieldDescriptor valueField = field.getMessageType().findFieldByName("value");
       int before = problems.size();
@@ -131,7 +166,8 @@ final class JsonProblems {
           continue;
         }
         String entryPath = child(path, entry.getKey());
-        if (valueField.getJavaType() == FieldDescriptor.JavaType.MESSAGE && isPlainMessage(valueField.getMessageType())
+        if (valueField.getJavaType() == FieldDescriptor.JavaType.MESSAGE
+            && isPlainMessage(valueField.getMessageType())
             && entry.getValue().isObject()) {
           walkMessage(entry.getValue(), valueField.getMessageType(), entryPath, problems);
         } else {
@@ -155,7 +191,8 @@ final class JsonProblems {
           continue;
         }
         String elementPath = path + "[" + i + "]";
-        if (field.getJavaType() == FieldDescriptor.JavaType.MESSAGE && isPlainMessage(field.getMessageType())) {
+        if (field.getJavaType() == FieldDescriptor.JavaType.MESSAGE
+            && isPlainMessage(field.getMessageType())) {
           walkMessage(element, field.getMessageType(), elementPath, problems);
         } else {
           problems.add(new ContractProblem(elementPath, elementFailure));
@@ -166,8 +203,10 @@ final class JsonProblems {
       }
       return;
     }
-    if (!field.isRepeated() && field.getJavaType() == FieldDescriptor.JavaType.MESSAGE
-        && isPlainMessage(field.getMessageType()) && value.isObject()) {
+    if (!field.isRepeated()
+        && field.getJavaType() == FieldDescriptor.JavaType.MESSAGE
+        && isPlainMessage(field.getMessageType())
+        && value.isObject()) {
       int before = problems.size();
       walkMessage(value, field.getMessageType(), path, problems);
       if (problems.size() == before) {

@@ -8,8 +8,9 @@ import com.google.protobuf.MessageOrBuilder;
 import com.google.protobuf.util.JsonFormat;
 
 /**
- * Messages to and from JSON with the protobuf JSON mapping (protobuf-java-util's {@link JsonFormat}),
- * knowing every type of one {@link ContractSet} so that {@code google.protobuf.Any} works.
+ * Messages to and from JSON with the protobuf JSON mapping (protobuf-java-util's {@link
+ * JsonFormat}), knowing every type of one {@link ContractSet} so that {@code google.protobuf.Any}
+ * works.
  *
  * <p>JsonFormat stops at the first problem and does not say where it is. When it rejects an input,
  * {@link JsonProblems} walks the JSON tree beside the message descriptor and reports every problem
@@ -60,7 +61,11 @@ public final class MessageJson {
       return (emitDefaults ? printerWithDefaults : printer).print(message);
     } catch (InvalidProtocolBufferException e) {
       throw new IllegalArgumentException(
-          "cannot print a " + message.getDescriptorForType().getFullName() + " as JSON: " + e.getMessage(), e);
+          "cannot print a "
+              + message.getDescriptorForType().getFullName()
+              + " as JSON: "
+              + e.getMessage(),
+          e);
     }
   }
 

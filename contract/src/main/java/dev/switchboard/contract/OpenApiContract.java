@@ -57,7 +57,8 @@ public final class OpenApiContract {
     return options;
   }
 
-  private static OpenApiContract from(SwaggerParseResult result, String location) throws ContractException {
+  private static OpenApiContract from(SwaggerParseResult result, String location)
+      throws ContractException {
     List<ContractProblem> problems = new ArrayList<>();
     if (result.getMessages() != null) {
       for (String message : result.getMessages()) {
@@ -65,7 +66,8 @@ public final class OpenApiContract {
       }
     }
     OpenAPI model = result.getOpenAPI();
-    if (model == null || model.getInfo() == null && model.getPaths() == null && model.getComponents() == null) {
+    if (model == null
+        || model.getInfo() == null && model.getPaths() == null && model.getComponents() == null) {
       if (problems.isEmpty()) {
         problems.add(new ContractProblem(location, "not an OpenAPI 3.0 document"));
       }

@@ -18,7 +18,6 @@ import io.grpc.stub.ClientCalls;
 import io.grpc.stub.StreamObserver;
 import java.time.Duration;
 import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -37,15 +36,16 @@ import org.slf4j.LoggerFactory;
  * including grpc-java before 1.57 and many Go and Python servers, offer only v1alpha).
  *
  * <p>Each operation runs on one reflection stream and fetches files by name, each file once, until
- * every import is present. Failures are {@link StatusRuntimeException}s: the transport's status, the
- * status from the server's {@code ErrorResponse} (NOT_FOUND for an unknown symbol), or INTERNAL when
- * the server's descriptors do not link. Instances are immutable and thread-safe.
+ * every import is present. Failures are {@link StatusRuntimeException}s: the transport's status,
+ * the status from the server's {@code ErrorResponse} (NOT_FOUND for an unknown symbol), or INTERNAL
+ * when the server's descriptors do not link. Instances are immutable and thread-safe.
  */
 public final class ServerReflection {
   private static final Logger log = LoggerFactory.getLogger(ServerReflection.class);
 
   private final Channel channel;
   private final @Nullable Duration deadline;
+
   /** Set once v1 turned out to be UNIMPLEMENTED, so later operations go straight to v1alpha. */
   private final AtomicBoolean useV1alpha;
 
@@ -68,17 +68,19 @@ public final class ServerReflection {
   /** The full names of the services the server offers, as it lists them. */
   public List<String> services() {
     try (Session session = open()) {
-      ServerReflectionResponse response = session.exchange(
-          ServerReflectionRequest.newBuilder().setListServices("*").build());
-      return response.getListServicesResponse().getServiceList().stream().map(ServiceResponse::getName).toList();
+      ServerReflectionResponse response =
+          session.exchange(ServerReflectionRequest.newBuilder().setListServices("*").build());
+      return response.getListServicesResponse().getServiceList().stream()
+          .map(ServiceResponse::getName)
+          .toList();
     }
   }
 
   /** Every service the server lists, with the files that define them and all their imports. */
   public ContractSet contract() {
     try (Session session = open()) {
-      ServerReflectionResponse listing = session.exchange(
-          ServerReflectionRequest.newBuilder().setListServices("*").build());
+      ServerReflectionResponse listing =
+          session.exchange(ServerReflectionRequest.newBuilder().setListServices("*").build());
       Map<String, FileDescriptorProto> files = new LinkedHashMap<>();
       for (ServiceResponse service : listing.getListServicesResponse().getServiceList()) {
         try {
@@ -88,7 +90,9 @@ public final class ServerReflection {
             throw e;
           }
           // Some servers list services whose files they cannot serve; the rest is still useful.
-          log.warn("server reflection lists {} but cannot give its file: {}", service.getName(),
+          log.warn(
+              "server reflection lists {} but cannot give its file: {}",
+              service.getName(),
               e.getStatus().getDescription());
         }
       }
@@ -111,8 +115,9 @@ public final class ServerReflection {
   }
 
   private void fetchSymbol(Session session, String symbol, Map<String, FileDescriptorProto> files) {
-    ServerReflectionResponse response = session.exchange(
-        ServerReflectionRequest.newBuilder().setFileContainingSymbol(symbol).build());
+    ServerReflectionResponse response =
+        session.exchange(
+            ServerReflectionRequest.newBuilder().setFileContainingSymbol(symbol).build());
     Deque<String> wanted = new ArrayDeque<>();
     addFiles(response, files, wanted);
     while (!wanted.isEmpty()) {
@@ -122,10 +127,12 @@ public final class ServerReflection {
       }
       ServerReflectionResponse byName;
       try {
-        byName = session.exchange(ServerReflectionRequest.newBuilder().setFileByFilename(name).build());
+        byName =
+            session.exchange(ServerReflectionRequest.newBuilder().setFileByFilename(name).build());
       } catch (StatusRuntimeException e) {
         // Some servers leave out the well-known types, which the linker supplies itself.
-        if (e.getStatus().getCode() == Status.Code.NOT_FOUND && name.startsWith("google/protobuf/")) {
+        if (e.getStatus().getCode() == Status.Code.NOT_FOUND
+            && name.startsWith("google/protobuf/")) {
           continue;
         }
         throw e;
@@ -134,15 +141,19 @@ public final class ServerReflection {
     }
   }
 
-  private static void addFiles(ServerReflectionResponse response, Map<String, FileDescriptorProto> files,
+  private static void addFiles(
+      ServerReflectionResponse response,
+      Map<String, FileDescriptorProto> files,
       Deque<String> wanted) {
     for (ByteString bytes : response.getFileDescriptorResponse().getFileDescriptorProtoList()) {
       FileDescriptorProto file;
       try {
         file = FileDescriptorProto.parseFrom(bytes);
       } catch (InvalidProtocolBufferException e) {
-        throw Status.INTERNAL.withDescription("server reflection sent a file descriptor that does not parse: "
-            + e.getMessage()).asRuntimeException();
+        throw Status.INTERNAL
+            .withDescription(
+                "server reflection sent a file descriptor that does not parse: " + e.getMessage())
+            .asRuntimeException();
       }
       if (files.putIfAbsent(file.getName(), file) == null) {
         wanted.addAll(file.getDependencyList());
@@ -154,8 +165,9 @@ public final class ServerReflection {
     try {
       return ContractSet.link(files.values());
     } catch (ContractException e) {
-      throw Status.INTERNAL.withDescription("server reflection sent descriptors that do not link: "
-          + e.getMessage()).asRuntimeException();
+      throw Status.INTERNAL
+          .withDescription("server reflection sent descriptors that do not link: " + e.getMessage())
+          .asRuntimeException();
     }
   }
 
@@ -174,7 +186,8 @@ public final class ServerReflection {
 
     ServerReflectionResponse exchange(ServerReflectionRequest request) {
       if (stream == null) {
-        stream = useV1alpha.get() ? Stream.v1alpha(channel, options()) : Stream.v1(channel, options());
+        stream =
+            useV1alpha.get() ? Stream.v1alpha(channel, options()) : Stream.v1(channel, options());
         try {
           return stream.exchange(request);
         } catch (StatusRuntimeException e) {
@@ -190,7 +203,9 @@ public final class ServerReflection {
     }
 
     private CallOptions options() {
-      return sessionDeadline == null ? CallOptions.DEFAULT : CallOptions.DEFAULT.withDeadline(sessionDeadline);
+      return sessionDeadline == null
+          ? CallOptions.DEFAULT
+          : CallOptions.DEFAULT.withDeadline(sessionDeadline);
     }
 
     @Override
@@ -210,44 +225,61 @@ public final class ServerReflection {
     private volatile boolean finished;
 
     @SuppressWarnings("unchecked")
-    private <Q, R> Stream(ClientCall<Q, R> call, Function<ServerReflectionRequest, Q> toWire,
+    private <Q, R> Stream(
+        ClientCall<Q, R> call,
+        Function<ServerReflectionRequest, Q> toWire,
         Function<R, ServerReflectionResponse> fromWire) {
       this.toWire = (Function<ServerReflectionRequest, Object>) toWire;
       this.fromWire = (Function<Object, ServerReflectionResponse>) fromWire;
-      StreamObserver<R> responses = new StreamObserver<>() {
-        @Override
-        public void onNext(R value) {
-          inbox.add(value);
-        }
+      StreamObserver<R> responses =
+          new StreamObserver<>() {
+            @Override
+            public void onNext(R value) {
+              inbox.add(value);
+            }
 
-        @Override
-        public void onError(Throwable t) {
-          finished = true;
-          inbox.add(t instanceof StatusRuntimeException ? t : Status.fromThrowable(t).asRuntimeException());
-        }
+            @Override
+            public void onError(Throwable t) {
+              finished = true;
+              inbox.add(
+                  t instanceof StatusRuntimeException
+                      ? t
+                      : Status.fromThrowable(t).asRuntimeException());
+            }
 
-        @Override
-        public void onCompleted() {
-          finished = true;
-          inbox.add(Status.UNAVAILABLE.withDescription("server closed the reflection stream early")
-              .asRuntimeException());
-        }
-      };
-      this.requests = (StreamObserver<Object>) (StreamObserver<?>) ClientCalls.asyncBidiStreamingCall(call, responses);
+            @Override
+            public void onCompleted() {
+              finished = true;
+              inbox.add(
+                  Status.UNAVAILABLE
+                      .withDescription("server closed the reflection stream early")
+                      .asRuntimeException());
+            }
+          };
+      this.requests =
+          (StreamObserver<Object>)
+              (StreamObserver<?>) ClientCalls.asyncBidiStreamingCall(call, responses);
     }
 
     static Stream v1(Channel channel, CallOptions options) {
-      return new Stream(channel.newCall(ServerReflectionGrpc.getServerReflectionInfoMethod(), options),
-          Function.identity(), Function.identity());
+      return new Stream(
+          channel.newCall(ServerReflectionGrpc.getServerReflectionInfoMethod(), options),
+          Function.identity(),
+          Function.identity());
     }
 
     static Stream v1alpha(Channel channel, CallOptions options) {
-      MethodDescriptor<io.grpc.reflection.v1alpha.ServerReflectionRequest,
-          io.grpc.reflection.v1alpha.ServerReflectionResponse> method =
-          io.grpc.reflection.v1alpha.ServerReflectionGrpc.getServerReflectionInfoMethod();
+      MethodDescriptor<
+              io.grpc.reflection.v1alpha.ServerReflectionRequest,
+              io.grpc.reflection.v1alpha.ServerReflectionResponse>
+          method = io.grpc.reflection.v1alpha.ServerReflectionGrpc.getServerReflectionInfoMethod();
       // v1alpha and v1 messages have the same fields and numbers, so bytes convert losslessly.
-      return new Stream(channel.newCall(method, options),
-          request -> convert(request.toByteString(), io.grpc.reflection.v1alpha.ServerReflectionRequest.parser()),
+      return new Stream(
+          channel.newCall(method, options),
+          request ->
+              convert(
+                  request.toByteString(),
+                  io.grpc.reflection.v1alpha.ServerReflectionRequest.parser()),
           response -> convert(response.toByteString(), ServerReflectionResponse.parser()));
     }
 
@@ -255,8 +287,10 @@ public final class ServerReflection {
       try {
         return parser.parseFrom(bytes);
       } catch (InvalidProtocolBufferException e) {
-        throw Status.INTERNAL.withDescription("reflection message does not convert between v1 and v1alpha: "
-            + e.getMessage()).asRuntimeException();
+        throw Status.INTERNAL
+            .withDescription(
+                "reflection message does not convert between v1 and v1alpha: " + e.getMessage())
+            .asRuntimeException();
       }
     }
 
@@ -270,8 +304,10 @@ public final class ServerReflection {
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         requests.onError(Status.CANCELLED.withDescription("interrupted").asRuntimeException());
-        throw Status.CANCELLED.withDescription("interrupted while waiting for server reflection")
-            .withCause(e).asRuntimeException();
+        throw Status.CANCELLED
+            .withDescription("interrupted while waiting for server reflection")
+            .withCause(e)
+            .asRuntimeException();
       }
       if (next instanceof StatusRuntimeException e) {
         inbox.add(e); // later exchanges fail the same way

@@ -17,8 +17,9 @@ final class Suggestions {
     String w = wanted.toLowerCase(Locale.ROOT);
     return known.stream()
         .distinct()
-        .sorted(Comparator.<String>comparingInt(k -> score(w, k.toLowerCase(Locale.ROOT)))
-            .thenComparing(Comparator.naturalOrder()))
+        .sorted(
+            Comparator.<String>comparingInt(k -> score(w, k.toLowerCase(Locale.ROOT)))
+                .thenComparing(Comparator.naturalOrder()))
         .limit(MAX)
         .toList();
   }

@@ -29,9 +29,13 @@ class ContractSetTest {
 
     ContractSet set = ContractSet.link(reversed);
 
-    assertThat(set.files()).extracting(f -> f.getName())
-        .containsExactlyInAnyOrder("google/protobuf/any.proto", "google/protobuf/timestamp.proto",
-            "shop/v1/common.proto", "shop/v1/orders.proto");
+    assertThat(set.files())
+        .extracting(f -> f.getName())
+        .containsExactlyInAnyOrder(
+            "google/protobuf/any.proto",
+            "google/protobuf/timestamp.proto",
+            "shop/v1/common.proto",
+            "shop/v1/orders.proto");
     assertThat(set.files().get(set.files().size() - 1).getName()).isEqualTo("shop/v1/orders.proto");
     assertThat(set.services()).extracting(s -> s.getFullName()).containsExactly("shop.v1.Orders");
     assertThat(set.message("shop.v1.Order.Item")).isPresent();
@@ -43,8 +47,8 @@ class ContractSetTest {
 
   @Test
   void suppliesBundledWellKnownTypesWhenTheSetLeavesThemOut() throws Exception {
-    List<FileDescriptorProto> withoutWkt = shop.getFileList().stream()
-        .filter(f -> !f.getName().startsWith("google/")).toList();
+    List<FileDescriptorProto> withoutWkt =
+        shop.getFileList().stream().filter(f -> !f.getName().startsWith("google/")).toList();
 
     ContractSet set = ContractSet.link(withoutWkt);
 
@@ -53,25 +57,38 @@ class ContractSetTest {
 
   @Test
   void reportsEveryMissingImportWithTheFileThatWantsIt() {
-    List<FileDescriptorProto> withoutCommon = shop.getFileList().stream()
-        .filter(f -> !f.getName().equals("shop/v1/common.proto")).toList();
-    FileDescriptorProto other = FileDescriptorProto.newBuilder().setName("other.proto")
-        .addDependency("missing/thing.proto").build();
+    List<FileDescriptorProto> withoutCommon =
+        shop.getFileList().stream()
+            .filter(f -> !f.getName().equals("shop/v1/common.proto"))
+            .toList();
+    FileDescriptorProto other =
+        FileDescriptorProto.newBuilder()
+            .setName("other.proto")
+            .addDependency("missing/thing.proto")
+            .build();
     List<FileDescriptorProto> input = new ArrayList<>(withoutCommon);
     input.add(other);
 
     assertThatThrownBy(() -> ContractSet.link(input))
-        .isInstanceOfSatisfying(ContractException.class, e -> assertThat(e.problems()).containsExactly(
-            new ContractProblem("shop/v1/orders.proto",
-                "import \"shop/v1/common.proto\" was not found among the contract's files"),
-            new ContractProblem("other.proto",
-                "import \"missing/thing.proto\" was not found among the contract's files")));
+        .isInstanceOfSatisfying(
+            ContractException.class,
+            e ->
+                assertThat(e.problems())
+                    .containsExactly(
+                        new ContractProblem(
+                            "shop/v1/orders.proto",
+                            "import \"shop/v1/common.proto\" was not found among the contract's files"),
+                        new ContractProblem(
+                            "other.proto",
+                            "import \"missing/thing.proto\" was not found among the contract's files")));
   }
 
   @Test
   void reportsImportCycles() {
-    FileDescriptorProto a = FileDescriptorProto.newBuilder().setName("a.proto").addDependency("b.proto").build();
-    FileDescriptorProto b = FileDescriptorProto.newBuilder().setName("b.proto").addDependency("a.proto").build();
+    FileDescriptorProto a =
+        FileDescriptorProto.newBuilder().setName("a.proto").addDependency("b.proto").build();
+    FileDescriptorProto b =
+        FileDescriptorProto.newBuilder().setName("b.proto").addDependency("a.proto").build();
 
     assertThatThrownBy(() -> ContractSet.link(List.of(a, b)))
         .isInstanceOf(ContractException.class)
@@ -80,19 +97,31 @@ class ContractSetTest {
 
   @Test
   void reportsDescriptorsThatDoNotValidate() {
-    FileDescriptorProto bad = FileDescriptorProto.newBuilder().setName("bad.proto").setPackage("p")
-        .addMessageType(com.google.protobuf.DescriptorProtos.DescriptorProto.newBuilder().setName("M")
-            .addField(com.google.protobuf.DescriptorProtos.FieldDescriptorProto.newBuilder()
-                .setName("x").setNumber(1).setTypeName(".p.Nope")
-                .setLabel(com.google.protobuf.DescriptorProtos.FieldDescriptorProto.Label.LABEL_OPTIONAL)))
-        .build();
+    FileDescriptorProto bad =
+        FileDescriptorProto.newBuilder()
+            .setName("bad.proto")
+            .setPackage("p")
+            .addMessageType(
+                com.google.protobuf.DescriptorProtos.DescriptorProto.newBuilder()
+                    .setName("M")
+                    .addField(
+                        com.google.protobuf.DescriptorProtos.FieldDescriptorProto.newBuilder()
+                            .setName("x")
+                            .setNumber(1)
+                            .setTypeName(".p.Nope")
+                            .setLabel(
+                                com.google.protobuf.DescriptorProtos.FieldDescriptorProto.Label
+                                    .LABEL_OPTIONAL)))
+            .build();
 
     assertThatThrownBy(() -> ContractSet.link(List.of(bad)))
-        .isInstanceOfSatisfying(ContractException.class, e -> {
-          assertThat(e.problems()).hasSize(1);
-          assertThat(e.problems().get(0).location()).isEqualTo("bad.proto: p.M.x");
-          assertThat(e.problems().get(0).message()).contains("p.Nope");
-        });
+        .isInstanceOfSatisfying(
+            ContractException.class,
+            e -> {
+              assertThat(e.problems()).hasSize(1);
+              assertThat(e.problems().get(0).location()).isEqualTo("bad.proto: p.M.x");
+              assertThat(e.problems().get(0).message()).contains("p.Nope");
+            });
   }
 
   @Test
@@ -114,14 +143,17 @@ class ContractSetTest {
 
     assertThatThrownBy(() -> set.method("shop.v1.Orders/GetOrdr"))
         .isInstanceOf(ContractException.class)
-        .hasMessageStartingWith("shop.v1.Orders/GetOrdr: service shop.v1.Orders has no method GetOrdr; "
-            + "nearest names: shop.v1.Orders/GetOrder, ");
+        .hasMessageStartingWith(
+            "shop.v1.Orders/GetOrdr: service shop.v1.Orders has no method GetOrdr; "
+                + "nearest names: shop.v1.Orders/GetOrder, ");
     assertThatThrownBy(() -> set.method("shop.Orders/GetOrder"))
         .isInstanceOf(ContractException.class)
-        .hasMessageStartingWith("shop.Orders/GetOrder: no service shop.Orders; nearest names: shop.v1.Orders/GetOrder");
+        .hasMessageStartingWith(
+            "shop.Orders/GetOrder: no service shop.Orders; nearest names: shop.v1.Orders/GetOrder");
     assertThatThrownBy(() -> set.requireSymbol("shop.v1.Mony"))
         .isInstanceOf(ContractException.class)
-        .hasMessageStartingWith("shop.v1.Mony: no symbol shop.v1.Mony; nearest names: shop.v1.Money");
+        .hasMessageStartingWith(
+            "shop.v1.Mony: no symbol shop.v1.Mony; nearest names: shop.v1.Money");
   }
 
   @Test
@@ -142,7 +174,8 @@ class ContractSetTest {
 
     ContractSet both = orders.plus(health).plus(orders);
 
-    assertThat(both.services()).extracting(s -> s.getFullName())
+    assertThat(both.services())
+        .extracting(s -> s.getFullName())
         .containsExactly("grpc.health.v1.Health", "shop.v1.Orders");
     assertThat(both.files()).extracting(f -> f.getName()).doesNotHaveDuplicates();
   }

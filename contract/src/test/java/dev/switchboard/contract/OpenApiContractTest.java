@@ -12,7 +12,9 @@ class OpenApiContractTest {
   @Test
   void loadsYamlKeepingInternalReferences(@TempDir Path dir) throws Exception {
     Path file = dir.resolve("api.yaml");
-    Files.writeString(file, """
+    Files.writeString(
+        file,
+        """
         openapi: 3.0.3
         info: {title: Pets, version: 2.0.0}
         paths:
@@ -30,16 +32,30 @@ class OpenApiContractTest {
         """);
     OpenApiContract contract = OpenApiContract.load(file.toString());
     assertThat(contract.model().getInfo().getTitle()).isEqualTo("Pets");
-    assertThat(contract.model().getPaths().get("/pets").getGet().getResponses().get("200").getContent()
-        .get("application/json").getSchema().get$ref()).isEqualTo("#/components/schemas/Pet");
+    assertThat(
+            contract
+                .model()
+                .getPaths()
+                .get("/pets")
+                .getGet()
+                .getResponses()
+                .get("200")
+                .getContent()
+                .get("application/json")
+                .getSchema()
+                .get$ref())
+        .isEqualTo("#/components/schemas/Pet");
   }
 
   @Test
   void locatesParserMessagesAsJsonPointers() throws Exception {
-    OpenApiContract contract = OpenApiContract.parse("""
+    OpenApiContract contract =
+        OpenApiContract.parse(
+            """
         {"openapi": "3.0.0", "info": {"title": "x", "version": "1"},
          "paths": {"/a": {"get": {"bogus": 1, "responses": {"200": {"description": "ok"}}}}}}
-        """, "doc.json");
+        """,
+            "doc.json");
     assertThat(contract.warnings()).isNotEmpty();
     assertThat(contract.warnings().get(0).location()).isEqualTo("doc.json#/paths/~1a/get/bogus");
   }
@@ -48,15 +64,19 @@ class OpenApiContractTest {
   void loadsFromAUrl() throws Exception {
     com.sun.net.httpserver.HttpServer server =
         com.sun.net.httpserver.HttpServer.create(new java.net.InetSocketAddress("127.0.0.1", 0), 0);
-    byte[] body = """
+    byte[] body =
+        """
         {"openapi": "3.0.0", "info": {"title": "Remote", "version": "3.1.4"}, "paths": {}}
-        """.getBytes(java.nio.charset.StandardCharsets.UTF_8);
-    server.createContext("/openapi.json", exchange -> {
-      exchange.getResponseHeaders().add("Content-Type", "application/json");
-      exchange.sendResponseHeaders(200, body.length);
-      exchange.getResponseBody().write(body);
-      exchange.close();
-    });
+        """
+            .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    server.createContext(
+        "/openapi.json",
+        exchange -> {
+          exchange.getResponseHeaders().add("Content-Type", "application/json");
+          exchange.sendResponseHeaders(200, body.length);
+          exchange.getResponseBody().write(body);
+          exchange.close();
+        });
     server.start();
     try {
       String url = "http://127.0.0.1:" + server.getAddress().getPort() + "/openapi.json";
@@ -74,6 +94,7 @@ class OpenApiContractTest {
         .isInstanceOf(ContractException.class)
         .hasMessageContaining("bad.yaml");
     assertThatThrownBy(() -> OpenApiContract.load("missing.yaml"))
-        .isInstanceOf(ContractException.class).hasMessageContaining("no such file");
+        .isInstanceOf(ContractException.class)
+        .hasMessageContaining("no such file");
   }
 }

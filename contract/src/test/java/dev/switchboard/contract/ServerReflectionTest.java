@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.google.protobuf.Descriptors.FileDescriptor;
 import com.google.protobuf.Descriptors.ServiceDescriptor;
 import com.google.protobuf.DynamicMessage;
-import com.google.protobuf.InvalidProtocolBufferException;
 import io.grpc.BindableService;
 import io.grpc.ManagedChannel;
 import io.grpc.MethodDescriptor;
@@ -58,15 +57,22 @@ class ServerReflectionTest {
 
   @Test
   void v1ServerListsServicesAndGivesTheWholeContract() {
-    ServerReflection reflection = ServerReflection.on(serve(ProtoReflectionServiceV1.newInstance()));
+    ServerReflection reflection =
+        ServerReflection.on(serve(ProtoReflectionServiceV1.newInstance()));
 
-    assertThat(reflection.services()).containsExactlyInAnyOrder(
-        "shop.v1.Orders", "grpc.health.v1.Health", "grpc.reflection.v1.ServerReflection");
+    assertThat(reflection.services())
+        .containsExactlyInAnyOrder(
+            "shop.v1.Orders", "grpc.health.v1.Health", "grpc.reflection.v1.ServerReflection");
     ContractSet contract = reflection.contract();
-    assertThat(contract.services()).extracting(ServiceDescriptor::getFullName).containsExactly(
-        "grpc.health.v1.Health", "grpc.reflection.v1.ServerReflection", "shop.v1.Orders");
-    assertThat(contract.files()).extracting(FileDescriptor::getName).doesNotHaveDuplicates()
-        .contains("shop/v1/common.proto", "google/protobuf/timestamp.proto", "google/protobuf/any.proto");
+    assertThat(contract.services())
+        .extracting(ServiceDescriptor::getFullName)
+        .containsExactly(
+            "grpc.health.v1.Health", "grpc.reflection.v1.ServerReflection", "shop.v1.Orders");
+    assertThat(contract.files())
+        .extracting(FileDescriptor::getName)
+        .doesNotHaveDuplicates()
+        .contains(
+            "shop/v1/common.proto", "google/protobuf/timestamp.proto", "google/protobuf/any.proto");
     assertThat(contract.message("shop.v1.Order.Item").orElseThrow().toProto())
         .isEqualTo(shop.message("shop.v1.Order.Item").orElseThrow().toProto());
   }
@@ -77,30 +83,41 @@ class ServerReflectionTest {
     BindableService v1alpha = ProtoReflectionService.newInstance();
     ServerReflection reflection = ServerReflection.on(serve(v1alpha));
 
-    assertThat(reflection.services()).contains("shop.v1.Orders", "grpc.reflection.v1alpha.ServerReflection");
+    assertThat(reflection.services())
+        .contains("shop.v1.Orders", "grpc.reflection.v1alpha.ServerReflection");
     ContractSet bySymbol = reflection.symbol("shop.v1.Money");
-    assertThat(bySymbol.files()).extracting(FileDescriptor::getName).containsExactly("shop/v1/common.proto");
+    assertThat(bySymbol.files())
+        .extracting(FileDescriptor::getName)
+        .containsExactly("shop/v1/common.proto");
     assertThat(reflection.contract().service("shop.v1.Orders")).isPresent();
   }
 
   @Test
   void symbolFetchesTheDefiningFileWithItsImports() throws Exception {
-    ServerReflection reflection = ServerReflection.on(serve(ProtoReflectionServiceV1.newInstance()));
+    ServerReflection reflection =
+        ServerReflection.on(serve(ProtoReflectionServiceV1.newInstance()));
 
     ContractSet set = reflection.symbol("shop.v1.Orders");
 
-    assertThat(set.method("shop.v1.Orders/GetOrder").getOutputType().getFullName()).isEqualTo("shop.v1.Order");
-    assertThat(set.files()).extracting(FileDescriptor::getName).containsExactlyInAnyOrder(
-        "google/protobuf/any.proto", "google/protobuf/timestamp.proto", "shop/v1/common.proto",
-        "shop/v1/orders.proto");
+    assertThat(set.method("shop.v1.Orders/GetOrder").getOutputType().getFullName())
+        .isEqualTo("shop.v1.Order");
+    assertThat(set.files())
+        .extracting(FileDescriptor::getName)
+        .containsExactlyInAnyOrder(
+            "google/protobuf/any.proto",
+            "google/protobuf/timestamp.proto",
+            "shop/v1/common.proto",
+            "shop/v1/orders.proto");
   }
 
   @Test
   void unknownSymbolIsNotFound() {
-    ServerReflection reflection = ServerReflection.on(serve(ProtoReflectionServiceV1.newInstance()));
+    ServerReflection reflection =
+        ServerReflection.on(serve(ProtoReflectionServiceV1.newInstance()));
 
     assertThatThrownBy(() -> reflection.symbol("shop.v1.Nope"))
-        .isInstanceOfSatisfying(StatusRuntimeException.class,
+        .isInstanceOfSatisfying(
+            StatusRuntimeException.class,
             e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.NOT_FOUND));
   }
 
@@ -109,15 +126,18 @@ class ServerReflectionTest {
     ServerReflection reflection = ServerReflection.on(serve(null));
 
     assertThatThrownBy(reflection::services)
-        .isInstanceOfSatisfying(StatusRuntimeException.class,
+        .isInstanceOfSatisfying(
+            StatusRuntimeException.class,
             e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNIMPLEMENTED));
   }
 
   private ManagedChannel serve(BindableService reflectionService) {
     String name = InProcessServerBuilder.generateName();
-    InProcessServerBuilder builder = InProcessServerBuilder.forName(name).directExecutor()
-        .addService(new HealthStatusManager().getHealthService())
-        .addService(unimplemented(shop.service("shop.v1.Orders").orElseThrow()));
+    InProcessServerBuilder builder =
+        InProcessServerBuilder.forName(name)
+            .directExecutor()
+            .addService(new HealthStatusManager().getHealthService())
+            .addService(unimplemented(shop.service("shop.v1.Orders").orElseThrow()));
     if (reflectionService != null) {
       builder.addService(reflectionService);
     }
@@ -133,49 +153,57 @@ class ServerReflectionTest {
 
   /** A service described by a loaded descriptor, visible to reflection, answering UNIMPLEMENTED. */
   private static ServerServiceDefinition unimplemented(ServiceDescriptor service) {
-    Builder grpcService = io.grpc.ServiceDescriptor.newBuilder(service.getFullName())
-        .setSchemaDescriptor(new ProtoServiceDescriptorSupplier() {
-          @Override
-          public FileDescriptor getFileDescriptor() {
-            return service.getFile();
-          }
+    Builder grpcService =
+        io.grpc.ServiceDescriptor.newBuilder(service.getFullName())
+            .setSchemaDescriptor(
+                new ProtoServiceDescriptorSupplier() {
+                  @Override
+                  public FileDescriptor getFileDescriptor() {
+                    return service.getFile();
+                  }
 
-          @Override
-          public ServiceDescriptor getServiceDescriptor() {
-            return service;
-          }
-        });
+                  @Override
+                  public ServiceDescriptor getServiceDescriptor() {
+                    return service;
+                  }
+                });
     List<MethodDescriptor<DynamicMessage, DynamicMessage>> methods = new ArrayList<>();
     for (com.google.protobuf.Descriptors.MethodDescriptor method : service.getMethods()) {
-      MethodDescriptor<DynamicMessage, DynamicMessage> grpcMethod = MethodDescriptor.<DynamicMessage, DynamicMessage>newBuilder()
-          .setType(MethodDescriptor.MethodType.UNKNOWN)
-          .setFullMethodName(MethodDescriptor.generateFullMethodName(service.getFullName(), method.getName()))
-          .setRequestMarshaller(new Marshaller(method.getInputType()))
-          .setResponseMarshaller(new Marshaller(method.getOutputType()))
-          .setSchemaDescriptor(new ProtoMethodDescriptorSupplier() {
-            @Override
-            public FileDescriptor getFileDescriptor() {
-              return service.getFile();
-            }
+      MethodDescriptor<DynamicMessage, DynamicMessage> grpcMethod =
+          MethodDescriptor.<DynamicMessage, DynamicMessage>newBuilder()
+              .setType(MethodDescriptor.MethodType.UNKNOWN)
+              .setFullMethodName(
+                  MethodDescriptor.generateFullMethodName(service.getFullName(), method.getName()))
+              .setRequestMarshaller(new Marshaller(method.getInputType()))
+              .setResponseMarshaller(new Marshaller(method.getOutputType()))
+              .setSchemaDescriptor(
+                  new ProtoMethodDescriptorSupplier() {
+                    @Override
+                    public FileDescriptor getFileDescriptor() {
+                      return service.getFile();
+                    }
 
-            @Override
-            public ServiceDescriptor getServiceDescriptor() {
-              return service;
-            }
+                    @Override
+                    public ServiceDescriptor getServiceDescriptor() {
+                      return service;
+                    }
 
-            @Override
-            public com.google.protobuf.Descriptors.MethodDescriptor getMethodDescriptor() {
-              return method;
-            }
-          })
-          .build();
+                    @Override
+                    public com.google.protobuf.Descriptors.MethodDescriptor getMethodDescriptor() {
+                      return method;
+                    }
+                  })
+              .build();
       methods.add(grpcMethod);
       grpcService.addMethod(grpcMethod);
     }
-    ServerServiceDefinition.Builder definition = ServerServiceDefinition.builder(grpcService.build());
+    ServerServiceDefinition.Builder definition =
+        ServerServiceDefinition.builder(grpcService.build());
     for (MethodDescriptor<DynamicMessage, DynamicMessage> method : methods) {
-      definition.addMethod(method, ServerCalls.asyncBidiStreamingCall(
-          response -> ServerCalls.asyncUnimplementedStreamingCall(method, response)));
+      definition.addMethod(
+          method,
+          ServerCalls.asyncBidiStreamingCall(
+              response -> ServerCalls.asyncUnimplementedStreamingCall(method, response)));
     }
     return definition.build();
   }

@@ -14,9 +14,9 @@ import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.api.TestInstance;
 
 /**
- * Direction 1: grpc-java 1.79.0's official TestServiceClient (its own JVM, its own classpath)
- * runs every case of {@link InteropCaseList} against {@code bin/interop server}, plaintext and
- * over TLS with the grpc test CA. Each server starts once; cases run one after another.
+ * Direction 1: grpc-java 1.79.0's official TestServiceClient (its own JVM, its own classpath) runs
+ * every case of {@link InteropCaseList} against {@code bin/interop server}, plaintext and over TLS
+ * with the grpc test CA. Each server starts once; cases run one after another.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class OfficialClientAgainstOurServerIT {
@@ -29,10 +29,10 @@ class OfficialClientAgainstOurServerIT {
 
   @BeforeAll
   void startServers() {
-    plaintextServer = PeerProcess.start(
-        PeerProcess.binInterop(List.of("server", "--port=0", "--use_tls=false")));
-    tlsServer = PeerProcess.start(
-        PeerProcess.binInterop(List.of("server", "--port=0", "--use_tls=true")));
+    plaintextServer =
+        PeerProcess.start(PeerProcess.binInterop(List.of("server", "--port=0", "--use_tls=false")));
+    tlsServer =
+        PeerProcess.start(PeerProcess.binInterop(List.of("server", "--port=0", "--use_tls=true")));
     plaintextPort = plaintextServer.awaitStartedPort(Duration.ofSeconds(30));
     tlsPort = tlsServer.awaitStartedPort(Duration.ofSeconds(30));
   }
@@ -54,34 +54,50 @@ class OfficialClientAgainstOurServerIT {
 
   @TestFactory
   Stream<DynamicTest> tls() {
-    return cases(() -> tlsPort,
-        List.of("--use_tls=true", "--use_test_ca=true", "--server_host_override=foo.test.google.fr"),
+    return cases(
+        () -> tlsPort,
+        List.of(
+            "--use_tls=true", "--use_test_ca=true", "--server_host_override=foo.test.google.fr"),
         () -> tlsServer);
   }
 
   private Stream<DynamicTest> cases(
-      java.util.function.IntSupplier port, List<String> transportFlags,
+      java.util.function.IntSupplier port,
+      List<String> transportFlags,
       java.util.function.Supplier<PeerProcess> server) {
-    return InteropCaseList.CASES.stream().map(testCase -> DynamicTest.dynamicTest(testCase, () -> {
-      String skip = InteropCaseList.SKIPPED.get(testCase);
-      if (skip != null) {
-        System.out.println(testCase + ": " + skip);
-        Assumptions.abort(skip);
-      }
-      List<String> args = new ArrayList<>(List.of(
-          "--server_host=127.0.0.1", "--server_port=" + port.getAsInt(), "--test_case=" + testCase));
-      args.addAll(transportFlags);
-      if (InteropCaseList.isSoak(testCase)) {
-        args.addAll(InteropCaseList.SOAK_FLAGS);
-      }
-      PeerProcess.Result result = PeerProcess.run(
-          PeerProcess.anchorClient(args), CASE_TIMEOUT);
-      assertThat(result.exitCode())
-          .as("grpc-java TestServiceClient --test_case=%s against our server exited %d:%n%s%n"
-              + "--- our server's output so far ---%n%s",
-              testCase, result.exitCode(), tail(result.output()), tail(server.get().output()))
-          .isZero();
-    }));
+    return InteropCaseList.CASES.stream()
+        .map(
+            testCase ->
+                DynamicTest.dynamicTest(
+                    testCase,
+                    () -> {
+                      String skip = InteropCaseList.SKIPPED.get(testCase);
+                      if (skip != null) {
+                        System.out.println(testCase + ": " + skip);
+                        Assumptions.abort(skip);
+                      }
+                      List<String> args =
+                          new ArrayList<>(
+                              List.of(
+                                  "--server_host=127.0.0.1",
+                                  "--server_port=" + port.getAsInt(),
+                                  "--test_case=" + testCase));
+                      args.addAll(transportFlags);
+                      if (InteropCaseList.isSoak(testCase)) {
+                        args.addAll(InteropCaseList.SOAK_FLAGS);
+                      }
+                      PeerProcess.Result result =
+                          PeerProcess.run(PeerProcess.anchorClient(args), CASE_TIMEOUT);
+                      assertThat(result.exitCode())
+                          .as(
+                              "grpc-java TestServiceClient --test_case=%s against our server exited %d:%n%s%n"
+                                  + "--- our server's output so far ---%n%s",
+                              testCase,
+                              result.exitCode(),
+                              tail(result.output()),
+                              tail(server.get().output()))
+                          .isZero();
+                    }));
   }
 
   static String tail(String text) {

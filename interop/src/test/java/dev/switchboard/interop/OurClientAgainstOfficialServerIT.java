@@ -19,9 +19,9 @@ import org.junit.jupiter.api.TestInstance;
 
 /**
  * Direction 2: our interop client runs every case of {@link InteropCaseList} against grpc-java
- * 1.79.0's official TestServiceServer (its own JVM), plaintext and over TLS with the grpc test
- * CA. The cases run in this JVM through the same entry point bin/interop uses (our code is ours
- * to load); one case also runs through bin/interop itself to prove the launcher.
+ * 1.79.0's official TestServiceServer (its own JVM), plaintext and over TLS with the grpc test CA.
+ * The cases run in this JVM through the same entry point bin/interop uses (our code is ours to
+ * load); one case also runs through bin/interop itself to prove the launcher.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class OurClientAgainstOfficialServerIT {
@@ -35,10 +35,11 @@ class OurClientAgainstOfficialServerIT {
     // grpc-java's server prints its configured port, not the bound one, so we pick a free port.
     plaintextPort = PeerProcess.freePort();
     tlsPort = PeerProcess.freePort();
-    plaintextServer = PeerProcess.start(PeerProcess.anchorServer(
-        List.of("--port=" + plaintextPort, "--use_tls=false")));
-    tlsServer = PeerProcess.start(PeerProcess.anchorServer(
-        List.of("--port=" + tlsPort, "--use_tls=true")));
+    plaintextServer =
+        PeerProcess.start(
+            PeerProcess.anchorServer(List.of("--port=" + plaintextPort, "--use_tls=false")));
+    tlsServer =
+        PeerProcess.start(PeerProcess.anchorServer(List.of("--port=" + tlsPort, "--use_tls=true")));
     PeerProcess.awaitListening(plaintextPort, plaintextServer, Duration.ofSeconds(30));
     PeerProcess.awaitListening(tlsPort, tlsServer, Duration.ofSeconds(30));
   }
@@ -60,16 +61,26 @@ class OurClientAgainstOfficialServerIT {
 
   @TestFactory
   Stream<DynamicTest> tls() {
-    return cases(() -> tlsPort,
-        List.of("--use_tls=true", "--use_test_ca=true", "--server_host_override=foo.test.google.fr"));
+    return cases(
+        () -> tlsPort,
+        List.of(
+            "--use_tls=true", "--use_test_ca=true", "--server_host_override=foo.test.google.fr"));
   }
 
   @Test
   void binInteropClientRunsACaseAsAProcess() {
-    PeerProcess.Result result = PeerProcess.run(PeerProcess.binInterop(List.of("client",
-        "--server_host=127.0.0.1", "--server_port=" + tlsPort, "--use_tls=true",
-        "--use_test_ca=true", "--server_host_override=foo.test.google.fr",
-        "--test_case=large_unary")), Duration.ofSeconds(60));
+    PeerProcess.Result result =
+        PeerProcess.run(
+            PeerProcess.binInterop(
+                List.of(
+                    "client",
+                    "--server_host=127.0.0.1",
+                    "--server_port=" + tlsPort,
+                    "--use_tls=true",
+                    "--use_test_ca=true",
+                    "--server_host_override=foo.test.google.fr",
+                    "--test_case=large_unary")),
+            Duration.ofSeconds(60));
     assertThat(result.exitCode()).as(result.output()).isZero();
     assertThat(result.output()).contains("Running test large_unary", "Test completed.");
   }
@@ -78,34 +89,55 @@ class OurClientAgainstOfficialServerIT {
   void binInteropClientExitsNonZeroWithTheReasonWhenACaseFails() {
     // grpc-java's server ignores expect_compressed, so the probe of client_compressed_unary
     // must fail; our client has to say so and exit 1.
-    PeerProcess.Result result = PeerProcess.run(PeerProcess.binInterop(List.of("client",
-        "--server_host=127.0.0.1", "--server_port=" + plaintextPort, "--use_tls=false",
-        "--test_case=client_compressed_unary")), Duration.ofSeconds(60));
+    PeerProcess.Result result =
+        PeerProcess.run(
+            PeerProcess.binInterop(
+                List.of(
+                    "client",
+                    "--server_host=127.0.0.1",
+                    "--server_port=" + plaintextPort,
+                    "--use_tls=false",
+                    "--test_case=client_compressed_unary")),
+            Duration.ofSeconds(60));
     assertThat(result.exitCode()).as(result.output()).isEqualTo(1);
     assertThat(result.output()).contains("client_compressed_unary FAILED", "INVALID_ARGUMENT");
   }
 
   private Stream<DynamicTest> cases(IntSupplier port, List<String> transportFlags) {
-    return InteropCaseList.CASES.stream().map(testCase -> DynamicTest.dynamicTest(testCase, () -> {
-      String skip = InteropCaseList.SKIPPED.get(testCase);
-      if (skip != null) {
-        System.out.println(testCase + ": " + skip);
-        Assumptions.abort(skip);
-      }
-      List<String> args = new ArrayList<>(List.of("client",
-          "--server_host=127.0.0.1", "--server_port=" + port.getAsInt(), "--test_case=" + testCase));
-      args.addAll(transportFlags);
-      if (InteropCaseList.isSoak(testCase)) {
-        args.addAll(InteropCaseList.SOAK_FLAGS);
-      }
-      StringWriter out = new StringWriter();
-      StringWriter err = new StringWriter();
-      int code = InteropMain.run(new PrintWriter(out, true), new PrintWriter(err, true),
-          args.toArray(String[]::new));
-      assertThat(code)
-          .as("our client --test_case=%s against grpc-java's server exited %d:%n%s%s", testCase,
-              code, out, err)
-          .isZero();
-    }));
+    return InteropCaseList.CASES.stream()
+        .map(
+            testCase ->
+                DynamicTest.dynamicTest(
+                    testCase,
+                    () -> {
+                      String skip = InteropCaseList.SKIPPED.get(testCase);
+                      if (skip != null) {
+                        System.out.println(testCase + ": " + skip);
+                        Assumptions.abort(skip);
+                      }
+                      List<String> args =
+                          new ArrayList<>(
+                              List.of(
+                                  "client",
+                                  "--server_host=127.0.0.1",
+                                  "--server_port=" + port.getAsInt(),
+                                  "--test_case=" + testCase));
+                      args.addAll(transportFlags);
+                      if (InteropCaseList.isSoak(testCase)) {
+                        args.addAll(InteropCaseList.SOAK_FLAGS);
+                      }
+                      StringWriter out = new StringWriter();
+                      StringWriter err = new StringWriter();
+                      int code =
+                          InteropMain.run(
+                              new PrintWriter(out, true),
+                              new PrintWriter(err, true),
+                              args.toArray(String[]::new));
+                      assertThat(code)
+                          .as(
+                              "our client --test_case=%s against grpc-java's server exited %d:%n%s%s",
+                              testCase, code, out, err)
+                          .isZero();
+                    }));
   }
 }

@@ -16,9 +16,9 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * A real peer process (a JVM running grpc-java's interop binaries or ours, Python, bin/sb) with
- * its combined output captured, so a failure can show what the peer said. {@link #close()} ends
- * it and its children, so no test leaves a process or a bound port behind.
+ * A real peer process (a JVM running grpc-java's interop binaries or ours, Python, bin/sb) with its
+ * combined output captured, so a failure can show what the peer said. {@link #close()} ends it and
+ * its children, so no test leaves a process or a bound port behind.
  */
 final class PeerProcess implements AutoCloseable {
   private static final Pattern STARTED = Pattern.compile("Server started on port (\\d+)");
@@ -29,17 +29,21 @@ final class PeerProcess implements AutoCloseable {
 
   private PeerProcess(Process process) {
     this.process = process;
-    this.pump = new Thread(() -> {
-      try (BufferedReader reader = new BufferedReader(
-          new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-        String line;
-        while ((line = reader.readLine()) != null) {
-          output.append(line).append('\n');
-        }
-      } catch (IOException e) {
-        output.append("[output pump: ").append(e.getMessage()).append("]\n");
-      }
-    }, "peer-output");
+    this.pump =
+        new Thread(
+            () -> {
+              try (BufferedReader reader =
+                  new BufferedReader(
+                      new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = reader.readLine()) != null) {
+                  output.append(line).append('\n');
+                }
+              } catch (IOException e) {
+                output.append("[output pump: ").append(e.getMessage()).append("]\n");
+              }
+            },
+            "peer-output");
     pump.setDaemon(true);
     pump.start();
   }
@@ -104,7 +108,8 @@ final class PeerProcess implements AutoCloseable {
         sleep(100);
       }
     }
-    throw new AssertionError("nothing listens on port " + port + " after " + timeout + ":\n" + peer.output());
+    throw new AssertionError(
+        "nothing listens on port " + port + " after " + timeout + ":\n" + peer.output());
   }
 
   String output() {
@@ -130,25 +135,41 @@ final class PeerProcess implements AutoCloseable {
 
   /** grpc-java's own interop server, on the classpath the build resolved for it. */
   static List<String> anchorServer(List<String> args) {
-    List<String> command = new ArrayList<>(List.of(javaBin(), "-XX:+UseSerialGC",
-        "-cp", anchorClasspath(), "io.grpc.testing.integration.TestServiceServer"));
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                javaBin(),
+                "-XX:+UseSerialGC",
+                "-cp",
+                anchorClasspath(),
+                "io.grpc.testing.integration.TestServiceServer"));
     command.addAll(args);
     return command;
   }
 
   /**
-   * grpc-java's own interop client. One JVM per case is how that binary works, so its start-up
-   * is most of the suite's time: C1 only, serial GC, and an application class-data archive
-   * (written by the first run, in target/, used by the rest) roughly halve it on 2 cores.
+   * grpc-java's own interop client. One JVM per case is how that binary works, so its start-up is
+   * most of the suite's time: C1 only, serial GC, and an application class-data archive (written by
+   * the first run, in target/, used by the rest) roughly halve it on 2 cores.
    */
   static List<String> anchorClient(List<String> args) {
     Path archive = Path.of(property("anchor.classpath.file")).resolveSibling("anchor-client.jsa");
-    String cds = Files.isRegularFile(archive)
-        ? "-XX:SharedArchiveFile=" + archive
-        : "-XX:ArchiveClassesAtExit=" + archive;
-    List<String> command = new ArrayList<>(List.of(javaBin(),
-        "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", cds, "-Xlog:cds=off", "-Xlog:cds+dynamic=off",
-        "-cp", anchorClasspath(), "io.grpc.testing.integration.TestServiceClient"));
+    String cds =
+        Files.isRegularFile(archive)
+            ? "-XX:SharedArchiveFile=" + archive
+            : "-XX:ArchiveClassesAtExit=" + archive;
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                javaBin(),
+                "-XX:TieredStopAtLevel=1",
+                "-XX:+UseSerialGC",
+                cds,
+                "-Xlog:cds=off",
+                "-Xlog:cds+dynamic=off",
+                "-cp",
+                anchorClasspath(),
+                "io.grpc.testing.integration.TestServiceClient"));
     command.addAll(args);
     return command;
   }
@@ -181,8 +202,12 @@ final class PeerProcess implements AutoCloseable {
     try {
       return Files.readString(file).strip();
     } catch (IOException e) {
-      throw new AssertionError("the anchor classpath " + file + " is missing; the interop build"
-          + " writes it in generate-test-resources (mvn -pl interop verify)", e);
+      throw new AssertionError(
+          "the anchor classpath "
+              + file
+              + " is missing; the interop build"
+              + " writes it in generate-test-resources (mvn -pl interop verify)",
+          e);
     }
   }
 
@@ -193,8 +218,11 @@ final class PeerProcess implements AutoCloseable {
   private static String property(String name) {
     String value = System.getProperty(name);
     if (value == null) {
-      throw new AssertionError("system property " + name + " is not set; run through"
-          + " mvn -pl interop verify (failsafe sets it)");
+      throw new AssertionError(
+          "system property "
+              + name
+              + " is not set; run through"
+              + " mvn -pl interop verify (failsafe sets it)");
     }
     return value;
   }

@@ -20,20 +20,31 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Direction 3: a Python client on Debian's python3-grpcio (the gRPC C core, a different HTTP/2
- * and TLS stack than ours) calls {@code bin/interop server}, plaintext and over TLS with
- * certificates from {@link DevCertificates}. Stubs come from Debian's protoc and
- * grpc_python_plugin, generated at test time from the same grpc/testing protos the build used.
- * Each check of interop_checks.py is reported as its own test.
+ * Direction 3: a Python client on Debian's python3-grpcio (the gRPC C core, a different HTTP/2 and
+ * TLS stack than ours) calls {@code bin/interop server}, plaintext and over TLS with certificates
+ * from {@link DevCertificates}. Stubs come from Debian's protoc and grpc_python_plugin, generated
+ * at test time from the same grpc/testing protos the build used. Each check of interop_checks.py is
+ * reported as its own test.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class PythonClientIT {
   /** The checks interop_checks.py runs; a check that does not report "ok" fails here. */
-  private static final List<String> CHECKS = List.of(
-      "empty_unary", "large_unary", "server_streaming", "client_streaming", "bidi_ping_pong",
-      "bidi_empty_stream", "status_code_and_message", "other_status_codes",
-      "special_status_message", "unimplemented", "metadata_unary", "metadata_bidi",
-      "deadline_exceeded");
+  private static final List<String> CHECKS =
+      List.of(
+          "empty_unary",
+          "large_unary",
+          "server_streaming",
+          "client_streaming",
+          "bidi_ping_pong",
+          "bidi_empty_stream",
+          "status_code_and_message",
+          "other_status_codes",
+          "special_status_message",
+          "unimplemented",
+          "metadata_unary",
+          "metadata_bidi",
+          "deadline_exceeded");
+
   private static final String PYTHON = "/usr/bin/python3";
 
   private Path work;
@@ -44,23 +55,42 @@ class PythonClientIT {
   void generateStubs(@TempDir Path work) throws IOException, URISyntaxException {
     this.work = work;
     // Debian's grpcio is installed for the system Python only, not for a python3 earlier on PATH.
-    PeerProcess.Result grpcio = PeerProcess.run(
-        List.of(PYTHON, "-c", "import grpc, google.protobuf"), Duration.ofSeconds(30));
+    PeerProcess.Result grpcio =
+        PeerProcess.run(
+            List.of(PYTHON, "-c", "import grpc, google.protobuf"), Duration.ofSeconds(30));
     if (grpcio.exitCode() != 0) {
-      fail(PYTHON + " cannot import grpc: install the Debian package python3-grpcio"
-          + " (apt-get install python3-grpcio python3-protobuf)\n" + grpcio.output());
+      fail(
+          PYTHON
+              + " cannot import grpc: install the Debian package python3-grpcio"
+              + " (apt-get install python3-grpcio python3-protobuf)\n"
+              + grpcio.output());
     }
-    String protoc = onPath("protoc").orElseThrow(() -> new AssertionError(
-        "protoc is not on PATH: install the Debian package protobuf-compiler"));
-    String plugin = onPath("grpc_python_plugin").orElseThrow(() -> new AssertionError(
-        "grpc_python_plugin is not on PATH: install the Debian package protobuf-compiler-grpc"));
+    String protoc =
+        onPath("protoc")
+            .orElseThrow(
+                () ->
+                    new AssertionError(
+                        "protoc is not on PATH: install the Debian package protobuf-compiler"));
+    String plugin =
+        onPath("grpc_python_plugin")
+            .orElseThrow(
+                () ->
+                    new AssertionError(
+                        "grpc_python_plugin is not on PATH: install the Debian package protobuf-compiler-grpc"));
     stubs = Files.createDirectories(work.resolve("stubs"));
-    PeerProcess.Result generated = PeerProcess.run(List.of(protoc,
-        "-I", PeerProcess.protoDir().toString(),
-        "--python_out=" + stubs, "--grpc_python_out=" + stubs,
-        "--plugin=protoc-gen-grpc_python=" + plugin,
-        "grpc/testing/empty.proto", "grpc/testing/messages.proto", "grpc/testing/test.proto"),
-        Duration.ofSeconds(60));
+    PeerProcess.Result generated =
+        PeerProcess.run(
+            List.of(
+                protoc,
+                "-I",
+                PeerProcess.protoDir().toString(),
+                "--python_out=" + stubs,
+                "--grpc_python_out=" + stubs,
+                "--plugin=protoc-gen-grpc_python=" + plugin,
+                "grpc/testing/empty.proto",
+                "grpc/testing/messages.proto",
+                "grpc/testing/test.proto"),
+            Duration.ofSeconds(60));
     assertThat(generated.exitCode()).as("protoc: %s", generated.output()).isZero();
     script = Path.of(PythonClientIT.class.getResource("/python/interop_checks.py").toURI());
   }
@@ -75,7 +105,8 @@ class PythonClientIT {
     Path certs = Files.createDirectories(work.resolve("certs"));
     DevCertificates.generate().writePem(certs);
     return checksAgainst(
-        List.of("--use_tls=true",
+        List.of(
+            "--use_tls=true",
             "--tls_cert_file=" + certs.resolve(DevCertificates.SERVER_CERT),
             "--tls_key_file=" + certs.resolve(DevCertificates.SERVER_KEY)),
         // The development certificate names localhost, so that is the name the client dials.
@@ -91,19 +122,36 @@ class PythonClientIT {
     String serverOutput;
     try (PeerProcess server = PeerProcess.start(PeerProcess.binInterop(serverArgs))) {
       int port = server.awaitStartedPort(Duration.ofSeconds(30));
-      List<String> command = new ArrayList<>(List.of(PYTHON, script.toString(),
-          "--stubs", stubs.toString(), "--target", host + ":" + port));
+      List<String> command =
+          new ArrayList<>(
+              List.of(
+                  PYTHON,
+                  script.toString(),
+                  "--stubs",
+                  stubs.toString(),
+                  "--target",
+                  host + ":" + port));
       command.addAll(clientFlags);
       result = PeerProcess.run(command, Duration.ofSeconds(120));
       serverOutput = server.output();
     }
-    String report = "python exited " + result.exitCode() + ":\n" + result.output()
-        + "\n--- our server ---\n" + serverOutput;
-    return CHECKS.stream().map(check -> DynamicTest.dynamicTest(check, () -> {
-      assertThat(result.output().lines())
-          .as("check %s did not pass; %s", check, report)
-          .contains("ok " + check);
-    }));
+    String report =
+        "python exited "
+            + result.exitCode()
+            + ":\n"
+            + result.output()
+            + "\n--- our server ---\n"
+            + serverOutput;
+    return CHECKS.stream()
+        .map(
+            check ->
+                DynamicTest.dynamicTest(
+                    check,
+                    () -> {
+                      assertThat(result.output().lines())
+                          .as("check %s did not pass; %s", check, report)
+                          .contains("ok " + check);
+                    }));
   }
 
   private static Optional<String> onPath(String program) {

@@ -17,9 +17,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Direction 4: {@code bin/sb}, as a user runs it, against real servers. grpc-java's own
- * TestServiceServer offers no reflection, so sb takes the contract from the .proto files
- * ({@code --proto}); our server offers reflection, so {@code list}, {@code describe} and
- * {@code call} work with no contract at hand, plaintext and over TLS.
+ * TestServiceServer offers no reflection, so sb takes the contract from the .proto files ({@code
+ * --proto}); our server offers reflection, so {@code list}, {@code describe} and {@code call} work
+ * with no contract at hand, plaintext and over TLS.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class SbIT {
@@ -38,19 +38,26 @@ class SbIT {
   void startServers(@TempDir Path work) throws IOException {
     this.work = work;
     Path jar = PeerProcess.root().resolve("cli/target/sb.jar");
-    assertThat(jar).as("bin/sb runs %s; build the cli module first (mvn -pl cli package)", jar)
+    assertThat(jar)
+        .as("bin/sb runs %s; build the cli module first (mvn -pl cli package)", jar)
         .isRegularFile();
     certs = Files.createDirectories(work.resolve("certs"));
     DevCertificates.generate().writePem(certs);
     officialPort = PeerProcess.freePort();
-    officialServer = PeerProcess.start(
-        PeerProcess.anchorServer(List.of("--port=" + officialPort, "--use_tls=false")));
-    ourServer = PeerProcess.start(
-        PeerProcess.binInterop(List.of("server", "--port=0", "--use_tls=false")));
-    ourTlsServer = PeerProcess.start(PeerProcess.binInterop(List.of("server", "--port=0",
-        "--use_tls=true",
-        "--tls_cert_file=" + certs.resolve(DevCertificates.SERVER_CERT),
-        "--tls_key_file=" + certs.resolve(DevCertificates.SERVER_KEY))));
+    officialServer =
+        PeerProcess.start(
+            PeerProcess.anchorServer(List.of("--port=" + officialPort, "--use_tls=false")));
+    ourServer =
+        PeerProcess.start(PeerProcess.binInterop(List.of("server", "--port=0", "--use_tls=false")));
+    ourTlsServer =
+        PeerProcess.start(
+            PeerProcess.binInterop(
+                List.of(
+                    "server",
+                    "--port=0",
+                    "--use_tls=true",
+                    "--tls_cert_file=" + certs.resolve(DevCertificates.SERVER_CERT),
+                    "--tls_key_file=" + certs.resolve(DevCertificates.SERVER_KEY))));
     ourPort = ourServer.awaitStartedPort(Duration.ofSeconds(30));
     ourTlsPort = ourTlsServer.awaitStartedPort(Duration.ofSeconds(30));
     PeerProcess.awaitListening(officialPort, officialServer, Duration.ofSeconds(30));
@@ -69,9 +76,18 @@ class SbIT {
 
   @Test
   void callWithProtoAgainstGrpcJavaServerWithoutReflection() {
-    PeerProcess.Result result = sb("call", "--plaintext", "127.0.0.1:" + officialPort,
-        "grpc.testing.TestService/UnaryCall", "--proto", "grpc/testing/test.proto",
-        "-I", PeerProcess.protoDir().toString(), "-d", "{\"responseSize\": 5}");
+    PeerProcess.Result result =
+        sb(
+            "call",
+            "--plaintext",
+            "127.0.0.1:" + officialPort,
+            "grpc.testing.TestService/UnaryCall",
+            "--proto",
+            "grpc/testing/test.proto",
+            "-I",
+            PeerProcess.protoDir().toString(),
+            "-d",
+            "{\"responseSize\": 5}");
     assertThat(result.exitCode()).as(result.output()).isZero();
     // Five zero bytes, base64 in the protobuf JSON mapping.
     assertThat(result.output().strip()).isEqualTo("{\"payload\":{\"body\":\"AAAAAAA=\"}}");
@@ -79,20 +95,37 @@ class SbIT {
 
   @Test
   void serverStreamingAndErrorsWithProtoAgainstGrpcJavaServer() {
-    PeerProcess.Result stream = sb("call", "--plaintext", "127.0.0.1:" + officialPort,
-        "grpc.testing.TestService/StreamingOutputCall", "--proto", "grpc/testing/test.proto",
-        "-I", PeerProcess.protoDir().toString(),
-        "-d", "{\"responseParameters\": [{\"size\": 1}, {\"size\": 2}, {\"size\": 3}]}");
+    PeerProcess.Result stream =
+        sb(
+            "call",
+            "--plaintext",
+            "127.0.0.1:" + officialPort,
+            "grpc.testing.TestService/StreamingOutputCall",
+            "--proto",
+            "grpc/testing/test.proto",
+            "-I",
+            PeerProcess.protoDir().toString(),
+            "-d",
+            "{\"responseParameters\": [{\"size\": 1}, {\"size\": 2}, {\"size\": 3}]}");
     assertThat(stream.exitCode()).as(stream.output()).isZero();
-    assertThat(stream.output().strip().lines()).containsExactly(
-        "{\"payload\":{\"body\":\"AA==\"}}",
-        "{\"payload\":{\"body\":\"AAA=\"}}",
-        "{\"payload\":{\"body\":\"AAAA\"}}");
+    assertThat(stream.output().strip().lines())
+        .containsExactly(
+            "{\"payload\":{\"body\":\"AA==\"}}",
+            "{\"payload\":{\"body\":\"AAA=\"}}",
+            "{\"payload\":{\"body\":\"AAAA\"}}");
 
-    PeerProcess.Result failed = sb("call", "--plaintext", "127.0.0.1:" + officialPort,
-        "grpc.testing.TestService/UnaryCall", "--proto", "grpc/testing/test.proto",
-        "-I", PeerProcess.protoDir().toString(),
-        "-d", "{\"responseStatus\": {\"code\": 5, \"message\": \"no such thing\"}}");
+    PeerProcess.Result failed =
+        sb(
+            "call",
+            "--plaintext",
+            "127.0.0.1:" + officialPort,
+            "grpc.testing.TestService/UnaryCall",
+            "--proto",
+            "grpc/testing/test.proto",
+            "-I",
+            PeerProcess.protoDir().toString(),
+            "-d",
+            "{\"responseStatus\": {\"code\": 5, \"message\": \"no such thing\"}}");
     assertThat(failed.exitCode()).as(failed.output()).isEqualTo(1);
     assertThat(failed.output()).contains("NOT_FOUND: no such thing");
   }
@@ -100,8 +133,12 @@ class SbIT {
   @Test
   void withoutProtoTheGrpcJavaServerHasNoContractToOffer() {
     // The point of --proto: this server has no reflection, so the same call without it fails.
-    PeerProcess.Result result = sb("call", "--plaintext", "127.0.0.1:" + officialPort,
-        "grpc.testing.TestService/EmptyCall");
+    PeerProcess.Result result =
+        sb(
+            "call",
+            "--plaintext",
+            "127.0.0.1:" + officialPort,
+            "grpc.testing.TestService/EmptyCall");
     assertThat(result.exitCode()).as(result.output()).isEqualTo(1);
     assertThat(result.output()).contains("UNIMPLEMENTED", "reflection");
   }
@@ -115,58 +152,85 @@ class SbIT {
     assertThat(services.output().lines())
         .contains("grpc.testing.TestService", "grpc.testing.UnimplementedService");
 
-    PeerProcess.Result methods = sb("list", "--plaintext", "127.0.0.1:" + ourPort,
-        "grpc.testing.TestService");
+    PeerProcess.Result methods =
+        sb("list", "--plaintext", "127.0.0.1:" + ourPort, "grpc.testing.TestService");
     assertThat(methods.exitCode()).as(methods.output()).isZero();
-    assertThat(methods.output().lines()).contains(
-        "grpc.testing.TestService.UnaryCall", "grpc.testing.TestService.FullDuplexCall",
-        "grpc.testing.TestService.StreamingInputCall");
+    assertThat(methods.output().lines())
+        .contains(
+            "grpc.testing.TestService.UnaryCall",
+            "grpc.testing.TestService.FullDuplexCall",
+            "grpc.testing.TestService.StreamingInputCall");
   }
 
   @Test
   void describeThroughReflection() {
-    PeerProcess.Result service = sb("describe", "--plaintext", "127.0.0.1:" + ourPort,
-        "grpc.testing.TestService");
+    PeerProcess.Result service =
+        sb("describe", "--plaintext", "127.0.0.1:" + ourPort, "grpc.testing.TestService");
     assertThat(service.exitCode()).as(service.output()).isZero();
-    assertThat(service.output()).contains("service TestService", "FullDuplexCall",
-        "stream .grpc.testing.StreamingOutputCallRequest");
+    assertThat(service.output())
+        .contains(
+            "service TestService",
+            "FullDuplexCall",
+            "stream .grpc.testing.StreamingOutputCallRequest");
 
-    PeerProcess.Result message = sb("describe", "--plaintext", "127.0.0.1:" + ourPort,
-        "grpc.testing.SimpleRequest");
+    PeerProcess.Result message =
+        sb("describe", "--plaintext", "127.0.0.1:" + ourPort, "grpc.testing.SimpleRequest");
     assertThat(message.exitCode()).as(message.output()).isZero();
     assertThat(message.output()).contains("response_size", "expect_compressed");
   }
 
   @Test
   void unaryAndBidiCallsThroughReflection() throws IOException {
-    PeerProcess.Result unary = sb("call", "--plaintext", "127.0.0.1:" + ourPort,
-        "grpc.testing.TestService/UnaryCall", "-d", "{\"responseSize\": 3}");
+    PeerProcess.Result unary =
+        sb(
+            "call",
+            "--plaintext",
+            "127.0.0.1:" + ourPort,
+            "grpc.testing.TestService/UnaryCall",
+            "-d",
+            "{\"responseSize\": 3}");
     assertThat(unary.exitCode()).as(unary.output()).isZero();
     assertThat(unary.output().strip()).isEqualTo("{\"payload\":{\"body\":\"AAAA\"}}");
 
     Path requests = work.resolve("duplex.ndjson");
-    Files.writeString(requests, "{\"responseParameters\": [{\"size\": 2}]}\n"
-        + "{\"responseParameters\": [{\"size\": 3}, {\"size\": 1}]}\n");
-    PeerProcess.Result bidi = sb("call", "--plaintext", "127.0.0.1:" + ourPort,
-        "grpc.testing.TestService/FullDuplexCall", "-d", "@" + requests);
+    Files.writeString(
+        requests,
+        "{\"responseParameters\": [{\"size\": 2}]}\n"
+            + "{\"responseParameters\": [{\"size\": 3}, {\"size\": 1}]}\n");
+    PeerProcess.Result bidi =
+        sb(
+            "call",
+            "--plaintext",
+            "127.0.0.1:" + ourPort,
+            "grpc.testing.TestService/FullDuplexCall",
+            "-d",
+            "@" + requests);
     assertThat(bidi.exitCode()).as(bidi.output()).isZero();
-    assertThat(bidi.output().strip().lines()).containsExactly(
-        "{\"payload\":{\"body\":\"AAA=\"}}",
-        "{\"payload\":{\"body\":\"AAAA\"}}",
-        "{\"payload\":{\"body\":\"AA==\"}}");
+    assertThat(bidi.output().strip().lines())
+        .containsExactly(
+            "{\"payload\":{\"body\":\"AAA=\"}}",
+            "{\"payload\":{\"body\":\"AAAA\"}}",
+            "{\"payload\":{\"body\":\"AA==\"}}");
   }
 
   @Test
   void callOverTlsThroughReflection() {
-    PeerProcess.Result result = sb("call", "--cacert",
-        certs.resolve(DevCertificates.CA_CERT).toString(), "localhost:" + ourTlsPort,
-        "grpc.testing.TestService/UnaryCall", "-d", "{\"responseSize\": 1}");
+    PeerProcess.Result result =
+        sb(
+            "call",
+            "--cacert",
+            certs.resolve(DevCertificates.CA_CERT).toString(),
+            "localhost:" + ourTlsPort,
+            "grpc.testing.TestService/UnaryCall",
+            "-d",
+            "{\"responseSize\": 1}");
     assertThat(result.exitCode()).as(result.output()).isZero();
     assertThat(result.output().strip()).isEqualTo("{\"payload\":{\"body\":\"AA==\"}}");
   }
 
   private static PeerProcess.Result sb(String... args) {
-    List<String> command = new ArrayList<>(List.of(PeerProcess.root().resolve("bin/sb").toString()));
+    List<String> command =
+        new ArrayList<>(List.of(PeerProcess.root().resolve("bin/sb").toString()));
     command.addAll(List.of(args));
     return PeerProcess.run(command, SB_TIMEOUT);
   }

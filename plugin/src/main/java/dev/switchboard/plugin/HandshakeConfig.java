@@ -1,8 +1,8 @@
 package dev.switchboard.plugin;
 
 /**
- * What host and plugin must agree on before they talk: the magic cookie (a UX guard against
- * running a plugin by hand, not security) and the default application protocol version.
+ * What host and plugin must agree on before they talk: the magic cookie (a UX guard against running
+ * a plugin by hand, not security) and the default application protocol version.
  *
  * @param protocolVersion the version a plugin serves when it is built without versioned sets, and
  *     the version a host asks for when it names none
@@ -15,14 +15,16 @@ public record HandshakeConfig(int protocolVersion, String magicCookieKey, String
       throw new IllegalArgumentException("the magic cookie needs a non-empty key and value");
     }
     if (magicCookieKey.contains("=")) {
-      throw new IllegalArgumentException("the magic cookie key must not contain '=': " + magicCookieKey);
+      throw new IllegalArgumentException(
+          "the magic cookie key must not contain '=': " + magicCookieKey);
     }
     if (protocolVersion < 0) {
       throw new IllegalArgumentException("protocol version must be >= 0, got " + protocolVersion);
     }
   }
 
-  public static HandshakeConfig of(String magicCookieKey, String magicCookieValue, int protocolVersion) {
+  public static HandshakeConfig of(
+      String magicCookieKey, String magicCookieValue, int protocolVersion) {
     return new HandshakeConfig(protocolVersion, magicCookieKey, magicCookieValue);
   }
 

@@ -6,10 +6,10 @@ import java.io.IOException;
 import java.util.List;
 
 /**
- * Extra connections between host and plugin, both ways, negotiated over go-plugin's
- * {@code plugin.GRPCBroker/StartStream}: one side serves services under an id and sends where it
- * listens; the other side dials that id. A host uses it to offer callbacks to its plugin, and a
- * plugin to offer services back to its host.
+ * Extra connections between host and plugin, both ways, negotiated over go-plugin's {@code
+ * plugin.GRPCBroker/StartStream}: one side serves services under an id and sends where it listens;
+ * the other side dials that id. A host uses it to offer callbacks to its plugin, and a plugin to
+ * offer services back to its host.
  */
 public interface PluginBroker {
   /** A new id, unique on this side; pass it to the other side inside a request. */
@@ -25,11 +25,11 @@ public interface PluginBroker {
 
   /**
    * Waits (up to 5 s, as go-plugin does) for the other side to announce {@code id}, then opens a
-   * channel to it with the same security as the main connection. The caller closes the channel.
-   * One announcement serves one dial: dial once per id and keep the channel.
+   * channel to it with the same security as the main connection. The caller closes the channel. One
+   * announcement serves one dial: dial once per id and keep the channel.
    *
-   * @throws IOException "timeout waiting for connection info" when the id is not announced in
-   *     time (or was announced more than 5 s before this dial), or when the broker is closed
+   * @throws IOException "timeout waiting for connection info" when the id is not announced in time
+   *     (or was announced more than 5 s before this dial), or when the broker is closed
    */
   ManagedChannel dial(int id) throws IOException;
 }

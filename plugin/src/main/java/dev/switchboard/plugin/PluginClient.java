@@ -53,10 +53,10 @@ import org.slf4j.LoggerFactory;
  * }
  * }</pre>
  *
- * <p>The plugin gets this process's environment plus the magic cookie,
- * {@code PLUGIN_PROTOCOL_VERSIONS}, {@code PLUGIN_MIN_PORT}/{@code PLUGIN_MAX_PORT},
- * {@code PLUGIN_CLIENT_CERT} under AutoMTLS (on by default) and {@code PLUGIN_UNIX_SOCKET_DIR}
- * when set. Its hclog lines on stderr are re-logged through SLF4J under {@code plugin.NAME}.
+ * <p>The plugin gets this process's environment plus the magic cookie, {@code
+ * PLUGIN_PROTOCOL_VERSIONS}, {@code PLUGIN_MIN_PORT}/{@code PLUGIN_MAX_PORT}, {@code
+ * PLUGIN_CLIENT_CERT} under AutoMTLS (on by default) and {@code PLUGIN_UNIX_SOCKET_DIR} when set.
+ * Its hclog lines on stderr are re-logged through SLF4J under {@code plugin.NAME}.
  *
  * <p>{@link #kill()} (also {@link #close()}) may be called any number of times: it asks the plugin
  * to stop through {@code plugin.GRPCController/Shutdown}, waits the grace period, then sends
@@ -99,10 +99,17 @@ public final class PluginClient implements AutoCloseable {
   private PluginClient(Builder builder) {
     this.handshake = builder.handshake;
     this.command = List.copyOf(builder.command);
-    this.versions = builder.versions.isEmpty() ? List.of(handshake.protocolVersion()) : List.copyOf(builder.versions);
-    this.settings = builder.settings == null ? PluginSettings.fromEnvironment(System.getenv()) : builder.settings;
+    this.versions =
+        builder.versions.isEmpty()
+            ? List.of(handshake.protocolVersion())
+            : List.copyOf(builder.versions);
+    this.settings =
+        builder.settings == null
+            ? PluginSettings.fromEnvironment(System.getenv())
+            : builder.settings;
     this.autoMtls = builder.autoMtls == null ? settings.autoMtls() : builder.autoMtls;
-    this.startTimeout = builder.startTimeout == null ? settings.handshakeTimeout() : builder.startTimeout;
+    this.startTimeout =
+        builder.startTimeout == null ? settings.handshakeTimeout() : builder.startTimeout;
     this.environment = builder.environment;
     this.socketDir = builder.socketDir;
     this.minPort = builder.minPort;
@@ -148,13 +155,21 @@ public final class PluginClient implements AutoCloseable {
   private void attach() throws PluginException {
     ReattachConfig config = reattach;
     if (!config.protocol().equals("grpc")) {
-      throw new PluginException("cannot reattach: protocol '" + config.protocol() + "' is not grpc");
+      throw new PluginException(
+          "cannot reattach: protocol '" + config.protocol() + "' is not grpc");
     }
     if (!ProcessHandle.of(config.pid()).map(ProcessHandle::isAlive).orElse(false)) {
-      throw new PluginException("cannot reattach: plugin process " + config.pid() + " is not running");
+      throw new PluginException(
+          "cannot reattach: plugin process " + config.pid() + " is not running");
     }
-    line = new HandshakeLine(1, config.protocolVersion(), config.network(), config.address(), "grpc", null);
-    connect(null, ProcessHandle.of(config.pid()).map(ProcessHandle::onExit).orElse(CompletableFuture.completedFuture(null)));
+    line =
+        new HandshakeLine(
+            1, config.protocolVersion(), config.network(), config.address(), "grpc", null);
+    connect(
+        null,
+        ProcessHandle.of(config.pid())
+            .map(ProcessHandle::onExit)
+            .orElse(CompletableFuture.completedFuture(null)));
   }
 
   private void launch() throws PluginException {
@@ -167,7 +182,9 @@ public final class PluginClient implements AutoCloseable {
     env.put(handshake.magicCookieKey(), handshake.magicCookieValue());
     env.put("PLUGIN_MIN_PORT", Integer.toString(minPort));
     env.put("PLUGIN_MAX_PORT", Integer.toString(maxPort));
-    env.put("PLUGIN_PROTOCOL_VERSIONS", versions.stream().map(String::valueOf).collect(Collectors.joining(",")));
+    env.put(
+        "PLUGIN_PROTOCOL_VERSIONS",
+        versions.stream().map(String::valueOf).collect(Collectors.joining(",")));
     if (socketDir != null) {
       env.put("PLUGIN_UNIX_SOCKET_DIR", socketDir.toString());
     }
@@ -207,13 +224,21 @@ public final class PluginClient implements AutoCloseable {
     }
     if (outcome instanceof PluginProcess.Exited exited) {
       throw new PluginException(
-          "plugin " + name + " exited before we could connect (exit status " + exited.status() + ")"
+          "plugin "
+              + name
+              + " exited before we could connect (exit status "
+              + exited.status()
+              + ")"
               + diagnosis(started));
     }
     if (outcome instanceof PluginProcess.TimedOut) {
       throw new PluginException(
-          "timeout after " + startTimeout.toMillis() + " ms while waiting for plugin " + name
-              + " to print its handshake line" + diagnosis(started));
+          "timeout after "
+              + startTimeout.toMillis()
+              + " ms while waiting for plugin "
+              + name
+              + " to print its handshake line"
+              + diagnosis(started));
     }
     String text = ((PluginProcess.Line) outcome).line();
     HandshakeLine parsed;
@@ -222,9 +247,15 @@ public final class PluginClient implements AutoCloseable {
     } catch (IllegalArgumentException e) {
       started.awaitStderr();
       throw new PluginException(
-          "unrecognized handshake line from plugin " + name + ": " + e.getMessage() + "\n  line: " + text
+          "unrecognized handshake line from plugin "
+              + name
+              + ": "
+              + e.getMessage()
+              + "\n  line: "
+              + text
               + "\nThis usually means the plugin is not a go-plugin plugin, or needs rebuilding for the"
-              + " current protocol." + diagnosis(started));
+              + " current protocol."
+              + diagnosis(started));
     }
     check(parsed, started);
     line = parsed;
@@ -233,20 +264,27 @@ public final class PluginClient implements AutoCloseable {
     if (autoMtls) {
       if (parsed.certificate() == null) {
         throw new PluginException(
-            "plugin " + name + " did not answer AutoMTLS (no certificate in its handshake line);"
-                + " it may predate AutoMTLS: load it with AutoMTLS off" + diagnosis(started));
+            "plugin "
+                + name
+                + " did not answer AutoMTLS (no certificate in its handshake line);"
+                + " it may predate AutoMTLS: load it with AutoMTLS off"
+                + diagnosis(started));
       }
       X509Certificate peer;
       try {
         peer = AutoMtls.parseHandshakeField(parsed.certificate());
       } catch (IllegalArgumentException e) {
-        throw new PluginException("error parsing the plugin's certificate: " + e.getMessage() + diagnosis(started));
+        throw new PluginException(
+            "error parsing the plugin's certificate: " + e.getMessage() + diagnosis(started));
       }
       peerTrust.complete(peer);
       tls = hostTls;
     } else if (parsed.certificate() != null) {
       throw new PluginException(
-          "plugin " + name + " sent a certificate although AutoMTLS was not requested" + diagnosis(started));
+          "plugin "
+              + name
+              + " sent a certificate although AutoMTLS was not requested"
+              + diagnosis(started));
     }
     connect(tls, started.onExit());
   }
@@ -254,23 +292,43 @@ public final class PluginClient implements AutoCloseable {
   private void check(HandshakeLine parsed, PluginProcess started) throws PluginException {
     if (parsed.coreVersion() != HandshakeLine.CORE_VERSION) {
       throw new PluginException(
-          "incompatible core API version with plugin " + name + ": plugin version " + parsed.coreVersion()
-              + ", core version " + HandshakeLine.CORE_VERSION
-              + ". To fix this, the plugin usually only needs to be recompiled." + diagnosis(started));
+          "incompatible core API version with plugin "
+              + name
+              + ": plugin version "
+              + parsed.coreVersion()
+              + ", core version "
+              + HandshakeLine.CORE_VERSION
+              + ". To fix this, the plugin usually only needs to be recompiled."
+              + diagnosis(started));
     }
     if (!versions.contains(parsed.appVersion())) {
       throw new PluginException(
-          "incompatible API version with plugin " + name + ": plugin offers version(s) ["
-              + parsed.appVersion() + "], this host supports " + versions + diagnosis(started));
+          "incompatible API version with plugin "
+              + name
+              + ": plugin offers version(s) ["
+              + parsed.appVersion()
+              + "], this host supports "
+              + versions
+              + diagnosis(started));
     }
     if (!parsed.protocol().equals("grpc")) {
       throw new PluginException(
-          "plugin " + name + " speaks '" + parsed.protocol() + "'; only grpc is supported" + diagnosis(started));
+          "plugin "
+              + name
+              + " speaks '"
+              + parsed.protocol()
+              + "'; only grpc is supported"
+              + diagnosis(started));
     }
     if (!settings.clientTransports().contains(parsed.network())) {
       throw new PluginException(
-          "plugin " + name + " listens on " + parsed.network() + " but PLUGIN_CLIENT_TRANSPORTS allows only "
-              + settings.clientTransports() + diagnosis(started));
+          "plugin "
+              + name
+              + " listens on "
+              + parsed.network()
+              + " but PLUGIN_CLIENT_TRANSPORTS allows only "
+              + settings.clientTransports()
+              + diagnosis(started));
     }
   }
 
@@ -317,10 +375,20 @@ public final class PluginClient implements AutoCloseable {
     // Interceptors run last-added first: the exit check sees each attempt's outcome.
     interceptors.add(new ExitAwareInterceptor(exited, this::exitDescription));
     ManagedChannel built =
-        ends.channel(handshakeLine.network(), handshakeLine.address(), tls, settings.maxMessageSize(), interceptors);
+        ends.channel(
+            handshakeLine.network(),
+            handshakeLine.address(),
+            tls,
+            settings.maxMessageSize(),
+            interceptors);
     channel = built;
     Broker opened =
-        new Broker(ends, () -> tls, socketDir == null ? null : socketDir.toString(), settings.maxMessageSize(), log);
+        new Broker(
+            ends,
+            () -> tls,
+            socketDir == null ? null : socketDir.toString(),
+            settings.maxMessageSize(),
+            log);
     broker = opened;
     opened.open(built);
     streamStdio(built);
@@ -333,7 +401,8 @@ public final class PluginClient implements AutoCloseable {
             new StreamObserver<StdioData>() {
               @Override
               public void onNext(StdioData data) {
-                OutputStream sink = data.getChannel() == StdioData.Channel.STDERR ? syncStderr : syncStdout;
+                OutputStream sink =
+                    data.getChannel() == StdioData.Channel.STDERR ? syncStderr : syncStdout;
                 if (sink != null) {
                   try {
                     data.getData().writeTo(sink);
@@ -342,7 +411,8 @@ public final class PluginClient implements AutoCloseable {
                     log.debug("writing plugin {}: {}", data.getChannel(), e.toString());
                   }
                 } else {
-                  log.debug("{}: {}", data.getChannel(), data.getData().toStringUtf8().stripTrailing());
+                  log.debug(
+                      "{}: {}", data.getChannel(), data.getData().toStringUtf8().stripTrailing());
                 }
               }
 
@@ -350,7 +420,8 @@ public final class PluginClient implements AutoCloseable {
               public void onError(Throwable t) {
                 Status status = Status.fromThrowable(t);
                 if (status.getCode() == Status.Code.UNIMPLEMENTED) {
-                  log.debug("plugin does not offer GRPCStdio (older go-plugin); its stdio is not mirrored");
+                  log.debug(
+                      "plugin does not offer GRPCStdio (older go-plugin); its stdio is not mirrored");
                 }
               }
 
@@ -409,7 +480,8 @@ public final class PluginClient implements AutoCloseable {
   /** How another host can attach to this plugin (meaningful for plaintext plugins only). */
   public synchronized ReattachConfig reattachConfig() {
     requireRunning();
-    return new ReattachConfig("grpc", line.appVersion(), line.network(), line.address(), pid(), false);
+    return new ReattachConfig(
+        "grpc", line.appVersion(), line.network(), line.address(), pid(), false);
   }
 
   /** The exit status once the launched plugin process has ended. */
@@ -420,7 +492,8 @@ public final class PluginClient implements AutoCloseable {
 
   private void requireRunning() {
     if (state != State.RUNNING) {
-      throw new IllegalStateException("plugin " + name + " is " + state.name().toLowerCase(java.util.Locale.ROOT));
+      throw new IllegalStateException(
+          "plugin " + name + " is " + state.name().toLowerCase(java.util.Locale.ROOT));
     }
   }
 
@@ -467,10 +540,12 @@ public final class PluginClient implements AutoCloseable {
       return List.of();
     }
     List<ProcessHandle> tree = new ArrayList<>();
-    ProcessHandle.of(reattach.pid()).ifPresent(handle -> {
-      tree.add(handle);
-      handle.descendants().forEach(tree::add);
-    });
+    ProcessHandle.of(reattach.pid())
+        .ifPresent(
+            handle -> {
+              tree.add(handle);
+              handle.descendants().forEach(tree::add);
+            });
     return tree;
   }
 

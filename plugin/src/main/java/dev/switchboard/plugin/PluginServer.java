@@ -32,8 +32,8 @@ import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 
 /**
- * The plugin side: serves protocols the way go-plugin's {@code plugin.Serve} does, so Go, Python and
- * Java hosts can all load a Java plugin.
+ * The plugin side: serves protocols the way go-plugin's {@code plugin.Serve} does, so Go, Python
+ * and Java hosts can all load a Java plugin.
  *
  * <pre>{@code
  * public static void main(String[] args) {
@@ -46,11 +46,11 @@ import org.slf4j.Logger;
  *
  * <p>{@link #serve()} checks the magic cookie (a human explanation on stderr and exit status 1 on a
  * mismatch), negotiates the version from {@code PLUGIN_PROTOCOL_VERSIONS}, answers AutoMTLS when
- * {@code PLUGIN_CLIENT_CERT} is set, listens on a unix socket (or TCP 127.0.0.1 in the
- * {@code PLUGIN_MIN_PORT..PLUGIN_MAX_PORT} range), prints the handshake line, then serves until the
- * host calls {@code plugin.GRPCController/Shutdown} or dies. Besides the protocol's services it
- * always serves grpc.health.v1 (service {@code plugin} SERVING), the broker, the controller, stdio
- * and server reflection.
+ * {@code PLUGIN_CLIENT_CERT} is set, listens on a unix socket (or TCP 127.0.0.1 in the {@code
+ * PLUGIN_MIN_PORT..PLUGIN_MAX_PORT} range), prints the handshake line, then serves until the host
+ * calls {@code plugin.GRPCController/Shutdown} or dies. Besides the protocol's services it always
+ * serves grpc.health.v1 (service {@code plugin} SERVING), the broker, the controller, stdio and
+ * server reflection.
  */
 public final class PluginServer {
   static final String HUMAN_COOKIE_MESSAGE =
@@ -73,10 +73,19 @@ public final class PluginServer {
   private PluginServer(Builder builder) {
     this.handshake = builder.handshake;
     this.versions = new TreeMap<>(builder.versions);
-    this.environment = builder.environment == null ? System.getenv() : Map.copyOf(builder.environment);
+    this.environment =
+        builder.environment == null ? System.getenv() : Map.copyOf(builder.environment);
     this.name = builder.name;
-    this.stdout = builder.stdout == null ? new PrintStream(new FileOutputStream(FileDescriptor.out), true, StandardCharsets.UTF_8) : builder.stdout;
-    this.stderr = builder.stderr == null ? new PrintStream(new FileOutputStream(FileDescriptor.err), true, StandardCharsets.UTF_8) : builder.stderr;
+    this.stdout =
+        builder.stdout == null
+            ? new PrintStream(
+                new FileOutputStream(FileDescriptor.out), true, StandardCharsets.UTF_8)
+            : builder.stdout;
+    this.stderr =
+        builder.stderr == null
+            ? new PrintStream(
+                new FileOutputStream(FileDescriptor.err), true, StandardCharsets.UTF_8)
+            : builder.stderr;
     this.watchParent = builder.watchParent;
   }
 
@@ -108,7 +117,8 @@ public final class PluginServer {
       return 1;
     }
     // Netty (4.1.12x on) registers JFR event classes for its buffer allocator on first use unless
-    // told not to: about 150 ms of CPU in a cold JVM, for events nobody records in a plugin. Must be
+    // told not to: about 150 ms of CPU in a cold JVM, for events nobody records in a plugin. Must
+    // be
     // set before netty's PlatformDependent initializes; an explicit setting wins.
     if (System.getProperty(NETTY_JFR_PROPERTY) == null) {
       System.setProperty(NETTY_JFR_PROPERTY, "false");
@@ -164,7 +174,8 @@ public final class PluginServer {
     String socketDir = environment.get("PLUGIN_UNIX_SOCKET_DIR");
     try (Endpoints endpoints = new Endpoints("plugin")) {
       Endpoints.@Nullable Tls brokerTls = tls;
-      Broker broker = new Broker(endpoints, () -> brokerTls, socketDir, settings.maxMessageSize(), log);
+      Broker broker =
+          new Broker(endpoints, () -> brokerTls, socketDir, settings.maxMessageSize(), log);
       PluginServices services =
           new PluginServices(broker, version, module -> new HclogLogger(module, hclog));
       for (PluginProtocol protocol : protocols) {
@@ -187,7 +198,9 @@ public final class PluginServer {
       if (settings.rateLimitEnabled()) {
         interceptors.add(
             new RateLimitInterceptor(
-                settings.rateLimitRequestsPerSecond(), settings.rateLimitBurstCapacity(), System::nanoTime));
+                settings.rateLimitRequestsPerSecond(),
+                settings.rateLimitBurstCapacity(),
+                System::nanoTime));
       }
 
       log.debug("registered {} services", all.size());
@@ -200,13 +213,15 @@ public final class PluginServer {
                 listening.network(),
                 listening.address(),
                 "grpc",
-                // Only when asked: go-plugin hosts that did not send PLUGIN_CLIENT_CERT must not get one.
+                // Only when asked: go-plugin hosts that did not send PLUGIN_CLIENT_CERT must not
+                // get one.
                 tls == null ? null : tls.identity().handshakeField());
         log.debug("plugin address network={} address={}", listening.network(), listening.address());
         stdout.println(line.format());
         stdout.flush();
         if (tls != null) {
-          // Fail the start, not only the host's first connection, if the TLS context cannot be made.
+          // Fail the start, not only the host's first connection, if the TLS context cannot be
+          // made.
           tls.prepareServer();
         }
 
@@ -228,7 +243,9 @@ public final class PluginServer {
         broker.close();
         stdio.finish();
         listening.server().shutdown();
-        if (!listening.server().awaitTermination(settings.gracePeriod().toMillis(), TimeUnit.MILLISECONDS)) {
+        if (!listening
+            .server()
+            .awaitTermination(settings.gracePeriod().toMillis(), TimeUnit.MILLISECONDS)) {
           listening.server().shutdownNow();
         }
       } finally {
@@ -267,7 +284,8 @@ public final class PluginServer {
     try {
       return Integer.parseInt(value.trim());
     } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("Couldn't get value from " + variable + ": '" + value + "'");
+      throw new IllegalArgumentException(
+          "Couldn't get value from " + variable + ": '" + value + "'");
     }
   }
 
@@ -304,7 +322,8 @@ public final class PluginServer {
   private static void ignoreInterrupts(Logger log) {
     try {
       sun.misc.Signal.handle(
-          new sun.misc.Signal("INT"), signal -> log.debug("plugin received interrupt signal, ignoring"));
+          new sun.misc.Signal("INT"),
+          signal -> log.debug("plugin received interrupt signal, ignoring"));
     } catch (IllegalArgumentException | UnsupportedOperationException e) {
       log.debug("cannot ignore SIGINT here: {}", e.toString());
     }

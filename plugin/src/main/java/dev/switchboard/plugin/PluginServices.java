@@ -9,8 +9,8 @@ import org.slf4j.Logger;
 /**
  * What a {@link PluginProtocol} registers into: generated services ({@link BindableService}),
  * definitions built at run time (a {@link ServerServiceDefinition}, for example one served
- * dynamically from a loaded contract), the broker for callbacks, and a logger that writes the
- * hclog lines the host re-logs.
+ * dynamically from a loaded contract), the broker for callbacks, and a logger that writes the hclog
+ * lines the host re-logs.
  */
 public final class PluginServices {
   private final List<ServerServiceDefinition> services = new ArrayList<>();
@@ -18,7 +18,10 @@ public final class PluginServices {
   private final int protocolVersion;
   private final java.util.function.Function<String, Logger> loggers;
 
-  PluginServices(PluginBroker broker, int protocolVersion, java.util.function.Function<String, Logger> loggers) {
+  PluginServices(
+      PluginBroker broker,
+      int protocolVersion,
+      java.util.function.Function<String, Logger> loggers) {
     this.broker = broker;
     this.protocolVersion = protocolVersion;
     this.loggers = loggers;
@@ -28,7 +31,9 @@ public final class PluginServices {
     return service(service.bindService());
   }
 
-  /** A service served from a loaded contract (runtime's dynamic services); visible to reflection. */
+  /**
+   * A service served from a loaded contract (runtime's dynamic services); visible to reflection.
+   */
   public PluginServices service(dev.switchboard.runtime.DynamicService service) {
     return service(service.definition());
   }

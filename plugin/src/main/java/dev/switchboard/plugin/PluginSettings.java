@@ -76,7 +76,10 @@ public record PluginSettings(
         Duration.ofMillis((long) nonNegative(env, "PLUGIN_CLIENT_RETRY_JITTER_MS", 100)),
         seconds(env, "PLUGIN_CLIENT_RETRY_TOTAL_TIMEOUT_S", 30),
         seconds(env, "PLUGIN_GRPC_GRACE_PERIOD", 2),
-        (int) Math.min(Integer.MAX_VALUE, positive(env, "PLUGIN_GRPC_MAX_MESSAGE_SIZE", Integer.MAX_VALUE)),
+        (int)
+            Math.min(
+                Integer.MAX_VALUE,
+                positive(env, "PLUGIN_GRPC_MAX_MESSAGE_SIZE", Integer.MAX_VALUE)),
         level(env));
   }
 
@@ -93,7 +96,9 @@ public record PluginSettings(
     return switch (value.toLowerCase(Locale.ROOT)) {
       case "true", "1", "yes", "on" -> true;
       case "false", "0", "no", "off" -> false;
-      default -> throw new IllegalArgumentException(name + "='" + value + "' is not a boolean (true/false)");
+      default ->
+          throw new IllegalArgumentException(
+              name + "='" + value + "' is not a boolean (true/false)");
     };
   }
 
@@ -142,7 +147,8 @@ public record PluginSettings(
       }
       String transport = part.toLowerCase(Locale.ROOT);
       if (!transport.equals("unix") && !transport.equals("tcp")) {
-        throw new IllegalArgumentException(name + "='" + value + "': unknown transport '" + part + "' (unix, tcp)");
+        throw new IllegalArgumentException(
+            name + "='" + value + "': unknown transport '" + part + "' (unix, tcp)");
       }
       result.add(transport);
     }
@@ -162,8 +168,11 @@ public record PluginSettings(
       case "TRACE", "DEBUG", "INFO", "WARN", "ERROR" -> level;
       case "WARNING" -> "WARN";
       case "CRITICAL", "FATAL" -> "ERROR";
-      default -> throw new IllegalArgumentException(
-          "PLUGIN_LOG_LEVEL='" + value + "' is not one of TRACE, DEBUG, INFO, WARNING, ERROR, CRITICAL");
+      default ->
+          throw new IllegalArgumentException(
+              "PLUGIN_LOG_LEVEL='"
+                  + value
+                  + "' is not one of TRACE, DEBUG, INFO, WARNING, ERROR, CRITICAL");
     };
   }
 }

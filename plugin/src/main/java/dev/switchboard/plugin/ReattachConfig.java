@@ -10,8 +10,8 @@ import java.util.Map;
 
 /**
  * Where a running plugin listens, so another host can attach to it instead of launching it: the
- * JSON of go-plugin's {@code ReattachConfig} as Terraform reads it from {@code TF_REATTACH_PROVIDERS}
- * ({@code {"Protocol":"grpc","ProtocolVersion":5,"Pid":123,"Test":true,
+ * JSON of go-plugin's {@code ReattachConfig} as Terraform reads it from {@code
+ * TF_REATTACH_PROVIDERS} ({@code {"Protocol":"grpc","ProtocolVersion":5,"Pid":123,"Test":true,
  * "Addr":{"Network":"unix","String":"/tmp/plugin123"}}}). Keys are matched case-insensitively.
  *
  * <p>Only plaintext plugins can be reattached: AutoMTLS certificates die with the host that made
@@ -24,7 +24,8 @@ public record ReattachConfig(
 
   public ReattachConfig {
     if (!network.equals("unix") && !network.equals("tcp")) {
-      throw new IllegalArgumentException("reattach network must be unix or tcp, got '" + network + "'");
+      throw new IllegalArgumentException(
+          "reattach network must be unix or tcp, got '" + network + "'");
     }
   }
 
@@ -58,7 +59,8 @@ public record ReattachConfig(
       throw new IllegalArgumentException("reattach config is not JSON: " + e.getMessage(), e);
     }
     if (root == null || !root.isObject()) {
-      throw new IllegalArgumentException("reattach providers must be a JSON object of name to config");
+      throw new IllegalArgumentException(
+          "reattach providers must be a JSON object of name to config");
     }
     Map<String, ReattachConfig> result = new LinkedHashMap<>();
     for (Iterator<Map.Entry<String, JsonNode>> it = root.fields(); it.hasNext(); ) {
@@ -75,7 +77,9 @@ public record ReattachConfig(
     JsonNode addr = field(node, "Addr", where);
     String addrWhere = where + ".Addr";
     return new ReattachConfig(
-        node.has("Protocol") || find(node, "protocol") != null ? text(field(node, "Protocol", where)) : "grpc",
+        node.has("Protocol") || find(node, "protocol") != null
+            ? text(field(node, "Protocol", where))
+            : "grpc",
         find(node, "ProtocolVersion") == null ? 0 : field(node, "ProtocolVersion", where).asInt(),
         text(field(addr, "Network", addrWhere)),
         text(field(addr, "String", addrWhere)),

@@ -15,8 +15,8 @@ import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.StreamObserver;
 import java.io.IOException;
-import java.util.List;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
@@ -25,12 +25,13 @@ import java.util.concurrent.TimeUnit;
  * that never adds itself. Each Put dials the host's AddHelper under the broker id in the request,
  * asks it for the new total and closes the channel, as go-plugin's examples/bidirectional plugin
  * does; a Go host (src/test/go/src/counterhost) or a Java host serves the AddHelper. Offer is the
- * other direction: the plugin serves an AddHelper of its own through {@link PluginBroker#acceptAndServe}
- * and returns the id for the host to dial.
+ * other direction: the plugin serves an AddHelper of its own through {@link
+ * PluginBroker#acceptAndServe} and returns the id for the host to dial.
  */
 public final class BrokerCounterPlugin {
   /** The same cookie and version as the Go programs' {@code countershared.Handshake}. */
-  static final HandshakeConfig HANDSHAKE = HandshakeConfig.of("SWITCHBOARD_COUNTER", "add-through-the-host", 1);
+  static final HandshakeConfig HANDSHAKE =
+      HandshakeConfig.of("SWITCHBOARD_COUNTER", "add-through-the-host", 1);
 
   private BrokerCounterPlugin() {}
 
@@ -60,7 +61,11 @@ public final class BrokerCounterPlugin {
       } catch (IOException e) {
         responses.onError(
             Status.UNAVAILABLE
-                .withDescription("dialing the host's AddHelper (broker id " + request.getAddHelperId() + "): " + e.getMessage())
+                .withDescription(
+                    "dialing the host's AddHelper (broker id "
+                        + request.getAddHelperId()
+                        + "): "
+                        + e.getMessage())
                 .asRuntimeException());
         return;
       }
@@ -70,7 +75,11 @@ public final class BrokerCounterPlugin {
           total =
               AddHelperGrpc.newBlockingStub(host)
                   .withDeadlineAfter(30, TimeUnit.SECONDS)
-                  .sum(SumRequest.newBuilder().setA(totals.getOrDefault(request.getKey(), 0L)).setB(request.getValue()).build())
+                  .sum(
+                      SumRequest.newBuilder()
+                          .setA(totals.getOrDefault(request.getKey(), 0L))
+                          .setB(request.getValue())
+                          .build())
                   .getSum();
           totals.put(request.getKey(), total);
         }
@@ -78,7 +87,10 @@ public final class BrokerCounterPlugin {
         responses.onCompleted();
       } catch (StatusRuntimeException e) {
         responses.onError(
-            e.getStatus().augmentDescription("calling the host's AddHelper (broker id " + request.getAddHelperId() + ")").asRuntimeException());
+            e.getStatus()
+                .augmentDescription(
+                    "calling the host's AddHelper (broker id " + request.getAddHelperId() + ")")
+                .asRuntimeException());
       } finally {
         host.shutdownNow();
       }
@@ -88,19 +100,25 @@ public final class BrokerCounterPlugin {
     @Override
     public void offer(OfferRequest request, StreamObserver<OfferResponse> responses) {
       long offset = request.getOffset();
-      AddHelperGrpc.AddHelperImplBase adder = new AddHelperGrpc.AddHelperImplBase() {
-        @Override
-        public void sum(SumRequest sum, StreamObserver<SumResponse> sums) {
-          sums.onNext(SumResponse.newBuilder().setSum(sum.getA() + sum.getB() + offset).build());
-          sums.onCompleted();
-        }
-      };
+      AddHelperGrpc.AddHelperImplBase adder =
+          new AddHelperGrpc.AddHelperImplBase() {
+            @Override
+            public void sum(SumRequest sum, StreamObserver<SumResponse> sums) {
+              sums.onNext(
+                  SumResponse.newBuilder().setSum(sum.getA() + sum.getB() + offset).build());
+              sums.onCompleted();
+            }
+          };
       int id = broker.nextId();
       try {
-        // The broker stops the server when it closes (Shutdown), as go-plugin's AcceptAndServe does.
+        // The broker stops the server when it closes (Shutdown), as go-plugin's AcceptAndServe
+        // does.
         broker.acceptAndServe(id, List.of(adder.bindService()));
       } catch (IOException e) {
-        responses.onError(Status.UNAVAILABLE.withDescription("serving AddHelper under broker id " + id + ": " + e.getMessage()).asRuntimeException());
+        responses.onError(
+            Status.UNAVAILABLE
+                .withDescription("serving AddHelper under broker id " + id + ": " + e.getMessage())
+                .asRuntimeException());
         return;
       }
       responses.onNext(OfferResponse.newBuilder().setAddHelperId(id).build());

@@ -46,7 +46,8 @@ import org.junit.jupiter.api.io.TempDir;
 class BrokerInteropIT {
   private static final String JAVA_PLUGIN = BrokerCounterPlugin.class.getName();
 
-  private static Peers.Result goHostWithJavaPlugin(boolean mtls, Path sockets, String... flags) throws Exception {
+  private static Peers.Result goHostWithJavaPlugin(boolean mtls, Path sockets, String... flags)
+      throws Exception {
     List<String> command = new ArrayList<>(List.of(Peers.goCounterHost().toString()));
     if (mtls) {
       command.add("-mtls");
@@ -55,16 +56,22 @@ class BrokerInteropIT {
     command.addAll(List.of("-n", "8", "-cmd", String.join(" ", Peers.javaMain(JAVA_PLUGIN))));
     // go-plugin 1.0.1 puts its broker sockets in TMPDIR; the Java plugin inherits the environment
     // and puts its own socket and broker sockets in PLUGIN_UNIX_SOCKET_DIR.
-    return Peers.runProgram(command, Map.of("TMPDIR", sockets.toString(), "PLUGIN_UNIX_SOCKET_DIR", sockets.toString()), 120);
+    return Peers.runProgram(
+        command,
+        Map.of("TMPDIR", sockets.toString(), "PLUGIN_UNIX_SOCKET_DIR", sockets.toString()),
+        120);
   }
 
   private static void assertGoHostScenario(Peers.Result result) {
     assertThat(result.output())
         .as("the Go host's report")
         .contains(
-            "HOST SUM 0 5 = 5", "OK put clicks 5 total 5",
-            "HOST SUM 5 7 = 12", "OK put clicks 7 total 12",
-            "HOST SUM 12 -2 = 10", "OK put clicks -2 total 10",
+            "HOST SUM 0 5 = 5",
+            "OK put clicks 5 total 5",
+            "HOST SUM 5 7 = 12",
+            "OK put clicks 7 total 12",
+            "HOST SUM 12 -2 = 10",
+            "OK put clicks -2 total 10",
             "OK get clicks 10",
             "OK concurrent 8",
             // 3 sequential + 8 concurrent Puts, each answered by one callback into the Go host.
@@ -74,14 +81,16 @@ class BrokerInteropIT {
   }
 
   @Test
-  void goHostLoadsJavaPluginThatCallsBackThroughTheBrokerWithAutoMtls(@TempDir Path sockets) throws Exception {
+  void goHostLoadsJavaPluginThatCallsBackThroughTheBrokerWithAutoMtls(@TempDir Path sockets)
+      throws Exception {
     Peers.Result result = goHostWithJavaPlugin(true, sockets);
     assertGoHostScenario(result);
     assertNothingLeft(sockets);
   }
 
   @Test
-  void goHostLoadsJavaPluginThatCallsBackThroughTheBrokerInPlaintext(@TempDir Path sockets) throws Exception {
+  void goHostLoadsJavaPluginThatCallsBackThroughTheBrokerInPlaintext(@TempDir Path sockets)
+      throws Exception {
     Peers.Result result = goHostWithJavaPlugin(false, sockets);
     assertGoHostScenario(result);
     assertNothingLeft(sockets);
@@ -90,34 +99,47 @@ class BrokerInteropIT {
   @Test
   void javaHostLoadsGoPluginThatCallsBackThroughTheBroker(@TempDir Path sockets) throws Exception {
     List<long[]> served = new ArrayList<>();
-    AddHelperGrpc.AddHelperImplBase adder = new AddHelperGrpc.AddHelperImplBase() {
-      @Override
-      public void sum(SumRequest request, StreamObserver<SumResponse> responses) {
-        synchronized (served) {
-          served.add(new long[] {request.getA(), request.getB()});
-        }
-        responses.onNext(SumResponse.newBuilder().setSum(request.getA() + request.getB()).build());
-        responses.onCompleted();
-      }
-    };
+    AddHelperGrpc.AddHelperImplBase adder =
+        new AddHelperGrpc.AddHelperImplBase() {
+          @Override
+          public void sum(SumRequest request, StreamObserver<SumResponse> responses) {
+            synchronized (served) {
+              served.add(new long[] {request.getA(), request.getB()});
+            }
+            responses.onNext(
+                SumResponse.newBuilder().setSum(request.getA() + request.getB()).build());
+            responses.onCompleted();
+          }
+        };
     long pid;
     // go-plugin 1.0.1 fails to dial a host broker server under AutoMTLS (see below).
     try (PluginClient client = startGoCounterPlugin(false, sockets)) {
       pid = client.pid();
-      CounterGrpc.CounterBlockingStub counter = client.stub(CounterGrpc::newBlockingStub).withDeadlineAfter(60, TimeUnit.SECONDS);
+      CounterGrpc.CounterBlockingStub counter =
+          client.stub(CounterGrpc::newBlockingStub).withDeadlineAfter(60, TimeUnit.SECONDS);
       PluginBroker broker = client.broker();
 
       long[][] steps = {{5, 5}, {7, 12}, {-2, 10}};
       for (long[] step : steps) {
         int id = broker.nextId();
         try (AutoCloseable helper = broker.acceptAndServe(id, List.of(adder.bindService()))) {
-          long total = counter.put(PutRequest.newBuilder().setKey("clicks").setValue(step[0]).setAddHelperId(id).build()).getTotal();
+          long total =
+              counter
+                  .put(
+                      PutRequest.newBuilder()
+                          .setKey("clicks")
+                          .setValue(step[0])
+                          .setAddHelperId(id)
+                          .build())
+                  .getTotal();
           assertThat(total).as("total after Put(clicks, %d)", step[0]).isEqualTo(step[1]);
         }
       }
-      assertThat(counter.get(GetRequest.newBuilder().setKey("clicks").build()).getTotal()).isEqualTo(10);
+      assertThat(counter.get(GetRequest.newBuilder().setKey("clicks").build()).getTotal())
+          .isEqualTo(10);
       synchronized (served) {
-        assertThat(served).containsExactly(new long[] {0, 5}, new long[] {5, 7}, new long[] {12, -2});
+        assertThat(served)
+            .containsExactly(new long[] {0, 5}, new long[] {5, 7}, new long[] {12, -2});
       }
 
       // Eight Puts at once, each with its own broker id and server: every Dial must find its own.
@@ -127,14 +149,25 @@ class BrokerInteropIT {
         for (int i = 0; i < 8; i++) {
           int value = 100 + i;
           String key = "k" + i;
-          totals.add(CompletableFuture.supplyAsync(() -> {
-            int id = broker.nextId();
-            try (AutoCloseable helper = broker.acceptAndServe(id, List.of(adder.bindService()))) {
-              return counter.put(PutRequest.newBuilder().setKey(key).setValue(value).setAddHelperId(id).build()).getTotal();
-            } catch (Exception e) {
-              throw new IllegalStateException(key + ": " + e, e);
-            }
-          }, pool));
+          totals.add(
+              CompletableFuture.supplyAsync(
+                  () -> {
+                    int id = broker.nextId();
+                    try (AutoCloseable helper =
+                        broker.acceptAndServe(id, List.of(adder.bindService()))) {
+                      return counter
+                          .put(
+                              PutRequest.newBuilder()
+                                  .setKey(key)
+                                  .setValue(value)
+                                  .setAddHelperId(id)
+                                  .build())
+                          .getTotal();
+                    } catch (Exception e) {
+                      throw new IllegalStateException(key + ": " + e, e);
+                    }
+                  },
+                  pool));
         }
         for (int i = 0; i < 8; i++) {
           assertThat(totals.get(i).get(60, TimeUnit.SECONDS)).isEqualTo(100 + i);
@@ -165,43 +198,50 @@ class BrokerInteropIT {
   }
 
   @Test
-  void goHostDialsServiceJavaPluginOffersThroughTheBrokerWithAutoMtls(@TempDir Path sockets) throws Exception {
+  void goHostDialsServiceJavaPluginOffersThroughTheBrokerWithAutoMtls(@TempDir Path sockets)
+      throws Exception {
     Peers.Result result = goHostWithJavaPlugin(true, sockets, "-offer");
     assertGoHostOfferScenario(result);
     assertNothingLeft(sockets);
   }
 
   @Test
-  void goHostDialsServiceJavaPluginOffersThroughTheBrokerInPlaintext(@TempDir Path sockets) throws Exception {
+  void goHostDialsServiceJavaPluginOffersThroughTheBrokerInPlaintext(@TempDir Path sockets)
+      throws Exception {
     Peers.Result result = goHostWithJavaPlugin(false, sockets, "-offer");
     assertGoHostOfferScenario(result);
     assertNothingLeft(sockets);
   }
 
   @Test
-  void javaHostDialsServiceGoPluginOffersThroughTheBrokerWithAutoMtls(@TempDir Path sockets) throws Exception {
+  void javaHostDialsServiceGoPluginOffersThroughTheBrokerWithAutoMtls(@TempDir Path sockets)
+      throws Exception {
     javaHostDialsServiceGoPluginOffers(true, sockets);
   }
 
   @Test
-  void javaHostDialsServiceGoPluginOffersThroughTheBrokerInPlaintext(@TempDir Path sockets) throws Exception {
+  void javaHostDialsServiceGoPluginOffersThroughTheBrokerInPlaintext(@TempDir Path sockets)
+      throws Exception {
     javaHostDialsServiceGoPluginOffers(false, sockets);
   }
 
   /**
-   * The Go plugin serves AddHelper through go-plugin 1.0.1's AcceptAndServe under ids it picks;
-   * our host dials them with {@link PluginBroker#dial}. Each sum includes the offset of its Offer,
+   * The Go plugin serves AddHelper through go-plugin 1.0.1's AcceptAndServe under ids it picks; our
+   * host dials them with {@link PluginBroker#dial}. Each sum includes the offset of its Offer,
    * which only the plugin's server for that id knows.
    */
-  private static void javaHostDialsServiceGoPluginOffers(boolean mtls, Path sockets) throws Exception {
+  private static void javaHostDialsServiceGoPluginOffers(boolean mtls, Path sockets)
+      throws Exception {
     long pid;
     try (PluginClient client = startGoCounterPlugin(mtls, sockets)) {
       pid = client.pid();
-      CounterGrpc.CounterBlockingStub counter = client.stub(CounterGrpc::newBlockingStub).withDeadlineAfter(60, TimeUnit.SECONDS);
+      CounterGrpc.CounterBlockingStub counter =
+          client.stub(CounterGrpc::newBlockingStub).withDeadlineAfter(60, TimeUnit.SECONDS);
       PluginBroker broker = client.broker();
 
       int first = counter.offer(OfferRequest.newBuilder().setOffset(100).build()).getAddHelperId();
-      int second = counter.offer(OfferRequest.newBuilder().setOffset(1000).build()).getAddHelperId();
+      int second =
+          counter.offer(OfferRequest.newBuilder().setOffset(1000).build()).getAddHelperId();
       assertThat(first).as("broker ids the Go plugin chose").isNotEqualTo(second).isPositive();
       ManagedChannel firstChannel = broker.dial(first);
       ManagedChannel secondChannel = broker.dial(second);
@@ -220,19 +260,26 @@ class BrokerInteropIT {
         for (int i = 0; i < 8; i++) {
           long offset = 10_000L * (i + 1);
           long a = i;
-          sums.add(CompletableFuture.supplyAsync(() -> {
-            int id = counter.offer(OfferRequest.newBuilder().setOffset(offset).build()).getAddHelperId();
-            try {
-              ManagedChannel channel = broker.dial(id);
-              try {
-                return sum(channel, a, 1);
-              } finally {
-                channel.shutdownNow();
-              }
-            } catch (IOException e) {
-              throw new IllegalStateException("offer " + a + " (broker id " + id + "): " + e.getMessage(), e);
-            }
-          }, pool));
+          sums.add(
+              CompletableFuture.supplyAsync(
+                  () -> {
+                    int id =
+                        counter
+                            .offer(OfferRequest.newBuilder().setOffset(offset).build())
+                            .getAddHelperId();
+                    try {
+                      ManagedChannel channel = broker.dial(id);
+                      try {
+                        return sum(channel, a, 1);
+                      } finally {
+                        channel.shutdownNow();
+                      }
+                    } catch (IOException e) {
+                      throw new IllegalStateException(
+                          "offer " + a + " (broker id " + id + "): " + e.getMessage(), e);
+                    }
+                  },
+                  pool));
         }
         for (int i = 0; i < 8; i++) {
           assertThat(sums.get(i).get(60, TimeUnit.SECONDS)).isEqualTo(10_000L * (i + 1) + i + 1);
@@ -252,10 +299,20 @@ class BrokerInteropIT {
    * round in 1.0.1) finds the same sums and leaves the same sockets.
    */
   @Test
-  void goPlugin101LeavesItsOfferedBrokerSocketsBehindWithAnyHost(@TempDir Path sockets) throws Exception {
-    Peers.Result goToGo = Peers.runProgram(
-        List.of(Peers.goCounterHost().toString(), "-mtls", "-offer", "-n", "8", "-cmd", Peers.goCounterPlugin().toString()),
-        Map.of("TMPDIR", sockets.toString()), 60);
+  void goPlugin101LeavesItsOfferedBrokerSocketsBehindWithAnyHost(@TempDir Path sockets)
+      throws Exception {
+    Peers.Result goToGo =
+        Peers.runProgram(
+            List.of(
+                Peers.goCounterHost().toString(),
+                "-mtls",
+                "-offer",
+                "-n",
+                "8",
+                "-cmd",
+                Peers.goCounterPlugin().toString()),
+            Map.of("TMPDIR", sockets.toString()),
+            60);
     assertGoHostOfferScenario(goToGo);
     assertGoPluginOfferSocketsLeft(sockets, 10);
     assertNothingLeft(sockets);
@@ -272,16 +329,19 @@ class BrokerInteropIT {
     try (Stream<Path> files = Files.list(sockets)) {
       left = files.toList();
     }
-    assertThat(left).as("go-plugin 1.0.1's AcceptAndServe sockets").hasSize(count)
-        .allSatisfy(path -> {
-          assertThat(path.getFileName().toString()).matches("plugin[0-9]+");
-          try (SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX)) {
-            assertThatThrownBy(() -> channel.connect(UnixDomainSocketAddress.of(path)))
-                .as("nothing listens on %s", path)
-                .isInstanceOf(ConnectException.class);
-          }
-          Files.delete(path);
-        });
+    assertThat(left)
+        .as("go-plugin 1.0.1's AcceptAndServe sockets")
+        .hasSize(count)
+        .allSatisfy(
+            path -> {
+              assertThat(path.getFileName().toString()).matches("plugin[0-9]+");
+              try (SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+                assertThatThrownBy(() -> channel.connect(UnixDomainSocketAddress.of(path)))
+                    .as("nothing listens on %s", path)
+                    .isInstanceOf(ConnectException.class);
+              }
+              Files.delete(path);
+            });
   }
 
   private static long sum(ManagedChannel channel, long a, long b) {
@@ -292,31 +352,52 @@ class BrokerInteropIT {
   }
 
   /**
-   * go-plugin 1.0.1's plugin side cannot dial its host's broker servers under AutoMTLS: its
-   * {@code server.go} builds the TLS config without {@code RootCAs} or {@code ServerName}, so the
-   * dial checks the host's certificate against the authority "unused" (hashicorp/go-plugin#109,
-   * fixed in 1.4.4 by #193). This pins that the failure is go-plugin's own: a Go host gets the same
-   * error from the same Go plugin, while our Java host's main connection works under AutoMTLS.
+   * go-plugin 1.0.1's plugin side cannot dial its host's broker servers under AutoMTLS: its {@code
+   * server.go} builds the TLS config without {@code RootCAs} or {@code ServerName}, so the dial
+   * checks the host's certificate against the authority "unused" (hashicorp/go-plugin#109, fixed in
+   * 1.4.4 by #193). This pins that the failure is go-plugin's own: a Go host gets the same error
+   * from the same Go plugin, while our Java host's main connection works under AutoMTLS.
    */
   @Test
-  void goPlugin101CannotDialHostBrokerUnderAutoMtlsWithAnyHost(@TempDir Path sockets) throws Exception {
+  void goPlugin101CannotDialHostBrokerUnderAutoMtlsWithAnyHost(@TempDir Path sockets)
+      throws Exception {
     String goPluginError = "x509: certificate is valid for localhost, not unused";
-    Peers.Result goToGo = Peers.runProgram(
-        List.of(Peers.goCounterHost().toString(), "-mtls", "-cmd", Peers.goCounterPlugin().toString()),
-        Map.of("TMPDIR", sockets.toString()), 60);
+    Peers.Result goToGo =
+        Peers.runProgram(
+            List.of(
+                Peers.goCounterHost().toString(),
+                "-mtls",
+                "-cmd",
+                Peers.goCounterPlugin().toString()),
+            Map.of("TMPDIR", sockets.toString()),
+            60);
     assertThat(goToGo.output()).contains("ERROR put:", goPluginError);
 
     try (PluginClient client = startGoCounterPlugin(true, sockets)) {
-      CounterGrpc.CounterBlockingStub counter = client.stub(CounterGrpc::newBlockingStub).withDeadlineAfter(60, TimeUnit.SECONDS);
+      CounterGrpc.CounterBlockingStub counter =
+          client.stub(CounterGrpc::newBlockingStub).withDeadlineAfter(60, TimeUnit.SECONDS);
       assertThat(counter.get(GetRequest.newBuilder().setKey("clicks").build()).getTotal()).isZero();
       int id = client.broker().nextId();
-      try (AutoCloseable helper = client.broker().acceptAndServe(id, List.of(new AddHelperGrpc.AddHelperImplBase() {}.bindService()))) {
-        assertThatThrownBy(() -> counter.put(PutRequest.newBuilder().setKey("clicks").setValue(1).setAddHelperId(id).build()))
-            .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
-              // The Go plugin passes on the status of its failed AddHelper call.
-              assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE);
-              assertThat(e.getStatus().getDescription()).contains(goPluginError);
-            });
+      try (AutoCloseable helper =
+          client
+              .broker()
+              .acceptAndServe(
+                  id, List.of(new AddHelperGrpc.AddHelperImplBase() {}.bindService()))) {
+        assertThatThrownBy(
+                () ->
+                    counter.put(
+                        PutRequest.newBuilder()
+                            .setKey("clicks")
+                            .setValue(1)
+                            .setAddHelperId(id)
+                            .build()))
+            .isInstanceOfSatisfying(
+                StatusRuntimeException.class,
+                e -> {
+                  // The Go plugin passes on the status of its failed AddHelper call.
+                  assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE);
+                  assertThat(e.getStatus().getDescription()).contains(goPluginError);
+                });
       }
     }
     assertNothingLeft(sockets);
@@ -336,17 +417,27 @@ class BrokerInteropIT {
     } while (System.nanoTime() < deadline);
     assertThat(left).as("sockets left behind in " + sockets).isEmpty();
     try (Stream<ProcessHandle> all = ProcessHandle.allProcesses()) {
-      assertThat(all.filter(process -> process.info().commandLine()
-              .map(line -> line.contains(JAVA_PLUGIN) || line.contains("counterplugin"))
-              .orElse(false))
-          .map(process -> process.pid() + " " + process.info().commandLine().orElse(""))
-          .toList())
+      assertThat(
+              all.filter(
+                      process ->
+                          process
+                              .info()
+                              .commandLine()
+                              .map(
+                                  line ->
+                                      line.contains(JAVA_PLUGIN) || line.contains("counterplugin"))
+                              .orElse(false))
+                  .map(process -> process.pid() + " " + process.info().commandLine().orElse(""))
+                  .toList())
           .as("plugin processes left running")
           .isEmpty();
     }
   }
 
-  /** Our host starts the Go Counter plugin; its sockets, go-plugin's broker ones too, go to {@code sockets}. */
+  /**
+   * Our host starts the Go Counter plugin; its sockets, go-plugin's broker ones too, go to {@code
+   * sockets}.
+   */
   private static PluginClient startGoCounterPlugin(boolean mtls, Path sockets) throws Exception {
     return PluginClient.builder(BrokerCounterPlugin.HANDSHAKE)
         .command(Peers.goCounterPlugin().toString())

@@ -39,7 +39,8 @@ public final class FaultPlugin {
       case "silent" -> Thread.sleep(600_000);
       case "bad-line" -> {
         System.out.println("1|one|unix|/nowhere|grpc|");
-        System.err.println("{\"@level\":\"error\",\"@message\":\"I printed a bad line on purpose\"}");
+        System.err.println(
+            "{\"@level\":\"error\",\"@message\":\"I printed a bad line on purpose\"}");
         Thread.sleep(600_000);
       }
       case "noise" -> {
@@ -50,11 +51,12 @@ public final class FaultPlugin {
       default -> {}
     }
     if (mode.equals("dynamic")) {
-      System.exit(PluginServer.builder(HandshakeConfig.of("BASIC_PLUGIN", "hello", 1))
-          .name("dynamic-kv")
-          .protocol(services -> services.service(dynamicKv()))
-          .build()
-          .serve());
+      System.exit(
+          PluginServer.builder(HandshakeConfig.of("BASIC_PLUGIN", "hello", 1))
+              .name("dynamic-kv")
+              .protocol(services -> services.service(dynamicKv()))
+              .build()
+              .serve());
     }
     int version = mode.equals("v2") ? 2 : 1;
     System.exit(
@@ -70,23 +72,33 @@ public final class FaultPlugin {
     com.google.protobuf.Descriptors.ServiceDescriptor kv =
         dev.switchboard.plugin.examples.kv.KvProto.getDescriptor().findServiceByName("KV");
     Map<String, ByteString> values = new ConcurrentHashMap<>();
-    com.google.protobuf.Descriptors.Descriptor getResponse = kv.findMethodByName("Get").getOutputType();
+    com.google.protobuf.Descriptors.Descriptor getResponse =
+        kv.findMethodByName("Get").getOutputType();
     com.google.protobuf.Descriptors.Descriptor empty = kv.findMethodByName("Put").getOutputType();
     return dev.switchboard.runtime.DynamicService.builder(kv)
-        .unary("Put", (request, responses) -> {
-          var fields = request.getDescriptorForType();
-          values.put((String) request.getField(fields.findFieldByName("key")),
-              (ByteString) request.getField(fields.findFieldByName("value")));
-          responses.onNext(com.google.protobuf.DynamicMessage.getDefaultInstance(empty));
-          responses.onCompleted();
-        })
-        .unary("Get", (request, responses) -> {
-          String key = (String) request.getField(request.getDescriptorForType().findFieldByName("key"));
-          responses.onNext(com.google.protobuf.DynamicMessage.newBuilder(getResponse)
-              .setField(getResponse.findFieldByName("value"), values.getOrDefault(key, ByteString.EMPTY))
-              .build());
-          responses.onCompleted();
-        })
+        .unary(
+            "Put",
+            (request, responses) -> {
+              var fields = request.getDescriptorForType();
+              values.put(
+                  (String) request.getField(fields.findFieldByName("key")),
+                  (ByteString) request.getField(fields.findFieldByName("value")));
+              responses.onNext(com.google.protobuf.DynamicMessage.getDefaultInstance(empty));
+              responses.onCompleted();
+            })
+        .unary(
+            "Get",
+            (request, responses) -> {
+              String key =
+                  (String) request.getField(request.getDescriptorForType().findFieldByName("key"));
+              responses.onNext(
+                  com.google.protobuf.DynamicMessage.newBuilder(getResponse)
+                      .setField(
+                          getResponse.findFieldByName("value"),
+                          values.getOrDefault(key, ByteString.EMPTY))
+                      .build());
+              responses.onCompleted();
+            })
         .build();
   }
 
@@ -110,7 +122,10 @@ public final class FaultPlugin {
 
     @Override
     public void get(GetRequest request, StreamObserver<GetResponse> responses) {
-      responses.onNext(GetResponse.newBuilder().setValue(values.getOrDefault(request.getKey(), ByteString.EMPTY)).build());
+      responses.onNext(
+          GetResponse.newBuilder()
+              .setValue(values.getOrDefault(request.getKey(), ByteString.EMPTY))
+              .build());
       responses.onCompleted();
     }
   }

@@ -27,18 +27,23 @@ class FaultsIT {
 
   @Test
   void wrongCookieExplainsAndReportsExitStatus() {
-    PluginClient client = PluginClient.builder(HandshakeConfig.of("BASIC_PLUGIN", "goodbye", 1))
-        .command(Peers.javaMain("dev.switchboard.plugin.examples.KvPlugin")).build();
+    PluginClient client =
+        PluginClient.builder(HandshakeConfig.of("BASIC_PLUGIN", "goodbye", 1))
+            .command(Peers.javaMain("dev.switchboard.plugin.examples.KvPlugin"))
+            .build();
     assertThatThrownBy(client::start)
         .isInstanceOf(PluginException.class)
         .hasMessageContaining("exited before we could connect (exit status 1)")
-        .hasMessageContaining("This binary is a plugin. These are not meant to be executed directly.");
+        .hasMessageContaining(
+            "This binary is a plugin. These are not meant to be executed directly.");
   }
 
   @Test
   void goPluginWithWrongCookieToo() throws Exception {
-    PluginClient client = PluginClient.builder(HandshakeConfig.of("BASIC_PLUGIN", "nope", 1))
-        .command(Peers.goPlugin().toString()).build();
+    PluginClient client =
+        PluginClient.builder(HandshakeConfig.of("BASIC_PLUGIN", "nope", 1))
+            .command(Peers.goPlugin().toString())
+            .build();
     assertThatThrownBy(client::start)
         .hasMessageContaining("exit status 1")
         .hasMessageContaining("This binary is a plugin");
@@ -90,7 +95,8 @@ class FaultsIT {
   @Test
   void noiseBeforeHandshakeIsTolerated() throws Exception {
     try (PluginClient client = fault("noise").build().start()) {
-      client.stub(KVGrpc::newBlockingStub)
+      client
+          .stub(KVGrpc::newBlockingStub)
           .put(PutRequest.newBuilder().setKey("a").setValue(ByteString.copyFromUtf8("b")).build());
     }
   }
@@ -98,14 +104,17 @@ class FaultsIT {
   @Test
   void crashMidCallFailsFastWithUnavailableAndExitStatus() throws Exception {
     try (PluginClient client = fault("crash-on-put").build().start()) {
-      KVGrpc.KVBlockingStub kv = client.stub(KVGrpc::newBlockingStub).withDeadlineAfter(30, TimeUnit.SECONDS);
+      KVGrpc.KVBlockingStub kv =
+          client.stub(KVGrpc::newBlockingStub).withDeadlineAfter(30, TimeUnit.SECONDS);
       kv.put(PutRequest.newBuilder().setKey("fine").build());
       long start = System.nanoTime();
       assertThatThrownBy(() -> kv.put(PutRequest.newBuilder().setKey("crash").build()))
-          .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
-            assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE);
-            assertThat(e.getStatus().getDescription()).contains("exited with status 3");
-          });
+          .isInstanceOfSatisfying(
+              StatusRuntimeException.class,
+              e -> {
+                assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE);
+                assertThat(e.getStatus().getDescription()).contains("exited with status 3");
+              });
       assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
       assertThat(client.exitCode()).contains(3);
       // Later calls fail at once with the same explanation.
@@ -130,10 +139,13 @@ class FaultsIT {
 
   @Test
   void pluginExitsWithinTwoSecondsWhenHostIsSigkilled() throws Exception {
-    Process host = new ProcessBuilder(Peers.javaMain("dev.switchboard.plugin.HoldingHost"))
-        .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+    Process host =
+        new ProcessBuilder(Peers.javaMain("dev.switchboard.plugin.HoldingHost"))
+            .redirectError(ProcessBuilder.Redirect.DISCARD)
+            .start();
     try {
-      BufferedReader out = new BufferedReader(new InputStreamReader(host.getInputStream(), StandardCharsets.UTF_8));
+      BufferedReader out =
+          new BufferedReader(new InputStreamReader(host.getInputStream(), StandardCharsets.UTF_8));
       long pluginPid = -1;
       String line;
       while ((line = out.readLine()) != null) {
@@ -160,8 +172,11 @@ class FaultsIT {
 
   @Test
   void ignoresSigint() throws Exception {
-    try (PluginClient client = PluginClient.builder(KvPlugin.HANDSHAKE)
-        .command(Peers.javaMain("dev.switchboard.plugin.examples.KvPlugin")).build().start()) {
+    try (PluginClient client =
+        PluginClient.builder(KvPlugin.HANDSHAKE)
+            .command(Peers.javaMain("dev.switchboard.plugin.examples.KvPlugin"))
+            .build()
+            .start()) {
       Process kill = new ProcessBuilder("kill", "-INT", Long.toString(client.pid())).start();
       assertThat(kill.waitFor()).isZero();
       Thread.sleep(500);

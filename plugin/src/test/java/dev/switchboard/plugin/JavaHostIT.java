@@ -31,26 +31,39 @@ import org.junit.jupiter.api.Test;
 /** Our Java host loads real Go, Python and Java plugins. */
 class JavaHostIT {
   private static void putGetAndConcurrent(PluginClient client, int concurrent) throws Exception {
-    KVGrpc.KVBlockingStub kv = client.stub(KVGrpc::newBlockingStub).withDeadlineAfter(60, TimeUnit.SECONDS);
-    kv.put(PutRequest.newBuilder().setKey("hello").setValue(ByteString.copyFromUtf8("world")).build());
-    assertThat(kv.get(GetRequest.newBuilder().setKey("hello").build()).getValue().toStringUtf8()).isEqualTo("world");
+    KVGrpc.KVBlockingStub kv =
+        client.stub(KVGrpc::newBlockingStub).withDeadlineAfter(60, TimeUnit.SECONDS);
+    kv.put(
+        PutRequest.newBuilder().setKey("hello").setValue(ByteString.copyFromUtf8("world")).build());
+    assertThat(kv.get(GetRequest.newBuilder().setKey("hello").build()).getValue().toStringUtf8())
+        .isEqualTo("world");
 
     byte[] big = new byte[3 * 1024 * 1024];
     for (int i = 0; i < big.length; i++) {
       big[i] = (byte) (i * 31);
     }
     kv.put(PutRequest.newBuilder().setKey("big").setValue(ByteString.copyFrom(big)).build());
-    assertThat(kv.get(GetRequest.newBuilder().setKey("big").build()).getValue().toByteArray()).isEqualTo(big);
+    assertThat(kv.get(GetRequest.newBuilder().setKey("big").build()).getValue().toByteArray())
+        .isEqualTo(big);
 
     ExecutorService pool = Executors.newFixedThreadPool(Math.min(concurrent, 32));
     try {
       List<CompletableFuture<String>> results = new ArrayList<>();
       for (int i = 0; i < concurrent; i++) {
         String key = "k" + i;
-        results.add(CompletableFuture.supplyAsync(() -> {
-          kv.put(PutRequest.newBuilder().setKey(key).setValue(ByteString.copyFromUtf8("v" + key)).build());
-          return kv.get(GetRequest.newBuilder().setKey(key).build()).getValue().toStringUtf8();
-        }, pool));
+        results.add(
+            CompletableFuture.supplyAsync(
+                () -> {
+                  kv.put(
+                      PutRequest.newBuilder()
+                          .setKey(key)
+                          .setValue(ByteString.copyFromUtf8("v" + key))
+                          .build());
+                  return kv.get(GetRequest.newBuilder().setKey(key).build())
+                      .getValue()
+                      .toStringUtf8();
+                },
+                pool));
       }
       for (int i = 0; i < concurrent; i++) {
         assertThat(results.get(i).get(60, TimeUnit.SECONDS)).isEqualTo("vk" + i);
@@ -62,11 +75,16 @@ class JavaHostIT {
 
   @Test
   void loadsGoPluginWithAutoMtls() throws Exception {
-    try (PluginClient client = PluginClient.builder(KvPlugin.HANDSHAKE)
-        .command(Peers.goPlugin().toString()).autoMtls(true).build().start()) {
+    try (PluginClient client =
+        PluginClient.builder(KvPlugin.HANDSHAKE)
+            .command(Peers.goPlugin().toString())
+            .autoMtls(true)
+            .build()
+            .start()) {
       putGetAndConcurrent(client, 100);
-      HealthCheckResponse health = HealthGrpc.newBlockingStub(client.channel())
-          .check(HealthCheckRequest.newBuilder().setService("plugin").build());
+      HealthCheckResponse health =
+          HealthGrpc.newBlockingStub(client.channel())
+              .check(HealthCheckRequest.newBuilder().setService("plugin").build());
       assertThat(health.getStatus()).isEqualTo(HealthCheckResponse.ServingStatus.SERVING);
       long pid = client.pid();
       client.kill();
@@ -77,8 +95,12 @@ class JavaHostIT {
 
   @Test
   void loadsGoPluginInPlaintext() throws Exception {
-    try (PluginClient client = PluginClient.builder(KvPlugin.HANDSHAKE)
-        .command(Peers.goPlugin().toString()).autoMtls(false).build().start()) {
+    try (PluginClient client =
+        PluginClient.builder(KvPlugin.HANDSHAKE)
+            .command(Peers.goPlugin().toString())
+            .autoMtls(false)
+            .build()
+            .start()) {
       putGetAndConcurrent(client, 100);
     }
   }
@@ -86,8 +108,12 @@ class JavaHostIT {
   @Test
   void loadsPythonPluginInPlaintext() throws Exception {
     // The host refuses a certificate it did not ask for, so this also checks the empty CERT field.
-    try (PluginClient client = PluginClient.builder(KvPlugin.HANDSHAKE)
-        .command(Peers.pythonPlugin()).autoMtls(false).build().start()) {
+    try (PluginClient client =
+        PluginClient.builder(KvPlugin.HANDSHAKE)
+            .command(Peers.pythonPlugin())
+            .autoMtls(false)
+            .build()
+            .start()) {
       putGetAndConcurrent(client, 100);
       long pid = client.pid();
       client.kill();
@@ -96,10 +122,16 @@ class JavaHostIT {
   }
 
   @Test
-  void loadsPythonPluginWithAutoMtls(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+  void loadsPythonPluginWithAutoMtls(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+      throws Exception {
     // The host insists on the plugin's certificate in the sixth field and trusts only that one.
-    try (PluginClient client = PluginClient.builder(KvPlugin.HANDSHAKE)
-        .command(Peers.pythonPluginWithAutoMtls()).autoMtls(true).unixSocketDir(dir).build().start()) {
+    try (PluginClient client =
+        PluginClient.builder(KvPlugin.HANDSHAKE)
+            .command(Peers.pythonPluginWithAutoMtls())
+            .autoMtls(true)
+            .unixSocketDir(dir)
+            .build()
+            .start()) {
       putGetAndConcurrent(client, 100);
       String socket = client.reattachConfig().address();
       assertThat(socket).startsWith(dir.toString());
@@ -123,16 +155,28 @@ class JavaHostIT {
    * gets through, a client with another certificate does not, and Shutdown stops it cleanly.
    */
   @Test
-  void pythonPluginTrustsExactlyTheHostCertificate(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+  void pythonPluginTrustsExactlyTheHostCertificate(
+      @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
     var host = dev.switchboard.plugin.internal.AutoMtls.generate();
-    ProcessBuilder builder = new ProcessBuilder(Peers.pythonPluginWithAutoMtls())
-        .redirectError(ProcessBuilder.Redirect.DISCARD);
-    builder.environment().putAll(java.util.Map.of(
-        "BASIC_PLUGIN", "hello", "PLUGIN_CLIENT_CERT", host.certificatePem(), "PLUGIN_UNIX_SOCKET_DIR", dir.toString()));
+    ProcessBuilder builder =
+        new ProcessBuilder(Peers.pythonPluginWithAutoMtls())
+            .redirectError(ProcessBuilder.Redirect.DISCARD);
+    builder
+        .environment()
+        .putAll(
+            java.util.Map.of(
+                "BASIC_PLUGIN",
+                "hello",
+                "PLUGIN_CLIENT_CERT",
+                host.certificatePem(),
+                "PLUGIN_UNIX_SOCKET_DIR",
+                dir.toString()));
     Process plugin = builder.start();
     try {
-      String line = new java.io.BufferedReader(new java.io.InputStreamReader(plugin.getInputStream(), StandardCharsets.UTF_8))
-          .readLine();
+      String line =
+          new java.io.BufferedReader(
+                  new java.io.InputStreamReader(plugin.getInputStream(), StandardCharsets.UTF_8))
+              .readLine();
       String[] fields = line.split("\\|");
       assertThat(fields).hasSize(6);
       assertThat(fields[5]).doesNotContain("=");
@@ -144,14 +188,19 @@ class JavaHostIT {
 
       assertRefused(MtlsProbe.tls(fields[3], dev.switchboard.plugin.internal.AutoMtls.generate()));
       try (MtlsProbe invited = MtlsProbe.tls(fields[3], host)) {
-        assertThat(HealthGrpc.newBlockingStub(invited.channel()).withDeadlineAfter(10, TimeUnit.SECONDS)
-            .check(HealthCheckRequest.newBuilder().setService("plugin").build()).getStatus())
+        assertThat(
+                HealthGrpc.newBlockingStub(invited.channel())
+                    .withDeadlineAfter(10, TimeUnit.SECONDS)
+                    .check(HealthCheckRequest.newBuilder().setService("plugin").build())
+                    .getStatus())
             .isEqualTo(HealthCheckResponse.ServingStatus.SERVING);
         dev.switchboard.plugin.internal.proto.GRPCControllerGrpc.newBlockingStub(invited.channel())
             .withDeadlineAfter(10, TimeUnit.SECONDS)
             .shutdown(dev.switchboard.plugin.internal.proto.Empty.getDefaultInstance());
       }
-      assertThat(plugin.waitFor(10, TimeUnit.SECONDS)).as("the plugin stops after Shutdown").isTrue();
+      assertThat(plugin.waitFor(10, TimeUnit.SECONDS))
+          .as("the plugin stops after Shutdown")
+          .isTrue();
       assertThat(plugin.exitValue()).isZero();
     } finally {
       plugin.destroyForcibly();
@@ -163,22 +212,29 @@ class JavaHostIT {
 
   private static void assertRefused(MtlsProbe probe) throws InterruptedException {
     try (probe) {
-      org.assertj.core.api.Assertions.assertThatThrownBy(() -> HealthGrpc.newBlockingStub(probe.channel())
-              .withDeadlineAfter(10, TimeUnit.SECONDS)
-              .check(HealthCheckRequest.newBuilder().setService("plugin").build()))
-          .isInstanceOfSatisfying(io.grpc.StatusRuntimeException.class, e ->
-              assertThat(e.getStatus().getCode()).isEqualTo(io.grpc.Status.Code.UNAVAILABLE));
+      org.assertj.core.api.Assertions.assertThatThrownBy(
+              () ->
+                  HealthGrpc.newBlockingStub(probe.channel())
+                      .withDeadlineAfter(10, TimeUnit.SECONDS)
+                      .check(HealthCheckRequest.newBuilder().setService("plugin").build()))
+          .isInstanceOfSatisfying(
+              io.grpc.StatusRuntimeException.class,
+              e -> assertThat(e.getStatus().getCode()).isEqualTo(io.grpc.Status.Code.UNAVAILABLE));
     }
   }
 
-
   @Test
   void loadsJavaPluginWithAutoMtlsAndHundredConcurrentCalls() throws Exception {
-    try (PluginClient client = PluginClient.builder(KvPlugin.HANDSHAKE)
-        .command(Peers.javaMain("dev.switchboard.plugin.examples.KvPlugin")).build().start()) {
+    try (PluginClient client =
+        PluginClient.builder(KvPlugin.HANDSHAKE)
+            .command(Peers.javaMain("dev.switchboard.plugin.examples.KvPlugin"))
+            .build()
+            .start()) {
       putGetAndConcurrent(client, 100);
-      assertThat(HealthGrpc.newBlockingStub(client.channel())
-          .check(HealthCheckRequest.newBuilder().setService("plugin").build()).getStatus())
+      assertThat(
+              HealthGrpc.newBlockingStub(client.channel())
+                  .check(HealthCheckRequest.newBuilder().setService("plugin").build())
+                  .getStatus())
           .isEqualTo(HealthCheckResponse.ServingStatus.SERVING);
     }
   }
@@ -186,36 +242,48 @@ class JavaHostIT {
   @Test
   void javaPluginCallsBackHostThroughBrokerAndMirrorsStdout() throws Exception {
     ByteArrayOutputStream stdout = new ByteArrayOutputStream();
-    try (PluginClient client = PluginClient.builder(CounterPlugin.HANDSHAKE)
-        .command(Peers.javaMain("dev.switchboard.plugin.examples.CounterPlugin"))
-        .syncStdout(stdout)
-        .build()
-        .start()) {
+    try (PluginClient client =
+        PluginClient.builder(CounterPlugin.HANDSHAKE)
+            .command(Peers.javaMain("dev.switchboard.plugin.examples.CounterPlugin"))
+            .syncStdout(stdout)
+            .build()
+            .start()) {
       int adderId = client.broker().nextId();
       List<Long> sums = new ArrayList<>();
-      AdderGrpc.AdderImplBase adder = new AdderGrpc.AdderImplBase() {
-        @Override
-        public void sum(SumRequest request, StreamObserver<SumResponse> responses) {
-          synchronized (sums) {
-            sums.add(request.getA() + request.getB());
-          }
-          responses.onNext(SumResponse.newBuilder().setSum(request.getA() + request.getB()).build());
-          responses.onCompleted();
-        }
-      };
-      try (AutoCloseable served = client.broker().acceptAndServe(adderId, List.of(adder.bindService()))) {
+      AdderGrpc.AdderImplBase adder =
+          new AdderGrpc.AdderImplBase() {
+            @Override
+            public void sum(SumRequest request, StreamObserver<SumResponse> responses) {
+              synchronized (sums) {
+                sums.add(request.getA() + request.getB());
+              }
+              responses.onNext(
+                  SumResponse.newBuilder().setSum(request.getA() + request.getB()).build());
+              responses.onCompleted();
+            }
+          };
+      try (AutoCloseable served =
+          client.broker().acceptAndServe(adderId, List.of(adder.bindService()))) {
         CounterGrpc.CounterBlockingStub counter = client.stub(CounterGrpc::newBlockingStub);
         long value = 0;
         for (int delta = 1; delta <= 3; delta++) {
-          value = counter.withDeadlineAfter(30, TimeUnit.SECONDS)
-              .increment(IncrementRequest.newBuilder().setKey("clicks").setDelta(delta).setAdderId(adderId).build())
-              .getValue();
+          value =
+              counter
+                  .withDeadlineAfter(30, TimeUnit.SECONDS)
+                  .increment(
+                      IncrementRequest.newBuilder()
+                          .setKey("clicks")
+                          .setDelta(delta)
+                          .setAdderId(adderId)
+                          .build())
+                  .getValue();
         }
         assertThat(value).isEqualTo(6);
         assertThat(sums).containsExactly(1L, 3L, 6L);
       }
       long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-      while (!stdout.toString(StandardCharsets.UTF_8).contains("counter clicks = 6") && System.nanoTime() < deadline) {
+      while (!stdout.toString(StandardCharsets.UTF_8).contains("counter clicks = 6")
+          && System.nanoTime() < deadline) {
         Thread.sleep(20);
       }
       assertThat(stdout.toString(StandardCharsets.UTF_8))
@@ -225,39 +293,57 @@ class JavaHostIT {
 
   @Test
   void dynamicServiceInPluginAndDynamicStubOnHost() throws Exception {
-    try (PluginClient client = PluginClient.builder(KvPlugin.HANDSHAKE)
-        .command(Peers.javaMain("dev.switchboard.plugin.FaultPlugin", "dynamic")).build().start()) {
+    try (PluginClient client =
+        PluginClient.builder(KvPlugin.HANDSHAKE)
+            .command(Peers.javaMain("dev.switchboard.plugin.FaultPlugin", "dynamic"))
+            .build()
+            .start()) {
       // A generated stub talks to the dynamic service...
-      client.stub(KVGrpc::newBlockingStub)
+      client
+          .stub(KVGrpc::newBlockingStub)
           .put(PutRequest.newBuilder().setKey("d").setValue(ByteString.copyFromUtf8("yn")).build());
       // ...and a dynamic stub reads it back with the descriptor alone.
-      var get = dev.switchboard.plugin.examples.kv.KvProto.getDescriptor().findServiceByName("KV")
-          .findMethodByName("Get");
-      var request = com.google.protobuf.DynamicMessage.newBuilder(get.getInputType())
-          .setField(get.getInputType().findFieldByName("key"), "d").build();
+      var get =
+          dev.switchboard.plugin.examples.kv.KvProto.getDescriptor()
+              .findServiceByName("KV")
+              .findMethodByName("Get");
+      var request =
+          com.google.protobuf.DynamicMessage.newBuilder(get.getInputType())
+              .setField(get.getInputType().findFieldByName("key"), "d")
+              .build();
       var response = client.dynamicStub().unary(get, request);
-      assertThat(((ByteString) response.getField(get.getOutputType().findFieldByName("value"))).toStringUtf8())
+      assertThat(
+              ((ByteString) response.getField(get.getOutputType().findFieldByName("value")))
+                  .toStringUtf8())
           .isEqualTo("yn");
     }
   }
 
   @Test
   void rateLimitedPluginAnswersResourceExhausted() throws Exception {
-    try (PluginClient client = PluginClient.builder(KvPlugin.HANDSHAKE)
-        .command(Peers.javaMain("dev.switchboard.plugin.examples.KvPlugin"))
-        .environment("PLUGIN_RATE_LIMIT_ENABLED", "true")
-        .environment("PLUGIN_RATE_LIMIT_REQUESTS_PER_SECOND", "0.1")
-        .environment("PLUGIN_RATE_LIMIT_BURST_CAPACITY", "2")
-        .build().start()) {
+    try (PluginClient client =
+        PluginClient.builder(KvPlugin.HANDSHAKE)
+            .command(Peers.javaMain("dev.switchboard.plugin.examples.KvPlugin"))
+            .environment("PLUGIN_RATE_LIMIT_ENABLED", "true")
+            .environment("PLUGIN_RATE_LIMIT_REQUESTS_PER_SECOND", "0.1")
+            .environment("PLUGIN_RATE_LIMIT_BURST_CAPACITY", "2")
+            .build()
+            .start()) {
       KVGrpc.KVBlockingStub kv = client.stub(KVGrpc::newBlockingStub);
       kv.put(PutRequest.newBuilder().setKey("a").build());
       kv.put(PutRequest.newBuilder().setKey("b").build());
-      org.assertj.core.api.Assertions.assertThatThrownBy(() -> kv.put(PutRequest.newBuilder().setKey("c").build()))
-          .isInstanceOfSatisfying(io.grpc.StatusRuntimeException.class, e ->
-              assertThat(e.getStatus().getCode()).isEqualTo(io.grpc.Status.Code.RESOURCE_EXHAUSTED));
+      org.assertj.core.api.Assertions.assertThatThrownBy(
+              () -> kv.put(PutRequest.newBuilder().setKey("c").build()))
+          .isInstanceOfSatisfying(
+              io.grpc.StatusRuntimeException.class,
+              e ->
+                  assertThat(e.getStatus().getCode())
+                      .isEqualTo(io.grpc.Status.Code.RESOURCE_EXHAUSTED));
       // go-plugin's own services are never limited: health still answers.
-      assertThat(HealthGrpc.newBlockingStub(client.channel())
-          .check(HealthCheckRequest.newBuilder().setService("plugin").build()).getStatus())
+      assertThat(
+              HealthGrpc.newBlockingStub(client.channel())
+                  .check(HealthCheckRequest.newBuilder().setService("plugin").build())
+                  .getStatus())
           .isEqualTo(HealthCheckResponse.ServingStatus.SERVING);
     }
   }
@@ -269,31 +355,45 @@ class JavaHostIT {
     env.put("PLUGIN_CLIENT_MAX_RETRIES", "5");
     env.put("PLUGIN_CLIENT_INITIAL_BACKOFF_MS", "200");
     env.put("PLUGIN_CLIENT_RETRY_JITTER_MS", "50");
-    try (PluginClient client = PluginClient.builder(KvPlugin.HANDSHAKE)
-        .command(Peers.javaMain("dev.switchboard.plugin.examples.KvPlugin"))
-        .settings(PluginSettings.fromEnvironment(env))
-        .environment("PLUGIN_RATE_LIMIT_ENABLED", "true")
-        .environment("PLUGIN_RATE_LIMIT_REQUESTS_PER_SECOND", "4")
-        .environment("PLUGIN_RATE_LIMIT_BURST_CAPACITY", "1")
-        .build().start()) {
-      KVGrpc.KVBlockingStub kv = client.stub(KVGrpc::newBlockingStub).withDeadlineAfter(30, TimeUnit.SECONDS);
+    try (PluginClient client =
+        PluginClient.builder(KvPlugin.HANDSHAKE)
+            .command(Peers.javaMain("dev.switchboard.plugin.examples.KvPlugin"))
+            .settings(PluginSettings.fromEnvironment(env))
+            .environment("PLUGIN_RATE_LIMIT_ENABLED", "true")
+            .environment("PLUGIN_RATE_LIMIT_REQUESTS_PER_SECOND", "4")
+            .environment("PLUGIN_RATE_LIMIT_BURST_CAPACITY", "1")
+            .build()
+            .start()) {
+      KVGrpc.KVBlockingStub kv =
+          client.stub(KVGrpc::newBlockingStub).withDeadlineAfter(30, TimeUnit.SECONDS);
       // The bucket holds one token: the second call is refused once, then succeeds on a retry.
       kv.put(PutRequest.newBuilder().setKey("a").build());
       long start = System.nanoTime();
       kv.put(PutRequest.newBuilder().setKey("b").build());
-      assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(Duration.ofMillis(150));
+      assertThat(Duration.ofNanos(System.nanoTime() - start))
+          .isGreaterThanOrEqualTo(Duration.ofMillis(150));
     }
   }
 
   @Test
-  void pluginListensInTheGivenSocketDirectory(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
-    try (PluginClient client = PluginClient.builder(KvPlugin.HANDSHAKE)
-        .command(Peers.goPlugin().toString()).unixSocketDir(dir).autoMtls(false).build().start()) {
+  void pluginListensInTheGivenSocketDirectory(
+      @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+    try (PluginClient client =
+        PluginClient.builder(KvPlugin.HANDSHAKE)
+            .command(Peers.goPlugin().toString())
+            .unixSocketDir(dir)
+            .autoMtls(false)
+            .build()
+            .start()) {
       // go-plugin 1.0.1 ignores PLUGIN_UNIX_SOCKET_DIR; ours honours it.
       assertThat(client.reattachConfig().network()).isEqualTo("unix");
     }
-    try (PluginClient client = PluginClient.builder(KvPlugin.HANDSHAKE)
-        .command(Peers.javaMain("dev.switchboard.plugin.examples.KvPlugin")).unixSocketDir(dir).build().start()) {
+    try (PluginClient client =
+        PluginClient.builder(KvPlugin.HANDSHAKE)
+            .command(Peers.javaMain("dev.switchboard.plugin.examples.KvPlugin"))
+            .unixSocketDir(dir)
+            .build()
+            .start()) {
       assertThat(client.reattachConfig().address()).startsWith(dir.toString());
       client.stub(KVGrpc::newBlockingStub).put(PutRequest.newBuilder().setKey("a").build());
     }
@@ -301,11 +401,13 @@ class JavaHostIT {
 
   @Test
   void pluginListensOnTcpWithinThePortRange() throws Exception {
-    try (PluginClient client = PluginClient.builder(KvPlugin.HANDSHAKE)
-        .command(Peers.javaMain("dev.switchboard.plugin.examples.KvPlugin"))
-        .environment("PLUGIN_SERVER_TRANSPORTS", "tcp")
-        .portRange(0, 0)
-        .build().start()) {
+    try (PluginClient client =
+        PluginClient.builder(KvPlugin.HANDSHAKE)
+            .command(Peers.javaMain("dev.switchboard.plugin.examples.KvPlugin"))
+            .environment("PLUGIN_SERVER_TRANSPORTS", "tcp")
+            .portRange(0, 0)
+            .build()
+            .start()) {
       ReattachConfig where = client.reattachConfig();
       assertThat(where.network()).isEqualTo("tcp");
       assertThat(where.address()).startsWith("127.0.0.1:");
@@ -315,16 +417,31 @@ class JavaHostIT {
 
   @Test
   void reattachesToRunningPlaintextPlugin() throws Exception {
-    try (PluginClient first = PluginClient.builder(KvPlugin.HANDSHAKE)
-        .command(Peers.javaMain("dev.switchboard.plugin.examples.KvPlugin")).autoMtls(false).build().start()) {
-      first.stub(KVGrpc::newBlockingStub)
-          .put(PutRequest.newBuilder().setKey("kept").setValue(ByteString.copyFromUtf8("yes")).build());
+    try (PluginClient first =
+        PluginClient.builder(KvPlugin.HANDSHAKE)
+            .command(Peers.javaMain("dev.switchboard.plugin.examples.KvPlugin"))
+            .autoMtls(false)
+            .build()
+            .start()) {
+      first
+          .stub(KVGrpc::newBlockingStub)
+          .put(
+              PutRequest.newBuilder()
+                  .setKey("kept")
+                  .setValue(ByteString.copyFromUtf8("yes"))
+                  .build());
       ReattachConfig config = ReattachConfig.parse(first.reattachConfig().toJson());
       assertThat(config.pid()).isEqualTo(first.pid());
-      PluginClient second = PluginClient.builder(KvPlugin.HANDSHAKE).reattach(config).build().start();
+      PluginClient second =
+          PluginClient.builder(KvPlugin.HANDSHAKE).reattach(config).build().start();
       try {
-        assertThat(second.stub(KVGrpc::newBlockingStub).get(GetRequest.newBuilder().setKey("kept").build())
-            .getValue().toStringUtf8()).isEqualTo("yes");
+        assertThat(
+                second
+                    .stub(KVGrpc::newBlockingStub)
+                    .get(GetRequest.newBuilder().setKey("kept").build())
+                    .getValue()
+                    .toStringUtf8())
+            .isEqualTo("yes");
       } finally {
         second.channel().shutdownNow();
       }

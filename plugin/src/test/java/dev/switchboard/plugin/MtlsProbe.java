@@ -35,7 +35,8 @@ record MtlsProbe(ManagedChannel channel, EventLoopGroup group) implements AutoCl
     }
     EventLoopGroup group = new EpollEventLoopGroup(1);
     return new MtlsProbe(
-        builder(socket, group).sslContext(context.build()).overrideAuthority("localhost").build(), group);
+        builder(socket, group).sslContext(context.build()).overrideAuthority("localhost").build(),
+        group);
   }
 
   private static NettyChannelBuilder builder(String socket, EventLoopGroup group) {

@@ -32,11 +32,11 @@ final class Peers {
     return PeerPrograms.onPath(program, debianPackage);
   }
 
-
   static Path python() {
     Path python = Path.of("/usr/bin/python3");
     if (!Files.isExecutable(python)) {
-      throw new AssertionError("/usr/bin/python3 is missing: install the Debian packages python3 and python3-grpcio");
+      throw new AssertionError(
+          "/usr/bin/python3 is missing: install the Debian packages python3 and python3-grpcio");
     }
     return python;
   }
@@ -55,13 +55,22 @@ final class Peers {
     return command;
   }
 
-  private static void requirePythonModule(Path python, String modules, String debianPackage) throws Exception {
-    Process check = new ProcessBuilder(python.toString(), "-c", "import " + modules)
-        .redirectErrorStream(true).start();
+  private static void requirePythonModule(Path python, String modules, String debianPackage)
+      throws Exception {
+    Process check =
+        new ProcessBuilder(python.toString(), "-c", "import " + modules)
+            .redirectErrorStream(true)
+            .start();
     String out = new String(check.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     if (check.waitFor() != 0) {
       throw new AssertionError(
-          python + " cannot import " + modules + ": install the Debian package " + debianPackage + "\n" + out);
+          python
+              + " cannot import "
+              + modules
+              + ": install the Debian package "
+              + debianPackage
+              + "\n"
+              + out);
     }
   }
 
@@ -122,10 +131,12 @@ final class Peers {
     Path protoc = onPath("protoc", "protobuf-compiler");
     onPath("protoc-gen-go", "golang-goprotobuf-dev");
     if (!Files.isDirectory(GOCODE.resolve("src/github.com/hashicorp/go-plugin"))) {
-      throw new AssertionError("go-plugin sources are missing: install the Debian package golang-github-hashicorp-go-plugin-dev");
+      throw new AssertionError(
+          "go-plugin sources are missing: install the Debian package golang-github-hashicorp-go-plugin-dev");
     }
     if (!Files.isDirectory(GOCODE.resolve("src/google.golang.org/grpc"))) {
-      throw new AssertionError("grpc-go sources are missing: install the Debian package golang-google-grpc-dev");
+      throw new AssertionError(
+          "grpc-go sources are missing: install the Debian package golang-google-grpc-dev");
     }
     Path src = GO_WORK.resolve("src");
     Path sources = MODULE.resolve("src/test/go/src");
@@ -142,17 +153,31 @@ final class Peers {
     Path kvproto = src.resolve("kvproto");
     Files.createDirectories(kvproto);
     Path protoDir = MODULE.resolve("src/main/proto/examples");
-    run(List.of(protoc.toString(), "-I", protoDir.toString(), "--go_out=plugins=grpc:" + kvproto, "kv.proto"), Map.of());
+    run(
+        List.of(
+            protoc.toString(),
+            "-I",
+            protoDir.toString(),
+            "--go_out=plugins=grpc:" + kvproto,
+            "kv.proto"),
+        Map.of());
     Path counterproto = src.resolve("counterproto");
     Files.createDirectories(counterproto);
-    run(List.of(protoc.toString(), "-I", MODULE.resolve("src/test/proto/brokertest").toString(),
-        "--go_out=plugins=grpc:" + counterproto, "counter.proto"), Map.of());
-    Map<String, String> env = Map.of(
-        "GOPATH", GO_WORK + File.pathSeparator + GOCODE,
-        "GO111MODULE", "off",
-        "GOFLAGS", "",
-        "GOCACHE", GO_WORK.resolve("cache").toString(),
-        "GOPROXY", "off");
+    run(
+        List.of(
+            protoc.toString(),
+            "-I",
+            MODULE.resolve("src/test/proto/brokertest").toString(),
+            "--go_out=plugins=grpc:" + counterproto,
+            "counter.proto"),
+        Map.of());
+    Map<String, String> env =
+        Map.of(
+            "GOPATH", GO_WORK + File.pathSeparator + GOCODE,
+            "GO111MODULE", "off",
+            "GOFLAGS", "",
+            "GOCACHE", GO_WORK.resolve("cache").toString(),
+            "GOPROXY", "off");
     Path bin = GO_WORK.resolve("bin");
     for (String program : List.of("kvhost", "kvplugin", "counterhost", "counterplugin")) {
       run(List.of(go.toString(), "build", "-o", bin.resolve(program).toString(), program), env);
@@ -160,8 +185,10 @@ final class Peers {
     goBin = bin;
   }
 
-  private static void run(List<String> command, Map<String, String> env) throws IOException, InterruptedException {
-    ProcessBuilder builder = new ProcessBuilder(command).directory(GO_WORK.toFile()).redirectErrorStream(true);
+  private static void run(List<String> command, Map<String, String> env)
+      throws IOException, InterruptedException {
+    ProcessBuilder builder =
+        new ProcessBuilder(command).directory(GO_WORK.toFile()).redirectErrorStream(true);
     Files.createDirectories(GO_WORK);
     builder.environment().putAll(env);
     Process process = builder.start();
@@ -179,25 +206,30 @@ final class Peers {
   }
 
   /** The same with extra environment variables. */
-  static Result runProgram(List<String> command, Map<String, String> env, long timeoutSeconds) throws Exception {
+  static Result runProgram(List<String> command, Map<String, String> env, long timeoutSeconds)
+      throws Exception {
     ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
     builder.environment().putAll(env);
     Process process = builder.start();
     process.getOutputStream().close();
     StringBuilder output = new StringBuilder();
-    Thread reader = new Thread(() -> {
-      try {
-        output.append(new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
-      } catch (IOException ignored) {
-        // The process ended.
-      }
-    });
+    Thread reader =
+        new Thread(
+            () -> {
+              try {
+                output.append(
+                    new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
+              } catch (IOException ignored) {
+                // The process ended.
+              }
+            });
     reader.start();
     if (!process.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
       process.descendants().forEach(ProcessHandle::destroyForcibly);
       process.destroyForcibly();
       reader.join(2000);
-      throw new AssertionError("timed out after " + timeoutSeconds + " s: " + command + "\n" + output);
+      throw new AssertionError(
+          "timed out after " + timeoutSeconds + " s: " + command + "\n" + output);
     }
     reader.join(5000);
     return new Result(process.exitValue(), output.toString());

@@ -17,14 +17,15 @@ class PluginServerTest {
   void wrongCookieExplainsForHumansAndExitsOne() {
     ByteArrayOutputStream err = new ByteArrayOutputStream();
     ByteArrayOutputStream out = new ByteArrayOutputStream();
-    int status = PluginServer.builder(HANDSHAKE)
-        .protocol(services -> services.service(new KVGrpc.KVImplBase() {}))
-        .environment(Map.of("TEST_COOKIE", "no"))
-        .stdout(new PrintStream(out, true, StandardCharsets.UTF_8))
-        .stderr(new PrintStream(err, true, StandardCharsets.UTF_8))
-        .watchParent(false)
-        .build()
-        .serve();
+    int status =
+        PluginServer.builder(HANDSHAKE)
+            .protocol(services -> services.service(new KVGrpc.KVImplBase() {}))
+            .environment(Map.of("TEST_COOKIE", "no"))
+            .stdout(new PrintStream(out, true, StandardCharsets.UTF_8))
+            .stderr(new PrintStream(err, true, StandardCharsets.UTF_8))
+            .watchParent(false)
+            .build()
+            .serve();
     assertThat(status).isEqualTo(1);
     assertThat(out.toString(StandardCharsets.UTF_8)).isEmpty();
     assertThat(err.toString(StandardCharsets.UTF_8))
@@ -34,14 +35,15 @@ class PluginServerTest {
   @Test
   void badSettingIsAStartFailure() {
     ByteArrayOutputStream err = new ByteArrayOutputStream();
-    int status = PluginServer.builder(HANDSHAKE)
-        .protocol(services -> {})
-        .environment(Map.of("TEST_COOKIE", "yes", "PLUGIN_RATE_LIMIT_ENABLED", "sometimes"))
-        .stdout(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8))
-        .stderr(new PrintStream(err, true, StandardCharsets.UTF_8))
-        .watchParent(false)
-        .build()
-        .serve();
+    int status =
+        PluginServer.builder(HANDSHAKE)
+            .protocol(services -> {})
+            .environment(Map.of("TEST_COOKIE", "yes", "PLUGIN_RATE_LIMIT_ENABLED", "sometimes"))
+            .stdout(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8))
+            .stderr(new PrintStream(err, true, StandardCharsets.UTF_8))
+            .watchParent(false)
+            .build()
+            .serve();
     assertThat(status).isEqualTo(1);
     assertThat(err.toString(StandardCharsets.UTF_8))
         .contains("\"@level\":\"error\"", "PLUGIN_RATE_LIMIT_ENABLED='sometimes'");
@@ -49,11 +51,12 @@ class PluginServerTest {
 
   @Test
   void negotiatesNewestCommonVersionElseOldest() {
-    PluginServer server = PluginServer.builder(HANDSHAKE)
-        .protocol(1, services -> {})
-        .protocol(3, services -> {})
-        .protocol(5, services -> {})
-        .build();
+    PluginServer server =
+        PluginServer.builder(HANDSHAKE)
+            .protocol(1, services -> {})
+            .protocol(3, services -> {})
+            .protocol(5, services -> {})
+            .build();
     org.slf4j.Logger log = org.slf4j.helpers.NOPLogger.NOP_LOGGER;
     assertThat(server.negotiate("1,3,4", log)).isEqualTo(3);
     assertThat(server.negotiate("5,x", log)).isEqualTo(5);

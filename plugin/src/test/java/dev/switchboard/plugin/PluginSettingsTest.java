@@ -20,13 +20,15 @@ class PluginSettingsTest {
 
   @Test
   void readsPyviderVariables() {
-    PluginSettings settings = PluginSettings.fromEnvironment(Map.of(
-        "PLUGIN_HANDSHAKE_TIMEOUT", "2.5",
-        "PLUGIN_SERVER_TRANSPORTS", "[\"tcp\"]",
-        "PLUGIN_RATE_LIMIT_ENABLED", "true",
-        "PLUGIN_RATE_LIMIT_REQUESTS_PER_SECOND", "5",
-        "PLUGIN_CLIENT_MAX_RETRIES", "7",
-        "PLUGIN_LOG_LEVEL", "warning"));
+    PluginSettings settings =
+        PluginSettings.fromEnvironment(
+            Map.of(
+                "PLUGIN_HANDSHAKE_TIMEOUT", "2.5",
+                "PLUGIN_SERVER_TRANSPORTS", "[\"tcp\"]",
+                "PLUGIN_RATE_LIMIT_ENABLED", "true",
+                "PLUGIN_RATE_LIMIT_REQUESTS_PER_SECOND", "5",
+                "PLUGIN_CLIENT_MAX_RETRIES", "7",
+                "PLUGIN_LOG_LEVEL", "warning"));
     assertThat(settings.handshakeTimeout()).isEqualTo(Duration.ofMillis(2500));
     assertThat(settings.serverTransports()).isEqualTo(List.of("tcp"));
     assertThat(settings.rateLimitEnabled()).isTrue();
@@ -39,9 +41,11 @@ class PluginSettingsTest {
   void badValuesNameTheVariable() {
     assertThatThrownBy(() -> PluginSettings.fromEnvironment(Map.of("PLUGIN_AUTO_MTLS", "maybe")))
         .hasMessageContaining("PLUGIN_AUTO_MTLS='maybe'");
-    assertThatThrownBy(() -> PluginSettings.fromEnvironment(Map.of("PLUGIN_SERVER_TRANSPORTS", "udp")))
+    assertThatThrownBy(
+            () -> PluginSettings.fromEnvironment(Map.of("PLUGIN_SERVER_TRANSPORTS", "udp")))
         .hasMessageContaining("unknown transport 'udp'");
-    assertThatThrownBy(() -> PluginSettings.fromEnvironment(Map.of("PLUGIN_HANDSHAKE_TIMEOUT", "-1")))
+    assertThatThrownBy(
+            () -> PluginSettings.fromEnvironment(Map.of("PLUGIN_HANDSHAKE_TIMEOUT", "-1")))
         .hasMessageContaining("PLUGIN_HANDSHAKE_TIMEOUT");
   }
 }

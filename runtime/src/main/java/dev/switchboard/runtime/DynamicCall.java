@@ -10,13 +10,13 @@ import java.util.concurrent.CompletableFuture;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A call started by {@link DynamicClient#call}: send requests through {@link #requests()}, watch the
- * response headers, trailers and final status, or cancel. Responses go to the observer given to
- * {@code call}; it gets {@code onCompleted} on {@code OK} and {@code onError} with a
- * {@link io.grpc.StatusRuntimeException} (carrying the trailers) otherwise.
+ * A call started by {@link DynamicClient#call}: send requests through {@link #requests()}, watch
+ * the response headers, trailers and final status, or cancel. Responses go to the observer given to
+ * {@code call}; it gets {@code onCompleted} on {@code OK} and {@code onError} with a {@link
+ * io.grpc.StatusRuntimeException} (carrying the trailers) otherwise.
  *
- * <p>{@link #requests()} is not thread-safe: send from one thread at a time. The futures and
- * {@link #cancel} are thread-safe.
+ * <p>{@link #requests()} is not thread-safe: send from one thread at a time. The futures and {@link
+ * #cancel} are thread-safe.
  */
 public final class DynamicCall {
 
@@ -27,14 +27,16 @@ public final class DynamicCall {
   private final CompletableFuture<Status> status = new CompletableFuture<>();
   private final StreamObserver<DynamicMessage> requests;
 
-  private DynamicCall(Descriptors.MethodDescriptor method, ClientCall<DynamicMessage, DynamicMessage> call) {
+  private DynamicCall(
+      Descriptors.MethodDescriptor method, ClientCall<DynamicMessage, DynamicMessage> call) {
     this.method = method;
     this.call = call;
     this.requests = new Requests();
   }
 
   static DynamicCall start(
-      Descriptors.MethodDescriptor method, ClientCall<DynamicMessage, DynamicMessage> call,
+      Descriptors.MethodDescriptor method,
+      ClientCall<DynamicMessage, DynamicMessage> call,
       StreamObserver<DynamicMessage> responses) {
     DynamicCall handle = new DynamicCall(method, call);
     call.start(handle.new Listener(responses), new Metadata());

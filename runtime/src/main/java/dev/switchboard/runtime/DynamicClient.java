@@ -21,17 +21,19 @@ import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Calls any method of a contract loaded at run time, with {@link DynamicMessage}s, in all four shapes.
+ * Calls any method of a contract loaded at run time, with {@link DynamicMessage}s, in all four
+ * shapes.
  *
  * <pre>{@code
  * DynamicClient client = DynamicClient.on(channel).withDeadline(Duration.ofSeconds(5));
  * DynamicMessage reply = client.unary(sayHello, request);
  * }</pre>
  *
- * <p>Immutable and thread-safe: {@link #withDeadline} and {@link #withMetadata} return new clients that
- * share the channel. Failures arrive as {@link io.grpc.StatusRuntimeException}s (thrown by
- * {@link #unary}, passed to {@code onError} otherwise), with the trailers attached. To cancel a streaming
- * call, call {@code onError} on the request observer, or use {@link #call} and {@link DynamicCall#cancel}.
+ * <p>Immutable and thread-safe: {@link #withDeadline} and {@link #withMetadata} return new clients
+ * that share the channel. Failures arrive as {@link io.grpc.StatusRuntimeException}s (thrown by
+ * {@link #unary}, passed to {@code onError} otherwise), with the trailers attached. To cancel a
+ * streaming call, call {@code onError} on the request observer, or use {@link #call} and {@link
+ * DynamicCall#cancel}.
  */
 public final class DynamicClient {
 
@@ -39,23 +41,37 @@ public final class DynamicClient {
   private final Channel intercepted;
   private final @Nullable Duration deadline;
   private final Metadata metadata;
-  private final ConcurrentMap<Descriptors.MethodDescriptor, MethodDescriptor<DynamicMessage, DynamicMessage>> methods;
+  private final ConcurrentMap<
+          Descriptors.MethodDescriptor, MethodDescriptor<DynamicMessage, DynamicMessage>>
+      methods;
 
   private DynamicClient(
-      Channel channel, @Nullable Duration deadline, Metadata metadata,
-      ConcurrentMap<Descriptors.MethodDescriptor, MethodDescriptor<DynamicMessage, DynamicMessage>> methods) {
+      Channel channel,
+      @Nullable Duration deadline,
+      Metadata metadata,
+      ConcurrentMap<Descriptors.MethodDescriptor, MethodDescriptor<DynamicMessage, DynamicMessage>>
+          methods) {
     this.channel = channel;
     this.deadline = deadline;
     this.metadata = metadata;
     this.methods = methods;
-    this.intercepted = metadata.keys().isEmpty()
-        ? channel
-        : ClientInterceptors.intercept(channel, MetadataUtils.newAttachHeadersInterceptor(metadata));
+    this.intercepted =
+        metadata.keys().isEmpty()
+            ? channel
+            : ClientInterceptors.intercept(
+                channel, MetadataUtils.newAttachHeadersInterceptor(metadata));
   }
 
-  /** A client on a channel, without a deadline or extra metadata. The caller keeps owning the channel. */
+  /**
+   * A client on a channel, without a deadline or extra metadata. The caller keeps owning the
+   * channel.
+   */
   public static DynamicClient on(Channel channel) {
-    return new DynamicClient(Objects.requireNonNull(channel, "channel"), null, new Metadata(), new ConcurrentHashMap<>());
+    return new DynamicClient(
+        Objects.requireNonNull(channel, "channel"),
+        null,
+        new Metadata(),
+        new ConcurrentHashMap<>());
   }
 
   /** A client whose calls each get this deadline, counted from the start of the call. */
@@ -67,8 +83,8 @@ public final class DynamicClient {
   }
 
   /**
-   * A client whose calls also send these headers (added to any set before). Binary headers have names
-   * ending in {@code -bin} and {@link Metadata#BINARY_BYTE_MARSHALLER} keys.
+   * A client whose calls also send these headers (added to any set before). Binary headers have
+   * names ending in {@code -bin} and {@link Metadata#BINARY_BYTE_MARSHALLER} keys.
    */
   public DynamicClient withMetadata(Metadata headers) {
     Metadata merged = new Metadata();
@@ -94,10 +110,15 @@ public final class DynamicClient {
     return ClientCalls.blockingUnaryCall(intercepted, grpcMethod, callOptions(), request);
   }
 
-  /** Calls a server-streaming method; responses, then completion or the error, go to the observer. */
+  /**
+   * Calls a server-streaming method; responses, then completion or the error, go to the observer.
+   */
   public void serverStreaming(
-      Descriptors.MethodDescriptor method, DynamicMessage request, StreamObserver<DynamicMessage> responses) {
-    MethodDescriptor<DynamicMessage, DynamicMessage> grpcMethod = method(method, MethodType.SERVER_STREAMING);
+      Descriptors.MethodDescriptor method,
+      DynamicMessage request,
+      StreamObserver<DynamicMessage> responses) {
+    MethodDescriptor<DynamicMessage, DynamicMessage> grpcMethod =
+        method(method, MethodType.SERVER_STREAMING);
     checkRequest(method, request);
     ClientCalls.asyncServerStreamingCall(newCall(grpcMethod), request, responses);
   }
@@ -108,17 +129,20 @@ public final class DynamicClient {
    */
   public StreamObserver<DynamicMessage> clientStreaming(
       Descriptors.MethodDescriptor method, StreamObserver<DynamicMessage> response) {
-    MethodDescriptor<DynamicMessage, DynamicMessage> grpcMethod = method(method, MethodType.CLIENT_STREAMING);
+    MethodDescriptor<DynamicMessage, DynamicMessage> grpcMethod =
+        method(method, MethodType.CLIENT_STREAMING);
     return ClientCalls.asyncClientStreamingCall(newCall(grpcMethod), response);
   }
 
   /**
-   * Calls a bidi-streaming method; send requests to the returned observer while responses arrive. The
-   * returned observer is a {@link io.grpc.stub.ClientCallStreamObserver} and is not thread-safe.
+   * Calls a bidi-streaming method; send requests to the returned observer while responses arrive.
+   * The returned observer is a {@link io.grpc.stub.ClientCallStreamObserver} and is not
+   * thread-safe.
    */
   public StreamObserver<DynamicMessage> bidiStreaming(
       Descriptors.MethodDescriptor method, StreamObserver<DynamicMessage> responses) {
-    MethodDescriptor<DynamicMessage, DynamicMessage> grpcMethod = method(method, MethodType.BIDI_STREAMING);
+    MethodDescriptor<DynamicMessage, DynamicMessage> grpcMethod =
+        method(method, MethodType.BIDI_STREAMING);
     return ClientCalls.asyncBidiStreamingCall(newCall(grpcMethod), responses);
   }
 
@@ -127,12 +151,14 @@ public final class DynamicClient {
    * trailers and status, and cancel. For unary and server-streaming methods, send one request and
    * complete.
    */
-  public DynamicCall call(Descriptors.MethodDescriptor method, StreamObserver<DynamicMessage> responses) {
+  public DynamicCall call(
+      Descriptors.MethodDescriptor method, StreamObserver<DynamicMessage> responses) {
     MethodDescriptor<DynamicMessage, DynamicMessage> grpcMethod = grpcMethod(method);
     return DynamicCall.start(method, newCall(grpcMethod), responses);
   }
 
-  private ClientCall<DynamicMessage, DynamicMessage> newCall(MethodDescriptor<DynamicMessage, DynamicMessage> method) {
+  private ClientCall<DynamicMessage, DynamicMessage> newCall(
+      MethodDescriptor<DynamicMessage, DynamicMessage> method) {
     return intercepted.newCall(method, callOptions());
   }
 
@@ -148,13 +174,19 @@ public final class DynamicClient {
       Descriptors.MethodDescriptor method, MethodType expected) {
     MethodDescriptor<DynamicMessage, DynamicMessage> grpcMethod = grpcMethod(method);
     if (grpcMethod.getType() != expected) {
-      throw new IllegalArgumentException("method " + grpcMethod.getFullMethodName() + " is "
-          + grpcMethod.getType() + ", not " + expected);
+      throw new IllegalArgumentException(
+          "method "
+              + grpcMethod.getFullMethodName()
+              + " is "
+              + grpcMethod.getType()
+              + ", not "
+              + expected);
     }
     return grpcMethod;
   }
 
-  private MethodDescriptor<DynamicMessage, DynamicMessage> grpcMethod(Descriptors.MethodDescriptor method) {
+  private MethodDescriptor<DynamicMessage, DynamicMessage> grpcMethod(
+      Descriptors.MethodDescriptor method) {
     Objects.requireNonNull(method, "method");
     return methods.computeIfAbsent(method, DynamicMethods::grpcMethod);
   }
@@ -163,13 +195,21 @@ public final class DynamicClient {
     String actual = request.getDescriptorForType().getFullName();
     String expected = method.getInputType().getFullName();
     if (!actual.equals(expected)) {
-      throw new IllegalArgumentException("method " + DynamicMethods.fullName(method) + " takes " + expected
-          + ", but the request is a " + actual);
+      throw new IllegalArgumentException(
+          "method "
+              + DynamicMethods.fullName(method)
+              + " takes "
+              + expected
+              + ", but the request is a "
+              + actual);
     }
   }
 
   @Override
   public String toString() {
-    return "DynamicClient{" + channel.authority() + (deadline == null ? "" : ", deadline=" + deadline) + "}";
+    return "DynamicClient{"
+        + channel.authority()
+        + (deadline == null ? "" : ", deadline=" + deadline)
+        + "}";
   }
 }

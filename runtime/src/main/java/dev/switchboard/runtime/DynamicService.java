@@ -19,8 +19,9 @@ import java.util.stream.Collectors;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A gRPC service served from a protobuf {@link Descriptors.ServiceDescriptor} loaded at run time, with
- * handlers that take and return {@link DynamicMessage}s. Reflection describes it like a generated service.
+ * A gRPC service served from a protobuf {@link Descriptors.ServiceDescriptor} loaded at run time,
+ * with handlers that take and return {@link DynamicMessage}s. Reflection describes it like a
+ * generated service.
  *
  * <pre>{@code
  * ServiceDescriptor greeter = contract.service("helloworld.Greeter").orElseThrow();
@@ -34,11 +35,11 @@ import org.jspecify.annotations.Nullable;
  * SwitchboardServer.builder("localhost:0").service(service).build().start();
  * }</pre>
  *
- * <p>The handler interfaces have the shapes of grpc-java's {@link ServerCalls} handlers. The response
- * observers they get are {@link io.grpc.stub.ServerCallStreamObserver}s, for flow control and to learn
- * about cancellation; a response of the wrong message type fails the call with {@code INTERNAL} naming
- * both types. Methods without a handler (and without a {@linkplain Builder#fallback fallback})
- * answer {@code UNIMPLEMENTED}.
+ * <p>The handler interfaces have the shapes of grpc-java's {@link ServerCalls} handlers. The
+ * response observers they get are {@link io.grpc.stub.ServerCallStreamObserver}s, for flow control
+ * and to learn about cancellation; a response of the wrong message type fails the call with {@code
+ * INTERNAL} naming both types. Methods without a handler (and without a {@linkplain
+ * Builder#fallback fallback}) answer {@code UNIMPLEMENTED}.
  *
  * <p>Immutable and thread-safe; handlers must be thread-safe, since calls run concurrently.
  */
@@ -47,7 +48,8 @@ public final class DynamicService {
   private final Descriptors.ServiceDescriptor descriptor;
   private final ServerServiceDefinition definition;
 
-  private DynamicService(Descriptors.ServiceDescriptor descriptor, ServerServiceDefinition definition) {
+  private DynamicService(
+      Descriptors.ServiceDescriptor descriptor, ServerServiceDefinition definition) {
     this.descriptor = descriptor;
     this.definition = definition;
   }
@@ -89,21 +91,26 @@ public final class DynamicService {
     void handle(DynamicMessage request, StreamObserver<DynamicMessage> responses);
   }
 
-  /** Handles a client-streaming call: returns the observer of requests; answers with one response. */
+  /**
+   * Handles a client-streaming call: returns the observer of requests; answers with one response.
+   */
   @FunctionalInterface
   public interface ClientStreamingHandler {
     StreamObserver<DynamicMessage> handle(StreamObserver<DynamicMessage> response);
   }
 
-  /** Handles a bidi-streaming call: returns the observer of requests; answers with any number of responses. */
+  /**
+   * Handles a bidi-streaming call: returns the observer of requests; answers with any number of
+   * responses.
+   */
   @FunctionalInterface
   public interface BidiStreamingHandler {
     StreamObserver<DynamicMessage> handle(StreamObserver<DynamicMessage> responses);
   }
 
   /**
-   * Handles any method without its own handler, in any shape, as a stream both ways: unary methods get
-   * one request and must send one response.
+   * Handles any method without its own handler, in any shape, as a stream both ways: unary methods
+   * get one request and must send one response.
    */
   @FunctionalInterface
   public interface FallbackHandler {
@@ -114,8 +121,9 @@ public final class DynamicService {
   /** Configures a {@link DynamicService}. Not thread-safe. */
   public static final class Builder {
     private final Descriptors.ServiceDescriptor service;
-    private final Map<Descriptors.MethodDescriptor, ServerCallHandler<DynamicMessage, DynamicMessage>> handlers =
-        new LinkedHashMap<>();
+    private final Map<
+            Descriptors.MethodDescriptor, ServerCallHandler<DynamicMessage, DynamicMessage>>
+        handlers = new LinkedHashMap<>();
     private @Nullable FallbackHandler fallback;
 
     private Builder(Descriptors.ServiceDescriptor service) {
@@ -125,38 +133,56 @@ public final class DynamicService {
     /**
      * Serves a unary method.
      *
-     * @throws IllegalArgumentException if the service has no such method, it is not unary, or it already
-     *     has a handler
+     * @throws IllegalArgumentException if the service has no such method, it is not unary, or it
+     *     already has a handler
      */
     public Builder unary(String method, UnaryHandler handler) {
       Objects.requireNonNull(handler, "handler");
       Descriptors.MethodDescriptor found = find(method);
-      return add(found, MethodType.UNARY, "unary", ServerCalls.asyncUnaryCall(
-          (request, response) -> handler.handle(request, TypeCheckedResponses.wrap(response, found))));
+      return add(
+          found,
+          MethodType.UNARY,
+          "unary",
+          ServerCalls.asyncUnaryCall(
+              (request, response) ->
+                  handler.handle(request, TypeCheckedResponses.wrap(response, found))));
     }
 
     /** Serves a server-streaming method; see {@link #unary} for the errors. */
     public Builder serverStreaming(String method, ServerStreamingHandler handler) {
       Objects.requireNonNull(handler, "handler");
       Descriptors.MethodDescriptor found = find(method);
-      return add(found, MethodType.SERVER_STREAMING, "serverStreaming", ServerCalls.asyncServerStreamingCall(
-          (request, responses) -> handler.handle(request, TypeCheckedResponses.wrap(responses, found))));
+      return add(
+          found,
+          MethodType.SERVER_STREAMING,
+          "serverStreaming",
+          ServerCalls.asyncServerStreamingCall(
+              (request, responses) ->
+                  handler.handle(request, TypeCheckedResponses.wrap(responses, found))));
     }
 
     /** Serves a client-streaming method; see {@link #unary} for the errors. */
     public Builder clientStreaming(String method, ClientStreamingHandler handler) {
       Objects.requireNonNull(handler, "handler");
       Descriptors.MethodDescriptor found = find(method);
-      return add(found, MethodType.CLIENT_STREAMING, "clientStreaming", ServerCalls.asyncClientStreamingCall(
-          response -> handler.handle(TypeCheckedResponses.wrap(response, found))));
+      return add(
+          found,
+          MethodType.CLIENT_STREAMING,
+          "clientStreaming",
+          ServerCalls.asyncClientStreamingCall(
+              response -> handler.handle(TypeCheckedResponses.wrap(response, found))));
     }
 
     /** Serves a bidi-streaming method; see {@link #unary} for the errors. */
     public Builder bidiStreaming(String method, BidiStreamingHandler handler) {
       Objects.requireNonNull(handler, "handler");
       Descriptors.MethodDescriptor found = find(method);
-      return add(found, MethodType.BIDI_STREAMING, "bidiStreaming", ServerCalls.asyncBidiStreamingCall(
-          responses -> handler.handle(TypeCheckedResponses.wrap(responses, found))));
+      return add(
+          found,
+          MethodType.BIDI_STREAMING,
+          "bidiStreaming",
+          ServerCalls.asyncBidiStreamingCall(
+              responses -> handler.handle(TypeCheckedResponses.wrap(responses, found))));
     }
 
     /** Serves every method that has no handler of its own. */
@@ -166,16 +192,29 @@ public final class DynamicService {
     }
 
     private Builder add(
-        Descriptors.MethodDescriptor method, MethodType shape, String registrar,
+        Descriptors.MethodDescriptor method,
+        MethodType shape,
+        String registrar,
         ServerCallHandler<DynamicMessage, DynamicMessage> handler) {
       MethodType actual = DynamicMethods.typeOf(method);
       if (actual != shape) {
-        throw new IllegalArgumentException("method " + DynamicMethods.fullName(method) + " is "
-            + describe(actual) + ", not " + describe(shape) + "; register it with " + registrarFor(actual) + "(...)"
-            + " instead of " + registrar + "(...)");
+        throw new IllegalArgumentException(
+            "method "
+                + DynamicMethods.fullName(method)
+                + " is "
+                + describe(actual)
+                + ", not "
+                + describe(shape)
+                + "; register it with "
+                + registrarFor(actual)
+                + "(...)"
+                + " instead of "
+                + registrar
+                + "(...)");
       }
       if (handlers.putIfAbsent(method, handler) != null) {
-        throw new IllegalArgumentException("method " + DynamicMethods.fullName(method) + " already has a handler");
+        throw new IllegalArgumentException(
+            "method " + DynamicMethods.fullName(method) + " already has a handler");
       }
       return this;
     }
@@ -191,11 +230,18 @@ public final class DynamicService {
       }
       Descriptors.MethodDescriptor method = service.findMethodByName(simple);
       if (method == null) {
-        String known = service.getMethods().stream()
-            .map(Descriptors.MethodDescriptor::getName)
-            .collect(Collectors.joining(", "));
-        throw new IllegalArgumentException("service " + service.getFullName() + " has no method '" + name
-            + "' (methods: " + (known.isEmpty() ? "none" : known) + ")");
+        String known =
+            service.getMethods().stream()
+                .map(Descriptors.MethodDescriptor::getName)
+                .collect(Collectors.joining(", "));
+        throw new IllegalArgumentException(
+            "service "
+                + service.getFullName()
+                + " has no method '"
+                + name
+                + "' (methods: "
+                + (known.isEmpty() ? "none" : known)
+                + ")");
       }
       return method;
     }
@@ -203,14 +249,18 @@ public final class DynamicService {
     /** Builds the service. Methods without handlers answer UNIMPLEMENTED, or go to the fallback. */
     public DynamicService build() {
       List<MethodDescriptor<?, ?>> grpcMethods = new ArrayList<>();
-      Map<MethodDescriptor<DynamicMessage, DynamicMessage>, ServerCallHandler<DynamicMessage, DynamicMessage>>
+      Map<
+              MethodDescriptor<DynamicMessage, DynamicMessage>,
+              ServerCallHandler<DynamicMessage, DynamicMessage>>
           bound = new LinkedHashMap<>();
       for (Descriptors.MethodDescriptor method : service.getMethods()) {
-        MethodDescriptor<DynamicMessage, DynamicMessage> grpcMethod = DynamicMethods.grpcMethod(method);
+        MethodDescriptor<DynamicMessage, DynamicMessage> grpcMethod =
+            DynamicMethods.grpcMethod(method);
         grpcMethods.add(grpcMethod);
         ServerCallHandler<DynamicMessage, DynamicMessage> handler = handlers.get(method);
         if (handler == null) {
-          handler = fallback != null ? fallbackHandler(method, fallback) : unimplemented(grpcMethod);
+          handler =
+              fallback != null ? fallbackHandler(method, fallback) : unimplemented(grpcMethod);
         }
         bound.put(grpcMethod, handler);
       }
@@ -222,7 +272,8 @@ public final class DynamicService {
 
     private static ServerCallHandler<DynamicMessage, DynamicMessage> fallbackHandler(
         Descriptors.MethodDescriptor method, FallbackHandler fallback) {
-      // A bidi handler serves every shape: it asks for requests as they come and sends what it is given.
+      // A bidi handler serves every shape: it asks for requests as they come and sends what it is
+      // given.
       return ServerCalls.asyncBidiStreamingCall(
           responses -> fallback.handle(method, TypeCheckedResponses.wrap(responses, method)));
     }

@@ -4,7 +4,8 @@ import java.time.Duration;
 
 /**
  * The argument checks that {@link SwitchboardServer.Builder} and {@link SwitchboardChannel.Builder}
- * share, so a limit or a keepalive time is rejected the same way, with the same message, on both sides.
+ * share, so a limit or a keepalive time is rejected the same way, with the same message, on both
+ * sides.
  */
 final class Positive {
   private Positive() {}

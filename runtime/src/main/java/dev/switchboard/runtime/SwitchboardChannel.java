@@ -21,8 +21,8 @@ import javax.net.ssl.SSLException;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Builds {@link ManagedChannel}s to a {@link Target}. Each channel owns its event loop thread, which stops
- * once the channel has terminated, so always shut channels down.
+ * Builds {@link ManagedChannel}s to a {@link Target}. Each channel owns its event loop thread,
+ * which stops once the channel has terminated, so always shut channels down.
  *
  * <pre>{@code
  * ManagedChannel channel = SwitchboardChannel.builder("localhost:50051").plaintext().build();
@@ -30,15 +30,19 @@ import org.jspecify.annotations.Nullable;
  * ManagedChannel local = SwitchboardChannel.builder("unix:/tmp/app.sock").build();
  * }</pre>
  *
- * <p>TCP channels must choose {@link Builder#plaintext()} or {@link Builder#tls(TlsConfig)}, so that
- * nothing is sent in clear text by accident; unix and in-process channels are plaintext by default.
+ * <p>TCP channels must choose {@link Builder#plaintext()} or {@link Builder#tls(TlsConfig)}, so
+ * that nothing is sent in clear text by accident; unix and in-process channels are plaintext by
+ * default.
  */
 public final class SwitchboardChannel {
 
   /** The default limit on a received message: 16 MiB. */
   public static final int DEFAULT_MAX_INBOUND_MESSAGE_SIZE = 16 * 1024 * 1024;
 
-  /** The authority sent over unix sockets, which have no host name; it also matches dev certificates. */
+  /**
+   * The authority sent over unix sockets, which have no host name; it also matches dev
+   * certificates.
+   */
   static final String UNIX_AUTHORITY = "localhost";
 
   private SwitchboardChannel() {}
@@ -88,16 +92,18 @@ public final class SwitchboardChannel {
       return this;
     }
 
-    /** The largest message the channel accepts, in bytes; larger ones fail with RESOURCE_EXHAUSTED. */
+    /**
+     * The largest message the channel accepts, in bytes; larger ones fail with RESOURCE_EXHAUSTED.
+     */
     public Builder maxInboundMessageSize(int bytes) {
       this.maxInboundMessageSize = Positive.messageSize(bytes);
       return this;
     }
 
     /**
-     * Pings the server after {@code time} without reads and drops the connection when no answer comes
-     * within {@code timeout}. Off by default; servers reject pings more frequent than they permit
-     * (grpc-java's default: every 5 minutes; a Switchboard server's: every 10 seconds).
+     * Pings the server after {@code time} without reads and drops the connection when no answer
+     * comes within {@code timeout}. Off by default; servers reject pings more frequent than they
+     * permit (grpc-java's default: every 5 minutes; a Switchboard server's: every 10 seconds).
      */
     public Builder keepAlive(Duration time, Duration timeout) {
       this.keepAliveTime = Positive.duration(time, "keepAlive time");
@@ -123,7 +129,9 @@ public final class SwitchboardChannel {
       return this;
     }
 
-    /** The executor that runs call callbacks; the caller owns it. Default: grpc-java's shared pool. */
+    /**
+     * The executor that runs call callbacks; the caller owns it. Default: grpc-java's shared pool.
+     */
     public Builder executor(Executor executor) {
       this.executor = Objects.requireNonNull(executor, "executor");
       return this;
@@ -132,40 +140,45 @@ public final class SwitchboardChannel {
     /**
      * Builds the channel. It connects lazily, on the first call.
      *
-     * @throws IllegalStateException if a TCP target chose neither plaintext nor TLS, or the transport
-     *     cannot run on this machine
-     * @throws IllegalArgumentException if TLS is asked for an in-process target, the unix path is too
-     *     long, or the TLS config cannot be used
+     * @throws IllegalStateException if a TCP target chose neither plaintext nor TLS, or the
+     *     transport cannot run on this machine
+     * @throws IllegalArgumentException if TLS is asked for an in-process target, the unix path is
+     *     too long, or the TLS config cannot be used
      */
     public ManagedChannel build() {
       switch (target.kind()) {
-        case IN_PROCESS: {
-          if (tls != null) {
-            throw new IllegalArgumentException("TLS does not apply to in-process target " + target);
+        case IN_PROCESS:
+          {
+            if (tls != null) {
+              throw new IllegalArgumentException(
+                  "TLS does not apply to in-process target " + target);
+            }
+            InProcessChannelBuilder builder = InProcessChannelBuilder.forName(target.name());
+            common(builder);
+            return builder.build();
           }
-          InProcessChannelBuilder builder = InProcessChannelBuilder.forName(target.name());
-          common(builder);
-          return builder.build();
-        }
-        case UNIX: {
-          EventLoops.checkUnixPath(target.path());
-          EventLoops loops = EventLoops.forUnixSockets();
-          NettyChannelBuilder builder = NettyChannelBuilder
-              .forAddress(new DomainSocketAddress(target.path().toString()))
-              .channelType(loops.unixClientChannel())
-              .overrideAuthority(UNIX_AUTHORITY);
-          return netty(builder, loops);
-        }
-        case TCP: {
-          if (tls == null && !plaintext) {
-            throw new IllegalStateException("channel to " + target
-                + ": choose plaintext() or tls(...) for TCP targets");
+        case UNIX:
+          {
+            EventLoops.checkUnixPath(target.path());
+            EventLoops loops = EventLoops.forUnixSockets();
+            NettyChannelBuilder builder =
+                NettyChannelBuilder.forAddress(new DomainSocketAddress(target.path().toString()))
+                    .channelType(loops.unixClientChannel())
+                    .overrideAuthority(UNIX_AUTHORITY);
+            return netty(builder, loops);
           }
-          EventLoops loops = EventLoops.forTcp();
-          NettyChannelBuilder builder = NettyChannelBuilder.forTarget(target.toString())
-              .channelType(loops.tcpClientChannel());
-          return netty(builder, loops);
-        }
+        case TCP:
+          {
+            if (tls == null && !plaintext) {
+              throw new IllegalStateException(
+                  "channel to " + target + ": choose plaintext() or tls(...) for TCP targets");
+            }
+            EventLoops loops = EventLoops.forTcp();
+            NettyChannelBuilder builder =
+                NettyChannelBuilder.forTarget(target.toString())
+                    .channelType(loops.tcpClientChannel());
+            return netty(builder, loops);
+          }
         default:
           throw new IllegalStateException("unknown target kind " + target.kind());
       }
@@ -174,16 +187,21 @@ public final class SwitchboardChannel {
     private ManagedChannel netty(NettyChannelBuilder builder, EventLoops loops) {
       if (tls != null) {
         try {
-          builder.sslContext(TlsContexts.forClient(tls.certificateChain(), tls.privateKey(), tls.trustedCertificates()))
+          builder
+              .sslContext(
+                  TlsContexts.forClient(
+                      tls.certificateChain(), tls.privateKey(), tls.trustedCertificates()))
               .negotiationType(NegotiationType.TLS);
         } catch (SSLException e) {
-          throw new IllegalArgumentException("cannot set up TLS for " + target + ": " + e.getMessage(), e);
+          throw new IllegalArgumentException(
+              "cannot set up TLS for " + target + ": " + e.getMessage(), e);
         }
       } else {
         builder.negotiationType(NegotiationType.PLAINTEXT);
       }
       if (keepAliveTime != null && keepAliveTimeout != null) {
-        builder.keepAliveTime(keepAliveTime.toNanos(), TimeUnit.NANOSECONDS)
+        builder
+            .keepAliveTime(keepAliveTime.toNanos(), TimeUnit.NANOSECONDS)
             .keepAliveTimeout(keepAliveTimeout.toNanos(), TimeUnit.NANOSECONDS);
       }
       common(builder);
@@ -208,7 +226,8 @@ public final class SwitchboardChannel {
       if (executor != null) {
         builder.executor(executor);
       }
-      // grpc-java runs the first interceptor in the list last; reverse so the first added runs first.
+      // grpc-java runs the first interceptor in the list last; reverse so the first added runs
+      // first.
       List<ClientInterceptor> ordered = new ArrayList<>(interceptors);
       java.util.Collections.reverse(ordered);
       builder.intercept(ordered);

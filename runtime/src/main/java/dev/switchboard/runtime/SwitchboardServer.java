@@ -38,9 +38,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A gRPC server on one {@link Target}: TCP, a unix domain socket or in-process. Health
- * ({@code grpc.health.v1.Health}, with {@code Watch}) and reflection ({@code grpc.reflection.v1} and
- * {@code v1alpha}) are on by default; reflection also describes {@link DynamicService}s.
+ * A gRPC server on one {@link Target}: TCP, a unix domain socket or in-process. Health ({@code
+ * grpc.health.v1.Health}, with {@code Watch}) and reflection ({@code grpc.reflection.v1} and {@code
+ * v1alpha}) are on by default; reflection also describes {@link DynamicService}s.
  *
  * <pre>{@code
  * try (SwitchboardServer server = SwitchboardServer.builder("localhost:0")
@@ -53,9 +53,10 @@ import org.slf4j.LoggerFactory;
  * }
  * }</pre>
  *
- * <p><b>Shutdown.</b> {@link #shutdown(Duration)} flips every health status to {@code NOT_SERVING}, stops
- * accepting connections and calls, lets calls in flight finish until the grace period ends, then cancels
- * the rest, releases the event loops and removes the unix socket file. It blocks until all of that is done.
+ * <p><b>Shutdown.</b> {@link #shutdown(Duration)} flips every health status to {@code NOT_SERVING},
+ * stops accepting connections and calls, lets calls in flight finish until the grace period ends,
+ * then cancels the rest, releases the event loops and removes the unix socket file. It blocks until
+ * all of that is done.
  *
  * <p>Thread-safe.
  */
@@ -63,6 +64,7 @@ public final class SwitchboardServer implements AutoCloseable {
 
   /** The default limit on a received message: 16 MiB. */
   public static final int DEFAULT_MAX_INBOUND_MESSAGE_SIZE = 16 * 1024 * 1024;
+
   /** The grace period {@link #close()} gives calls in flight. */
   public static final Duration CLOSE_GRACE = Duration.ofSeconds(2);
 
@@ -70,7 +72,12 @@ public final class SwitchboardServer implements AutoCloseable {
   private static final Duration EVENT_LOOP_SHUTDOWN = Duration.ofSeconds(5);
   private static final Duration AFTER_CANCEL_WAIT = Duration.ofSeconds(5);
 
-  private enum State { NEW, STARTED, STOPPING, TERMINATED }
+  private enum State {
+    NEW,
+    STARTED,
+    STOPPING,
+    TERMINATED
+  }
 
   private final Target requestedTarget;
   private final Server server;
@@ -85,8 +92,11 @@ public final class SwitchboardServer implements AutoCloseable {
   private volatile @Nullable Target boundTarget;
 
   private SwitchboardServer(
-      Target requestedTarget, Server server, List<EventLoopGroup> groups,
-      @Nullable HealthStatusManager healthManager, List<String> serviceNames) {
+      Target requestedTarget,
+      Server server,
+      List<EventLoopGroup> groups,
+      @Nullable HealthStatusManager healthManager,
+      List<String> serviceNames) {
     this.requestedTarget = requestedTarget;
     this.server = server;
     this.groups = groups;
@@ -113,7 +123,8 @@ public final class SwitchboardServer implements AutoCloseable {
    * Starts listening.
    *
    * @return this server
-   * @throws IOException naming the target if it cannot be bound (port in use, missing directory, ...)
+   * @throws IOException naming the target if it cannot be bound (port in use, missing directory,
+   *     ...)
    * @throws IllegalStateException if already started or shut down
    */
   public SwitchboardServer start() throws IOException {
@@ -122,7 +133,8 @@ public final class SwitchboardServer implements AutoCloseable {
         throw new IllegalStateException("server on " + requestedTarget + " is already " + state);
       }
       if (healthManager != null) {
-        // The overall status "" is SERVING from the start; each registered service says so by name too,
+        // The overall status "" is SERVING from the start; each registered service says so by name
+        // too,
         // before the first client can ask.
         for (String name : serviceNames) {
           healthManager.setStatus(name, ServingStatus.SERVING);
@@ -166,7 +178,9 @@ public final class SwitchboardServer implements AutoCloseable {
     return bound == null ? requestedTarget : bound;
   }
 
-  /** The bound TCP port once started, the requested port before; -1 for unix and in-process targets. */
+  /**
+   * The bound TCP port once started, the requested port before; -1 for unix and in-process targets.
+   */
   public int port() {
     Target current = target();
     return current.kind() == Target.Kind.TCP ? current.port() : -1;
@@ -192,10 +206,11 @@ public final class SwitchboardServer implements AutoCloseable {
   }
 
   /**
-   * Shuts down gracefully and blocks until done: health goes {@code NOT_SERVING}, no new connections or
-   * calls are accepted, calls in flight run until {@code grace} has passed, then the rest are cancelled.
-   * Calling it again, or after {@link #close()}, waits for the first shutdown to finish. If the calling
-   * thread is interrupted, calls are cancelled at once and the interrupt is kept.
+   * Shuts down gracefully and blocks until done: health goes {@code NOT_SERVING}, no new
+   * connections or calls are accepted, calls in flight run until {@code grace} has passed, then the
+   * rest are cancelled. Calling it again, or after {@link #close()}, waits for the first shutdown
+   * to finish. If the calling thread is interrupted, calls are cancelled at once and the interrupt
+   * is kept.
    */
   public void shutdown(Duration grace) {
     Objects.requireNonNull(grace, "grace");
@@ -238,10 +253,13 @@ public final class SwitchboardServer implements AutoCloseable {
     boolean interrupted = false;
     try {
       if (!server.awaitTermination(grace.toNanos(), TimeUnit.NANOSECONDS)) {
-        log.info("switchboard server on {}: grace period over, cancelling calls still in flight", where);
+        log.info(
+            "switchboard server on {}: grace period over, cancelling calls still in flight", where);
         server.shutdownNow();
         if (!server.awaitTermination(AFTER_CANCEL_WAIT.toNanos(), TimeUnit.NANOSECONDS)) {
-          log.warn("switchboard server on {} did not terminate {} after cancelling its calls", where,
+          log.warn(
+              "switchboard server on {} did not terminate {} after cancelling its calls",
+              where,
               AFTER_CANCEL_WAIT);
         }
       }
@@ -259,7 +277,10 @@ public final class SwitchboardServer implements AutoCloseable {
   private void releaseGroups(boolean removeSocketFile) {
     if (!groups.isEmpty()
         && !EventLoops.shutdown(EVENT_LOOP_SHUTDOWN, groups.toArray(EventLoopGroup[]::new))) {
-      log.warn("event loops of the server on {} did not stop within {}", requestedTarget, EVENT_LOOP_SHUTDOWN);
+      log.warn(
+          "event loops of the server on {} did not stop within {}",
+          requestedTarget,
+          EVENT_LOOP_SHUTDOWN);
     }
     if (removeSocketFile && requestedTarget.kind() == Target.Kind.UNIX) {
       Path socket = requestedTarget.path();
@@ -326,15 +347,20 @@ public final class SwitchboardServer implements AutoCloseable {
   }
 
   /**
-   * Sets the health statuses the server reports through {@code grpc.health.v1.Health}. The service name
-   * {@code ""} is the server as a whole. After shutdown starts, every status is {@code NOT_SERVING} and
-   * changes are ignored.
+   * Sets the health statuses the server reports through {@code grpc.health.v1.Health}. The service
+   * name {@code ""} is the server as a whole. After shutdown starts, every status is {@code
+   * NOT_SERVING} and changes are ignored.
    */
   public interface HealthControl {
-    /** Sets the status reported for a service name (fully qualified, or {@code ""} for the server). */
+    /**
+     * Sets the status reported for a service name (fully qualified, or {@code ""} for the server).
+     */
     void setStatus(String service, ServingStatus status);
 
-    /** Forgets a service name: checks then answer {@code NOT_FOUND}, watchers see {@code SERVICE_UNKNOWN}. */
+    /**
+     * Forgets a service name: checks then answer {@code NOT_FOUND}, watchers see {@code
+     * SERVICE_UNKNOWN}.
+     */
     void clearStatus(String service);
   }
 
@@ -356,7 +382,9 @@ public final class SwitchboardServer implements AutoCloseable {
     }
   }
 
-  /** Configures a {@link SwitchboardServer}. Not thread-safe; {@link #build()} may be called once. */
+  /**
+   * Configures a {@link SwitchboardServer}. Not thread-safe; {@link #build()} may be called once.
+   */
   public static final class Builder {
     private final Target target;
     private final List<ServerServiceDefinition> services = new ArrayList<>();
@@ -394,30 +422,34 @@ public final class SwitchboardServer implements AutoCloseable {
     }
 
     /**
-     * Adds an interceptor around every service, health and reflection included. Interceptors see a call
-     * in the order they were added: the first added runs first.
+     * Adds an interceptor around every service, health and reflection included. Interceptors see a
+     * call in the order they were added: the first added runs first.
      */
     public Builder interceptor(ServerInterceptor interceptor) {
       interceptors.add(Objects.requireNonNull(interceptor, "interceptor"));
       return this;
     }
 
-    /** Serves TLS (or mTLS, see {@link TlsConfig#requireClientAuth()}); TCP and unix targets only. */
+    /**
+     * Serves TLS (or mTLS, see {@link TlsConfig#requireClientAuth()}); TCP and unix targets only.
+     */
     public Builder tls(TlsConfig tls) {
       this.tls = Objects.requireNonNull(tls, "tls");
       return this;
     }
 
-    /** The largest message the server accepts, in bytes; larger ones fail with RESOURCE_EXHAUSTED. */
+    /**
+     * The largest message the server accepts, in bytes; larger ones fail with RESOURCE_EXHAUSTED.
+     */
     public Builder maxInboundMessageSize(int bytes) {
       this.maxInboundMessageSize = Positive.messageSize(bytes);
       return this;
     }
 
     /**
-     * Pings idle connections after {@code time} and drops them when no answer comes within
-     * {@code timeout}, so vanished clients free their calls. Defaults: 5 minutes and 20 seconds.
-     * grpc-java raises times under 10 seconds to 10 seconds.
+     * Pings idle connections after {@code time} and drops them when no answer comes within {@code
+     * timeout}, so vanished clients free their calls. Defaults: 5 minutes and 20 seconds. grpc-java
+     * raises times under 10 seconds to 10 seconds.
      */
     public Builder keepAlive(Duration time, Duration timeout) {
       this.keepAliveTime = Positive.duration(time, "keepAlive time");
@@ -426,8 +458,9 @@ public final class SwitchboardServer implements AutoCloseable {
     }
 
     /**
-     * The most frequent client keepalive pings the server tolerates, and whether without calls in flight;
-     * clients that ping more often are disconnected. Defaults: every 10 seconds, also without calls.
+     * The most frequent client keepalive pings the server tolerates, and whether without calls in
+     * flight; clients that ping more often are disconnected. Defaults: every 10 seconds, also
+     * without calls.
      */
     public Builder permitKeepAlive(Duration minTime, boolean withoutCalls) {
       this.permitKeepAliveTime = Positive.duration(minTime, "permitKeepAlive time");
@@ -448,8 +481,8 @@ public final class SwitchboardServer implements AutoCloseable {
     }
 
     /**
-     * The executor that runs handlers; the caller owns it. Default: grpc-java's shared cached pool. A
-     * direct executor ({@code Runnable::run}) is fastest for handlers that never block.
+     * The executor that runs handlers; the caller owns it. Default: grpc-java's shared cached pool.
+     * A direct executor ({@code Runnable::run}) is fastest for handlers that never block.
      */
     public Builder executor(Executor executor) {
       this.executor = Objects.requireNonNull(executor, "executor");
@@ -457,16 +490,19 @@ public final class SwitchboardServer implements AutoCloseable {
     }
 
     /**
-     * A registry asked for methods that no added service has, for services that come and go while the
-     * server runs (e.g. grpc-java's {@code MutableHandlerRegistry}). Reflection lists its services too;
-     * set their health with {@link SwitchboardServer#health()}.
+     * A registry asked for methods that no added service has, for services that come and go while
+     * the server runs (e.g. grpc-java's {@code MutableHandlerRegistry}). Reflection lists its
+     * services too; set their health with {@link SwitchboardServer#health()}.
      */
     public Builder fallbackRegistry(HandlerRegistry registry) {
       this.fallbackRegistry = Objects.requireNonNull(registry, "registry");
       return this;
     }
 
-    /** Netty worker threads for TCP and unix targets; 0 (default) means netty's default, twice the cores. */
+    /**
+     * Netty worker threads for TCP and unix targets; 0 (default) means netty's default, twice the
+     * cores.
+     */
     public Builder workerThreads(int threads) {
       if (threads < 0) {
         throw new IllegalArgumentException("workerThreads must not be negative, was " + threads);
@@ -478,9 +514,9 @@ public final class SwitchboardServer implements AutoCloseable {
     /**
      * Builds the server; call {@link SwitchboardServer#start()} to listen.
      *
-     * @throws IllegalArgumentException if two services have the same name, reflection could not describe
-     *     the services' contracts together, the unix path is too long, or TLS is asked for an in-process
-     *     target or is incomplete
+     * @throws IllegalArgumentException if two services have the same name, reflection could not
+     *     describe the services' contracts together, the unix path is too long, or TLS is asked for
+     *     an in-process target or is incomplete
      * @throws IllegalStateException if the transport cannot run on this machine
      */
     public SwitchboardServer build() {
@@ -488,7 +524,8 @@ public final class SwitchboardServer implements AutoCloseable {
       for (ServerServiceDefinition service : services) {
         String name = service.getServiceDescriptor().getName();
         if (!names.add(name)) {
-          throw new IllegalArgumentException("service " + name + " is added twice to the server on " + target);
+          throw new IllegalArgumentException(
+              "service " + name + " is added twice to the server on " + target);
         }
       }
       if (health && names.contains(HealthStatusManager.SERVICE_NAME_ALL_SERVICES)) {
@@ -511,7 +548,8 @@ public final class SwitchboardServer implements AutoCloseable {
           builder.addService(v1alphaReflection());
         }
         services.forEach(builder::addService);
-        // grpc-java runs the last added interceptor first; add in reverse so the first added runs first.
+        // grpc-java runs the last added interceptor first; add in reverse so the first added runs
+        // first.
         for (int i = interceptors.size() - 1; i >= 0; i--) {
           builder.intercept(interceptors.get(i));
         }
@@ -521,7 +559,8 @@ public final class SwitchboardServer implements AutoCloseable {
         if (fallbackRegistry != null) {
           builder.fallbackHandlerRegistry(fallbackRegistry);
         }
-        return new SwitchboardServer(target, builder.build(), List.copyOf(groups), healthManager, List.copyOf(names));
+        return new SwitchboardServer(
+            target, builder.build(), List.copyOf(groups), healthManager, List.copyOf(names));
       } catch (RuntimeException e) {
         if (!groups.isEmpty()) {
           EventLoops.shutdown(EVENT_LOOP_SHUTDOWN, groups.toArray(EventLoopGroup[]::new));
@@ -530,44 +569,54 @@ public final class SwitchboardServer implements AutoCloseable {
       }
     }
 
-    @SuppressWarnings("deprecation") // v1alpha is deprecated upstream, but older clients (grpcurl < 1.8) need it.
+    @SuppressWarnings(
+        "deprecation") // v1alpha is deprecated upstream, but older clients (grpcurl < 1.8) need it.
     private static BindableService v1alphaReflection() {
       return ProtoReflectionService.newInstance();
     }
 
     private ServerBuilder<?> transport(List<EventLoopGroup> groups) {
       switch (target.kind()) {
-        case IN_PROCESS: {
-          if (tls != null) {
-            throw new IllegalArgumentException("TLS does not apply to in-process target " + target);
+        case IN_PROCESS:
+          {
+            if (tls != null) {
+              throw new IllegalArgumentException(
+                  "TLS does not apply to in-process target " + target);
+            }
+            return InProcessServerBuilder.forName(target.name())
+                .maxInboundMessageSize(maxInboundMessageSize);
           }
-          return InProcessServerBuilder.forName(target.name()).maxInboundMessageSize(maxInboundMessageSize);
-        }
-        case UNIX: {
-          EventLoops.checkUnixPath(target.path());
-          EventLoops loops = EventLoops.forUnixSockets();
-          NettyServerBuilder netty = NettyServerBuilder.forAddress(new DomainSocketAddress(target.path().toString()))
-              .channelType(loops.unixServerChannel());
-          return configureNetty(netty, loops, groups);
-        }
-        case TCP: {
-          EventLoops loops = EventLoops.forTcp();
-          NettyServerBuilder netty = NettyServerBuilder.forAddress(new InetSocketAddress(target.host(), target.port()))
-              .channelType(loops.tcpServerChannel());
-          return configureNetty(netty, loops, groups);
-        }
+        case UNIX:
+          {
+            EventLoops.checkUnixPath(target.path());
+            EventLoops loops = EventLoops.forUnixSockets();
+            NettyServerBuilder netty =
+                NettyServerBuilder.forAddress(new DomainSocketAddress(target.path().toString()))
+                    .channelType(loops.unixServerChannel());
+            return configureNetty(netty, loops, groups);
+          }
+        case TCP:
+          {
+            EventLoops loops = EventLoops.forTcp();
+            NettyServerBuilder netty =
+                NettyServerBuilder.forAddress(new InetSocketAddress(target.host(), target.port()))
+                    .channelType(loops.tcpServerChannel());
+            return configureNetty(netty, loops, groups);
+          }
         default:
           throw new IllegalStateException("unknown target kind " + target.kind());
       }
     }
 
-    private NettyServerBuilder configureNetty(NettyServerBuilder netty, EventLoops loops, List<EventLoopGroup> groups) {
+    private NettyServerBuilder configureNetty(
+        NettyServerBuilder netty, EventLoops loops, List<EventLoopGroup> groups) {
       String label = target.toString();
       EventLoopGroup boss = loops.newGroup(1, "switchboard-server-boss " + label);
       groups.add(boss);
       EventLoopGroup workers = loops.newGroup(workerThreads, "switchboard-server " + label);
       groups.add(workers);
-      netty.bossEventLoopGroup(boss)
+      netty
+          .bossEventLoopGroup(boss)
           .workerEventLoopGroup(workers)
           .maxInboundMessageSize(maxInboundMessageSize)
           .keepAliveTime(keepAliveTime.toNanos(), TimeUnit.NANOSECONDS)
@@ -576,10 +625,15 @@ public final class SwitchboardServer implements AutoCloseable {
           .permitKeepAliveWithoutCalls(permitKeepAliveWithoutCalls);
       if (tls != null) {
         try {
-          netty.sslContext(TlsContexts.forServer(
-              tls.certificateChain(), tls.privateKey(), tls.trustedCertificates(), tls.clientAuthRequired()));
+          netty.sslContext(
+              TlsContexts.forServer(
+                  tls.certificateChain(),
+                  tls.privateKey(),
+                  tls.trustedCertificates(),
+                  tls.clientAuthRequired()));
         } catch (SSLException e) {
-          throw new IllegalArgumentException("cannot set up TLS for " + target + ": " + e.getMessage(), e);
+          throw new IllegalArgumentException(
+              "cannot set up TLS for " + target + ": " + e.getMessage(), e);
         }
       }
       return netty;

@@ -9,14 +9,14 @@ import org.jspecify.annotations.Nullable;
  * Where a server listens or a channel connects. One syntax everywhere:
  *
  * <ul>
- *   <li>{@code host:port} — TCP; IPv6 literals in brackets ({@code [::1]:8443}); port 0 lets a server
- *       pick a free port;
+ *   <li>{@code host:port} — TCP; IPv6 literals in brackets ({@code [::1]:8443}); port 0 lets a
+ *       server pick a free port;
  *   <li>{@code unix:/path/to.sock} — a unix domain socket (absolute or relative path);
  *   <li>{@code inproc:name} — an in-process transport inside this JVM.
  * </ul>
  *
- * <p>Immutable and thread-safe. {@link #toString()} gives the canonical syntax back, so
- * {@code Target.parse(t.toString()).equals(t)}.
+ * <p>Immutable and thread-safe. {@link #toString()} gives the canonical syntax back, so {@code
+ * Target.parse(t.toString()).equals(t)}.
  */
 public final class Target {
 
@@ -39,7 +39,8 @@ public final class Target {
   private final @Nullable Path path;
   private final @Nullable String name;
 
-  private Target(Kind kind, @Nullable String host, int port, @Nullable Path path, @Nullable String name) {
+  private Target(
+      Kind kind, @Nullable String host, int port, @Nullable Path path, @Nullable String name) {
     this.kind = kind;
     this.host = host;
     this.port = port;
@@ -56,7 +57,8 @@ public final class Target {
     Objects.requireNonNull(text, "text");
     String trimmed = text.strip();
     if (trimmed.isEmpty()) {
-      throw new IllegalArgumentException("empty target: expected host:port, unix:/path or inproc:name");
+      throw new IllegalArgumentException(
+          "empty target: expected host:port, unix:/path or inproc:name");
     }
     String lower = trimmed.toLowerCase(Locale.ROOT);
     if (lower.startsWith(UNIX_PREFIX)) {
@@ -66,20 +68,24 @@ public final class Target {
         rest = rest.substring(2);
       }
       if (rest.isEmpty()) {
-        throw new IllegalArgumentException("target '" + text + "': unix target needs a socket path, e.g. unix:/tmp/app.sock");
+        throw new IllegalArgumentException(
+            "target '" + text + "': unix target needs a socket path, e.g. unix:/tmp/app.sock");
       }
       return unix(Path.of(rest));
     }
     if (lower.startsWith(INPROC_PREFIX)) {
       String rest = trimmed.substring(INPROC_PREFIX.length());
       if (rest.isEmpty()) {
-        throw new IllegalArgumentException("target '" + text + "': inproc target needs a name, e.g. inproc:demo");
+        throw new IllegalArgumentException(
+            "target '" + text + "': inproc target needs a name, e.g. inproc:demo");
       }
       return inProcess(rest);
     }
     if (trimmed.contains("://")) {
-      throw new IllegalArgumentException("target '" + text
-          + "': URI schemes other than unix: and inproc: are not supported; use host:port, unix:/path or inproc:name");
+      throw new IllegalArgumentException(
+          "target '"
+              + text
+              + "': URI schemes other than unix: and inproc: are not supported; use host:port, unix:/path or inproc:name");
     }
     return parseHostPort(text, trimmed);
   }
@@ -90,12 +96,14 @@ public final class Target {
     if (text.startsWith("[")) {
       int close = text.indexOf(']');
       if (close < 0) {
-        throw new IllegalArgumentException("target '" + original + "': IPv6 address is missing its closing ']'");
+        throw new IllegalArgumentException(
+            "target '" + original + "': IPv6 address is missing its closing ']'");
       }
       host = text.substring(1, close);
       String rest = text.substring(close + 1);
       if (!rest.startsWith(":")) {
-        throw new IllegalArgumentException("target '" + original + "': expected ':port' after the IPv6 address");
+        throw new IllegalArgumentException(
+            "target '" + original + "': expected ':port' after the IPv6 address");
       }
       portText = rest.substring(1);
     } else {
@@ -118,7 +126,8 @@ public final class Target {
     try {
       port = Integer.parseInt(portText);
     } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("target '" + original + "': port '" + portText + "' is not a number");
+      throw new IllegalArgumentException(
+          "target '" + original + "': port '" + portText + "' is not a number");
     }
     return tcp(host, port);
   }
@@ -134,7 +143,8 @@ public final class Target {
       throw new IllegalArgumentException("tcp target: host is empty");
     }
     if (port < 0 || port > 65535) {
-      throw new IllegalArgumentException("tcp target " + host + ": port " + port + " is outside 0..65535");
+      throw new IllegalArgumentException(
+          "tcp target " + host + ": port " + port + " is outside 0..65535");
     }
     return new Target(Kind.TCP, host, port, null, null);
   }
@@ -226,7 +236,10 @@ public final class Target {
     return Objects.hash(kind, host, port, path, name);
   }
 
-  /** The canonical syntax: {@code host:port}, {@code [v6]:port}, {@code unix:/path} or {@code inproc:name}. */
+  /**
+   * The canonical syntax: {@code host:port}, {@code [v6]:port}, {@code unix:/path} or {@code
+   * inproc:name}.
+   */
   @Override
   public String toString() {
     return switch (kind) {

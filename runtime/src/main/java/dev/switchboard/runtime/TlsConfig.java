@@ -15,8 +15,8 @@ import org.jspecify.annotations.Nullable;
  * certificate authorities we trust to verify the peer, and whether a server requires client
  * certificates (mTLS).
  *
- * <p>Immutable; each method returns a new config. PEM files are read and checked eagerly, so a bad file
- * fails here with its path, not later during a handshake. Typical uses:
+ * <p>Immutable; each method returns a new config. PEM files are read and checked eagerly, so a bad
+ * file fails here with its path, not later during a handshake. Typical uses:
  *
  * <pre>{@code
  * // server, TLS only
@@ -29,9 +29,10 @@ import org.jspecify.annotations.Nullable;
  * TlsConfig.fromPem(Path.of("client.pem"), Path.of("client.key")).trusting(Path.of("ca.pem"));
  * }</pre>
  *
- * <p>Without {@code trusting(...)}, a client verifies the server against the JDK's default trust store,
- * and a server does not ask for client certificates. With {@code trusting(...)} but without
- * {@link #requireClientAuth()}, a server asks for a client certificate but accepts clients without one.
+ * <p>Without {@code trusting(...)}, a client verifies the server against the JDK's default trust
+ * store, and a server does not ask for client certificates. With {@code trusting(...)} but without
+ * {@link #requireClientAuth()}, a server asks for a client certificate but accepts clients without
+ * one.
  */
 public final class TlsConfig {
 
@@ -47,18 +48,20 @@ public final class TlsConfig {
       boolean clientAuthRequired) {
     this.certificateChain = List.copyOf(certificateChain);
     this.privateKey = privateKey;
-    this.trustedCertificates = trustedCertificates == null ? null : List.copyOf(trustedCertificates);
+    this.trustedCertificates =
+        trustedCertificates == null ? null : List.copyOf(trustedCertificates);
     this.clientAuthRequired = clientAuthRequired;
   }
 
   /**
-   * Our identity from PEM files: a certificate chain (leaf first) and its private key (PKCS#8, PKCS#1 or
-   * SEC1 EC; unencrypted).
+   * Our identity from PEM files: a certificate chain (leaf first) and its private key (PKCS#8,
+   * PKCS#1 or SEC1 EC; unencrypted).
    *
    * @throws IllegalArgumentException naming the file that cannot be read or holds no usable PEM
    */
   public static TlsConfig fromPem(Path certChain, Path privateKey) {
-    return new TlsConfig(Pem.readCertificates(certChain), Pem.readPrivateKey(privateKey), null, false);
+    return new TlsConfig(
+        Pem.readCertificates(certChain), Pem.readPrivateKey(privateKey), null, false);
   }
 
   /** Our identity from in-memory objects: the private key and its certificate chain, leaf first. */
@@ -89,7 +92,10 @@ public final class TlsConfig {
     return new TlsConfig(List.of(), null, nonEmpty(Arrays.asList(caCertificates)), false);
   }
 
-  /** A client config without an identity that verifies the server against the JDK's default trust store. */
+  /**
+   * A client config without an identity that verifies the server against the JDK's default trust
+   * store.
+   */
   public static TlsConfig systemTrust() {
     return new TlsConfig(List.of(), null, null, false);
   }
@@ -100,7 +106,8 @@ public final class TlsConfig {
    * @throws IllegalArgumentException naming the file that cannot be read or holds no certificate
    */
   public TlsConfig trusting(Path caPem) {
-    return new TlsConfig(certificateChain, privateKey, Pem.readCertificates(caPem), clientAuthRequired);
+    return new TlsConfig(
+        certificateChain, privateKey, Pem.readCertificates(caPem), clientAuthRequired);
   }
 
   /** This config, verifying the peer against the given CAs (replacing earlier trust). */
@@ -127,7 +134,10 @@ public final class TlsConfig {
     return Optional.ofNullable(privateKey);
   }
 
-  /** The CAs that verify the peer; empty means the JDK's default trust store (clients) or none (servers). */
+  /**
+   * The CAs that verify the peer; empty means the JDK's default trust store (clients) or none
+   * (servers).
+   */
   public Optional<List<X509Certificate>> trustedCertificates() {
     return Optional.ofNullable(trustedCertificates);
   }
@@ -146,11 +156,16 @@ public final class TlsConfig {
 
   @Override
   public String toString() {
-    String subject = certificateChain.isEmpty()
-        ? "none"
-        : certificateChain.get(0).getSubjectX500Principal().getName();
-    return "TlsConfig{identity=" + subject
-        + ", trust=" + (trustedCertificates == null ? "default" : trustedCertificates.size() + " CA(s)")
-        + ", clientAuthRequired=" + clientAuthRequired + "}";
+    String subject =
+        certificateChain.isEmpty()
+            ? "none"
+            : certificateChain.get(0).getSubjectX500Principal().getName();
+    return "TlsConfig{identity="
+        + subject
+        + ", trust="
+        + (trustedCertificates == null ? "default" : trustedCertificates.size() + " CA(s)")
+        + ", clientAuthRequired="
+        + clientAuthRequired
+        + "}";
   }
 }

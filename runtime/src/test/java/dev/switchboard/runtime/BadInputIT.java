@@ -34,46 +34,55 @@ class BadInputIT {
 
   private static final int SMALL_LIMIT = 64 * 1024;
 
-  /** Bidi streams whose handlers have started and not yet seen an end (error, cancel or completion). */
+  /**
+   * Bidi streams whose handlers have started and not yet seen an end (error, cancel or completion).
+   */
   private final AtomicInteger openStreams = new AtomicInteger();
+
   private final AtomicInteger streamsEndedByError = new AtomicInteger();
   private SwitchboardServer server;
   private ManagedChannel channel;
 
   @BeforeEach
   void start() throws Exception {
-    DynamicService tracked = DynamicService.builder(EchoFixtures.SERVICE)
-        .unary("Unary", (req, response) -> {
-          response.onNext(EchoFixtures.response(text(req), 0));
-          response.onCompleted();
-        })
-        .bidiStreaming("Bidi", responses -> {
-          openStreams.incrementAndGet();
-          return new StreamObserver<>() {
-            @Override
-            public void onNext(DynamicMessage value) {
-              responses.onNext(EchoFixtures.response(text(value), 0));
-            }
+    DynamicService tracked =
+        DynamicService.builder(EchoFixtures.SERVICE)
+            .unary(
+                "Unary",
+                (req, response) -> {
+                  response.onNext(EchoFixtures.response(text(req), 0));
+                  response.onCompleted();
+                })
+            .bidiStreaming(
+                "Bidi",
+                responses -> {
+                  openStreams.incrementAndGet();
+                  return new StreamObserver<>() {
+                    @Override
+                    public void onNext(DynamicMessage value) {
+                      responses.onNext(EchoFixtures.response(text(value), 0));
+                    }
 
-            @Override
-            public void onError(Throwable t) {
-              streamsEndedByError.incrementAndGet();
-              openStreams.decrementAndGet();
-            }
+                    @Override
+                    public void onError(Throwable t) {
+                      streamsEndedByError.incrementAndGet();
+                      openStreams.decrementAndGet();
+                    }
 
-            @Override
-            public void onCompleted() {
-              openStreams.decrementAndGet();
-              responses.onCompleted();
-            }
-          };
-        })
-        .build();
-    server = SwitchboardServer.builder("127.0.0.1:0")
-        .service(tracked)
-        .maxInboundMessageSize(SMALL_LIMIT)
-        .build()
-        .start();
+                    @Override
+                    public void onCompleted() {
+                      openStreams.decrementAndGet();
+                      responses.onCompleted();
+                    }
+                  };
+                })
+            .build();
+    server =
+        SwitchboardServer.builder("127.0.0.1:0")
+            .service(tracked)
+            .maxInboundMessageSize(SMALL_LIMIT)
+            .build()
+            .start();
     channel = SwitchboardChannel.builder(server.target()).plaintext().build();
   }
 
@@ -97,7 +106,10 @@ class BadInputIT {
     assertThat(writeAndAwaitClose(prefaceThenGarbage)).isTrue();
 
     // Plain HTTP/1.1, as a browser or curl without --http2 would send.
-    assertThat(writeAndAwaitClose("GET / HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII))).isTrue();
+    assertThat(
+            writeAndAwaitClose(
+                "GET / HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII)))
+        .isTrue();
 
     assertServes(channel);
   }
@@ -122,7 +134,8 @@ class BadInputIT {
   @Test
   void clientsWhoseConnectionsAreResetLeaveNoHandlerBehind() throws Exception {
     try (ResettingProxy proxy = new ResettingProxy(server.port())) {
-      ManagedChannel viaProxy = SwitchboardChannel.builder(Target.tcp("127.0.0.1", proxy.port())).plaintext().build();
+      ManagedChannel viaProxy =
+          SwitchboardChannel.builder(Target.tcp("127.0.0.1", proxy.port())).plaintext().build();
       try {
         openEchoedStreams(viaProxy, 5);
         assertThat(openStreams.get()).isEqualTo(5);
@@ -138,38 +151,53 @@ class BadInputIT {
 
   @Test
   void clientsThatGoSilentAreDroppedByKeepaliveAndTheirCallsEnd() throws Exception {
-    // A separate server with the fastest keepalive grpc-java allows (it raises shorter times to 10 s);
-    // this test therefore takes about ten seconds, the price of showing a frozen peer really is dropped.
+    // A separate server with the fastest keepalive grpc-java allows (it raises shorter times to 10
+    // s);
+    // this test therefore takes about ten seconds, the price of showing a frozen peer really is
+    // dropped.
     AtomicInteger open = new AtomicInteger();
     CountDownLatch ended = new CountDownLatch(1);
-    DynamicService service = DynamicService.builder(EchoFixtures.SERVICE).bidiStreaming("Bidi", responses -> {
-      open.incrementAndGet();
-      ((ServerCallStreamObserver<DynamicMessage>) responses).setOnCancelHandler(() -> {
-        open.decrementAndGet();
-        ended.countDown();
-      });
-      return new StreamObserver<>() {
-        @Override
-        public void onNext(DynamicMessage value) {
-          responses.onNext(EchoFixtures.response(text(value), 0));
-        }
+    DynamicService service =
+        DynamicService.builder(EchoFixtures.SERVICE)
+            .bidiStreaming(
+                "Bidi",
+                responses -> {
+                  open.incrementAndGet();
+                  ((ServerCallStreamObserver<DynamicMessage>) responses)
+                      .setOnCancelHandler(
+                          () -> {
+                            open.decrementAndGet();
+                            ended.countDown();
+                          });
+                  return new StreamObserver<>() {
+                    @Override
+                    public void onNext(DynamicMessage value) {
+                      responses.onNext(EchoFixtures.response(text(value), 0));
+                    }
 
-        @Override
-        public void onError(Throwable t) {}
+                    @Override
+                    public void onError(Throwable t) {}
 
-        @Override
-        public void onCompleted() {}
-      };
-    }).unary("Unary", (req, response) -> {
-      response.onNext(EchoFixtures.response(text(req), 0));
-      response.onCompleted();
-    }).build();
-    try (SwitchboardServer watchful = SwitchboardServer.builder("127.0.0.1:0")
-            .service(service)
-            .keepAlive(java.time.Duration.ofSeconds(10), java.time.Duration.ofMillis(500))
-            .build().start();
+                    @Override
+                    public void onCompleted() {}
+                  };
+                })
+            .unary(
+                "Unary",
+                (req, response) -> {
+                  response.onNext(EchoFixtures.response(text(req), 0));
+                  response.onCompleted();
+                })
+            .build();
+    try (SwitchboardServer watchful =
+            SwitchboardServer.builder("127.0.0.1:0")
+                .service(service)
+                .keepAlive(java.time.Duration.ofSeconds(10), java.time.Duration.ofMillis(500))
+                .build()
+                .start();
         ResettingProxy proxy = new ResettingProxy(watchful.port())) {
-      ManagedChannel viaProxy = SwitchboardChannel.builder(Target.tcp("127.0.0.1", proxy.port())).plaintext().build();
+      ManagedChannel viaProxy =
+          SwitchboardChannel.builder(Target.tcp("127.0.0.1", proxy.port())).plaintext().build();
       try {
         openEchoedStreams(viaProxy, 1);
         assertThat(open.get()).isEqualTo(1);
@@ -192,23 +220,36 @@ class BadInputIT {
   @Test
   void requestsOverTheLimitGetResourceExhaustedAndTheServerStillServes() throws Exception {
     DynamicClient client = DynamicClient.on(channel);
-    assertThatThrownBy(() -> client.unary(UNARY, EchoFixtures.requestWithPayload(SMALL_LIMIT + 1024)))
-        .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
-          assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
-          assertThat(e.getStatus().getDescription()).contains(String.valueOf(SMALL_LIMIT));
-        });
+    assertThatThrownBy(
+            () -> client.unary(UNARY, EchoFixtures.requestWithPayload(SMALL_LIMIT + 1024)))
+        .isInstanceOfSatisfying(
+            StatusRuntimeException.class,
+            e -> {
+              assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
+              assertThat(e.getStatus().getDescription()).contains(String.valueOf(SMALL_LIMIT));
+            });
     // Same connection, next call: still fine.
     assertServes(channel);
   }
 
   @Test
   void responsesOverTheChannelLimitGetResourceExhausted() throws Exception {
-    SwitchboardServer generous = SwitchboardServer.builder("127.0.0.1:0").service(EchoFixtures.dynamicEcho()).build().start();
-    ManagedChannel strict = SwitchboardChannel.builder(generous.target()).plaintext().maxInboundMessageSize(SMALL_LIMIT).build();
+    SwitchboardServer generous =
+        SwitchboardServer.builder("127.0.0.1:0")
+            .service(EchoFixtures.dynamicEcho())
+            .build()
+            .start();
+    ManagedChannel strict =
+        SwitchboardChannel.builder(generous.target())
+            .plaintext()
+            .maxInboundMessageSize(SMALL_LIMIT)
+            .build();
     try {
       DynamicClient client = DynamicClient.on(strict);
-      assertThatThrownBy(() -> client.unary(UNARY, EchoFixtures.requestForResponseSize(SMALL_LIMIT + 1024)))
-          .isInstanceOfSatisfying(StatusRuntimeException.class,
+      assertThatThrownBy(
+              () -> client.unary(UNARY, EchoFixtures.requestForResponseSize(SMALL_LIMIT + 1024)))
+          .isInstanceOfSatisfying(
+              StatusRuntimeException.class,
               e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED));
       assertThat(text(client.unary(UNARY, request("after")))).isEqualTo("after");
     } finally {
@@ -219,16 +260,25 @@ class BadInputIT {
 
   @Test
   void theDefaultLimitIsSixteenMebibytes() throws Exception {
-    try (SwitchboardServer defaults = SwitchboardServer.builder("127.0.0.1:0").service(EchoFixtures.dynamicEcho()).build().start()) {
+    try (SwitchboardServer defaults =
+        SwitchboardServer.builder("127.0.0.1:0")
+            .service(EchoFixtures.dynamicEcho())
+            .build()
+            .start()) {
       ManagedChannel big = SwitchboardChannel.builder(defaults.target()).plaintext().build();
       try {
         DynamicClient client = DynamicClient.on(big);
         int justUnder = 16 * 1024 * 1024 - 1024;
         DynamicMessage echoed = client.unary(UNARY, EchoFixtures.requestWithPayload(justUnder));
-        assertThat(((com.google.protobuf.ByteString) echoed.getField(EchoFixtures.RESPONSE.findFieldByName("payload"))).size())
+        assertThat(
+                ((com.google.protobuf.ByteString)
+                        echoed.getField(EchoFixtures.RESPONSE.findFieldByName("payload")))
+                    .size())
             .isEqualTo(justUnder);
-        assertThatThrownBy(() -> client.unary(UNARY, EchoFixtures.requestWithPayload(16 * 1024 * 1024 + 1)))
-            .isInstanceOfSatisfying(StatusRuntimeException.class,
+        assertThatThrownBy(
+                () -> client.unary(UNARY, EchoFixtures.requestWithPayload(16 * 1024 * 1024 + 1)))
+            .isInstanceOfSatisfying(
+                StatusRuntimeException.class,
                 e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED));
         assertServes(big);
       } finally {
@@ -238,21 +288,26 @@ class BadInputIT {
   }
 
   /** Opens bidi streams and waits until each has been echoed once, so the server holds them all. */
-  private static void openEchoedStreams(ManagedChannel target, int count) throws InterruptedException {
+  private static void openEchoedStreams(ManagedChannel target, int count)
+      throws InterruptedException {
     CountDownLatch echoed = new CountDownLatch(count);
     for (int i = 0; i < count; i++) {
-      StreamObserver<DynamicMessage> requests = DynamicClient.on(target).bidiStreaming(BIDI, new StreamObserver<>() {
-        @Override
-        public void onNext(DynamicMessage value) {
-          echoed.countDown();
-        }
+      StreamObserver<DynamicMessage> requests =
+          DynamicClient.on(target)
+              .bidiStreaming(
+                  BIDI,
+                  new StreamObserver<>() {
+                    @Override
+                    public void onNext(DynamicMessage value) {
+                      echoed.countDown();
+                    }
 
-        @Override
-        public void onError(Throwable t) {}
+                    @Override
+                    public void onError(Throwable t) {}
 
-        @Override
-        public void onCompleted() {}
-      });
+                    @Override
+                    public void onCompleted() {}
+                  });
       requests.onNext(request("hello " + i));
     }
     assertThat(echoed.await(10, TimeUnit.SECONDS)).as("every stream echoed once").isTrue();
@@ -291,6 +346,7 @@ class BadInputIT {
   }
 
   private static void assertServes(ManagedChannel target) {
-    assertThat(text(DynamicClient.on(target).unary(UNARY, request("still serving")))).isEqualTo("still serving");
+    assertThat(text(DynamicClient.on(target).unary(UNARY, request("still serving"))))
+        .isEqualTo("still serving");
   }
 }

@@ -32,11 +32,16 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** Dynamic services and dynamic calls over real TCP, with generated stubs on the other side as a check. */
+/**
+ * Dynamic services and dynamic calls over real TCP, with generated stubs on the other side as a
+ * check.
+ */
 class DynamicCallsIT {
 
-  private static final Metadata.Key<String> TEXT_HEADER = Metadata.Key.of("x-text", Metadata.ASCII_STRING_MARSHALLER);
-  private static final Metadata.Key<byte[]> BINARY_HEADER = Metadata.Key.of("x-blob-bin", Metadata.BINARY_BYTE_MARSHALLER);
+  private static final Metadata.Key<String> TEXT_HEADER =
+      Metadata.Key.of("x-text", Metadata.ASCII_STRING_MARSHALLER);
+  private static final Metadata.Key<byte[]> BINARY_HEADER =
+      Metadata.Key.of("x-blob-bin", Metadata.BINARY_BYTE_MARSHALLER);
 
   private static final CompletableFuture<Void> HELD_CANCELLED = new CompletableFuture<>();
   private static final CountDownLatch HELD_STARTED = new CountDownLatch(1);
@@ -48,13 +53,18 @@ class DynamicCallsIT {
 
   @BeforeAll
   static void start() throws Exception {
-    dynamicServer = SwitchboardServer.builder("localhost:0")
-        .service(EchoFixtures.dynamicEcho())
-        .service(holdingService())
-        .interceptor(new EchoHeaders())
-        .build()
-        .start();
-    generatedServer = SwitchboardServer.builder("127.0.0.1:0").service(new EchoFixtures.GeneratedEcho()).build().start();
+    dynamicServer =
+        SwitchboardServer.builder("localhost:0")
+            .service(EchoFixtures.dynamicEcho())
+            .service(holdingService())
+            .interceptor(new EchoHeaders())
+            .build()
+            .start();
+    generatedServer =
+        SwitchboardServer.builder("127.0.0.1:0")
+            .service(new EchoFixtures.GeneratedEcho())
+            .build()
+            .start();
     dynamicChannel = SwitchboardChannel.builder(dynamicServer.target()).plaintext().build();
     generatedChannel = SwitchboardChannel.builder(generatedServer.target()).plaintext().build();
   }
@@ -67,37 +77,50 @@ class DynamicCallsIT {
     generatedServer.close();
   }
 
-  /** A second service (the Echo contract under a test-only fallback) whose calls wait to be cancelled. */
+  /**
+   * A second service (the Echo contract under a test-only fallback) whose calls wait to be
+   * cancelled.
+   */
   private static DynamicService holdingService() throws Exception {
-    com.google.protobuf.DescriptorProtos.FileDescriptorProto copy = EchoFixtures.SERVICE.getFile().toProto().toBuilder()
-        .setName("switchboard/runtime/test/held.proto")
-        .setPackage("switchboard.runtime.held")
-        .clearMessageType()
-        .addDependency(EchoFixtures.SERVICE.getFile().getName())
-        .build();
+    com.google.protobuf.DescriptorProtos.FileDescriptorProto copy =
+        EchoFixtures.SERVICE.getFile().toProto().toBuilder()
+            .setName("switchboard/runtime/test/held.proto")
+            .setPackage("switchboard.runtime.held")
+            .clearMessageType()
+            .addDependency(EchoFixtures.SERVICE.getFile().getName())
+            .build();
     // Point the methods at the original messages so the copy needs no messages of its own.
     com.google.protobuf.DescriptorProtos.FileDescriptorProto.Builder builder = copy.toBuilder();
-    builder.getServiceBuilder(0).getMethodBuilderList().forEach(method -> method
-        .setInputType(".switchboard.runtime.test.EchoRequest")
-        .setOutputType(".switchboard.runtime.test.EchoResponse"));
-    com.google.protobuf.Descriptors.FileDescriptor file = com.google.protobuf.Descriptors.FileDescriptor.buildFrom(
-        builder.build(), new com.google.protobuf.Descriptors.FileDescriptor[] {EchoFixtures.SERVICE.getFile()});
+    builder
+        .getServiceBuilder(0)
+        .getMethodBuilderList()
+        .forEach(
+            method ->
+                method
+                    .setInputType(".switchboard.runtime.test.EchoRequest")
+                    .setOutputType(".switchboard.runtime.test.EchoResponse"));
+    com.google.protobuf.Descriptors.FileDescriptor file =
+        com.google.protobuf.Descriptors.FileDescriptor.buildFrom(
+            builder.build(),
+            new com.google.protobuf.Descriptors.FileDescriptor[] {EchoFixtures.SERVICE.getFile()});
     return DynamicService.builder(file.findServiceByName("Echo"))
-        .fallback((method, responses) -> {
-          ServerCallStreamObserver<DynamicMessage> server = (ServerCallStreamObserver<DynamicMessage>) responses;
-          server.setOnCancelHandler(() -> HELD_CANCELLED.complete(null));
-          HELD_STARTED.countDown();
-          return new StreamObserver<>() {
-            @Override
-            public void onNext(DynamicMessage value) {}
+        .fallback(
+            (method, responses) -> {
+              ServerCallStreamObserver<DynamicMessage> server =
+                  (ServerCallStreamObserver<DynamicMessage>) responses;
+              server.setOnCancelHandler(() -> HELD_CANCELLED.complete(null));
+              HELD_STARTED.countDown();
+              return new StreamObserver<>() {
+                @Override
+                public void onNext(DynamicMessage value) {}
 
-            @Override
-            public void onError(Throwable t) {}
+                @Override
+                public void onError(Throwable t) {}
 
-            @Override
-            public void onCompleted() {}
-          };
-        })
+                @Override
+                public void onCompleted() {}
+              };
+            })
         .build();
   }
 
@@ -118,39 +141,47 @@ class DynamicCallsIT {
   @Test
   void clientStreaming() throws Exception {
     EchoFixtures.Recorder recorder = new EchoFixtures.Recorder();
-    StreamObserver<DynamicMessage> requests = DynamicClient.on(dynamicChannel).clientStreaming(CLIENT_STREAM, recorder);
+    StreamObserver<DynamicMessage> requests =
+        DynamicClient.on(dynamicChannel).clientStreaming(CLIENT_STREAM, recorder);
     requests.onNext(request("a"));
     requests.onNext(request("b"));
     requests.onNext(request("c"));
     requests.onCompleted();
     assertThat(recorder.await().isOk()).isTrue();
-    assertThat(recorder.messages).singleElement().satisfies(reply -> {
-      assertThat(text(reply)).isEqualTo("a,b,c");
-      assertThat(index(reply)).isEqualTo(3);
-    });
+    assertThat(recorder.messages)
+        .singleElement()
+        .satisfies(
+            reply -> {
+              assertThat(text(reply)).isEqualTo("a,b,c");
+              assertThat(index(reply)).isEqualTo(3);
+            });
   }
 
   @Test
   void bidiStreamingAnswersEachRequestAsItComes() throws Exception {
     EchoFixtures.Recorder recorder = new EchoFixtures.Recorder();
     CountDownLatch first = new CountDownLatch(1);
-    StreamObserver<DynamicMessage> requests = DynamicClient.on(dynamicChannel).bidiStreaming(BIDI, new StreamObserver<>() {
-      @Override
-      public void onNext(DynamicMessage value) {
-        recorder.onNext(value);
-        first.countDown();
-      }
+    StreamObserver<DynamicMessage> requests =
+        DynamicClient.on(dynamicChannel)
+            .bidiStreaming(
+                BIDI,
+                new StreamObserver<>() {
+                  @Override
+                  public void onNext(DynamicMessage value) {
+                    recorder.onNext(value);
+                    first.countDown();
+                  }
 
-      @Override
-      public void onError(Throwable t) {
-        recorder.onError(t);
-      }
+                  @Override
+                  public void onError(Throwable t) {
+                    recorder.onError(t);
+                  }
 
-      @Override
-      public void onCompleted() {
-        recorder.onCompleted();
-      }
-    });
+                  @Override
+                  public void onCompleted() {
+                    recorder.onCompleted();
+                  }
+                });
     requests.onNext(request("ping"));
     // The first answer arrives while the request stream is still open: a true bidi exchange.
     assertThat(first.await(10, TimeUnit.SECONDS)).isTrue();
@@ -162,7 +193,9 @@ class DynamicCallsIT {
 
   @Test
   void generatedStubsCallADynamicService() {
-    var reply = EchoGrpc.newBlockingStub(dynamicChannel).unary(EchoRequest.newBuilder().setText("from stub").build());
+    var reply =
+        EchoGrpc.newBlockingStub(dynamicChannel)
+            .unary(EchoRequest.newBuilder().setText("from stub").build());
     assertThat(reply.getText()).isEqualTo("from stub");
   }
 
@@ -182,11 +215,17 @@ class DynamicCallsIT {
 
   @Test
   void methodsWithoutHandlersAreUnimplemented() throws Exception {
-    DynamicService partial = DynamicService.builder(EchoFixtures.SERVICE).unary("Unary", (req, resp) -> {
-      resp.onNext(EchoFixtures.response("partial", 0));
-      resp.onCompleted();
-    }).build();
-    try (SwitchboardServer server = SwitchboardServer.builder("inproc:partial").service(partial).build().start()) {
+    DynamicService partial =
+        DynamicService.builder(EchoFixtures.SERVICE)
+            .unary(
+                "Unary",
+                (req, resp) -> {
+                  resp.onNext(EchoFixtures.response("partial", 0));
+                  resp.onCompleted();
+                })
+            .build();
+    try (SwitchboardServer server =
+        SwitchboardServer.builder("inproc:partial").service(partial).build().start()) {
       ManagedChannel channel = SwitchboardChannel.builder(server.target()).build();
       try {
         DynamicClient client = DynamicClient.on(channel);
@@ -194,7 +233,8 @@ class DynamicCallsIT {
         EchoFixtures.Recorder stream = new EchoFixtures.Recorder();
         client.serverStreaming(SERVER_STREAM, request("", 1), stream);
         assertThat(stream.await().getCode()).isEqualTo(Status.Code.UNIMPLEMENTED);
-        assertThat(stream.await().getDescription()).contains("switchboard.runtime.test.Echo/ServerStream");
+        assertThat(stream.await().getDescription())
+            .contains("switchboard.runtime.test.Echo/ServerStream");
       } finally {
         channel.shutdownNow();
       }
@@ -216,7 +256,8 @@ class DynamicCallsIT {
     assertThat(responseHeaders.get(TEXT_HEADER)).isEqualTo("plain");
     assertThat(responseHeaders.get(BINARY_HEADER)).containsExactly(blob);
     Metadata trailers = call.trailers().get(10, TimeUnit.SECONDS);
-    assertThat(trailers.get(Metadata.Key.of("x-echoed-bin", Metadata.BINARY_BYTE_MARSHALLER))).containsExactly(blob);
+    assertThat(trailers.get(Metadata.Key.of("x-echoed-bin", Metadata.BINARY_BYTE_MARSHALLER)))
+        .containsExactly(blob);
     assertThat(call.status().get(10, TimeUnit.SECONDS).isOk()).isTrue();
     assertThat(recorder.messages).extracting(EchoFixtures::text).containsExactly("with headers");
   }
@@ -227,7 +268,8 @@ class DynamicCallsIT {
     first.put(TEXT_HEADER, "one");
     Metadata second = new Metadata();
     second.put(BINARY_HEADER, "two".getBytes(StandardCharsets.UTF_8));
-    DynamicClient client = DynamicClient.on(dynamicChannel).withMetadata(first).withMetadata(second);
+    DynamicClient client =
+        DynamicClient.on(dynamicChannel).withMetadata(first).withMetadata(second);
     DynamicCall call = client.call(UNARY, new EchoFixtures.Recorder());
     call.requests().onNext(request("m"));
     call.requests().onCompleted();
@@ -241,7 +283,8 @@ class DynamicCallsIT {
     DynamicClient client = DynamicClient.on(dynamicChannel).withDeadline(Duration.ofSeconds(1));
     com.google.protobuf.Descriptors.MethodDescriptor held = holdingMethod();
     assertThatThrownBy(() -> client.unary(held, request("wait")))
-        .isInstanceOfSatisfying(StatusRuntimeException.class,
+        .isInstanceOfSatisfying(
+            StatusRuntimeException.class,
             e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.DEADLINE_EXCEEDED));
     assertThat(HELD_STARTED.await(5, TimeUnit.SECONDS)).isTrue();
     HELD_CANCELLED.get(5, TimeUnit.SECONDS);
@@ -251,21 +294,28 @@ class DynamicCallsIT {
   void cancellingACallReachesTheServerHandler() throws Exception {
     CompletableFuture<Void> cancelled = new CompletableFuture<>();
     CountDownLatch started = new CountDownLatch(1);
-    DynamicService service = DynamicService.builder(EchoFixtures.SERVICE).bidiStreaming("Bidi", responses -> {
-      ((ServerCallStreamObserver<DynamicMessage>) responses).setOnCancelHandler(() -> cancelled.complete(null));
-      started.countDown();
-      return new StreamObserver<>() {
-        @Override
-        public void onNext(DynamicMessage value) {}
+    DynamicService service =
+        DynamicService.builder(EchoFixtures.SERVICE)
+            .bidiStreaming(
+                "Bidi",
+                responses -> {
+                  ((ServerCallStreamObserver<DynamicMessage>) responses)
+                      .setOnCancelHandler(() -> cancelled.complete(null));
+                  started.countDown();
+                  return new StreamObserver<>() {
+                    @Override
+                    public void onNext(DynamicMessage value) {}
 
-        @Override
-        public void onError(Throwable t) {}
+                    @Override
+                    public void onError(Throwable t) {}
 
-        @Override
-        public void onCompleted() {}
-      };
-    }).build();
-    try (SwitchboardServer server = SwitchboardServer.builder("localhost:0").service(service).build().start()) {
+                    @Override
+                    public void onCompleted() {}
+                  };
+                })
+            .build();
+    try (SwitchboardServer server =
+        SwitchboardServer.builder("localhost:0").service(service).build().start()) {
       ManagedChannel channel = SwitchboardChannel.builder(server.target()).plaintext().build();
       try {
         EchoFixtures.Recorder recorder = new EchoFixtures.Recorder();
@@ -274,7 +324,8 @@ class DynamicCallsIT {
         assertThat(started.await(10, TimeUnit.SECONDS)).isTrue();
         call.cancel("user pressed ctrl-c");
         assertThat(recorder.await().getCode()).isEqualTo(Status.Code.CANCELLED);
-        assertThat(call.status().get(5, TimeUnit.SECONDS).getDescription()).isEqualTo("user pressed ctrl-c");
+        assertThat(call.status().get(5, TimeUnit.SECONDS).getDescription())
+            .isEqualTo("user pressed ctrl-c");
         cancelled.get(10, TimeUnit.SECONDS);
       } finally {
         channel.shutdownNow();
@@ -284,20 +335,30 @@ class DynamicCallsIT {
 
   @Test
   void aHandlerAnsweringWithTheWrongMessageTypeFailsTheCallClearly() throws Exception {
-    DynamicService confused = DynamicService.builder(EchoFixtures.SERVICE).unary("Unary", (req, resp) -> {
-      resp.onNext(req); // an EchoRequest where an EchoResponse belongs
-      resp.onCompleted();
-    }).build();
-    try (SwitchboardServer server = SwitchboardServer.builder("localhost:0").service(confused).build().start()) {
+    DynamicService confused =
+        DynamicService.builder(EchoFixtures.SERVICE)
+            .unary(
+                "Unary",
+                (req, resp) -> {
+                  resp.onNext(req); // an EchoRequest where an EchoResponse belongs
+                  resp.onCompleted();
+                })
+            .build();
+    try (SwitchboardServer server =
+        SwitchboardServer.builder("localhost:0").service(confused).build().start()) {
       ManagedChannel channel = SwitchboardChannel.builder(server.target()).plaintext().build();
       try {
         assertThatThrownBy(() -> DynamicClient.on(channel).unary(UNARY, request("x")))
-            .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
-              assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INTERNAL);
-              assertThat(e.getStatus().getDescription()).isEqualTo("handler of switchboard.runtime.test.Echo/Unary "
-                  + "answered with a switchboard.runtime.test.EchoRequest, but the method returns "
-                  + "switchboard.runtime.test.EchoResponse");
-            });
+            .isInstanceOfSatisfying(
+                StatusRuntimeException.class,
+                e -> {
+                  assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INTERNAL);
+                  assertThat(e.getStatus().getDescription())
+                      .isEqualTo(
+                          "handler of switchboard.runtime.test.Echo/Unary "
+                              + "answered with a switchboard.runtime.test.EchoRequest, but the method returns "
+                              + "switchboard.runtime.test.EchoResponse");
+                });
       } finally {
         channel.shutdownNow();
       }
@@ -309,8 +370,9 @@ class DynamicCallsIT {
     DynamicClient client = DynamicClient.on(dynamicChannel);
     assertThatThrownBy(() -> client.unary(UNARY, EchoFixtures.response("x", 0)))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("method switchboard.runtime.test.Echo/Unary takes switchboard.runtime.test.EchoRequest, "
-            + "but the request is a switchboard.runtime.test.EchoResponse");
+        .hasMessage(
+            "method switchboard.runtime.test.Echo/Unary takes switchboard.runtime.test.EchoRequest, "
+                + "but the request is a switchboard.runtime.test.EchoResponse");
     assertThatThrownBy(() -> client.unary(BIDI, request("x")))
         .hasMessageContaining("switchboard.runtime.test.Echo/Bidi is BIDI_STREAMING, not UNARY");
   }
@@ -331,30 +393,35 @@ class DynamicCallsIT {
   private static final class EchoHeaders implements ServerInterceptor {
     @Override
     public <ReqT, RespT> ServerCall.Listener<ReqT> interceptCall(
-        ServerCall<ReqT, RespT> call, Metadata requestHeaders, ServerCallHandler<ReqT, RespT> next) {
-      return next.startCall(new SimpleForwardingServerCall<>(call) {
-        @Override
-        public void sendHeaders(Metadata headers) {
-          String text = requestHeaders.get(TEXT_HEADER);
-          if (text != null) {
-            headers.put(TEXT_HEADER, text);
-          }
-          byte[] blob = requestHeaders.get(BINARY_HEADER);
-          if (blob != null) {
-            headers.put(BINARY_HEADER, blob);
-          }
-          super.sendHeaders(headers);
-        }
+        ServerCall<ReqT, RespT> call,
+        Metadata requestHeaders,
+        ServerCallHandler<ReqT, RespT> next) {
+      return next.startCall(
+          new SimpleForwardingServerCall<>(call) {
+            @Override
+            public void sendHeaders(Metadata headers) {
+              String text = requestHeaders.get(TEXT_HEADER);
+              if (text != null) {
+                headers.put(TEXT_HEADER, text);
+              }
+              byte[] blob = requestHeaders.get(BINARY_HEADER);
+              if (blob != null) {
+                headers.put(BINARY_HEADER, blob);
+              }
+              super.sendHeaders(headers);
+            }
 
-        @Override
-        public void close(Status status, Metadata trailers) {
-          byte[] blob = requestHeaders.get(BINARY_HEADER);
-          if (blob != null) {
-            trailers.put(Metadata.Key.of("x-echoed-bin", Metadata.BINARY_BYTE_MARSHALLER), blob);
-          }
-          super.close(status, trailers);
-        }
-      }, requestHeaders);
+            @Override
+            public void close(Status status, Metadata trailers) {
+              byte[] blob = requestHeaders.get(BINARY_HEADER);
+              if (blob != null) {
+                trailers.put(
+                    Metadata.Key.of("x-echoed-bin", Metadata.BINARY_BYTE_MARSHALLER), blob);
+              }
+              super.close(status, trailers);
+            }
+          },
+          requestHeaders);
     }
   }
 }

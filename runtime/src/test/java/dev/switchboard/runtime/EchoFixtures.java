@@ -12,13 +12,19 @@ import io.grpc.stub.StreamObserver;
 import java.util.ArrayList;
 import java.util.List;
 
-/** The Echo contract (src/test/proto) served dynamically and from generated stubs, with message helpers. */
+/**
+ * The Echo contract (src/test/proto) served dynamically and from generated stubs, with message
+ * helpers.
+ */
 final class EchoFixtures {
 
-  static final Descriptors.ServiceDescriptor SERVICE = EchoProto.getDescriptor().findServiceByName("Echo");
+  static final Descriptors.ServiceDescriptor SERVICE =
+      EchoProto.getDescriptor().findServiceByName("Echo");
   static final Descriptors.MethodDescriptor UNARY = SERVICE.findMethodByName("Unary");
-  static final Descriptors.MethodDescriptor SERVER_STREAM = SERVICE.findMethodByName("ServerStream");
-  static final Descriptors.MethodDescriptor CLIENT_STREAM = SERVICE.findMethodByName("ClientStream");
+  static final Descriptors.MethodDescriptor SERVER_STREAM =
+      SERVICE.findMethodByName("ServerStream");
+  static final Descriptors.MethodDescriptor CLIENT_STREAM =
+      SERVICE.findMethodByName("ClientStream");
   static final Descriptors.MethodDescriptor BIDI = SERVICE.findMethodByName("Bidi");
   static final Descriptor REQUEST = EchoRequest.getDescriptor();
   static final Descriptor RESPONSE = EchoResponse.getDescriptor();
@@ -26,7 +32,9 @@ final class EchoFixtures {
   private EchoFixtures() {}
 
   static DynamicMessage request(String text) {
-    return DynamicMessage.newBuilder(REQUEST).setField(REQUEST.findFieldByName("text"), text).build();
+    return DynamicMessage.newBuilder(REQUEST)
+        .setField(REQUEST.findFieldByName("text"), text)
+        .build();
   }
 
   static DynamicMessage request(String text, int repeat) {
@@ -40,7 +48,9 @@ final class EchoFixtures {
   }
 
   static DynamicMessage requestForResponseSize(int responseBytes) {
-    return request("big").toBuilder().setField(REQUEST.findFieldByName("response_size"), responseBytes).build();
+    return request("big").toBuilder()
+        .setField(REQUEST.findFieldByName("response_size"), responseBytes)
+        .build();
   }
 
   static DynamicMessage response(String text, int index) {
@@ -61,56 +71,67 @@ final class EchoFixtures {
   /** Echo served by a dynamic service: all four shapes. */
   static DynamicService dynamicEcho() {
     return DynamicService.builder(SERVICE)
-        .unary("Unary", (request, response) -> {
-          int size = (Integer) request.getField(REQUEST.findFieldByName("response_size"));
-          DynamicMessage.Builder reply = response(text(request), 0).toBuilder();
-          ByteString payload = size > 0
-              ? ByteString.copyFrom(new byte[size])
-              : (ByteString) request.getField(REQUEST.findFieldByName("payload"));
-          reply.setField(RESPONSE.findFieldByName("payload"), payload);
-          response.onNext(reply.build());
-          response.onCompleted();
-        })
-        .serverStreaming("ServerStream", (request, responses) -> {
-          int repeat = (Integer) request.getField(REQUEST.findFieldByName("repeat"));
-          for (int i = 0; i < repeat; i++) {
-            responses.onNext(response(text(request), i));
-          }
-          responses.onCompleted();
-        })
-        .clientStreaming("ClientStream", response -> new StreamObserver<>() {
-          private final List<String> texts = new ArrayList<>();
+        .unary(
+            "Unary",
+            (request, response) -> {
+              int size = (Integer) request.getField(REQUEST.findFieldByName("response_size"));
+              DynamicMessage.Builder reply = response(text(request), 0).toBuilder();
+              ByteString payload =
+                  size > 0
+                      ? ByteString.copyFrom(new byte[size])
+                      : (ByteString) request.getField(REQUEST.findFieldByName("payload"));
+              reply.setField(RESPONSE.findFieldByName("payload"), payload);
+              response.onNext(reply.build());
+              response.onCompleted();
+            })
+        .serverStreaming(
+            "ServerStream",
+            (request, responses) -> {
+              int repeat = (Integer) request.getField(REQUEST.findFieldByName("repeat"));
+              for (int i = 0; i < repeat; i++) {
+                responses.onNext(response(text(request), i));
+              }
+              responses.onCompleted();
+            })
+        .clientStreaming(
+            "ClientStream",
+            response ->
+                new StreamObserver<>() {
+                  private final List<String> texts = new ArrayList<>();
 
-          @Override
-          public void onNext(DynamicMessage request) {
-            texts.add(text(request));
-          }
+                  @Override
+                  public void onNext(DynamicMessage request) {
+                    texts.add(text(request));
+                  }
 
-          @Override
-          public void onError(Throwable t) {}
+                  @Override
+                  public void onError(Throwable t) {}
 
-          @Override
-          public void onCompleted() {
-            response.onNext(response(String.join(",", texts), texts.size()));
-            response.onCompleted();
-          }
-        })
-        .bidiStreaming("Bidi", responses -> new StreamObserver<>() {
-          private int index;
+                  @Override
+                  public void onCompleted() {
+                    response.onNext(response(String.join(",", texts), texts.size()));
+                    response.onCompleted();
+                  }
+                })
+        .bidiStreaming(
+            "Bidi",
+            responses ->
+                new StreamObserver<>() {
+                  private int index;
 
-          @Override
-          public void onNext(DynamicMessage request) {
-            responses.onNext(response(text(request), index++));
-          }
+                  @Override
+                  public void onNext(DynamicMessage request) {
+                    responses.onNext(response(text(request), index++));
+                  }
 
-          @Override
-          public void onError(Throwable t) {}
+                  @Override
+                  public void onError(Throwable t) {}
 
-          @Override
-          public void onCompleted() {
-            responses.onCompleted();
-          }
-        })
+                  @Override
+                  public void onCompleted() {
+                    responses.onCompleted();
+                  }
+                })
         .build();
   }
 
@@ -134,7 +155,8 @@ final class EchoFixtures {
   /** Collects a stream's responses and its end. */
   static final class Recorder implements StreamObserver<DynamicMessage> {
     final List<DynamicMessage> messages = java.util.Collections.synchronizedList(new ArrayList<>());
-    final java.util.concurrent.CompletableFuture<io.grpc.Status> done = new java.util.concurrent.CompletableFuture<>();
+    final java.util.concurrent.CompletableFuture<io.grpc.Status> done =
+        new java.util.concurrent.CompletableFuture<>();
 
     @Override
     public void onNext(DynamicMessage value) {

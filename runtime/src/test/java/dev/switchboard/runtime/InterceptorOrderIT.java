@@ -18,22 +18,28 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 
-/** Interceptors run in the order they were added, on both sides (grpc-java's own order is the reverse). */
+/**
+ * Interceptors run in the order they were added, on both sides (grpc-java's own order is the
+ * reverse).
+ */
 class InterceptorOrderIT {
 
   @Test
   void firstAddedRunsFirst() throws Exception {
     List<String> order = new CopyOnWriteArrayList<>();
-    try (SwitchboardServer server = SwitchboardServer.builder("inproc:interceptor-order")
-        .service(EchoFixtures.dynamicEcho())
-        .interceptor(server("server-1", order))
-        .interceptor(server("server-2", order))
-        .build().start()) {
-      ManagedChannel channel = SwitchboardChannel.builder(server.target())
-          .interceptor(client("client-1", order))
-          .interceptor(client("client-2", order))
-          .userAgent("switchboard-test")
-          .build();
+    try (SwitchboardServer server =
+        SwitchboardServer.builder("inproc:interceptor-order")
+            .service(EchoFixtures.dynamicEcho())
+            .interceptor(server("server-1", order))
+            .interceptor(server("server-2", order))
+            .build()
+            .start()) {
+      ManagedChannel channel =
+          SwitchboardChannel.builder(server.target())
+              .interceptor(client("client-1", order))
+              .interceptor(client("client-2", order))
+              .userAgent("switchboard-test")
+              .build();
       try {
         DynamicClient.on(channel).unary(UNARY, request("x"));
       } finally {

@@ -10,9 +10,9 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
- * A TCP relay between a client and a server that can cut every connection with a reset (SO_LINGER 0),
- * the way a crashed process or a dropped network looks to the server: no GOAWAY, no RST_STREAM, no FIN;
- * or can go silent, as a frozen peer does.
+ * A TCP relay between a client and a server that can cut every connection with a reset (SO_LINGER
+ * 0), the way a crashed process or a dropped network looks to the server: no GOAWAY, no RST_STREAM,
+ * no FIN; or can go silent, as a frozen peer does.
  */
 final class ResettingProxy implements AutoCloseable {
 
@@ -50,27 +50,31 @@ final class ResettingProxy implements AutoCloseable {
   }
 
   private void pump(Socket from, Socket to) {
-    Thread thread = new Thread(() -> {
-      byte[] buffer = new byte[16 * 1024];
-      try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
-        int n;
-        while ((n = in.read(buffer)) != -1) {
-          if (!silent) {
-            out.write(buffer, 0, n);
-            out.flush();
-          }
-        }
-      } catch (IOException e) {
-        // The other side went away (or we reset it): nothing more to relay.
-      }
-    }, "resetting-proxy-pump");
+    Thread thread =
+        new Thread(
+            () -> {
+              byte[] buffer = new byte[16 * 1024];
+              try (InputStream in = from.getInputStream();
+                  OutputStream out = to.getOutputStream()) {
+                int n;
+                while ((n = in.read(buffer)) != -1) {
+                  if (!silent) {
+                    out.write(buffer, 0, n);
+                    out.flush();
+                  }
+                }
+              } catch (IOException e) {
+                // The other side went away (or we reset it): nothing more to relay.
+              }
+            },
+            "resetting-proxy-pump");
     thread.setDaemon(true);
     thread.start();
   }
 
   /**
-   * From now on swallows everything in both directions while keeping the connections open: a peer that
-   * froze or sits behind a dead network path, which only keepalive pings can detect.
+   * From now on swallows everything in both directions while keeping the connections open: a peer
+   * that froze or sits behind a dead network path, which only keepalive pings can detect.
    */
   void goSilent() {
     silent = true;

@@ -22,7 +22,10 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
-/** Graceful shutdown: health flips first, calls in flight drain until the grace ends, the rest are cancelled. */
+/**
+ * Graceful shutdown: health flips first, calls in flight drain until the grace ends, the rest are
+ * cancelled.
+ */
 class ShutdownIT {
 
   @Test
@@ -32,36 +35,43 @@ class ShutdownIT {
     CountDownLatch bidiStarted = new CountDownLatch(1);
     CompletableFuture<Void> bidiCancelledOnServer = new CompletableFuture<>();
     CompletableFuture<Throwable> bidiRequestsSawError = new CompletableFuture<>();
-    DynamicService service = DynamicService.builder(EchoFixtures.SERVICE)
-        .unary("Unary", (req, response) -> {
-          unaryStarted.countDown();
-          try {
-            releaseUnary.await(30, TimeUnit.SECONDS);
-          } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-          }
-          response.onNext(EchoFixtures.response("finished in grace", 0));
-          response.onCompleted();
-        })
-        .bidiStreaming("Bidi", responses -> {
-          ((ServerCallStreamObserver<DynamicMessage>) responses).setOnCancelHandler(() -> bidiCancelledOnServer.complete(null));
-          bidiStarted.countDown();
-          return new StreamObserver<>() {
-            @Override
-            public void onNext(DynamicMessage value) {}
+    DynamicService service =
+        DynamicService.builder(EchoFixtures.SERVICE)
+            .unary(
+                "Unary",
+                (req, response) -> {
+                  unaryStarted.countDown();
+                  try {
+                    releaseUnary.await(30, TimeUnit.SECONDS);
+                  } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                  }
+                  response.onNext(EchoFixtures.response("finished in grace", 0));
+                  response.onCompleted();
+                })
+            .bidiStreaming(
+                "Bidi",
+                responses -> {
+                  ((ServerCallStreamObserver<DynamicMessage>) responses)
+                      .setOnCancelHandler(() -> bidiCancelledOnServer.complete(null));
+                  bidiStarted.countDown();
+                  return new StreamObserver<>() {
+                    @Override
+                    public void onNext(DynamicMessage value) {}
 
-            @Override
-            public void onError(Throwable t) {
-              bidiRequestsSawError.complete(t);
-            }
+                    @Override
+                    public void onError(Throwable t) {
+                      bidiRequestsSawError.complete(t);
+                    }
 
-            @Override
-            public void onCompleted() {}
-          };
-        })
-        .build();
+                    @Override
+                    public void onCompleted() {}
+                  };
+                })
+            .build();
 
-    SwitchboardServer server = SwitchboardServer.builder("localhost:0").service(service).build().start();
+    SwitchboardServer server =
+        SwitchboardServer.builder("localhost:0").service(service).build().start();
     ManagedChannel channel = SwitchboardChannel.builder(server.target()).plaintext().build();
     try {
       BlockingQueue<ServingStatus> health = new LinkedBlockingQueue<>();
@@ -77,7 +87,8 @@ class ShutdownIT {
       assertThat(unaryStarted.await(10, TimeUnit.SECONDS)).isTrue();
       assertThat(bidiStarted.await(10, TimeUnit.SECONDS)).isTrue();
 
-      CompletableFuture<Void> shutdown = CompletableFuture.runAsync(() -> server.shutdown(Duration.ofSeconds(2)));
+      CompletableFuture<Void> shutdown =
+          CompletableFuture.runAsync(() -> server.shutdown(Duration.ofSeconds(2)));
 
       // Health flips at the start of shutdown, while both calls are still running.
       assertThat(health.poll(10, TimeUnit.SECONDS)).isEqualTo(ServingStatus.NOT_SERVING);
@@ -88,7 +99,8 @@ class ShutdownIT {
       ManagedChannel late = SwitchboardChannel.builder(server.target()).plaintext().build();
       try {
         EchoFixtures.Recorder refused = new EchoFixtures.Recorder();
-        DynamicClient.on(late).serverStreaming(EchoFixtures.SERVER_STREAM, request("late", 1), refused);
+        DynamicClient.on(late)
+            .serverStreaming(EchoFixtures.SERVER_STREAM, request("late", 1), refused);
         assertThat(refused.await().getCode()).isEqualTo(Status.Code.UNAVAILABLE);
       } finally {
         late.shutdownNow();
@@ -97,7 +109,9 @@ class ShutdownIT {
       // The unary call finishes within the grace period and succeeds.
       releaseUnary.countDown();
       assertThat(unary.await()).isEqualTo(Status.OK);
-      assertThat(unary.messages).extracting(EchoFixtures::text).containsExactly("finished in grace");
+      assertThat(unary.messages)
+          .extracting(EchoFixtures::text)
+          .containsExactly("finished in grace");
 
       // The bidi call outlives the grace: it is cancelled on both sides.
       shutdown.get(30, TimeUnit.SECONDS);
@@ -115,13 +129,15 @@ class ShutdownIT {
   @Test
   void awaitTerminationReturnsOnceAnotherThreadShutsDown() throws Exception {
     SwitchboardServer server = SwitchboardServer.builder("inproc:await").build().start();
-    CompletableFuture<Void> waiting = CompletableFuture.runAsync(() -> {
-      try {
-        server.awaitTermination();
-      } catch (InterruptedException e) {
-        throw new IllegalStateException(e);
-      }
-    });
+    CompletableFuture<Void> waiting =
+        CompletableFuture.runAsync(
+            () -> {
+              try {
+                server.awaitTermination();
+              } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+              }
+            });
     assertThat(server.awaitTermination(Duration.ofMillis(50))).isFalse();
     assertThat(waiting).isNotDone();
     server.shutdown(Duration.ofSeconds(30));
@@ -137,7 +153,8 @@ class ShutdownIT {
     assertThat(never.isTerminated()).isTrue();
   }
 
-  private static StreamObserver<HealthCheckResponse> collect(BlockingQueue<ServingStatus> statuses) {
+  private static StreamObserver<HealthCheckResponse> collect(
+      BlockingQueue<ServingStatus> statuses) {
     return new StreamObserver<>() {
       @Override
       public void onNext(HealthCheckResponse value) {

@@ -43,7 +43,8 @@ class TargetTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"localhost:0", "10.1.2.3:443", "[::1]:80", "unix:/run/x.sock", "inproc:a:b"})
+  @ValueSource(
+      strings = {"localhost:0", "10.1.2.3:443", "[::1]:80", "unix:/run/x.sock", "inproc:a:b"})
   void toStringParsesBack(String text) {
     Target target = Target.parse(text);
     assertThat(target.toString()).isEqualTo(text);
@@ -52,10 +53,13 @@ class TargetTest {
 
   @Test
   void rejectsBadTargetsWithTheReason() {
-    assertThatThrownBy(() -> Target.parse("localhost")).hasMessageContaining("'localhost'")
+    assertThatThrownBy(() -> Target.parse("localhost"))
+        .hasMessageContaining("'localhost'")
         .hasMessageContaining("expected host:port, unix:/path or inproc:name");
-    assertThatThrownBy(() -> Target.parse("localhost:http")).hasMessageContaining("port 'http' is not a number");
-    assertThatThrownBy(() -> Target.parse("localhost:70000")).hasMessageContaining("outside 0..65535");
+    assertThatThrownBy(() -> Target.parse("localhost:http"))
+        .hasMessageContaining("port 'http' is not a number");
+    assertThatThrownBy(() -> Target.parse("localhost:70000"))
+        .hasMessageContaining("outside 0..65535");
     assertThatThrownBy(() -> Target.parse(":80")).hasMessageContaining("host is empty");
     assertThatThrownBy(() -> Target.parse("::1:80")).hasMessageContaining("brackets");
     assertThatThrownBy(() -> Target.parse("[::1:80")).hasMessageContaining("closing ']'");
@@ -63,7 +67,8 @@ class TargetTest {
     assertThatThrownBy(() -> Target.parse("inproc:")).hasMessageContaining("needs a name");
     assertThatThrownBy(() -> Target.parse(" ")).hasMessageContaining("empty target");
     assertThatThrownBy(() -> Target.parse("x")).isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> Target.parse("dns:///example.com:443")).hasMessageContaining("URI schemes");
+    assertThatThrownBy(() -> Target.parse("dns:///example.com:443"))
+        .hasMessageContaining("URI schemes");
   }
 
   @Test
@@ -71,7 +76,9 @@ class TargetTest {
     assertThatThrownBy(() -> Target.parse("inproc:x").port())
         .isInstanceOf(IllegalStateException.class)
         .hasMessage("inproc:x is a IN_PROCESS target and has no port");
-    assertThatThrownBy(() -> Target.parse("localhost:1").path()).isInstanceOf(IllegalStateException.class);
-    assertThatThrownBy(() -> Target.parse("unix:/a").name()).isInstanceOf(IllegalStateException.class);
+    assertThatThrownBy(() -> Target.parse("localhost:1").path())
+        .isInstanceOf(IllegalStateException.class);
+    assertThatThrownBy(() -> Target.parse("unix:/a").name())
+        .isInstanceOf(IllegalStateException.class);
   }
 }

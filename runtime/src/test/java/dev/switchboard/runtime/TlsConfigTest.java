@@ -32,16 +32,24 @@ class TlsConfigTest {
   void writesPemFilesOwnerOnlyThatReadBack(@TempDir Path dir) throws Exception {
     Path out = dir.resolve("certs");
     DEV.writePem(out);
-    for (String name : List.of(DevCertificates.CA_CERT, DevCertificates.SERVER_CERT, DevCertificates.SERVER_KEY,
-        DevCertificates.CLIENT_CERT, DevCertificates.CLIENT_KEY)) {
+    for (String name :
+        List.of(
+            DevCertificates.CA_CERT,
+            DevCertificates.SERVER_CERT,
+            DevCertificates.SERVER_KEY,
+            DevCertificates.CLIENT_CERT,
+            DevCertificates.CLIENT_KEY)) {
       assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(out.resolve(name))))
-          .as(name).isEqualTo("rw-------");
+          .as(name)
+          .isEqualTo("rw-------");
     }
-    assertThat(Files.readString(out.resolve(DevCertificates.SERVER_KEY))).startsWith("-----BEGIN PRIVATE KEY-----");
+    assertThat(Files.readString(out.resolve(DevCertificates.SERVER_KEY)))
+        .startsWith("-----BEGIN PRIVATE KEY-----");
 
-    TlsConfig server = TlsConfig.fromPem(out.resolve("server.pem"), out.resolve("server.key"))
-        .trusting(out.resolve("ca.pem"))
-        .requireClientAuth();
+    TlsConfig server =
+        TlsConfig.fromPem(out.resolve("server.pem"), out.resolve("server.key"))
+            .trusting(out.resolve("ca.pem"))
+            .requireClientAuth();
     assertThat(server.certificateChain()).containsExactly(DEV.serverCertificate());
     assertThat(server.privateKey()).isPresent();
     assertThat(server.trustedCertificates()).contains(List.of(DEV.caCertificate()));
@@ -77,7 +85,8 @@ class TlsConfigTest {
 
     DEV.writePem(dir);
     // A certificate where the key should be.
-    assertThatThrownBy(() -> TlsConfig.fromPem(dir.resolve("server.pem"), dir.resolve("server.pem")))
+    assertThatThrownBy(
+            () -> TlsConfig.fromPem(dir.resolve("server.pem"), dir.resolve("server.pem")))
         .hasMessageContaining(dir.resolve("server.pem") + ": no unencrypted private key found");
   }
 

@@ -24,7 +24,8 @@ class TransportsIT {
 
   @Test
   void tcpOnPortZeroReportsTheBoundPort() throws Exception {
-    try (SwitchboardServer server = SwitchboardServer.builder("localhost:0").service(EchoFixtures.dynamicEcho()).build()) {
+    try (SwitchboardServer server =
+        SwitchboardServer.builder("localhost:0").service(EchoFixtures.dynamicEcho()).build()) {
       assertThat(server.port()).isZero();
       server.start();
       assertThat(server.port()).isPositive();
@@ -36,7 +37,11 @@ class TransportsIT {
   @Test
   void unixSocketRoundTripAndTheSocketFileIsRemovedOnShutdown(@TempDir Path dir) throws Exception {
     Path socket = dir.resolve("echo.sock");
-    SwitchboardServer server = SwitchboardServer.builder("unix:" + socket).service(EchoFixtures.dynamicEcho()).build().start();
+    SwitchboardServer server =
+        SwitchboardServer.builder("unix:" + socket)
+            .service(EchoFixtures.dynamicEcho())
+            .build()
+            .start();
     try {
       assertThat(Files.exists(socket)).isTrue();
       assertThat(server.port()).isEqualTo(-1);
@@ -75,15 +80,21 @@ class TransportsIT {
   void aStaleSocketFileIsReplacedButALiveOneIsLeftAlone(@TempDir Path dir) throws Exception {
     Path socket = dir.resolve("stale.sock");
     // A server that died without cleaning up: the socket file stays, nobody listens.
-    try (java.nio.channels.ServerSocketChannel dead = java.nio.channels.ServerSocketChannel.open(java.net.StandardProtocolFamily.UNIX)) {
+    try (java.nio.channels.ServerSocketChannel dead =
+        java.nio.channels.ServerSocketChannel.open(java.net.StandardProtocolFamily.UNIX)) {
       dead.bind(java.net.UnixDomainSocketAddress.of(socket));
     }
     assertThat(Files.exists(socket)).isTrue();
-    try (SwitchboardServer server = SwitchboardServer.builder(Target.unix(socket)).service(EchoFixtures.dynamicEcho()).build().start()) {
+    try (SwitchboardServer server =
+        SwitchboardServer.builder(Target.unix(socket))
+            .service(EchoFixtures.dynamicEcho())
+            .build()
+            .start()) {
       SwitchboardServer second = SwitchboardServer.builder(Target.unix(socket)).build();
       assertThatThrownBy(second::start)
           .isInstanceOf(IOException.class)
-          .hasMessage("cannot listen on unix:" + socket + ": " + socket + " is in use by another server");
+          .hasMessage(
+              "cannot listen on unix:" + socket + ": " + socket + " is in use by another server");
       // The failed second server removed nothing: the first still serves.
       assertRoundTrip(SwitchboardChannel.builder(server.target()).build());
     }
@@ -101,7 +112,8 @@ class TransportsIT {
   @Test
   void tcpPortInUseFailsAtStartNamingTheTarget() throws Exception {
     try (ServerSocket taken = new ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
-      SwitchboardServer server = SwitchboardServer.builder(Target.tcp("127.0.0.1", taken.getLocalPort())).build();
+      SwitchboardServer server =
+          SwitchboardServer.builder(Target.tcp("127.0.0.1", taken.getLocalPort())).build();
       assertThatThrownBy(server::start)
           .isInstanceOf(IOException.class)
           .hasMessageContaining("cannot listen on 127.0.0.1:" + taken.getLocalPort())
@@ -111,8 +123,11 @@ class TransportsIT {
 
   @Test
   void inProcessRoundTrip() throws Exception {
-    try (SwitchboardServer server = SwitchboardServer.builder("inproc:transports-it").service(EchoFixtures.dynamicEcho())
-        .build().start()) {
+    try (SwitchboardServer server =
+        SwitchboardServer.builder("inproc:transports-it")
+            .service(EchoFixtures.dynamicEcho())
+            .build()
+            .start()) {
       assertThat(server.port()).isEqualTo(-1);
       assertRoundTrip(SwitchboardChannel.builder("inproc:transports-it").build());
     }
@@ -121,23 +136,32 @@ class TransportsIT {
   @Test
   void startTwiceIsAnError() throws Exception {
     try (SwitchboardServer server = SwitchboardServer.builder("inproc:twice").build().start()) {
-      assertThatThrownBy(server::start).isInstanceOf(IllegalStateException.class).hasMessageContaining("STARTED");
+      assertThatThrownBy(server::start)
+          .isInstanceOf(IllegalStateException.class)
+          .hasMessageContaining("STARTED");
     }
   }
 
   @Test
   void duplicateServicesAreRejected() {
-    assertThatThrownBy(() -> SwitchboardServer.builder("inproc:dup")
-        .service(EchoFixtures.dynamicEcho())
-        .service(new EchoFixtures.GeneratedEcho())
-        .build())
+    assertThatThrownBy(
+            () ->
+                SwitchboardServer.builder("inproc:dup")
+                    .service(EchoFixtures.dynamicEcho())
+                    .service(new EchoFixtures.GeneratedEcho())
+                    .build())
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("service switchboard.runtime.test.Echo is added twice to the server on inproc:dup");
+        .hasMessage(
+            "service switchboard.runtime.test.Echo is added twice to the server on inproc:dup");
   }
 
   @Test
   void channelsReleaseTheirEventLoopThreads() throws Exception {
-    try (SwitchboardServer server = SwitchboardServer.builder("localhost:0").service(EchoFixtures.dynamicEcho()).build().start()) {
+    try (SwitchboardServer server =
+        SwitchboardServer.builder("localhost:0")
+            .service(EchoFixtures.dynamicEcho())
+            .build()
+            .start()) {
       ManagedChannel channel = SwitchboardChannel.builder(server.target()).plaintext().build();
       assertThat(text(DynamicClient.on(channel).unary(UNARY, request("x")))).isEqualTo("x");
       assertThat(threadsNamed("switchboard-channel " + server.target())).isPositive();
@@ -145,7 +169,8 @@ class TransportsIT {
       assertThat(channel.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
       assertThat(channel.isTerminated()).isTrue();
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-      while (threadsNamed("switchboard-channel " + server.target()) > 0 && System.nanoTime() < deadline) {
+      while (threadsNamed("switchboard-channel " + server.target()) > 0
+          && System.nanoTime() < deadline) {
         Thread.sleep(20);
       }
       assertThat(threadsNamed("switchboard-channel " + server.target())).isZero();

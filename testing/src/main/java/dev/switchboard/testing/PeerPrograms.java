@@ -25,7 +25,8 @@ public final class PeerPrograms {
         return candidate;
       }
     }
-    throw new AssertionError(program + " is not on PATH: install the Debian package " + debianPackage);
+    throw new AssertionError(
+        program + " is not on PATH: install the Debian package " + debianPackage);
   }
 
   /** Debian's protoc, the test oracle for everything that reads .proto files. */
@@ -34,11 +35,12 @@ public final class PeerPrograms {
   }
 
   /**
-   * Writes {@code protoc --include_imports --descriptor_set_out=out} for {@code files}, with
-   * {@code --include_source_info} when asked, and returns {@code out}. A failing protoc fails the
-   * test with protoc's own output.
+   * Writes {@code protoc --include_imports --descriptor_set_out=out} for {@code files}, with {@code
+   * --include_source_info} when asked, and returns {@code out}. A failing protoc fails the test
+   * with protoc's own output.
    */
-  public static Path descriptorSet(Path out, List<Path> importPaths, boolean sourceInfo, String... files)
+  public static Path descriptorSet(
+      Path out, List<Path> importPaths, boolean sourceInfo, String... files)
       throws IOException, InterruptedException {
     List<String> command = new ArrayList<>();
     command.add(protoc().toString());

@@ -16,28 +16,38 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
-@Command(name = "demo", mixinStandardHelpOptions = true,
-    description = "Start a coordinator and two demo agents on loopback, run one inference, print the status.")
+@Command(
+    name = "demo",
+    mixinStandardHelpOptions = true,
+    description =
+        "Start a coordinator and two demo agents on loopback, run one inference, print the status.")
 final class DemoCommand implements Callable<Integer> {
   private static final String MODEL = "demo-llm";
 
-  @ParentCommand
-  private TitanCommand root;
+  @ParentCommand private TitanCommand root;
 
-  @Option(names = "--prompt", defaultValue = "Why is the sky blue?", description = "Default: ${DEFAULT-VALUE}")
+  @Option(
+      names = "--prompt",
+      defaultValue = "Why is the sky blue?",
+      description = "Default: ${DEFAULT-VALUE}")
   private String prompt;
 
   @Override
   public Integer call() throws Exception {
     PrintWriter out = root.out;
     Duration heartbeat = Duration.ofMillis(200);
-    out.println("TitanCompute demo: a coordinator and two demo agents on loopback, speaking real gRPC.");
+    out.println(
+        "TitanCompute demo: a coordinator and two demo agents on loopback, speaking real gRPC.");
     out.println();
-    try (Coordinator coordinator = Coordinator.builder(Target.tcp("127.0.0.1", 0))
-        .heartbeatTimeout(Duration.ofSeconds(2)).build().start()) {
+    try (Coordinator coordinator =
+        Coordinator.builder(Target.tcp("127.0.0.1", 0))
+            .heartbeatTimeout(Duration.ofSeconds(2))
+            .build()
+            .start()) {
       Target target = coordinator.target();
       out.println("  coordinator  " + target);
-      try (Agent a = agent(target, "agent-a", heartbeat); Agent b = agent(target, "agent-b", heartbeat)) {
+      try (Agent a = agent(target, "agent-a", heartbeat);
+          Agent b = agent(target, "agent-b", heartbeat)) {
         out.println("  agent-a      " + a.endpoint() + "  serving " + MODEL + " (demo engine)");
         out.println("  agent-b      " + b.endpoint() + "  serving " + MODEL + " (demo engine)");
         out.flush();
@@ -52,20 +62,42 @@ final class DemoCommand implements Callable<Integer> {
         // One heartbeat after registration, so that the router and the table have measured RTTs.
         Thread.sleep(heartbeat.toMillis() + 50);
         out.println();
-        out.println("$ titan infer --coordinator " + target + " --model " + MODEL + " --prompt \"" + prompt + "\"");
+        out.println(
+            "$ titan infer --coordinator "
+                + target
+                + " --model "
+                + MODEL
+                + " --prompt \""
+                + prompt
+                + "\"");
         out.flush();
         try (TitanClient client = TitanClient.connect(target)) {
           long started = System.nanoTime();
-          InferenceResult result = client.infer(InferenceRequest.newBuilder()
-              .setClientId("titan-demo").setModel(MODEL).setPrompt(prompt).setMaxTokens(60).build(), text -> {
-                out.print(text);
-                out.flush();
-              });
+          InferenceResult result =
+              client.infer(
+                  InferenceRequest.newBuilder()
+                      .setClientId("titan-demo")
+                      .setModel(MODEL)
+                      .setPrompt(prompt)
+                      .setMaxTokens(60)
+                      .build(),
+                  text -> {
+                    out.print(text);
+                    out.flush();
+                  });
           out.println();
-          out.println(String.format(Locale.ROOT, "[served by %s, %d tokens, finish %s, %.0f ms]",
-              result.agentId(), result.usage().getCompletionTokens(),
-              result.finishReason().name().replace("FINISH_REASON_", "").toLowerCase(Locale.ROOT),
-              (System.nanoTime() - started) / 1e6));
+          out.println(
+              String.format(
+                  Locale.ROOT,
+                  "[served by %s, %d tokens, finish %s, %.0f ms]",
+                  result.agentId(),
+                  result.usage().getCompletionTokens(),
+                  result
+                      .finishReason()
+                      .name()
+                      .replace("FINISH_REASON_", "")
+                      .toLowerCase(Locale.ROOT),
+                  (System.nanoTime() - started) / 1e6));
           // Let the agent's next heartbeat carry the finished stream to the coordinator.
           Thread.sleep(heartbeat.toMillis() + 50);
           out.println();
@@ -75,12 +107,14 @@ final class DemoCommand implements Callable<Integer> {
       }
     }
     out.println();
-    out.println("Run it for real: bin/titan coordinator --port 50051 --http-port 8080, then bin/titan agent ... (docs/titancompute.md)");
+    out.println(
+        "Run it for real: bin/titan coordinator --port 50051 --http-port 8080, then bin/titan agent ... (docs/titancompute.md)");
     out.flush();
     return TitanMain.EXIT_OK;
   }
 
-  private static Agent agent(Target coordinator, String id, Duration heartbeat) throws java.io.IOException {
+  private static Agent agent(Target coordinator, String id, Duration heartbeat)
+      throws java.io.IOException {
     return Agent.builder(coordinator, id)
         .model(MODEL)
         .engine(InferenceEngine.demo(Duration.ofMillis(15)))

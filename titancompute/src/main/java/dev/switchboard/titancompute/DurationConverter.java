@@ -6,7 +6,10 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import picocli.CommandLine;
 
-/** Reads durations the way people type them: {@code 250ms}, {@code 3s}, {@code 2m}, or ISO {@code PT3S}. */
+/**
+ * Reads durations the way people type them: {@code 250ms}, {@code 3s}, {@code 2m}, or ISO {@code
+ * PT3S}.
+ */
 final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
   private static final Pattern SIMPLE = Pattern.compile("([0-9]+(?:\\.[0-9]+)?)(ms|s|m|h)");
 
@@ -19,12 +22,13 @@ final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
     Matcher m = SIMPLE.matcher(value.strip());
     if (m.matches()) {
       double amount = Double.parseDouble(m.group(1));
-      double millis = switch (m.group(2)) {
-        case "ms" -> amount;
-        case "s" -> amount * 1_000;
-        case "m" -> amount * 60_000;
-        default -> amount * 3_600_000;
-      };
+      double millis =
+          switch (m.group(2)) {
+            case "ms" -> amount;
+            case "s" -> amount * 1_000;
+            case "m" -> amount * 60_000;
+            default -> amount * 3_600_000;
+          };
       return Duration.ofMillis(Math.round(millis));
     }
     try {

@@ -12,21 +12,28 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
-@Command(name = "status", mixinStandardHelpOptions = true, description = "Print the coordinator's agents as a table.",
-    footer = {"", "TLS: --cacert (and --cert/--key for mTLS); default plaintext.",
-        "  titan status --coordinator localhost:50051 --cacert ca.pem"})
+@Command(
+    name = "status",
+    mixinStandardHelpOptions = true,
+    description = "Print the coordinator's agents as a table.",
+    footer = {
+      "",
+      "TLS: --cacert (and --cert/--key for mTLS); default plaintext.",
+      "  titan status --coordinator localhost:50051 --cacert ca.pem"
+    })
 final class StatusCommand implements Callable<Integer> {
-  @ParentCommand
-  private TitanCommand root;
+  @ParentCommand private TitanCommand root;
 
-  @Spec
-  private CommandSpec spec;
+  @Spec private CommandSpec spec;
 
-  @Option(names = "--coordinator", required = true, paramLabel = "HOST:PORT", description = "The coordinator.")
+  @Option(
+      names = "--coordinator",
+      required = true,
+      paramLabel = "HOST:PORT",
+      description = "The coordinator.")
   private String coordinator;
 
-  @Mixin
-  private TlsOptions.Client tls;
+  @Mixin private TlsOptions.Client tls;
 
   @Override
   public Integer call() {

@@ -11,11 +11,11 @@ import picocli.CommandLine.Command;
     version = "titan 0.1.0",
     description = "TitanCompute: distributed LLM inference on Switchboard.",
     subcommands = {
-        DemoCommand.class,
-        CoordinatorCommand.class,
-        AgentCommand.class,
-        InferCommand.class,
-        StatusCommand.class,
+      DemoCommand.class,
+      CoordinatorCommand.class,
+      AgentCommand.class,
+      InferCommand.class,
+      StatusCommand.class,
     })
 final class TitanCommand implements Callable<Integer> {
   final PrintWriter out;
@@ -28,7 +28,8 @@ final class TitanCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    err.println("usage: titan demo | coordinator | agent | infer | status   (titan --help for details)");
+    err.println(
+        "usage: titan demo | coordinator | agent | infer | status   (titan --help for details)");
     return TitanMain.EXIT_USAGE;
   }
 }

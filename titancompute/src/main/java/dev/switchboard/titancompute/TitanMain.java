@@ -31,30 +31,40 @@ public final class TitanMain {
     cli.setOut(out);
     cli.setErr(err);
     // A usage mistake is one line naming the option (and file) at fault, not the whole help page.
-    cli.setParameterExceptionHandler((e, arguments) -> {
-      String command = e.getCommandLine().getCommandName();
-      err.println("error: " + e.getMessage()
-          + " (titan " + (command.equals("titan") ? "" : command + " ") + "--help for usage)");
-      return EXIT_USAGE;
-    });
-    cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
-      if (e instanceof StatusRuntimeException sre) {
-        String line = "error: " + describe(sre.getStatus());
-        boolean plaintext = commandLine.getMixins().values().stream()
-            .anyMatch(mixin -> mixin instanceof TlsOptions.Client client && client.dialsPlaintext());
-        err.println(line + tlsHint(line, plaintext));
-        return EXIT_STATUS;
-      }
-      if (e instanceof IllegalArgumentException || e instanceof CommandLine.ParameterException) {
-        err.println("error: " + e.getMessage());
-        return EXIT_USAGE;
-      }
-      if (e instanceof java.io.IOException) {
-        err.println("error: " + e.getMessage());
-        return EXIT_STATUS;
-      }
-      throw e;
-    });
+    cli.setParameterExceptionHandler(
+        (e, arguments) -> {
+          String command = e.getCommandLine().getCommandName();
+          err.println(
+              "error: "
+                  + e.getMessage()
+                  + " (titan "
+                  + (command.equals("titan") ? "" : command + " ")
+                  + "--help for usage)");
+          return EXIT_USAGE;
+        });
+    cli.setExecutionExceptionHandler(
+        (e, commandLine, parseResult) -> {
+          if (e instanceof StatusRuntimeException sre) {
+            String line = "error: " + describe(sre.getStatus());
+            boolean plaintext =
+                commandLine.getMixins().values().stream()
+                    .anyMatch(
+                        mixin ->
+                            mixin instanceof TlsOptions.Client client && client.dialsPlaintext());
+            err.println(line + tlsHint(line, plaintext));
+            return EXIT_STATUS;
+          }
+          if (e instanceof IllegalArgumentException
+              || e instanceof CommandLine.ParameterException) {
+            err.println("error: " + e.getMessage());
+            return EXIT_USAGE;
+          }
+          if (e instanceof java.io.IOException) {
+            err.println("error: " + e.getMessage());
+            return EXIT_STATUS;
+          }
+          throw e;
+        });
     return cli.execute(args);
   }
 
@@ -71,15 +81,20 @@ public final class TitanMain {
       line.append(": ").append(description);
     }
     List<String> causes = new ArrayList<>();
-    for (Throwable t = status.getCause(); t != null && causes.size() < 8; t = t.getCause() == t ? null : t.getCause()) {
+    for (Throwable t = status.getCause();
+        t != null && causes.size() < 8;
+        t = t.getCause() == t ? null : t.getCause()) {
       String text = firstLine(t.getMessage());
-      if (!text.isEmpty() && !description.contains(text) && causes.stream().noneMatch(c -> c.contains(text))) {
+      if (!text.isEmpty()
+          && !description.contains(text)
+          && causes.stream().noneMatch(c -> c.contains(text))) {
         causes.add(text);
       }
     }
     if (!causes.isEmpty()) {
       // The outermost and the innermost say the most; the layers in between repeat them.
-      String because = causes.size() == 1 ? causes.get(0) : causes.get(0) + "; " + causes.get(causes.size() - 1);
+      String because =
+          causes.size() == 1 ? causes.get(0) : causes.get(0) + "; " + causes.get(causes.size() - 1);
       line.append(" (").append(because).append(")");
     }
     return line.toString();
@@ -98,9 +113,12 @@ public final class TitanMain {
    * ones a user meets when client and server disagree (grpc-java 1.85 with Netty's BoringSSL).
    */
   static String tlsHint(String error, boolean plaintextClient) {
-    // A TLS server drops a plaintext HTTP/2 preface: the client sees the close or a reset, never a reply.
-    if (plaintextClient && error.startsWith("error: UNAVAILABLE")
-        && (error.contains("Network closed for unknown reason") || error.contains("Connection reset by peer"))) {
+    // A TLS server drops a plaintext HTTP/2 preface: the client sees the close or a reset, never a
+    // reply.
+    if (plaintextClient
+        && error.startsWith("error: UNAVAILABLE")
+        && (error.contains("Network closed for unknown reason")
+            || error.contains("Connection reset by peer"))) {
       return "; if the server speaks TLS, give --cacert FILE (titan dials plaintext by default)";
     }
     if (error.contains("not an SSL/TLS record")) {
@@ -109,7 +127,8 @@ public final class TitanMain {
     if (error.contains("CERTIFICATE_REQUIRED")) {
       return "; the server requires a client certificate: give --cert FILE --key FILE";
     }
-    if (error.contains("unable to find valid certification path") || error.contains("PKIX")
+    if (error.contains("unable to find valid certification path")
+        || error.contains("PKIX")
         || error.contains("trust anchors")) {
       return "; the server's certificate is not signed by a CA in --cacert";
     }
@@ -122,7 +141,8 @@ public final class TitanMain {
    */
   private static void configureLogging(String command) {
     boolean server = command.equals("coordinator") || command.equals("agent");
-    // The module jar is also a library (benchmarks, embedders), so its config is not named logback.xml.
+    // The module jar is also a library (benchmarks, embedders), so its config is not named
+    // logback.xml.
     if (System.getProperty("logback.configurationFile") == null) {
       System.setProperty("logback.configurationFile", "titan-logback.xml");
     }

@@ -16,10 +16,10 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
- * The TLS options of {@code bin/titan}, in one place: {@link Server} for what a coordinator or agent
- * serves, {@link Client} for its outgoing links. The client flags are the ones {@code sb} (and
- * grpcurl) use, so a user meets one vocabulary; unlike {@code sb}, titan stays plaintext unless
- * given a certificate flag, so that existing scripts and the demo keep working.
+ * The TLS options of {@code bin/titan}, in one place: {@link Server} for what a coordinator or
+ * agent serves, {@link Client} for its outgoing links. The client flags are the ones {@code sb}
+ * (and grpcurl) use, so a user meets one vocabulary; unlike {@code sb}, titan stays plaintext
+ * unless given a certificate flag, so that existing scripts and the demo keep working.
  *
  * <p>Every PEM file is read when the command starts, and a bad one is a one-line usage error that
  * names the flag and the file (exit 2), never a failed handshake later.
@@ -32,32 +32,44 @@ final class TlsOptions {
     @Spec(Spec.Target.MIXEE)
     private @Nullable CommandSpec spec;
 
-    @Option(names = "--tls-cert", paramLabel = "FILE",
-        description = "Serve TLS with this PEM certificate chain (leaf first); needs --tls-key. "
-            + "Without it the server speaks plaintext.")
+    @Option(
+        names = "--tls-cert",
+        paramLabel = "FILE",
+        description =
+            "Serve TLS with this PEM certificate chain (leaf first); needs --tls-key. "
+                + "Without it the server speaks plaintext.")
     @Nullable Path cert;
 
-    @Option(names = "--tls-key", paramLabel = "FILE",
+    @Option(
+        names = "--tls-key",
+        paramLabel = "FILE",
         description = "PEM private key of --tls-cert (PKCS#8, PKCS#1 or SEC1; unencrypted).")
     @Nullable Path key;
 
-    @Option(names = "--client-ca", paramLabel = "FILE",
-        description = "Require client certificates signed by a CA in this PEM file (mutual TLS); "
-            + "needs --tls-cert.")
+    @Option(
+        names = "--client-ca",
+        paramLabel = "FILE",
+        description =
+            "Require client certificates signed by a CA in this PEM file (mutual TLS); "
+                + "needs --tls-cert.")
     @Nullable Path clientCa;
 
     /** The server's TLS config, or empty for plaintext. */
     Optional<TlsConfig> config() {
       if (cert == null && key == null) {
         if (clientCa != null) {
-          throw bad(spec, "--client-ca needs --tls-cert and --tls-key (client certificates are checked only over TLS)");
+          throw bad(
+              spec,
+              "--client-ca needs --tls-cert and --tls-key (client certificates are checked only over TLS)");
         }
         return Optional.empty();
       }
       if (cert == null || key == null) {
-        throw bad(spec, cert == null
-            ? "--tls-key needs --tls-cert (the certificate chain that goes with the key)"
-            : "--tls-cert needs --tls-key (the private key of the certificate)");
+        throw bad(
+            spec,
+            cert == null
+                ? "--tls-key needs --tls-cert (the certificate chain that goes with the key)"
+                : "--tls-cert needs --tls-key (the private key of the certificate)");
       }
       Path certFile = cert;
       Path keyFile = key;
@@ -67,34 +79,48 @@ final class TlsOptions {
       checkPair(spec, config, "--tls-key", keyFile, "--tls-cert", certFile);
       Path ca = clientCa;
       if (ca != null) {
-        config = read(spec, "--client-ca", () -> TlsConfig.fromPem(certFile, keyFile).trusting(ca))
-            .requireClientAuth();
+        config =
+            read(spec, "--client-ca", () -> TlsConfig.fromPem(certFile, keyFile).trusting(ca))
+                .requireClientAuth();
       }
       return Optional.of(config);
     }
   }
 
-  /** {@code --cacert}, {@code --cert}, {@code --key}, {@code --plaintext}: how to reach a server. */
+  /**
+   * {@code --cacert}, {@code --cert}, {@code --key}, {@code --plaintext}: how to reach a server.
+   */
   static final class Client {
     @Spec(Spec.Target.MIXEE)
     private @Nullable CommandSpec spec;
 
-    @Option(names = "--cacert", paramLabel = "FILE",
-        description = "Use TLS, verifying the server against the CA certificates in this PEM file. "
-            + "The server certificate must name the host dialled (for agents: the host they advertise). "
-            + "Default: plaintext.")
+    @Option(
+        names = "--cacert",
+        paramLabel = "FILE",
+        description =
+            "Use TLS, verifying the server against the CA certificates in this PEM file. "
+                + "The server certificate must name the host dialled (for agents: the host they advertise). "
+                + "Default: plaintext.")
     @Nullable Path cacert;
 
-    @Option(names = "--cert", paramLabel = "FILE",
-        description = "Use TLS and present this PEM certificate chain as the client (mutual TLS); needs --key. "
-            + "Without --cacert the server is verified against the JDK's trust store.")
+    @Option(
+        names = "--cert",
+        paramLabel = "FILE",
+        description =
+            "Use TLS and present this PEM certificate chain as the client (mutual TLS); needs --key. "
+                + "Without --cacert the server is verified against the JDK's trust store.")
     @Nullable Path cert;
 
-    @Option(names = "--key", paramLabel = "FILE", description = "PEM private key for --cert (unencrypted).")
+    @Option(
+        names = "--key",
+        paramLabel = "FILE",
+        description = "PEM private key for --cert (unencrypted).")
     @Nullable Path key;
 
-    @Option(names = "--plaintext",
-        description = "No TLS (the default; accepted so that sb-style command lines work unchanged).")
+    @Option(
+        names = "--plaintext",
+        description =
+            "No TLS (the default; accepted so that sb-style command lines work unchanged).")
     boolean plaintext;
 
     /** True when this client dials without TLS (no certificate flag was given). */
@@ -105,9 +131,11 @@ final class TlsOptions {
     /** The client's TLS config, or empty for plaintext. */
     Optional<TlsConfig> config() {
       if ((cert == null) != (key == null)) {
-        throw bad(spec, cert == null
-            ? "--key needs --cert (the certificate chain that goes with the key)"
-            : "--cert needs --key (the private key of the certificate)");
+        throw bad(
+            spec,
+            cert == null
+                ? "--key needs --cert (the certificate chain that goes with the key)"
+                : "--cert needs --key (the private key of the certificate)");
       }
       if (cacert == null && cert == null) {
         return Optional.empty();
@@ -116,7 +144,10 @@ final class TlsOptions {
         throw bad(spec, "--plaintext cannot be combined with --cacert, --cert or --key");
       }
       Path ca = cacert;
-      TlsConfig trust = ca == null ? TlsConfig.systemTrust() : read(spec, "--cacert", () -> TlsConfig.trustOnly(ca));
+      TlsConfig trust =
+          ca == null
+              ? TlsConfig.systemTrust()
+              : read(spec, "--cacert", () -> TlsConfig.trustOnly(ca));
       Path certFile = cert;
       Path keyFile = key;
       if (certFile == null || keyFile == null) {
@@ -130,7 +161,8 @@ final class TlsOptions {
   }
 
   /** Runs a PEM read; its error (which names the file) becomes a usage error naming the flag. */
-  private static TlsConfig read(@Nullable CommandSpec spec, String flag, Supplier<TlsConfig> reading) {
+  private static TlsConfig read(
+      @Nullable CommandSpec spec, String flag, Supplier<TlsConfig> reading) {
     try {
       return reading.get();
     } catch (IllegalArgumentException e) {
@@ -142,16 +174,22 @@ final class TlsOptions {
    * A key that does not belong to the certificate would only fail later, in every handshake, with a
    * message that names neither file; a test signature finds it now.
    */
-  private static void checkPair(@Nullable CommandSpec spec, TlsConfig config, String keyFlag, Path keyFile,
-      String certFlag, Path certFile) {
+  private static void checkPair(
+      @Nullable CommandSpec spec,
+      TlsConfig config,
+      String keyFlag,
+      Path keyFile,
+      String certFlag,
+      Path certFile) {
     PrivateKey key = config.privateKey().orElseThrow();
     X509Certificate leaf = config.certificateChain().get(0);
-    String algorithm = switch (key.getAlgorithm()) {
-      case "EC", "ECDSA" -> "SHA256withECDSA";
-      case "RSA" -> "SHA256withRSA";
-      case "Ed25519", "EdDSA" -> "Ed25519";
-      default -> null; // not one we can test here; the handshake will tell
-    };
+    String algorithm =
+        switch (key.getAlgorithm()) {
+          case "EC", "ECDSA" -> "SHA256withECDSA";
+          case "RSA" -> "SHA256withRSA";
+          case "Ed25519", "EdDSA" -> "Ed25519";
+          default -> null; // not one we can test here; the handshake will tell
+        };
     if (algorithm == null) {
       return;
     }
@@ -170,8 +208,18 @@ final class TlsOptions {
       matches = false; // e.g. an EC key beside an RSA certificate
     }
     if (!matches) {
-      throw bad(spec, keyFlag + ": " + keyFile + " is not the private key of the first certificate in "
-          + certFlag + " " + certFile + " (" + leaf.getSubjectX500Principal().getName() + ")");
+      throw bad(
+          spec,
+          keyFlag
+              + ": "
+              + keyFile
+              + " is not the private key of the first certificate in "
+              + certFlag
+              + " "
+              + certFile
+              + " ("
+              + leaf.getSubjectX500Principal().getName()
+              + ")");
     }
   }
 

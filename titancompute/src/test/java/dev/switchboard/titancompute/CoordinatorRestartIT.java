@@ -13,39 +13,70 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The coordinator is SIGKILLed and started again on the same port with no memory of its agents and
- * new signing keys: every agent registers again on its own within a few heartbeats, and routing
- * and token checks work again (agents refetch the new key).
+ * new signing keys: every agent registers again on its own within a few heartbeats, and routing and
+ * token checks work again (agents refetch the new key).
  */
 class CoordinatorRestartIT {
   private static final Duration START = Duration.ofSeconds(60);
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   @Test
   void agentsRegisterAgainAfterACoordinatorRestart() throws Exception {
     int port = TitanSystemIT.freePort();
     String address = "127.0.0.1:" + port;
-    String[] coordinatorArgs = {"coordinator", "--port", String.valueOf(port), "--heartbeat-timeout", "2s"};
+    String[] coordinatorArgs = {
+      "coordinator", "--port", String.valueOf(port), "--heartbeat-timeout", "2s"
+    };
     TitanProcess first = TitanProcess.start(dir, "coordinator-1", coordinatorArgs);
-    TitanProcess agentA = TitanProcess.start(dir, "agent-a", "agent", "--coordinator", address,
-        "--agent-id", "agent-a", "--model", "m", "--heartbeat", "200ms", "--demo-delay", "0ms");
-    TitanProcess agentB = TitanProcess.start(dir, "agent-b", "agent", "--coordinator", address,
-        "--agent-id", "agent-b", "--model", "m", "--heartbeat", "200ms", "--demo-delay", "0ms");
+    TitanProcess agentA =
+        TitanProcess.start(
+            dir,
+            "agent-a",
+            "agent",
+            "--coordinator",
+            address,
+            "--agent-id",
+            "agent-a",
+            "--model",
+            "m",
+            "--heartbeat",
+            "200ms",
+            "--demo-delay",
+            "0ms");
+    TitanProcess agentB =
+        TitanProcess.start(
+            dir,
+            "agent-b",
+            "agent",
+            "--coordinator",
+            address,
+            "--agent-id",
+            "agent-b",
+            "--model",
+            "m",
+            "--heartbeat",
+            "200ms",
+            "--demo-delay",
+            "0ms");
     TitanProcess second = null;
     try (TitanClient client = TitanClient.connect(Target.parse(address))) {
       first.awaitLine("coordinator listening on", START);
       agentA.awaitLine("listening on", START);
       agentB.awaitLine("listening on", START);
-      TitanSystemIT.await("both agents registered", START, () -> client.status().getHealthyAgents() == 2);
-      InferenceRequest request = InferenceRequest.newBuilder().setModel("m").setPrompt("hi").setMaxTokens(3).build();
+      TitanSystemIT.await(
+          "both agents registered", START, () -> client.status().getHealthyAgents() == 2);
+      InferenceRequest request =
+          InferenceRequest.newBuilder().setModel("m").setPrompt("hi").setMaxTokens(3).build();
       client.infer(request, t -> {});
 
       first.kill();
       second = TitanProcess.start(dir, "coordinator-2", coordinatorArgs);
       second.awaitLine("coordinator listening on", START);
       long up = System.nanoTime();
-      TitanSystemIT.await("both agents registered again", Duration.ofSeconds(20),
+      TitanSystemIT.await(
+          "both agents registered again",
+          Duration.ofSeconds(20),
           () -> client.status().getHealthyAgents() == 2);
       Duration took = Duration.ofNanos(System.nanoTime() - up);
       // The agents' backoff is capped at 1 s with 200 ms heartbeats: a few heartbeats, not minutes.
@@ -53,7 +84,8 @@ class CoordinatorRestartIT {
       InferenceResult after = client.infer(request, t -> {});
       assertThat(after.text()).startsWith("[demo engine:");
       assertThat(client.status().getRequestsRouted()).isEqualTo(1); // the new coordinator's count
-      System.out.println("agents registered again " + took.toMillis() + " ms after the coordinator restarted");
+      System.out.println(
+          "agents registered again " + took.toMillis() + " ms after the coordinator restarted");
     } finally {
       for (TitanProcess p : new TitanProcess[] {agentA, agentB, first, second}) {
         if (p != null) {

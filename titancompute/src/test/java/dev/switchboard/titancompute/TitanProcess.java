@@ -30,16 +30,21 @@ public final class TitanProcess implements AutoCloseable {
     this.name = name;
     this.process = process;
     this.stderr = stderr;
-    Thread reader = new Thread(() -> {
-      try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-        String line;
-        while ((line = in.readLine()) != null) {
-          lines.add(line);
-        }
-      } catch (IOException ignored) {
-        // process gone
-      }
-    }, "titan-stdout-" + name);
+    Thread reader =
+        new Thread(
+            () -> {
+              try (BufferedReader in =
+                  new BufferedReader(
+                      new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = in.readLine()) != null) {
+                  lines.add(line);
+                }
+              } catch (IOException ignored) {
+                // process gone
+              }
+            },
+            "titan-stdout-" + name);
     reader.setDaemon(true);
     reader.start();
   }
@@ -48,8 +53,10 @@ public final class TitanProcess implements AutoCloseable {
   public static Path jar() {
     String jar = System.getProperty("titan.jar");
     if (jar == null || !Files.isRegularFile(Path.of(jar))) {
-      throw new IllegalStateException("titan.jar not found (system property titan.jar=" + jar
-          + "); run the integration tests through mvn verify, which builds it");
+      throw new IllegalStateException(
+          "titan.jar not found (system property titan.jar="
+              + jar
+              + "); run the integration tests through mvn verify, which builds it");
     }
     return Path.of(jar);
   }
@@ -57,8 +64,11 @@ public final class TitanProcess implements AutoCloseable {
   public static TitanProcess start(Path workDir, String name, String... args) throws IOException {
     List<String> command = new ArrayList<>();
     command.add(ProcessHandle.current().info().command().orElse("java"));
-    // Test JVMs are short-lived and the machine is small: the quick JIT tier and a small heap start fastest.
-    command.addAll(List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xmx256m", "-jar", jar().toString()));
+    // Test JVMs are short-lived and the machine is small: the quick JIT tier and a small heap start
+    // fastest.
+    command.addAll(
+        List.of(
+            "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xmx256m", "-jar", jar().toString()));
     command.addAll(List.of(args));
     Path err = workDir.resolve(name + ".stderr");
     Process p = new ProcessBuilder(command).redirectError(err.toFile()).start();
@@ -79,8 +89,18 @@ public final class TitanProcess implements AutoCloseable {
       long left = deadline - System.nanoTime();
       String line = left > 0 ? lines.poll(left, TimeUnit.NANOSECONDS) : null;
       if (line == null) {
-        throw new AssertionError(name + ": no stdout line matching /" + regex + "/ within " + timeout
-            + "; alive=" + process.isAlive() + "; stdout so far: " + seen + "; stderr: " + stderrText());
+        throw new AssertionError(
+            name
+                + ": no stdout line matching /"
+                + regex
+                + "/ within "
+                + timeout
+                + "; alive="
+                + process.isAlive()
+                + "; stdout so far: "
+                + seen
+                + "; stderr: "
+                + stderrText());
       }
       seen.add(line);
       Matcher m = pattern.matcher(line);
@@ -93,7 +113,8 @@ public final class TitanProcess implements AutoCloseable {
   /** Waits for the process to exit; returns its exit code. */
   public int awaitExit(Duration timeout) throws InterruptedException {
     if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-      throw new AssertionError(name + " did not exit within " + timeout + "; stderr: " + stderrText());
+      throw new AssertionError(
+          name + " did not exit within " + timeout + "; stderr: " + stderrText());
     }
     return process.exitValue();
   }

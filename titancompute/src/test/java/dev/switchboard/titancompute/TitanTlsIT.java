@@ -34,8 +34,7 @@ class TitanTlsIT {
   private static final Duration START = Duration.ofSeconds(60);
   private static final Duration CLIENT = Duration.ofSeconds(30);
 
-  @TempDir
-  static Path dir;
+  @TempDir static Path dir;
 
   private static DevCertificates dev;
   private static Path certs;
@@ -46,10 +45,16 @@ class TitanTlsIT {
     dev = DevCertificates.generate();
     certs = dir.resolve("certs");
     dev.writePem(certs);
-    for (String name : List.of(DevCertificates.CA_CERT, DevCertificates.SERVER_CERT, DevCertificates.SERVER_KEY,
-        DevCertificates.CLIENT_CERT, DevCertificates.CLIENT_KEY)) {
+    for (String name :
+        List.of(
+            DevCertificates.CA_CERT,
+            DevCertificates.SERVER_CERT,
+            DevCertificates.SERVER_KEY,
+            DevCertificates.CLIENT_CERT,
+            DevCertificates.CLIENT_KEY)) {
       assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(certs.resolve(name))))
-          .as(name).isEqualTo("rw-------");
+          .as(name)
+          .isEqualTo("rw-------");
     }
   }
 
@@ -68,16 +73,34 @@ class TitanTlsIT {
     return p;
   }
 
-  /** Starts a coordinator and one demo agent with the given TLS flags; returns the coordinator address. */
-  private String system(String tag, List<String> coordinatorTls, List<String> agentTls) throws Exception {
+  /**
+   * Starts a coordinator and one demo agent with the given TLS flags; returns the coordinator
+   * address.
+   */
+  private String system(String tag, List<String> coordinatorTls, List<String> agentTls)
+      throws Exception {
     int port = TitanSystemIT.freePort();
-    // "localhost" checks the certificate's DNS name; agents advertise 127.0.0.1 (its IP address entry).
+    // "localhost" checks the certificate's DNS name; agents advertise 127.0.0.1 (its IP address
+    // entry).
     String address = "localhost:" + port;
-    List<String> coordinator = new ArrayList<>(List.of("coordinator", "--port", String.valueOf(port)));
+    List<String> coordinator =
+        new ArrayList<>(List.of("coordinator", "--port", String.valueOf(port)));
     coordinator.addAll(coordinatorTls);
     TitanProcess c = start(tag + "-coordinator", coordinator.toArray(String[]::new));
-    List<String> agent = new ArrayList<>(List.of("agent", "--coordinator", address, "--agent-id", tag + "-agent",
-        "--model", "m", "--heartbeat", "200ms", "--demo-delay", "0ms"));
+    List<String> agent =
+        new ArrayList<>(
+            List.of(
+                "agent",
+                "--coordinator",
+                address,
+                "--agent-id",
+                tag + "-agent",
+                "--model",
+                "m",
+                "--heartbeat",
+                "200ms",
+                "--demo-delay",
+                "0ms"));
     agent.addAll(agentTls);
     TitanProcess a = start(tag + "-agent", agent.toArray(String[]::new));
     c.awaitLine("coordinator listening on .*\\((m?TLS)\\)", START);
@@ -90,14 +113,24 @@ class TitanTlsIT {
   private List<String> clientTls(boolean withCertificate) {
     List<String> flags = new ArrayList<>(List.of("--cacert", pem(DevCertificates.CA_CERT)));
     if (withCertificate) {
-      flags.addAll(List.of("--cert", pem(DevCertificates.CLIENT_CERT), "--key", pem(DevCertificates.CLIENT_KEY)));
+      flags.addAll(
+          List.of(
+              "--cert",
+              pem(DevCertificates.CLIENT_CERT),
+              "--key",
+              pem(DevCertificates.CLIENT_KEY)));
     }
     return flags;
   }
 
   private static List<String> serverTls(boolean mutual) {
-    List<String> flags = new ArrayList<>(List.of(
-        "--tls-cert", pem(DevCertificates.SERVER_CERT), "--tls-key", pem(DevCertificates.SERVER_KEY)));
+    List<String> flags =
+        new ArrayList<>(
+            List.of(
+                "--tls-cert",
+                pem(DevCertificates.SERVER_CERT),
+                "--tls-key",
+                pem(DevCertificates.SERVER_KEY)));
     if (mutual) {
       flags.addAll(List.of("--client-ca", pem(DevCertificates.CA_CERT)));
     }
@@ -115,13 +148,15 @@ class TitanTlsIT {
       }
       Thread.sleep(200);
     }
-    throw new AssertionError(tag + ": the agent did not become healthy over TLS; last status: " + last);
+    throw new AssertionError(
+        tag + ": the agent did not become healthy over TLS; last status: " + last);
   }
 
   private record Client(int exit, String stdout, String stderr, Duration took) {}
 
   /** Runs a titan client command to completion (a hang fails the test after 30 s). */
-  private Client client(String name, String command, String address, List<String> tls, String... more)
+  private Client client(
+      String name, String command, String address, List<String> tls, String... more)
       throws Exception {
     List<String> args = new ArrayList<>(List.of(command, "--coordinator", address));
     args.addAll(tls);
@@ -129,11 +164,22 @@ class TitanTlsIT {
     long started = System.nanoTime();
     TitanProcess p = start(name, args.toArray(String[]::new));
     int exit = p.awaitExit(CLIENT);
-    return new Client(exit, p.stdout(), p.stderrText(), Duration.ofNanos(System.nanoTime() - started));
+    return new Client(
+        exit, p.stdout(), p.stderrText(), Duration.ofNanos(System.nanoTime() - started));
   }
 
   private Client infer(String name, String address, List<String> tls) throws Exception {
-    return client(name, "infer", address, tls, "--model", "m", "--prompt", "secret prompt", "--max-tokens", "7");
+    return client(
+        name,
+        "infer",
+        address,
+        tls,
+        "--model",
+        "m",
+        "--prompt",
+        "secret prompt",
+        "--max-tokens",
+        "7");
   }
 
   @Test
@@ -172,17 +218,27 @@ class TitanTlsIT {
 
     // The agent requires client certificates too: without one, even GetStatus is refused.
     String agentEndpoint = processes.get(1).awaitLine("listening on (\\S+)", START).group(1);
-    ManagedChannel anonymousChannel = SwitchboardChannel.builder(Target.parse(agentEndpoint))
-        .tls(TlsConfig.trustOnly(dev.caCertificate())).build();
-    ManagedChannel withCertificate = SwitchboardChannel.builder(Target.parse(agentEndpoint))
-        .tls(dev.clientTls()).build();
+    ManagedChannel anonymousChannel =
+        SwitchboardChannel.builder(Target.parse(agentEndpoint))
+            .tls(TlsConfig.trustOnly(dev.caCertificate()))
+            .build();
+    ManagedChannel withCertificate =
+        SwitchboardChannel.builder(Target.parse(agentEndpoint)).tls(dev.clientTls()).build();
     try {
-      assertThatThrownBy(() -> AgentServiceGrpc.newBlockingStub(anonymousChannel)
-          .withDeadlineAfter(10, TimeUnit.SECONDS).getStatus(StatusRequest.getDefaultInstance()))
-          .isInstanceOfSatisfying(StatusRuntimeException.class,
+      assertThatThrownBy(
+              () ->
+                  AgentServiceGrpc.newBlockingStub(anonymousChannel)
+                      .withDeadlineAfter(10, TimeUnit.SECONDS)
+                      .getStatus(StatusRequest.getDefaultInstance()))
+          .isInstanceOfSatisfying(
+              StatusRuntimeException.class,
               e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE));
-      assertThat(AgentServiceGrpc.newBlockingStub(withCertificate).withDeadlineAfter(10, TimeUnit.SECONDS)
-          .getStatus(StatusRequest.getDefaultInstance()).getAgentId()).isEqualTo("mtls-agent");
+      assertThat(
+              AgentServiceGrpc.newBlockingStub(withCertificate)
+                  .withDeadlineAfter(10, TimeUnit.SECONDS)
+                  .getStatus(StatusRequest.getDefaultInstance())
+                  .getAgentId())
+          .isEqualTo("mtls-agent");
     } finally {
       anonymousChannel.shutdownNow();
       withCertificate.shutdownNow();

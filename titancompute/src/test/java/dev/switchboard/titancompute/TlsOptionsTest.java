@@ -16,8 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
  * trace, and nothing started (every case fails before a server binds or a channel dials).
  */
 class TlsOptionsTest {
-  @TempDir
-  static Path dir;
+  @TempDir static Path dir;
 
   private static String ca;
   private static String serverCert;
@@ -46,7 +45,11 @@ class TlsOptionsTest {
     int code = TitanMain.run(new PrintWriter(out, true), new PrintWriter(err, true), args);
     String text = err.toString().strip();
     assertThat(code).as("exit code; stderr: %s", text).isEqualTo(TitanMain.EXIT_USAGE);
-    assertThat(text).startsWith("error: ").doesNotContain("\n").doesNotContain("Exception").doesNotContain("\tat ");
+    assertThat(text)
+        .startsWith("error: ")
+        .doesNotContain("\n")
+        .doesNotContain("Exception")
+        .doesNotContain("\tat ");
     assertThat(out.toString()).isEmpty();
     return text;
   }
@@ -72,21 +75,27 @@ class TlsOptionsTest {
         .contains("--tls-cert: " + garbage + ": ", "BEGIN CERTIFICATE");
     assertThat(usageError(coordinator("--tls-cert", serverCert, "--tls-key", garbage)))
         .contains("--tls-key: " + garbage + ": ", "private key");
-    assertThat(usageError(coordinator("--tls-cert", serverCert, "--tls-key", serverKey, "--client-ca", garbage)))
+    assertThat(
+            usageError(
+                coordinator(
+                    "--tls-cert", serverCert, "--tls-key", serverKey, "--client-ca", garbage)))
         .contains("--client-ca: " + garbage + ": ");
   }
 
   @Test
   void certificateWithoutKeyAndTheReverse() {
-    assertThat(usageError(coordinator("--tls-cert", serverCert))).contains("--tls-cert needs --tls-key");
-    assertThat(usageError(coordinator("--tls-key", serverKey))).contains("--tls-key needs --tls-cert");
+    assertThat(usageError(coordinator("--tls-cert", serverCert)))
+        .contains("--tls-cert needs --tls-key");
+    assertThat(usageError(coordinator("--tls-key", serverKey)))
+        .contains("--tls-key needs --tls-cert");
     assertThat(usageError(coordinator("--client-ca", ca))).contains("--client-ca needs --tls-cert");
   }
 
   @Test
   void keyOfAnotherCertificateIsRefusedAtStart() {
     assertThat(usageError(coordinator("--tls-cert", serverCert, "--tls-key", clientKey)))
-        .contains("--tls-key: " + clientKey + " is not the private key of", "--tls-cert " + serverCert);
+        .contains(
+            "--tls-key: " + clientKey + " is not the private key of", "--tls-cert " + serverCert);
   }
 
   @Test
@@ -103,7 +112,8 @@ class TlsOptionsTest {
   @Test
   void clientCommandsCheckTheirOptions() {
     String[] infer = {"infer", "--coordinator", "127.0.0.1:1", "--model", "m", "--prompt", "p"};
-    assertThat(usageError(concat(infer, "--cacert", missing))).contains("--cacert: " + missing + ": ", "no such file");
+    assertThat(usageError(concat(infer, "--cacert", missing)))
+        .contains("--cacert: " + missing + ": ", "no such file");
     assertThat(usageError(concat(infer, "--key", clientKey))).contains("--key needs --cert");
     assertThat(usageError(concat(infer, "--plaintext", "--cacert", ca)))
         .contains("--plaintext cannot be combined with --cacert");
@@ -115,13 +125,20 @@ class TlsOptionsTest {
   void helpExplainsTheTlsFlags() {
     for (String command : new String[] {"coordinator", "agent", "infer", "status"}) {
       StringWriter out = new StringWriter();
-      int code = TitanMain.run(new PrintWriter(out, true), new PrintWriter(new StringWriter(), true), command, "--help");
+      int code =
+          TitanMain.run(
+              new PrintWriter(out, true),
+              new PrintWriter(new StringWriter(), true),
+              command,
+              "--help");
       assertThat(code).isZero();
       assertThat(out.toString()).as(command).contains("TLS");
     }
     StringWriter out = new StringWriter();
-    TitanMain.run(new PrintWriter(out, true), new PrintWriter(new StringWriter(), true), "agent", "--help");
-    assertThat(out.toString()).contains("--tls-cert", "--tls-key", "--client-ca", "--cacert", "--cert", "--key");
+    TitanMain.run(
+        new PrintWriter(out, true), new PrintWriter(new StringWriter(), true), "agent", "--help");
+    assertThat(out.toString())
+        .contains("--tls-cert", "--tls-key", "--client-ca", "--cacert", "--cert", "--key");
   }
 
   private static String[] concat(String[] head, String... tail) {

@@ -2,8 +2,8 @@ package dev.switchboard.wit;
 
 import java.util.List;
 import java.util.Objects;
-import org.jspecify.annotations.Nullable;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * How one contract maps to WIT: the packages to print (the main one first, its dependencies after),

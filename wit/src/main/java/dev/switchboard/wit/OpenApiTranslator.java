@@ -18,7 +18,7 @@ public final class OpenApiTranslator {
   }
 
   public static OpenApiTranslator create() {
-    return new OpenApiTranslator(message -> { });
+    return new OpenApiTranslator(message -> {});
   }
 
   /** A translator that reports progress on large documents to {@code progress}. */
@@ -27,8 +27,9 @@ public final class OpenApiTranslator {
   }
 
   /**
-   * Translates a loaded document. swagger-parser's own notes are carried into the Binding's warnings;
-   * every error (dangling {@code $ref}, unresolvable name conflict) is thrown together, located.
+   * Translates a loaded document. swagger-parser's own notes are carried into the Binding's
+   * warnings; every error (dangling {@code $ref}, unresolvable name conflict) is thrown together,
+   * located.
    */
   public Binding translate(OpenApiContract contract) throws ContractException {
     Binding b = new OpenApiTranslation(contract.model(), contract.location(), progress).translate();

@@ -13,20 +13,23 @@ import org.jspecify.annotations.Nullable;
  * @param kind what sort of contract element this is
  * @param ref the element's full proto name ({@code core.todo.v1.TodoObject.user_id}) or its JSON
  *     pointer in the OpenAPI document ({@code /paths/~1todos/get/parameters/0})
- * @param name the element's name on the wire: the proto field or enum value name, the JSON property,
- *     the parameter or header name, or the enum literal; null when it has none
+ * @param name the element's name on the wire: the proto field or enum value name, the JSON
+ *     property, the parameter or header name, or the enum literal; null when it has none
  * @param number the proto field or enum value number; null otherwise
  * @param attributes further facts, sorted by key. Keys used: {@code in} (path, query, header,
  *     cookie, body, response-header), {@code method}, {@code path}, {@code media-type}, {@code
  *     status}, {@code shape} (unary, server-streaming, client-streaming, bidi-streaming), {@code
  *     encoding} (how a fallback value is carried: {@code json}, {@code presence}, {@code count},
  *     {@code wrapper}, {@code timestamp}, ...), {@code encodes} (the contract type a fallback
- *     carries), {@code security} (the security requirement alternatives), {@code error-case}, {@code
- *     schema}, {@code style}, {@code explode}, {@code oneof}, {@code discriminator}, {@code request},
- *     {@code response}
+ *     carries), {@code security} (the security requirement alternatives), {@code error-case},
+ *     {@code schema}, {@code style}, {@code explode}, {@code oneof}, {@code discriminator}, {@code
+ *     request}, {@code response}
  */
 public record Origin(
-    Kind kind, String ref, @Nullable String name, @Nullable Integer number,
+    Kind kind,
+    String ref,
+    @Nullable String name,
+    @Nullable Integer number,
     Map<String, String> attributes) {
   /** The kinds of contract elements. */
   public enum Kind {

@@ -37,7 +37,18 @@ public record Rules(
   }
 
   public Rules withRequired(boolean isRequired) {
-    return new Rules(isRequired, minLength, maxLength, pattern, minimum, maximum, exclusiveMinimum,
-        exclusiveMaximum, minItems, maxItems, format, allowed);
+    return new Rules(
+        isRequired,
+        minLength,
+        maxLength,
+        pattern,
+        minimum,
+        maximum,
+        exclusiveMinimum,
+        exclusiveMaximum,
+        minItems,
+        maxItems,
+        format,
+        allowed);
   }
 }

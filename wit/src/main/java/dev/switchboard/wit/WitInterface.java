@@ -2,8 +2,8 @@ package dev.switchboard.wit;
 
 import java.util.List;
 import java.util.Objects;
-import org.jspecify.annotations.Nullable;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A WIT interface: the types it defines and the functions it declares. Its {@code use} statements

@@ -2,8 +2,8 @@ package dev.switchboard.wit;
 
 import java.util.List;
 import java.util.Objects;
-import org.jspecify.annotations.Nullable;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One WIT package: {@code namespace:name@version}, its interfaces and the world that imports them.

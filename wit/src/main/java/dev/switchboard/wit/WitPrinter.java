@@ -9,8 +9,8 @@ import java.util.Map;
 
 /**
  * Prints a {@link Binding} as WIT source: the main package at the top of a directory and every
- * package it depends on under {@code deps/<namespace>-<name>/}, the layout wasm-tools resolves.
- * The same Binding always prints byte-identical text.
+ * package it depends on under {@code deps/<namespace>-<name>/}, the layout wasm-tools resolves. The
+ * same Binding always prints byte-identical text.
  */
 public final class WitPrinter {
   private WitPrinter() {}

@@ -14,7 +14,8 @@ import org.junit.jupiter.api.io.TempDir;
 class ConflictTest {
   @Test
   void unresolvableSchemaConflictNamesBothSources() {
-    String doc = """
+    String doc =
+        """
         openapi: 3.0.3
         info: {title: Clash, version: 1.0.0}
         paths: {}
@@ -24,7 +25,8 @@ class ConflictTest {
             foo_bar: {type: object, properties: {a: {type: string}}}
             FooBar: {type: object, properties: {a: {type: string}}}
         """;
-    assertThatThrownBy(() -> OpenApiTranslator.create().translate(OpenApiContract.parse(doc, "clash.yaml")))
+    assertThatThrownBy(
+            () -> OpenApiTranslator.create().translate(OpenApiContract.parse(doc, "clash.yaml")))
         .isInstanceOf(ContractException.class)
         .hasMessageContaining("#/components/schemas/FooBar")
         .hasMessageContaining("FooBar")
@@ -33,7 +35,8 @@ class ConflictTest {
 
   @Test
   void propertyConflictAndDanglingRefAreAllReportedTogether() {
-    String doc = """
+    String doc =
+        """
         openapi: 3.0.3
         info: {title: Clash, version: 1.0.0}
         paths: {}
@@ -47,13 +50,18 @@ class ConflictTest {
                 USER_ID: {type: string}
                 other: {$ref: '#/components/schemas/Nowhere'}
         """;
-    assertThatThrownBy(() -> OpenApiTranslator.create().translate(OpenApiContract.parse(doc, "clash.yaml")))
-        .isInstanceOfSatisfying(ContractException.class, e -> {
-          assertThat(e.problems()).hasSize(2);
-          assertThat(e.problems().get(0).location()).isEqualTo("clash.yaml#/components/schemas/A/properties/USER_ID");
-          assertThat(e.problems().get(0).message()).contains("'USER_ID'", "'user_id'");
-          assertThat(e.problems().get(1).message()).contains("#/components/schemas/Nowhere points to nothing");
-        });
+    assertThatThrownBy(
+            () -> OpenApiTranslator.create().translate(OpenApiContract.parse(doc, "clash.yaml")))
+        .isInstanceOfSatisfying(
+            ContractException.class,
+            e -> {
+              assertThat(e.problems()).hasSize(2);
+              assertThat(e.problems().get(0).location())
+                  .isEqualTo("clash.yaml#/components/schemas/A/properties/USER_ID");
+              assertThat(e.problems().get(0).message()).contains("'USER_ID'", "'user_id'");
+              assertThat(e.problems().get(1).message())
+                  .contains("#/components/schemas/Nowhere points to nothing");
+            });
   }
 
   @Test
@@ -62,11 +70,15 @@ class ConflictTest {
     for (int i = 1; i <= 10_001; i++) {
       fields.append("  string f").append(i).append(" = ").append(i).append(";\n");
     }
-    java.nio.file.Files.writeString(dir.resolve("wide.proto"),
-        "syntax = \"proto3\";\npackage wide.v1;\nmessage Wide {\n" + fields + "}\n"
+    java.nio.file.Files.writeString(
+        dir.resolve("wide.proto"),
+        "syntax = \"proto3\";\npackage wide.v1;\nmessage Wide {\n"
+            + fields
+            + "}\n"
             + "message Holder { Wide wide = 1; }\n");
     Binding b = ProtoTranslator.withVersion("1.0.0").translate(Protoc.compile(dir, "wide.proto"));
-    WitType wide = b.mainPackage().findInterface("types").orElseThrow().findType("wide").orElseThrow();
+    WitType wide =
+        b.mainPackage().findInterface("types").orElseThrow().findType("wide").orElseThrow();
     assertThat(wide.kind()).isEqualTo(WitType.Kind.ALIAS);
     assertThat(b.warnings()).anyMatch(w -> w.location().startsWith("wide.proto:3"));
     WitPrinter.write(b, dir.resolve("out"));
@@ -79,13 +91,17 @@ class ConflictTest {
     for (int i = 0; i <= 10_000; i++) {
       props.append("        p").append(i).append(": {type: string}\n");
     }
-    String doc = "openapi: 3.0.3\ninfo: {title: Wide, version: 1.0.0}\npaths: {}\ncomponents:\n  schemas:\n"
-        + "    Wide:\n      type: object\n      properties:\n" + props;
+    String doc =
+        "openapi: 3.0.3\ninfo: {title: Wide, version: 1.0.0}\npaths: {}\ncomponents:\n  schemas:\n"
+            + "    Wide:\n      type: object\n      properties:\n"
+            + props;
     Binding b = OpenApiTranslator.create().translate(OpenApiContract.parse(doc, "wide.yaml"));
-    WitType wide = b.mainPackage().findInterface("types").orElseThrow().findType("wide").orElseThrow();
+    WitType wide =
+        b.mainPackage().findInterface("types").orElseThrow().findType("wide").orElseThrow();
     assertThat(wide.kind()).isEqualTo(WitType.Kind.ALIAS);
     assertThat(wide.origin().attribute("encoding")).isEqualTo("json");
-    assertThat(b.warnings()).anyMatch(w -> w.location().equals("wide.yaml#/components/schemas/Wide"));
+    assertThat(b.warnings())
+        .anyMatch(w -> w.location().equals("wide.yaml#/components/schemas/Wide"));
     WitPrinter.write(b, dir.resolve("wide"));
     WasmTools.assertValid(List.of(dir.resolve("wide")));
   }

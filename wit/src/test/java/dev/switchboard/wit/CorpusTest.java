@@ -21,46 +21,81 @@ class CorpusTest {
   @Test
   void protos() throws Exception {
     List<Path> dirs = new ArrayList<>();
-    List<FileDescriptor> wellKnown = List.of(com.google.protobuf.Timestamp.getDescriptor().getFile(),
-        com.google.protobuf.Duration.getDescriptor().getFile(), com.google.protobuf.Any.getDescriptor().getFile(),
-        com.google.protobuf.Struct.getDescriptor().getFile(), com.google.protobuf.Empty.getDescriptor().getFile(),
-        com.google.protobuf.FieldMask.getDescriptor().getFile(),
-        com.google.protobuf.StringValue.getDescriptor().getFile(), com.google.protobuf.Api.getDescriptor().getFile(),
-        com.google.protobuf.Type.getDescriptor().getFile(),
-        com.google.protobuf.SourceContext.getDescriptor().getFile(),
-        com.google.protobuf.DescriptorProtos.getDescriptor());
-    List<FileDescriptor> grpc = List.of(io.grpc.health.v1.HealthProto.getDescriptor(),
-        io.grpc.reflection.v1.ServerReflectionProto.getDescriptor());
+    List<FileDescriptor> wellKnown =
+        List.of(
+            com.google.protobuf.Timestamp.getDescriptor().getFile(),
+            com.google.protobuf.Duration.getDescriptor().getFile(),
+            com.google.protobuf.Any.getDescriptor().getFile(),
+            com.google.protobuf.Struct.getDescriptor().getFile(),
+            com.google.protobuf.Empty.getDescriptor().getFile(),
+            com.google.protobuf.FieldMask.getDescriptor().getFile(),
+            com.google.protobuf.StringValue.getDescriptor().getFile(),
+            com.google.protobuf.Api.getDescriptor().getFile(),
+            com.google.protobuf.Type.getDescriptor().getFile(),
+            com.google.protobuf.SourceContext.getDescriptor().getFile(),
+            com.google.protobuf.DescriptorProtos.getDescriptor());
+    List<FileDescriptor> grpc =
+        List.of(
+            io.grpc.health.v1.HealthProto.getDescriptor(),
+            io.grpc.reflection.v1.ServerReflectionProto.getDescriptor());
     for (List<FileDescriptor> group : List.of(wellKnown, grpc)) {
       for (FileDescriptor f : group) {
-        dirs.add(write(ProtoTranslator.withVersion("1.0.0").translate(List.of(f)),
-            "proto-" + f.getName().replace('/', '-')));
+        dirs.add(
+            write(
+                ProtoTranslator.withVersion("1.0.0").translate(List.of(f)),
+                "proto-" + f.getName().replace('/', '-')));
       }
     }
     // google common protos: compiled from the .proto sources in the proto-google-common-protos jar
     // (its generated classes need a newer protobuf runtime than ours).
     Path commonDir = Files.createTempDirectory("common-protos");
-    List<String> common = List.of("google/rpc/status.proto", "google/rpc/error_details.proto",
-        "google/rpc/code.proto", "google/rpc/context/attribute_context.proto", "google/longrunning/operations.proto",
-        "google/api/annotations.proto", "google/api/http.proto", "google/api/service.proto",
-        "google/type/date.proto", "google/type/money.proto", "google/type/latlng.proto",
-        "google/type/interval.proto", "google/type/expr.proto", "google/type/color.proto",
-        "google/type/postal_address.proto", "google/type/datetime.proto", "google/cloud/location/locations.proto",
-        "google/logging/type/http_request.proto");
+    List<String> common =
+        List.of(
+            "google/rpc/status.proto",
+            "google/rpc/error_details.proto",
+            "google/rpc/code.proto",
+            "google/rpc/context/attribute_context.proto",
+            "google/longrunning/operations.proto",
+            "google/api/annotations.proto",
+            "google/api/http.proto",
+            "google/api/service.proto",
+            "google/type/date.proto",
+            "google/type/money.proto",
+            "google/type/latlng.proto",
+            "google/type/interval.proto",
+            "google/type/expr.proto",
+            "google/type/color.proto",
+            "google/type/postal_address.proto",
+            "google/type/datetime.proto",
+            "google/cloud/location/locations.proto",
+            "google/logging/type/http_request.proto");
     copyResourceTree(commonDir);
     for (String file : common) {
-      dirs.add(write(ProtoTranslator.withVersion("1.0.0").translate(Protoc.compile(commonDir, file)),
-          "proto-" + file.replace('/', '-')));
+      dirs.add(
+          write(
+              ProtoTranslator.withVersion("1.0.0").translate(Protoc.compile(commonDir, file)),
+              "proto-" + file.replace('/', '-')));
     }
-    dirs.add(write(ProtoTranslator.withVersion("1.2.3")
-        .translate(Protoc.compile(Path.of("src/test/resources/proto"), "grpcbin.proto")), "proto-grpcbin"));
-    Binding adversarial = ProtoTranslator.withVersion("0.1.0")
-        .translate(Protoc.compile(Path.of("src/test/resources/proto"), "adversarial.proto"));
+    dirs.add(
+        write(
+            ProtoTranslator.withVersion("1.2.3")
+                .translate(Protoc.compile(Path.of("src/test/resources/proto"), "grpcbin.proto")),
+            "proto-grpcbin"));
+    Binding adversarial =
+        ProtoTranslator.withVersion("0.1.0")
+            .translate(Protoc.compile(Path.of("src/test/resources/proto"), "adversarial.proto"));
     dirs.add(write(adversarial, "proto-adversarial"));
-    assertThat(adversarial.warnings()).isNotEmpty().allMatch(w -> w.location().matches("adversarial\\.proto:\\d+"));
+    assertThat(adversarial.warnings())
+        .isNotEmpty()
+        .allMatch(w -> w.location().matches("adversarial\\.proto:\\d+"));
     String wit = WitPrinter.files(adversarial).values().iterator().next();
-    assertThat(wit).contains("package stream-pkg:record-api@0.1.0;", "%type: string", "%list: string",
-        "record http-server-record", "children: list<json>");
+    assertThat(wit)
+        .contains(
+            "package stream-pkg:record-api@0.1.0;",
+            "%type: string",
+            "%list: string",
+            "record http-server-record",
+            "children: list<json>");
     assertThat(wit.lines()).allMatch(l -> !l.matches(".*\\b[a-z0-9-]{65,}\\b.*"));
     WasmTools.assertValid(dirs);
   }
@@ -76,26 +111,43 @@ class CorpusTest {
       }
     }
     assertThat(dirs).hasSizeGreaterThan(35);
-    Binding adversarial = OpenApiTranslator.create()
-        .translate(OpenApiContract.load("src/test/resources/openapi/adversarial.yaml"));
+    Binding adversarial =
+        OpenApiTranslator.create()
+            .translate(OpenApiContract.load("src/test/resources/openapi/adversarial.yaml"));
     dirs.add(write(adversarial, "oas-adversarial"));
     String wit = WitPrinter.files(adversarial).values().iterator().next();
-    assertThat(wit).contains("package api:adversarial@2.0.0;", "flags node-scopes", "permissions: option<list<",
-        "variant pet", "cat(cat)", "auth: option<credentials>", "expected-version: option<string>",
-        "list: func() -> result<option<owner>, error>;", "variant create-result {", "created(owner),",
-        "accepted(create-accepted-response-body),");
+    assertThat(wit)
+        .contains(
+            "package api:adversarial@2.0.0;",
+            "flags node-scopes",
+            "permissions: option<list<",
+            "variant pet",
+            "cat(cat)",
+            "auth: option<credentials>",
+            "expected-version: option<string>",
+            "list: func() -> result<option<owner>, error>;",
+            "variant create-result {",
+            "created(owner),",
+            "accepted(create-accepted-response-body),");
     assertThat(adversarial.warnings()).anyMatch(w -> w.message().contains("exceeds the 32 flags"));
-    assertThat(adversarial.warnings()).anyMatch(w -> w.message().contains("recursive reference")
-        && w.location().endsWith("adversarial.yaml#/components/schemas/Node/properties/children"));
+    assertThat(adversarial.warnings())
+        .anyMatch(
+            w ->
+                w.message().contains("recursive reference")
+                    && w.location()
+                        .endsWith("adversarial.yaml#/components/schemas/Node/properties/children"));
     WasmTools.assertValid(dirs);
   }
 
   @Test
   void gitHubRestApi() throws Exception {
     Path pkg = Npm.unpack("@octokit/openapi@23.0.2");
-    Binding b = OpenApiTranslator.create()
-        .translate(OpenApiContract.load(pkg.resolve("generated/api.github.com.json").toString()));
-    long functions = b.mainPackage().interfaces().stream().mapToLong(i -> i.functions().size()).sum();
+    Binding b =
+        OpenApiTranslator.create()
+            .translate(
+                OpenApiContract.load(pkg.resolve("generated/api.github.com.json").toString()));
+    long functions =
+        b.mainPackage().interfaces().stream().mapToLong(i -> i.functions().size()).sum();
     assertThat(functions).isEqualTo(1223);
     assertThat(BindingJson.create().read(BindingJson.create().write(b))).isEqualTo(b);
     WasmTools.assertValid(List.of(write(b, "github")));
@@ -107,9 +159,10 @@ class CorpusTest {
     assertThat(marker).as("proto-google-common-protos on the test class path").isNotNull();
     String jar = marker.getPath().substring("file:".length(), marker.getPath().indexOf('!'));
     try (java.util.zip.ZipFile zip = new java.util.zip.ZipFile(jar)) {
-      for (var entries = zip.entries(); entries.hasMoreElements();) {
+      for (var entries = zip.entries(); entries.hasMoreElements(); ) {
         var e = entries.nextElement();
-        if (e.getName().startsWith("google/") && e.getName().endsWith(".proto")
+        if (e.getName().startsWith("google/")
+            && e.getName().endsWith(".proto")
             && !e.getName().startsWith("google/protobuf/")) {
           Path target = dir.resolve(e.getName());
           Files.createDirectories(target.getParent());

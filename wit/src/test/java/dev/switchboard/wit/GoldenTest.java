@@ -11,8 +11,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Seed 003's two worked examples, translated and compared byte for byte with the goldens (the seed's
- * WIT with its mistakes corrected; docs/wit.md lists every difference), then validated by
+ * Seed 003's two worked examples, translated and compared byte for byte with the goldens (the
+ * seed's WIT with its mistakes corrected; docs/wit.md lists every difference), then validated by
  * wasm-tools. Set -Dwit.updateGoldens=true to rewrite the goldens after a deliberate change.
  */
 class GoldenTest {
@@ -20,24 +20,33 @@ class GoldenTest {
 
   @Test
   void todoProto(@TempDir Path out) throws Exception {
-    Binding binding = ProtoTranslator.withVersion("1.0.0")
-        .translate(Protoc.compile(Path.of("src/test/resources/proto"), "todo.proto"));
+    Binding binding =
+        ProtoTranslator.withVersion("1.0.0")
+            .translate(Protoc.compile(Path.of("src/test/resources/proto"), "todo.proto"));
     check(binding, "todo-proto", out);
   }
 
   /** The same golden through the pure-JVM loader the CLI uses, not protoc. */
   @Test
   void todoProtoThroughContractLoader(@TempDir Path out) throws Exception {
-    var set = dev.switchboard.contract.ContractLoader.builder().importPath(Path.of("src/test/resources/proto"))
-        .build().protos(List.of("todo.proto"));
-    var todo = set.files().stream().filter(f -> f.getName().equals("todo.proto")).findFirst().orElseThrow();
+    var set =
+        dev.switchboard.contract.ContractLoader.builder()
+            .importPath(Path.of("src/test/resources/proto"))
+            .build()
+            .protos(List.of("todo.proto"));
+    var todo =
+        set.files().stream()
+            .filter(f -> f.getName().equals("todo.proto"))
+            .findFirst()
+            .orElseThrow();
     check(ProtoTranslator.withVersion("1.0.0").translate(List.of(todo)), "todo-proto", out);
   }
 
   @Test
   void todoOpenApi(@TempDir Path out) throws Exception {
-    Binding binding = OpenApiTranslator.create()
-        .translate(OpenApiContract.load("src/test/resources/openapi/todo-openapi.yaml"));
+    Binding binding =
+        OpenApiTranslator.create()
+            .translate(OpenApiContract.load("src/test/resources/openapi/todo-openapi.yaml"));
     check(binding, "todo-openapi", out);
     assertThat(binding.warnings()).isEmpty();
   }
@@ -50,7 +59,8 @@ class GoldenTest {
       WitPrinter.write(binding, goldenDir);
     }
     for (var e : WitPrinter.files(binding).entrySet()) {
-      assertThat(e.getValue()).as(e.getKey())
+      assertThat(e.getValue())
+          .as(e.getKey())
           .isEqualTo(Files.readString(goldenDir.resolve(e.getKey()), StandardCharsets.UTF_8));
     }
     WasmTools.assertValid(List.of(dir));

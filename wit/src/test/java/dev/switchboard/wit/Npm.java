@@ -4,7 +4,10 @@ import dev.switchboard.testing.PeerPrograms;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-/** Fetches an npm package tarball at test time ({@code npm pack}) and unpacks it under target/corpus. */
+/**
+ * Fetches an npm package tarball at test time ({@code npm pack}) and unpacks it under
+ * target/corpus.
+ */
 final class Npm {
   private static final Path CORPUS = Path.of("target/corpus");
 
@@ -17,7 +20,9 @@ final class Npm {
       return dir.resolve("package");
     }
     Files.createDirectories(dir);
-    String out = WasmTools.run(dir, PeerPrograms.onPath("npm", "npm").toString(), "pack", "--silent", spec).strip();
+    String out =
+        WasmTools.run(dir, PeerPrograms.onPath("npm", "npm").toString(), "pack", "--silent", spec)
+            .strip();
     String tarball = out.lines().reduce((a, b) -> b).orElseThrow();
     WasmTools.run(dir, "tar", "xzf", tarball);
     Files.delete(dir.resolve(tarball));

@@ -23,7 +23,8 @@ final class Protoc {
       ContractSet set = ContractLoader.builder().build().descriptorSet(out);
       List<FileDescriptor> wanted = new ArrayList<>();
       for (String f : files) {
-        wanted.add(set.files().stream().filter(fd -> fd.getName().equals(f)).findFirst().orElseThrow());
+        wanted.add(
+            set.files().stream().filter(fd -> fd.getName().equals(f)).findFirst().orElseThrow());
       }
       return wanted;
     } finally {

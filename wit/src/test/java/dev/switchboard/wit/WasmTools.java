@@ -1,8 +1,8 @@
 package dev.switchboard.wit;
 
-import dev.switchboard.testing.PeerPrograms;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.switchboard.testing.PeerPrograms;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,10 +24,22 @@ final class WasmTools {
 
   static synchronized Path tools() throws IOException, InterruptedException {
     Files.createDirectories(TOOLS);
-    Files.copy(Path.of("node-tools/package.json"), TOOLS.resolve("package.json"), StandardCopyOption.REPLACE_EXISTING);
-    Files.copy(Path.of("node-tools/check-wit.mjs"), TOOLS.resolve("check-wit.mjs"), StandardCopyOption.REPLACE_EXISTING);
+    Files.copy(
+        Path.of("node-tools/package.json"),
+        TOOLS.resolve("package.json"),
+        StandardCopyOption.REPLACE_EXISTING);
+    Files.copy(
+        Path.of("node-tools/check-wit.mjs"),
+        TOOLS.resolve("check-wit.mjs"),
+        StandardCopyOption.REPLACE_EXISTING);
     if (!Files.isDirectory(TOOLS.resolve("node_modules/@bytecodealliance/jco-transpile"))) {
-      run(TOOLS, PeerPrograms.onPath("npm", "npm").toString(), "install", "--no-package-lock", "--no-audit", "--no-fund");
+      run(
+          TOOLS,
+          PeerPrograms.onPath("npm", "npm").toString(),
+          "install",
+          "--no-package-lock",
+          "--no-audit",
+          "--no-fund");
     }
     return TOOLS;
   }
@@ -38,7 +50,9 @@ final class WasmTools {
     Map<Path, String> results = new LinkedHashMap<>();
     // Batches keep one Node start-up per many packages without overlong command lines.
     for (int i = 0; i < dirs.size(); i += 50) {
-      List<String> cmd = new ArrayList<>(List.of(PeerPrograms.onPath("node", "nodejs").toString(), "check-wit.mjs"));
+      List<String> cmd =
+          new ArrayList<>(
+              List.of(PeerPrograms.onPath("node", "nodejs").toString(), "check-wit.mjs"));
       List<Path> batch = dirs.subList(i, Math.min(dirs.size(), i + 50));
       for (Path d : batch) {
         cmd.add(d.toAbsolutePath().toString());
@@ -46,9 +60,13 @@ final class WasmTools {
       String out = run(tools, cmd.toArray(String[]::new));
       for (Path d : batch) {
         String abs = d.toAbsolutePath().toString();
-        String verdict = out.lines().filter(l -> l.startsWith("OK " + abs) || l.startsWith("ERR " + abs + " "))
-            .findFirst().orElse("ERR no verdict; node said: " + out);
-        results.put(d, verdict.startsWith("OK ") ? "OK" : verdict.substring(("ERR " + abs + " ").length()));
+        String verdict =
+            out.lines()
+                .filter(l -> l.startsWith("OK " + abs) || l.startsWith("ERR " + abs + " "))
+                .findFirst()
+                .orElse("ERR no verdict; node said: " + out);
+        results.put(
+            d, verdict.startsWith("OK ") ? "OK" : verdict.substring(("ERR " + abs + " ").length()));
       }
     }
     return results;
@@ -58,11 +76,12 @@ final class WasmTools {
   static void assertValid(List<Path> dirs) throws IOException, InterruptedException {
     Map<Path, String> results = check(dirs);
     List<String> failures = new ArrayList<>();
-    results.forEach((d, r) -> {
-      if (!r.equals("OK")) {
-        failures.add(d + ": " + r);
-      }
-    });
+    results.forEach(
+        (d, r) -> {
+          if (!r.equals("OK")) {
+            failures.add(d + ": " + r);
+          }
+        });
     assertThat(failures).as("wasm-tools rejected packages").isEmpty();
   }
 

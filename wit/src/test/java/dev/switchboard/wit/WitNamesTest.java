@@ -32,7 +32,11 @@ class WitNamesTest {
   void shortensLongNamesDeterministicallyAndDistinctly() {
     String a = WitNames.kebab("a".repeat(10) + "_" + "very_long_name_".repeat(8) + "one");
     String b = WitNames.kebab("a".repeat(10) + "_" + "very_long_name_".repeat(8) + "two");
-    assertThat(a).hasSizeLessThanOrEqualTo(64).isNotEqualTo(b).matches("[a-z][a-z0-9]*(-[a-z0-9]+)*");
-    assertThat(a).isEqualTo(WitNames.kebab("a".repeat(10) + "_" + "very_long_name_".repeat(8) + "one"));
+    assertThat(a)
+        .hasSizeLessThanOrEqualTo(64)
+        .isNotEqualTo(b)
+        .matches("[a-z][a-z0-9]*(-[a-z0-9]+)*");
+    assertThat(a)
+        .isEqualTo(WitNames.kebab("a".repeat(10) + "_" + "very_long_name_".repeat(8) + "one"));
   }
 }

@@ -9,18 +9,23 @@ import java.util.regex.Pattern;
 /**
  * The figures grpc-java's {@code AsyncClient} prints when a run ends.
  *
- * <p>AsyncClient prints its summary as {@code label: value} lines, for example
- * {@code 99%ile Latency (in micros):     15551} and {@code QPS:    8683}; the latencies come from its
- * HdrHistogram and are in microseconds.
+ * <p>AsyncClient prints its summary as {@code label: value} lines, for example {@code 99%ile
+ * Latency (in micros): 15551} and {@code QPS: 8683}; the latencies come from its HdrHistogram and
+ * are in microseconds.
  */
-record AsyncClientReport(long qps, long p50Micros, long p90Micros, long p99Micros, long p999Micros,
-    long maxMicros) {
+record AsyncClientReport(
+    long qps, long p50Micros, long p90Micros, long p99Micros, long p999Micros, long maxMicros) {
 
   private static final Pattern LINE = Pattern.compile("^\\s*([^:]+?)\\s*:\\s*(\\d+)\\s*$");
 
-  private static final List<String> REQUIRED = List.of(
-      "QPS", "50%ile Latency (in micros)", "90%ile Latency (in micros)",
-      "99%ile Latency (in micros)", "99.9%ile Latency (in micros)", "Maximum Latency (in micros)");
+  private static final List<String> REQUIRED =
+      List.of(
+          "QPS",
+          "50%ile Latency (in micros)",
+          "90%ile Latency (in micros)",
+          "99%ile Latency (in micros)",
+          "99.9%ile Latency (in micros)",
+          "Maximum Latency (in micros)");
 
   /**
    * Reads the summary out of AsyncClient's whole output.

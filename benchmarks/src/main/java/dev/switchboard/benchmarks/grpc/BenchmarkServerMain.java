@@ -36,8 +36,7 @@ public final class BenchmarkServerMain {
   private static final Set<String> FLAGS =
       Set.of("mode", "protos", "descriptor-set", "port", "executor");
 
-  private BenchmarkServerMain() {
-  }
+  private BenchmarkServerMain() {}
 
   public static void main(String[] args) throws Exception {
     SwitchboardServer server;
@@ -64,17 +63,18 @@ public final class BenchmarkServerMain {
         SwitchboardServer.builder(Target.tcp("127.0.0.1", flags.getInt("port", 0)));
     switch (mode) {
       case "stubs" -> builder.service(new BenchmarkServiceOnStubs());
-      case "dynamic" -> builder.service(
-          new BenchmarkServiceOnDescriptors(loadService(flags)).build());
-      default -> throw new IllegalArgumentException(
-          "--mode must be stubs or dynamic, got '" + mode + "'");
+      case "dynamic" ->
+          builder.service(new BenchmarkServiceOnDescriptors(loadService(flags)).build());
+      default ->
+          throw new IllegalArgumentException("--mode must be stubs or dynamic, got '" + mode + "'");
     }
     String executor = flags.get("executor", "forkjoin");
     switch (executor) {
       case "forkjoin" -> builder.executor(asyncServerExecutor());
-      case "runtime" -> { }
-      default -> throw new IllegalArgumentException(
-          "--executor must be forkjoin or runtime, got '" + executor + "'");
+      case "runtime" -> {}
+      default ->
+          throw new IllegalArgumentException(
+              "--executor must be forkjoin or runtime, got '" + executor + "'");
     }
     SwitchboardServer server = builder.build().start();
     out.println("listening on port " + server.port());
@@ -85,17 +85,23 @@ public final class BenchmarkServerMain {
   private static ServiceDescriptor loadService(Flags flags) throws ContractException {
     ContractSet contract;
     if (flags.has("descriptor-set")) {
-      contract = ContractLoader.builder().build()
-          .descriptorSet(Path.of(flags.get("descriptor-set", "")));
+      contract =
+          ContractLoader.builder().build().descriptorSet(Path.of(flags.get("descriptor-set", "")));
     } else if (flags.has("protos")) {
-      contract = ContractLoader.builder().importPath(Path.of(flags.get("protos", ""))).build()
-          .protos(List.of("grpc/testing/services.proto"));
+      contract =
+          ContractLoader.builder()
+              .importPath(Path.of(flags.get("protos", "")))
+              .build()
+              .protos(List.of("grpc/testing/services.proto"));
     } else {
       throw new IllegalArgumentException("--mode=dynamic needs --protos=DIR or --descriptor-set");
     }
-    return contract.service(BenchmarkServiceOnDescriptors.SERVICE).orElseThrow(
-        () -> new IllegalArgumentException(
-            "the contract has no service " + BenchmarkServiceOnDescriptors.SERVICE));
+    return contract
+        .service(BenchmarkServiceOnDescriptors.SERVICE)
+        .orElseThrow(
+            () ->
+                new IllegalArgumentException(
+                    "the contract has no service " + BenchmarkServiceOnDescriptors.SERVICE));
   }
 
   /**

@@ -57,11 +57,14 @@ final class BenchmarkServiceOnDescriptors {
     }
     this.compressable = value;
     this.emptyResponse = DynamicMessage.getDefaultInstance(responseType);
-    this.bothWaysResponse = DynamicMessage.newBuilder(responseType)
-        .setField(responsePayload, DynamicMessage.newBuilder(payloadType)
-            .setField(payloadBody, ByteString.copyFrom(new byte[100]))
-            .build())
-        .build();
+    this.bothWaysResponse =
+        DynamicMessage.newBuilder(responseType)
+            .setField(
+                responsePayload,
+                DynamicMessage.newBuilder(payloadType)
+                    .setField(payloadBody, ByteString.copyFrom(new byte[100]))
+                    .build())
+            .build();
   }
 
   private static MethodDescriptor method(ServiceDescriptor service, String name) {
@@ -82,72 +85,85 @@ final class BenchmarkServiceOnDescriptors {
 
   DynamicService build() {
     return DynamicService.builder(service)
-        .unary("UnaryCall", (request, response) -> {
-          response.onNext(respond(request));
-          response.onCompleted();
-        })
-        .bidiStreaming("StreamingCall", response -> new StreamObserver<DynamicMessage>() {
-          @Override
-          public void onNext(DynamicMessage request) {
-            response.onNext(respond(request));
-          }
-
-          @Override
-          public void onError(Throwable t) {
-            response.onError(t);
-          }
-
-          @Override
-          public void onCompleted() {
-            response.onCompleted();
-          }
-        })
-        .clientStreaming("StreamingFromClient", response -> new StreamObserver<DynamicMessage>() {
-          private @Nullable DynamicMessage last;
-
-          @Override
-          public void onNext(DynamicMessage request) {
-            last = request;
-          }
-
-          @Override
-          public void onError(Throwable t) {
-            response.onError(t);
-          }
-
-          @Override
-          public void onCompleted() {
-            DynamicMessage request = last;
-            if (request == null) {
-              response.onError(Status.FAILED_PRECONDITION
-                  .withDescription("never received any requests").asRuntimeException());
-              return;
-            }
-            response.onNext(respond(request));
-            response.onCompleted();
-          }
-        })
-        .serverStreaming("StreamingFromServer", (request, response) ->
-            sendWhileReady(response, respond(request)))
-        .bidiStreaming("StreamingBothWays", response -> {
-          sendWhileReady(response, bothWaysResponse);
-          return new StreamObserver<DynamicMessage>() {
-            @Override
-            public void onNext(DynamicMessage request) {
-              // The two-sided stream ignores what the client sends, as AsyncServer does.
-            }
-
-            @Override
-            public void onError(Throwable t) {
-              // The client ends this stream by cancelling it; nothing to clean up.
-            }
-
-            @Override
-            public void onCompleted() {
+        .unary(
+            "UnaryCall",
+            (request, response) -> {
+              response.onNext(respond(request));
               response.onCompleted();
-            }
-          };
-        })
+            })
+        .bidiStreaming(
+            "StreamingCall",
+            response ->
+                new StreamObserver<DynamicMessage>() {
+                  @Override
+                  public void onNext(DynamicMessage request) {
+                    response.onNext(respond(request));
+                  }
+
+                  @Override
+                  public void onError(Throwable t) {
+                    response.onError(t);
+                  }
+
+                  @Override
+                  public void onCompleted() {
+                    response.onCompleted();
+                  }
+                })
+        .clientStreaming(
+            "StreamingFromClient",
+            response ->
+                new StreamObserver<DynamicMessage>() {
+                  private @Nullable DynamicMessage last;
+
+                  @Override
+                  public void onNext(DynamicMessage request) {
+                    last = request;
+                  }
+
+                  @Override
+                  public void onError(Throwable t) {
+                    response.onError(t);
+                  }
+
+                  @Override
+                  public void onCompleted() {
+                    DynamicMessage request = last;
+                    if (request == null) {
+                      response.onError(
+                          Status.FAILED_PRECONDITION
+                              .withDescription("never received any requests")
+                              .asRuntimeException());
+                      return;
+                    }
+                    response.onNext(respond(request));
+                    response.onCompleted();
+                  }
+                })
+        .serverStreaming(
+            "StreamingFromServer",
+            (request, response) -> sendWhileReady(response, respond(request)))
+        .bidiStreaming(
+            "StreamingBothWays",
+            response -> {
+              sendWhileReady(response, bothWaysResponse);
+              return new StreamObserver<DynamicMessage>() {
+                @Override
+                public void onNext(DynamicMessage request) {
+                  // The two-sided stream ignores what the client sends, as AsyncServer does.
+                }
+
+                @Override
+                public void onError(Throwable t) {
+                  // The client ends this stream by cancelling it; nothing to clean up.
+                }
+
+                @Override
+                public void onCompleted() {
+                  response.onCompleted();
+                }
+              };
+            })
         .build();
   }
 
@@ -157,23 +173,28 @@ final class BenchmarkServiceOnDescriptors {
       return emptyResponse;
     }
     if (!compressable.equals(request.getField(requestResponseType))) {
-      throw Status.INTERNAL.withDescription("response_type must be COMPRESSABLE")
+      throw Status.INTERNAL
+          .withDescription("response_type must be COMPRESSABLE")
           .asRuntimeException();
     }
     return DynamicMessage.newBuilder(responseType)
-        .setField(responsePayload, DynamicMessage.newBuilder(payloadType)
-            .setField(payloadTypeField, compressable)
-            .setField(payloadBody, ByteString.copyFrom(new byte[size]))
-            .build())
+        .setField(
+            responsePayload,
+            DynamicMessage.newBuilder(payloadType)
+                .setField(payloadTypeField, compressable)
+                .setField(payloadBody, ByteString.copyFrom(new byte[size]))
+                .build())
         .build();
   }
 
-  private static void sendWhileReady(StreamObserver<DynamicMessage> response,
-      DynamicMessage message) {
+  private static void sendWhileReady(
+      StreamObserver<DynamicMessage> response, DynamicMessage message) {
     if (!(response instanceof ServerCallStreamObserver<DynamicMessage> call)) {
       // Without flow control an endless stream would buffer without bound; refuse instead.
-      response.onError(Status.UNIMPLEMENTED
-          .withDescription("the runtime gives this handler no flow control").asRuntimeException());
+      response.onError(
+          Status.UNIMPLEMENTED
+              .withDescription("the runtime gives this handler no flow control")
+              .asRuntimeException());
       return;
     }
     BenchmarkServiceOnStubs.sendWhileReady(call, message);

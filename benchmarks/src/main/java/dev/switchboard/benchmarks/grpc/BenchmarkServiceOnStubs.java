@@ -12,18 +12,19 @@ import io.grpc.stub.StreamObserver;
 import org.jspecify.annotations.Nullable;
 
 /**
- * {@code grpc.testing.BenchmarkService} on generated stubs, answering as grpc-java's
- * {@code AsyncServer} answers: a response whose payload is {@code response_size} zero bytes (no
- * payload at all when the size is 0), one per request on the ping-pong stream; the one-sided and
- * two-sided streams send while the transport is ready, until the client cancels. AsyncServer's
- * shutdown poll is left out: it exists for the driver's remote shutdown, which nothing sends here.
+ * {@code grpc.testing.BenchmarkService} on generated stubs, answering as grpc-java's {@code
+ * AsyncServer} answers: a response whose payload is {@code response_size} zero bytes (no payload at
+ * all when the size is 0), one per request on the ping-pong stream; the one-sided and two-sided
+ * streams send while the transport is ready, until the client cancels. AsyncServer's shutdown poll
+ * is left out: it exists for the driver's remote shutdown, which nothing sends here.
  */
 final class BenchmarkServiceOnStubs extends BenchmarkServiceGrpc.BenchmarkServiceImplBase {
 
   /** AsyncServer's canned answer on the two-sided stream: a 100-byte payload. */
-  private static final SimpleResponse BOTH_WAYS_RESPONSE = SimpleResponse.newBuilder()
-      .setPayload(Payload.newBuilder().setBody(ByteString.copyFrom(new byte[100])))
-      .build();
+  private static final SimpleResponse BOTH_WAYS_RESPONSE =
+      SimpleResponse.newBuilder()
+          .setPayload(Payload.newBuilder().setBody(ByteString.copyFrom(new byte[100])))
+          .build();
 
   static SimpleResponse respond(SimpleRequest request) {
     int size = request.getResponseSize();
@@ -31,13 +32,15 @@ final class BenchmarkServiceOnStubs extends BenchmarkServiceGrpc.BenchmarkServic
       return SimpleResponse.getDefaultInstance();
     }
     if (request.getResponseType() != PayloadType.COMPRESSABLE) {
-      throw Status.INTERNAL.withDescription("response_type must be COMPRESSABLE")
+      throw Status.INTERNAL
+          .withDescription("response_type must be COMPRESSABLE")
           .asRuntimeException();
     }
     return SimpleResponse.newBuilder()
-        .setPayload(Payload.newBuilder()
-            .setType(PayloadType.COMPRESSABLE)
-            .setBody(ByteString.copyFrom(new byte[size])))
+        .setPayload(
+            Payload.newBuilder()
+                .setType(PayloadType.COMPRESSABLE)
+                .setBody(ByteString.copyFrom(new byte[size])))
         .build();
   }
 
@@ -87,8 +90,10 @@ final class BenchmarkServiceOnStubs extends BenchmarkServiceGrpc.BenchmarkServic
       public void onCompleted() {
         SimpleRequest request = last;
         if (request == null) {
-          response.onError(Status.FAILED_PRECONDITION
-              .withDescription("never received any requests").asRuntimeException());
+          response.onError(
+              Status.FAILED_PRECONDITION
+                  .withDescription("never received any requests")
+                  .asRuntimeException());
           return;
         }
         response.onNext(respond(request));
@@ -125,12 +130,13 @@ final class BenchmarkServiceOnStubs extends BenchmarkServiceGrpc.BenchmarkServic
 
   /** Sends {@code message} whenever the transport can take more, until the call is cancelled. */
   static <T> void sendWhileReady(ServerCallStreamObserver<T> response, T message) {
-    Runnable drain = () -> {
-      while (response.isReady() && !response.isCancelled()) {
-        response.onNext(message);
-      }
-    };
-    response.setOnCancelHandler(() -> { });
+    Runnable drain =
+        () -> {
+          while (response.isReady() && !response.isCancelled()) {
+            response.onNext(message);
+          }
+        };
+    response.setOnCancelHandler(() -> {});
     response.setOnReadyHandler(drain);
     // A server-streaming handler runs after the call's first onReady may have passed; callbacks
     // of one call never run concurrently, so draining here cannot race the handler.

@@ -52,7 +52,8 @@ final class Flags {
     try {
       return Integer.parseInt(value);
     } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("--" + name + " needs a whole number, got '" + value + "'");
+      throw new IllegalArgumentException(
+          "--" + name + " needs a whole number, got '" + value + "'");
     }
   }
 }

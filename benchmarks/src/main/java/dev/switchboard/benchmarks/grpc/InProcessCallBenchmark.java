@@ -36,8 +36,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * network in the way, which separates the dynamic service's own overhead from socket noise.
  *
  * <p>The dynamic server parses the benchmark protos at set-up, from {@code -Dbenchmark.protos=DIR}
- * (default {@code benchmarks/target/benchmark-protos}, i.e. run from the repository root).
- * Run: {@code java -jar benchmarks/target/benchmarks.jar InProcessCallBenchmark}.
+ * (default {@code benchmarks/target/benchmark-protos}, i.e. run from the repository root). Run:
+ * {@code java -jar benchmarks/target/benchmarks.jar InProcessCallBenchmark}.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -64,26 +64,32 @@ public class InProcessCallBenchmark {
   public void setUp() throws IOException, ContractException {
     channel.shutdownNow();
     String name = "benchmark-" + UUID.randomUUID();
-    SwitchboardServer.Builder builder = SwitchboardServer.builder(Target.inProcess(name))
-        .executor(BenchmarkServerMain.asyncServerExecutor());
+    SwitchboardServer.Builder builder =
+        SwitchboardServer.builder(Target.inProcess(name))
+            .executor(BenchmarkServerMain.asyncServerExecutor());
     if (server.equals("stubs")) {
       builder.service(new BenchmarkServiceOnStubs());
     } else {
-      Path protos = Path.of(System.getProperty("benchmark.protos",
-          "benchmarks/target/benchmark-protos"));
-      builder.service(new BenchmarkServiceOnDescriptors(
-          ContractLoader.builder().importPath(protos).build()
-              .protos(List.of("grpc/testing/services.proto"))
-              .service(BenchmarkServiceOnDescriptors.SERVICE).orElseThrow())
-          .build());
+      Path protos =
+          Path.of(System.getProperty("benchmark.protos", "benchmarks/target/benchmark-protos"));
+      builder.service(
+          new BenchmarkServiceOnDescriptors(
+                  ContractLoader.builder()
+                      .importPath(protos)
+                      .build()
+                      .protos(List.of("grpc/testing/services.proto"))
+                      .service(BenchmarkServiceOnDescriptors.SERVICE)
+                      .orElseThrow())
+              .build());
     }
     running = builder.build().start();
     channel = SwitchboardChannel.builder(Target.inProcess(name)).build();
     stub = BenchmarkServiceGrpc.newBlockingStub(channel);
-    request = SimpleRequest.newBuilder()
-        .setResponseSize(payloadBytes)
-        .setPayload(Payload.newBuilder().setBody(ByteString.copyFrom(new byte[payloadBytes])))
-        .build();
+    request =
+        SimpleRequest.newBuilder()
+            .setResponseSize(payloadBytes)
+            .setPayload(Payload.newBuilder().setBody(ByteString.copyFrom(new byte[payloadBytes])))
+            .build();
   }
 
   @TearDown

@@ -18,13 +18,13 @@ final class ResultTable {
   static final double STUBS_MAX_P99_RATIO = 1.10;
   static final double DYNAMIC_MIN_QPS_RATIO = 0.85;
 
-  private ResultTable() {
-  }
+  private ResultTable() {}
 
   static String markdown(Map<Rpc, Map<Server, List<RunFigures>>> results, String setup) {
     StringBuilder text = new StringBuilder(setup).append('\n');
-    text.append("| RPC | server | QPS | p50 (us) | p99 (us) | QPS ratio | p99 ratio | goal "
-        + "| paired QPS ratio | server CPU (us/call) | QPS per round |\n");
+    text.append(
+        "| RPC | server | QPS | p50 (us) | p99 (us) | QPS ratio | p99 ratio | goal "
+            + "| paired QPS ratio | server CPU (us/call) | QPS per round |\n");
     text.append("|---|---|---:|---:|---:|---:|---:|---|---:|---:|---|\n");
     for (Map.Entry<Rpc, Map<Server, List<RunFigures>>> byRpc : results.entrySet()) {
       Map<Server, List<RunFigures>> servers = byRpc.getValue();
@@ -45,10 +45,20 @@ final class ResultTable {
           p99Ratio = String.format("%.2f", p);
           goal = goal(entry.getKey(), q, p);
         }
-        text.append(String.format("| %s | %s | %d | %d | %d | %s | %s | %s | %s | %.1f | %s |%n",
-            byRpc.getKey().flagName(), entry.getKey().label, qps,
-            median(reports, r -> r.client().p50Micros()), p99, qpsRatio, p99Ratio, goal, paired,
-            medianCpu(reports), reports.stream().map(r -> Long.toString(r.client().qps())).toList()));
+        text.append(
+            String.format(
+                "| %s | %s | %d | %d | %d | %s | %s | %s | %s | %.1f | %s |%n",
+                byRpc.getKey().flagName(),
+                entry.getKey().label,
+                qps,
+                median(reports, r -> r.client().p50Micros()),
+                p99,
+                qpsRatio,
+                p99Ratio,
+                goal,
+                paired,
+                medianCpu(reports),
+                reports.stream().map(r -> Long.toString(r.client().qps())).toList()));
       }
     }
     return text.toString();
@@ -56,11 +66,12 @@ final class ResultTable {
 
   static String goal(Server server, double qpsRatio, double p99Ratio) {
     return switch (server) {
-      case STUBS -> qpsRatio >= STUBS_MIN_QPS_RATIO && p99Ratio <= STUBS_MAX_P99_RATIO
-          ? "met (>= 0.95x QPS, <= 1.1x p99)"
-          : "MISSED (>= 0.95x QPS, <= 1.1x p99)";
-      case DYNAMIC -> qpsRatio >= DYNAMIC_MIN_QPS_RATIO ? "met (>= 0.85x QPS)"
-          : "MISSED (>= 0.85x QPS)";
+      case STUBS ->
+          qpsRatio >= STUBS_MIN_QPS_RATIO && p99Ratio <= STUBS_MAX_P99_RATIO
+              ? "met (>= 0.95x QPS, <= 1.1x p99)"
+              : "MISSED (>= 0.95x QPS, <= 1.1x p99)";
+      case DYNAMIC ->
+          qpsRatio >= DYNAMIC_MIN_QPS_RATIO ? "met (>= 0.85x QPS)" : "MISSED (>= 0.85x QPS)";
       case ANCHOR -> "";
     };
   }
@@ -87,8 +98,8 @@ final class ResultTable {
   }
 
   static double medianCpu(List<RunFigures> runs) {
-    double[] values = runs.stream().mapToDouble(RunFigures::serverCpuMicrosPerCall).sorted()
-        .toArray();
+    double[] values =
+        runs.stream().mapToDouble(RunFigures::serverCpuMicrosPerCall).sorted().toArray();
     return values[(values.length - 1) / 2];
   }
 }

@@ -22,15 +22,15 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The side-by-side gRPC benchmark of issue 2, section 6: grpc-java's own {@code AsyncServer} against
- * our runtime serving the same service from generated stubs and as a dynamic service, each driven
- * by grpc-java's {@code AsyncClient} with the same flags.
+ * The side-by-side gRPC benchmark of issue 2, section 6: grpc-java's own {@code AsyncServer}
+ * against our runtime serving the same service from generated stubs and as a dynamic service, each
+ * driven by grpc-java's {@code AsyncClient} with the same flags.
  *
  * <p>Every server and every client gets a fresh JVM with the same JVM flags, and the anchor's
  * programs run on the anchor's own classpath. Runs are interleaved (each round visits every server
  * for unary and streaming ping-pong, starting with a different server each round) and the table
- * reports medians over the rounds, because a 2-core machine shared with other work is noisy.
- * Usage: {@code benchmarks/run-grpc.sh --help}.
+ * reports medians over the rounds, because a 2-core machine shared with other work is noisy. Usage:
+ * {@code benchmarks/run-grpc.sh --help}.
  */
 public final class SideBySide {
 
@@ -53,19 +53,40 @@ public final class SideBySide {
 
   /** The two call shapes AsyncClient measures. */
   enum Rpc {
-    UNARY, STREAMING;
+    UNARY,
+    STREAMING;
 
     String flagName() {
       return name().toLowerCase();
     }
   }
 
-  private static final Set<String> FLAGS = Set.of(
-      "help", "anchor-lib", "jar", "protos", "descriptor-set", "servers", "rpcs", "rounds",
-      "duration", "warmup_duration", "channels", "outstanding_rpcs", "client_payload",
-      "server_payload", "jvm-flags", "executor", "jfr", "jfr-settings", "out", "work", "java");
+  private static final Set<String> FLAGS =
+      Set.of(
+          "help",
+          "anchor-lib",
+          "jar",
+          "protos",
+          "descriptor-set",
+          "servers",
+          "rpcs",
+          "rounds",
+          "duration",
+          "warmup_duration",
+          "channels",
+          "outstanding_rpcs",
+          "client_payload",
+          "server_payload",
+          "jvm-flags",
+          "executor",
+          "jfr",
+          "jfr-settings",
+          "out",
+          "work",
+          "java");
 
-  private static final String USAGE = """
+  private static final String USAGE =
+      """
       Usage: run-grpc.sh [--flag=value ...]
         --rounds=3                 interleaved rounds; the table shows medians over them
         --duration=20              AsyncClient --duration (seconds measured per run)
@@ -98,13 +119,17 @@ public final class SideBySide {
   private SideBySide(Flags flags, PrintStream out) throws IOException {
     this.flags = flags;
     this.out = out;
-    this.java = Path.of(flags.get("java",
-        Path.of(System.getProperty("java.home"), "bin", "java").toString()));
-    this.jvmFlags = Arrays.stream(flags.get("jvm-flags", "-Xms1g -Xmx1g").trim().split("\\s+"))
-        .filter(s -> !s.isEmpty()).toList();
-    this.work = flags.has("work")
-        ? Files.createDirectories(Path.of(flags.get("work", "")))
-        : Files.createTempDirectory("switchboard-bench-");
+    this.java =
+        Path.of(
+            flags.get("java", Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+    this.jvmFlags =
+        Arrays.stream(flags.get("jvm-flags", "-Xms1g -Xmx1g").trim().split("\\s+"))
+            .filter(s -> !s.isEmpty())
+            .toList();
+    this.work =
+        flags.has("work")
+            ? Files.createDirectories(Path.of(flags.get("work", "")))
+            : Files.createTempDirectory("switchboard-bench-");
   }
 
   public static void main(String[] args) {
@@ -165,24 +190,27 @@ public final class SideBySide {
     for (int round = 0; round < rounds; round++) {
       for (Rpc rpc : rpcs) {
         for (int i = 0; i < servers.size(); i++) {
-          // Rotate the order each round, so no server always runs first (or last) on a warm machine.
+          // Rotate the order each round, so no server always runs first (or last) on a warm
+          // machine.
           Server server = servers.get((i + round) % servers.size());
           out.printf("round %d/%d  %-9s  %-30s ", round + 1, rounds, rpc.flagName(), server.label);
           out.flush();
           RunFigures run = runOnce(server, rpc, anchorLib, round);
           AsyncClientReport report = run.client();
-          out.printf("QPS %7d  p50 %6d us  p99 %6d us  server CPU %6.1f us/call%n",
+          out.printf(
+              "QPS %7d  p50 %6d us  p99 %6d us  server CPU %6.1f us/call%n",
               report.qps(), report.p50Micros(), report.p99Micros(), run.serverCpuMicrosPerCall());
-          results.computeIfAbsent(rpc, r -> new EnumMap<>(Server.class))
-              .computeIfAbsent(server, s -> new ArrayList<>()).add(run);
+          results
+              .computeIfAbsent(rpc, r -> new EnumMap<>(Server.class))
+              .computeIfAbsent(server, s -> new ArrayList<>())
+              .add(run);
         }
       }
     }
     return results;
   }
 
-  private RunFigures runOnce(Server server, Rpc rpc, Path anchorLib, int round)
-      throws IOException {
+  private RunFigures runOnce(Server server, Rpc rpc, Path anchorLib, int round) throws IOException {
     int port = freePort();
     String runName = server.flagName() + "-" + rpc.flagName() + "-r" + (round + 1);
     Path serverLog = work.resolve(runName + "-server.log");
@@ -192,8 +220,12 @@ public final class SideBySide {
       List<String> client = new ArrayList<>();
       client.add(java.toString());
       client.addAll(jvmFlags);
-      client.addAll(List.of("-cp", anchorLib.resolve("*").toString(),
-          "io.grpc.benchmarks.qps.AsyncClient", "--address=127.0.0.1:" + port));
+      client.addAll(
+          List.of(
+              "-cp",
+              anchorLib.resolve("*").toString(),
+              "io.grpc.benchmarks.qps.AsyncClient",
+              "--address=127.0.0.1:" + port));
       client.addAll(clientFlags(rpc));
       Path clientLog = work.resolve(runName + "-client.log");
       Process clientProcess = start(client, clientLog);
@@ -207,8 +239,8 @@ public final class SideBySide {
         clientProcess.waitFor(warmup * 1000L + 500, TimeUnit.MILLISECONDS);
         cpuAtStart = cpuTime(serverProcess);
         if (!clientProcess.waitFor(limit, TimeUnit.SECONDS)) {
-          throw new IllegalStateException("AsyncClient did not finish within " + limit
-              + " s; see " + clientLog);
+          throw new IllegalStateException(
+              "AsyncClient did not finish within " + limit + " s; see " + clientLog);
         }
         cpuAtEnd = cpuTime(serverProcess);
       } catch (InterruptedException e) {
@@ -219,9 +251,15 @@ public final class SideBySide {
       }
       String output = Files.readString(clientLog, StandardCharsets.UTF_8);
       if (clientProcess.exitValue() != 0) {
-        throw new IllegalStateException("AsyncClient against " + server.label + " exited with "
-            + clientProcess.exitValue() + ":\n" + tail(output) + "\nserver log:\n"
-            + tail(Files.readString(serverLog, StandardCharsets.UTF_8)));
+        throw new IllegalStateException(
+            "AsyncClient against "
+                + server.label
+                + " exited with "
+                + clientProcess.exitValue()
+                + ":\n"
+                + tail(output)
+                + "\nserver log:\n"
+                + tail(Files.readString(serverLog, StandardCharsets.UTF_8)));
       }
       AsyncClientReport report = AsyncClientReport.parse(output);
       double calls = Math.max(1.0, (double) report.qps() * duration);
@@ -234,7 +272,8 @@ public final class SideBySide {
   /** The AsyncClient flags of this run: the same for every server. */
   List<String> clientFlags(Rpc rpc) {
     List<String> args = new ArrayList<>();
-    for (String name : List.of("channels", "outstanding_rpcs", "client_payload", "server_payload")) {
+    for (String name :
+        List.of("channels", "outstanding_rpcs", "client_payload", "server_payload")) {
       if (flags.has(name)) {
         args.add("--" + name + "=" + flags.getInt(name, 0));
       }
@@ -254,19 +293,29 @@ public final class SideBySide {
     command.addAll(jvmFlags);
     if (flags.has("jfr")) {
       Path dir = Files.createDirectories(Path.of(flags.get("jfr", "")));
-      command.add("-XX:StartFlightRecording=settings=" + flags.get("jfr-settings", "profile")
-          + ",filename="
-          + dir.resolve(runName + ".jfr"));
+      command.add(
+          "-XX:StartFlightRecording=settings="
+              + flags.get("jfr-settings", "profile")
+              + ",filename="
+              + dir.resolve(runName + ".jfr"));
     }
     if (server == Server.ANCHOR) {
-      command.addAll(List.of("-cp", anchorLib.resolve("*").toString(),
-          "io.grpc.benchmarks.qps.AsyncServer", "--address=127.0.0.1:" + port));
+      command.addAll(
+          List.of(
+              "-cp",
+              anchorLib.resolve("*").toString(),
+              "io.grpc.benchmarks.qps.AsyncServer",
+              "--address=127.0.0.1:" + port));
       return command;
     }
-    command.addAll(List.of("-cp", ourJar().toString(), BenchmarkServerMain.class.getName(),
-        "--mode=" + (server == Server.STUBS ? "stubs" : "dynamic"),
-        "--port=" + port,
-        "--executor=" + flags.get("executor", "forkjoin")));
+    command.addAll(
+        List.of(
+            "-cp",
+            ourJar().toString(),
+            BenchmarkServerMain.class.getName(),
+            "--mode=" + (server == Server.STUBS ? "stubs" : "dynamic"),
+            "--port=" + port,
+            "--executor=" + flags.get("executor", "forkjoin")));
     if (server == Server.DYNAMIC) {
       if (flags.has("descriptor-set")) {
         command.add("--descriptor-set=" + existing("descriptor-set", false));
@@ -282,23 +331,22 @@ public final class SideBySide {
       return existing("jar", false);
     }
     try {
-      Path self = Path.of(SideBySide.class.getProtectionDomain().getCodeSource().getLocation()
-          .toURI());
+      Path self =
+          Path.of(SideBySide.class.getProtectionDomain().getCodeSource().getLocation().toURI());
       if (Files.isRegularFile(self)) {
         return self;
       }
     } catch (URISyntaxException | SecurityException e) {
       // Fall through to the message below.
     }
-    throw new IllegalArgumentException("--jar=benchmarks/target/benchmarks.jar is needed when the "
-        + "harness does not run from that jar");
+    throw new IllegalArgumentException(
+        "--jar=benchmarks/target/benchmarks.jar is needed when the "
+            + "harness does not run from that jar");
   }
 
   private Process start(List<String> command, Path log) throws IOException {
-    Process process = new ProcessBuilder(command)
-        .redirectErrorStream(true)
-        .redirectOutput(log.toFile())
-        .start();
+    Process process =
+        new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
     synchronized (running) {
       running.add(process);
     }
@@ -309,8 +357,11 @@ public final class SideBySide {
     Instant deadline = Instant.now().plus(Duration.ofSeconds(60));
     while (Instant.now().isBefore(deadline)) {
       if (!process.isAlive()) {
-        throw new IllegalStateException("the server exited with " + process.exitValue()
-            + " before listening:\n" + tail(Files.readString(log, StandardCharsets.UTF_8)));
+        throw new IllegalStateException(
+            "the server exited with "
+                + process.exitValue()
+                + " before listening:\n"
+                + tail(Files.readString(log, StandardCharsets.UTF_8)));
       }
       try (Socket socket = new Socket()) {
         socket.connect(new InetSocketAddress("127.0.0.1", port), 500);
@@ -319,13 +370,21 @@ public final class SideBySide {
         sleep(Duration.ofMillis(100));
       }
     }
-    throw new IllegalStateException("the server did not listen on port " + port
-        + " within 60 s:\n" + tail(Files.readString(log, StandardCharsets.UTF_8)));
+    throw new IllegalStateException(
+        "the server did not listen on port "
+            + port
+            + " within 60 s:\n"
+            + tail(Files.readString(log, StandardCharsets.UTF_8)));
   }
 
   private static Duration cpuTime(Process process) {
-    return process.info().totalCpuDuration().orElseThrow(() -> new IllegalStateException(
-        "the OS does not report the CPU time of process " + process.pid()));
+    return process
+        .info()
+        .totalCpuDuration()
+        .orElseThrow(
+            () ->
+                new IllegalStateException(
+                    "the OS does not report the CPU time of process " + process.pid()));
   }
 
   /** Stops one process: SIGTERM (the servers shut down in a hook), then SIGKILL after 10 s. */
@@ -356,16 +415,25 @@ public final class SideBySide {
 
   private String describeSetup() {
     Map<String, String> setup = new LinkedHashMap<>();
-    setup.put("AsyncClient flags", String.join(" ", clientFlags(Rpc.UNARY))
-        + " (+ --streaming_rpcs for streaming)");
+    setup.put(
+        "AsyncClient flags",
+        String.join(" ", clientFlags(Rpc.UNARY)) + " (+ --streaming_rpcs for streaming)");
     setup.put("JVM flags (every server and client)", String.join(" ", jvmFlags));
     setup.put("rounds", flags.getInt("rounds", 3) + ", interleaved; medians shown");
     setup.put("our executor", flags.get("executor", "forkjoin"));
-    setup.put("dynamic contract", flags.has("descriptor-set")
-        ? "descriptor set (ContractLoader.descriptorSet)"
-        : ".proto files parsed at run time (ContractLoader.protos)");
-    setup.put("machine", Runtime.getRuntime().availableProcessors() + " cores, Java "
-        + System.getProperty("java.version") + " (" + System.getProperty("java.vm.name") + ")");
+    setup.put(
+        "dynamic contract",
+        flags.has("descriptor-set")
+            ? "descriptor set (ContractLoader.descriptorSet)"
+            : ".proto files parsed at run time (ContractLoader.protos)");
+    setup.put(
+        "machine",
+        Runtime.getRuntime().availableProcessors()
+            + " cores, Java "
+            + System.getProperty("java.version")
+            + " ("
+            + System.getProperty("java.vm.name")
+            + ")");
     StringBuilder text = new StringBuilder();
     setup.forEach((k, v) -> text.append("- ").append(k).append(": ").append(v).append('\n'));
     return text.toString();
@@ -376,12 +444,14 @@ public final class SideBySide {
     try (var files = Files.list(anchorLib)) {
       List<String> names = files.map(p -> p.getFileName().toString()).toList();
       if (names.stream().noneMatch(n -> n.startsWith("grpc-benchmarks-"))) {
-        throw new IllegalArgumentException(anchorLib + " holds no grpc-benchmarks jar; build it "
-            + "with: mvn -pl benchmarks package");
+        throw new IllegalArgumentException(
+            anchorLib
+                + " holds no grpc-benchmarks jar; build it "
+                + "with: mvn -pl benchmarks package");
       }
       if (names.stream().anyMatch(n -> n.startsWith("switchboard-"))) {
-        throw new IllegalArgumentException(anchorLib + " holds Switchboard jars; the anchor "
-            + "must run on its own classpath");
+        throw new IllegalArgumentException(
+            anchorLib + " holds Switchboard jars; the anchor " + "must run on its own classpath");
       }
     }
   }
@@ -392,8 +462,14 @@ public final class SideBySide {
     }
     Path path = Path.of(flags.get(flag, ""));
     if (directory ? !Files.isDirectory(path) : !Files.isRegularFile(path)) {
-      throw new IllegalArgumentException("--" + flag + "=" + path + ": no such "
-          + (directory ? "directory" : "file") + " (build it with: mvn -pl benchmarks package)");
+      throw new IllegalArgumentException(
+          "--"
+              + flag
+              + "="
+              + path
+              + ": no such "
+              + (directory ? "directory" : "file")
+              + " (build it with: mvn -pl benchmarks package)");
     }
     return path.toAbsolutePath();
   }
@@ -404,8 +480,13 @@ public final class SideBySide {
       try {
         items.add(Enum.valueOf(type, name.trim().toUpperCase()));
       } catch (IllegalArgumentException e) {
-        throw new IllegalArgumentException("unknown " + type.getSimpleName().toLowerCase() + " '"
-            + name + "'; known: " + Arrays.toString(type.getEnumConstants()).toLowerCase());
+        throw new IllegalArgumentException(
+            "unknown "
+                + type.getSimpleName().toLowerCase()
+                + " '"
+                + name
+                + "'; known: "
+                + Arrays.toString(type.getEnumConstants()).toLowerCase());
       }
     }
     if (items.isEmpty()) {
@@ -424,8 +505,8 @@ public final class SideBySide {
 
   private static String tail(String text) {
     String[] lines = text.split("\\R");
-    return String.join("\n", Arrays.asList(lines).subList(Math.max(0, lines.length - 30),
-        lines.length));
+    return String.join(
+        "\n", Arrays.asList(lines).subList(Math.max(0, lines.length - 30), lines.length));
   }
 
   private static void sleep(Duration duration) {

@@ -41,9 +41,9 @@ import org.openjdk.jmh.annotations.Warmup;
  * builds), fed and drained the way grpc-java's transport does (known-length input, drainable
  * output), so no in-process shortcut hands the message object over.
  *
- * <p>The dynamic side uses descriptors rebuilt from the files' {@code FileDescriptorProto}s, bound to
- * no generated class, as descriptors loaded from a contract at run time are.
- * Run: {@code java -jar benchmarks/target/benchmarks.jar DynamicMarshallerBenchmark}.
+ * <p>The dynamic side uses descriptors rebuilt from the files' {@code FileDescriptorProto}s, bound
+ * to no generated class, as descriptors loaded from a contract at run time are. Run: {@code java
+ * -jar benchmarks/target/benchmarks.jar DynamicMarshallerBenchmark}.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -71,20 +71,27 @@ public class DynamicMarshallerBenchmark {
   @Setup
   @SuppressWarnings("unchecked")
   public void setUp() throws DescriptorValidationException, InvalidProtocolBufferException {
-    generated = SimpleRequest.newBuilder()
-        .setResponseSize(payloadBytes)
-        .setPayload(Payload.newBuilder().setBody(ByteString.copyFrom(new byte[payloadBytes])))
-        .build();
+    generated =
+        SimpleRequest.newBuilder()
+            .setResponseSize(payloadBytes)
+            .setPayload(Payload.newBuilder().setBody(ByteString.copyFrom(new byte[payloadBytes])))
+            .build();
     wire = generated.toByteArray();
-    ServiceDescriptor service = unbound(Services.getDescriptor(), new HashMap<>())
-        .findServiceByName("BenchmarkService");
+    ServiceDescriptor service =
+        unbound(Services.getDescriptor(), new HashMap<>()).findServiceByName("BenchmarkService");
     dynamicType = service.findMethodByName("UnaryCall").getInputType();
     dynamic = DynamicMessage.parseFrom(dynamicType, wire);
-    DynamicService dynamicService = DynamicService.builder(service)
-        .unary("UnaryCall", (request, response) -> response.onCompleted())
-        .build();
-    dynamicMarshaller = (Marshaller<DynamicMessage>) dynamicService.definition().getMethod(UNARY)
-        .getMethodDescriptor().getRequestMarshaller();
+    DynamicService dynamicService =
+        DynamicService.builder(service)
+            .unary("UnaryCall", (request, response) -> response.onCompleted())
+            .build();
+    dynamicMarshaller =
+        (Marshaller<DynamicMessage>)
+            dynamicService
+                .definition()
+                .getMethod(UNARY)
+                .getMethodDescriptor()
+                .getRequestMarshaller();
   }
 
   /** A copy of a generated file's descriptors that no generated class is bound to. */

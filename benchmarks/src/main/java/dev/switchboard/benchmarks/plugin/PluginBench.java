@@ -19,7 +19,8 @@ import java.util.concurrent.TimeUnit;
  * sockets, using the KV contract of go-plugin's examples/grpc:
  *
  * <ol>
- *   <li>launch to first completed call, Java host (warm JVM) to Go plugin, against Go host to Go plugin;
+ *   <li>launch to first completed call, Java host (warm JVM) to Go plugin, against Go host to Go
+ *       plugin;
  *   <li>launch to first completed call, Go host to Java plugin (bin/kv-plugin, class-data sharing),
  *       against Go host to Go plugin;
  *   <li>per-call latency of sequential Get calls: Java to Java, Java to Go, Go to Java, Go to Go.
@@ -39,7 +40,8 @@ public final class PluginBench {
 
   public static void main(String[] args) throws Exception {
     if (args.length < 3) {
-      System.err.println("usage: PluginBench GO_KVHOST GO_KVPLUGIN \"JAVA PLUGIN COMMAND\" [ROUNDS] [CALLS]");
+      System.err.println(
+          "usage: PluginBench GO_KVHOST GO_KVPLUGIN \"JAVA PLUGIN COMMAND\" [ROUNDS] [CALLS]");
       System.exit(2);
     }
     String goHost = args[0];
@@ -65,13 +67,20 @@ public final class PluginBench {
       settle();
       goJava.add(goHostFirstCall(goHost, javaPlugin));
     }
-    System.out.println("launch -> first completed call (AutoMTLS, unix socket), median of " + rounds + " (p90), "
-        + SETTLE_MILLIS + " ms pause before each launch:");
+    System.out.println(
+        "launch -> first completed call (AutoMTLS, unix socket), median of "
+            + rounds
+            + " (p90), "
+            + SETTLE_MILLIS
+            + " ms pause before each launch:");
     report("Go host   -> Go plugin  ", goGo, median(goGo));
     report("Java host -> Go plugin  ", javaGo, median(goGo));
     report("Go host   -> Java plugin", goJava, median(goGo));
 
-    System.out.println("per-call latency, sequential Get, " + calls + " calls after warm-up (AutoMTLS, unix socket):");
+    System.out.println(
+        "per-call latency, sequential Get, "
+            + calls
+            + " calls after warm-up (AutoMTLS, unix socket):");
     double goToGo = goHostLatency(goHost, goPlugin, calls);
     double goToJava = goHostLatency(goHost, javaPlugin, calls);
     double javaToGo = javaHostLatency(List.of(goPlugin), calls);
@@ -98,10 +107,16 @@ public final class PluginBench {
 
   static double javaHostFirstCall(String plugin) throws Exception {
     long start = System.nanoTime();
-    PluginClient client = PluginClient.builder(KvPlugin.HANDSHAKE).command(split(plugin)).build().start();
+    PluginClient client =
+        PluginClient.builder(KvPlugin.HANDSHAKE).command(split(plugin)).build().start();
     try {
-      client.stub(KVGrpc::newBlockingStub)
-          .put(PutRequest.newBuilder().setKey("first").setValue(ByteString.copyFromUtf8("call")).build());
+      client
+          .stub(KVGrpc::newBlockingStub)
+          .put(
+              PutRequest.newBuilder()
+                  .setKey("first")
+                  .setValue(ByteString.copyFromUtf8("call"))
+                  .build());
       return (System.nanoTime() - start) / 1e6;
     } finally {
       client.kill();
@@ -113,11 +128,14 @@ public final class PluginBench {
   }
 
   static double goHostLatency(String goHost, String plugin, int calls) throws Exception {
-    return Double.parseDouble(runGo(goHost, "-mtls", "-n", Integer.toString(calls), "-cmd", plugin, "latency")) / 1e3;
+    return Double.parseDouble(
+            runGo(goHost, "-mtls", "-n", Integer.toString(calls), "-cmd", plugin, "latency"))
+        / 1e3;
   }
 
   static double javaHostLatency(List<String> plugin, int calls) throws Exception {
-    try (PluginClient client = PluginClient.builder(KvPlugin.HANDSHAKE).command(plugin).build().start()) {
+    try (PluginClient client =
+        PluginClient.builder(KvPlugin.HANDSHAKE).command(plugin).build().start()) {
       KVGrpc.KVBlockingStub kv = client.stub(KVGrpc::newBlockingStub);
       kv.put(PutRequest.newBuilder().setKey("k").setValue(ByteString.copyFromUtf8("v")).build());
       GetRequest get = GetRequest.newBuilder().setKey("k").build();
@@ -133,7 +151,8 @@ public final class PluginBench {
   }
 
   private static String runGo(String... command) throws Exception {
-    Process process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+    Process process =
+        new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
     String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
     if (!process.waitFor(120, TimeUnit.SECONDS) || process.exitValue() != 0) {
       throw new IllegalStateException("failed: " + String.join(" ", command) + "\n" + out);
@@ -153,12 +172,22 @@ public final class PluginBench {
 
   private static void report(String label, List<Double> values, double baseline) {
     double median = median(values);
-    System.out.printf(Locale.ROOT, "  %s %8.1f ms (p90 %8.1f ms)  %5.2fx Go->Go%n",
-        label, median, percentile(values, 90), median / baseline);
+    System.out.printf(
+        Locale.ROOT,
+        "  %s %8.1f ms (p90 %8.1f ms)  %5.2fx Go->Go%n",
+        label,
+        median,
+        percentile(values, 90),
+        median / baseline);
   }
 
   private static void latency(String label, double micros, double baseline) {
-    System.out.printf(Locale.ROOT, "  %s %8.1f us/call  %8.0f calls/s  %5.2fx Go->Go%n",
-        label, micros, 1e6 / micros, micros / baseline);
+    System.out.printf(
+        Locale.ROOT,
+        "  %s %8.1f us/call  %8.0f calls/s  %5.2fx Go->Go%n",
+        label,
+        micros,
+        1e6 / micros,
+        micros / baseline);
   }
 }

@@ -17,7 +17,8 @@ public final class MinimalHealthCall {
 
   public static void main(String[] args) {
     ManagedChannel channel = ManagedChannelBuilder.forTarget(args[0]).usePlaintext().build();
-    HealthCheckResponse response = HealthGrpc.newBlockingStub(channel).check(HealthCheckRequest.getDefaultInstance());
+    HealthCheckResponse response =
+        HealthGrpc.newBlockingStub(channel).check(HealthCheckRequest.getDefaultInstance());
     System.out.println("{\"status\":\"" + response.getStatus().name() + "\"}");
     channel.shutdownNow();
   }

@@ -15,7 +15,8 @@ public final class StartupServer {
 
   public static void main(String[] args) throws IOException {
     int port = args.length > 0 ? Integer.parseInt(args[0]) : 0;
-    try (SwitchboardServer server = SwitchboardServer.builder("127.0.0.1:" + port).build().start()) {
+    try (SwitchboardServer server =
+        SwitchboardServer.builder("127.0.0.1:" + port).build().start()) {
       System.out.println("127.0.0.1:" + server.port());
       System.out.flush();
       while (System.in.read() >= 0) {

@@ -51,22 +51,22 @@ import org.jspecify.annotations.Nullable;
  * Side-by-side measurements on one runtime, in one JVM, over loopback TCP:
  *
  * <ol>
- *   <li><b>route</b>: RequestInference on a coordinator that 1,000 simulated agents heartbeat at
- *       1 Hz, against a no-op unary call (the same request and response messages, a canned answer)
- *       on a Switchboard server, while the same heartbeat load runs.
+ *   <li><b>route</b>: RequestInference on a coordinator that 1,000 simulated agents heartbeat at 1
+ *       Hz, against a no-op unary call (the same request and response messages, a canned answer) on
+ *       a Switchboard server, while the same heartbeat load runs.
  *   <li><b>stream</b>: StreamInference from an agent with the demo engine (no per-token delay;
  *       token verification and the single-use check included, a fresh token per stream) against a
- *       raw server stream that sends the same messages. The request leaves max_tokens unset, so
- *       the contract's default applies.
+ *       raw server stream that sends the same messages. The request leaves max_tokens unset, so the
+ *       contract's default applies.
  * </ol>
  *
  * On a shared 2-core machine one long phase after another measures the machine's mood as much as
  * the code, so each comparison runs in interleaved rounds (A B B A A B ...: each side goes first
  * equally often), and the report gives every round, the medians, and the ratio of the medians.
  *
- * <p>Usage: {@code java -cp benchmarks.jar dev.switchboard.benchmarks.titan.TitanBench
- * [--seconds 10] [--warmup 5] [--clients 8] [--agents 1000] [--rounds 5] [--only route|stream]}:
- * {@code --seconds} per side, split over the rounds.
+ * <p>Usage: {@code java -cp benchmarks.jar dev.switchboard.benchmarks.titan.TitanBench [--seconds
+ * 10] [--warmup 5] [--clients 8] [--agents 1000] [--rounds 5] [--only route|stream]}: {@code
+ * --seconds} per side, split over the rounds.
  */
 public final class TitanBench {
   private static final String MODEL = "bench-model";
@@ -85,9 +85,16 @@ public final class TitanBench {
     int agents = Integer.parseInt(opts.getOrDefault("agents", "1000"));
     int rounds = Integer.parseInt(opts.getOrDefault("rounds", "5"));
     String only = opts.getOrDefault("only", "all");
-    System.out.printf(Locale.ROOT, "TitanBench: %d s per side in %d interleaved rounds after %d s warm-up each,"
-        + " %d client threads, %d simulated agents, %d cores%n",
-        seconds, rounds, warmup, clients, agents, Runtime.getRuntime().availableProcessors());
+    System.out.printf(
+        Locale.ROOT,
+        "TitanBench: %d s per side in %d interleaved rounds after %d s warm-up each,"
+            + " %d client threads, %d simulated agents, %d cores%n",
+        seconds,
+        rounds,
+        warmup,
+        clients,
+        agents,
+        Runtime.getRuntime().availableProcessors());
     if (!only.equals("stream")) {
       route(seconds, warmup, clients, agents, rounds);
     }
@@ -99,42 +106,78 @@ public final class TitanBench {
 
   // ---------------------------------------------------------------- routing
 
-  private static void route(int seconds, int warmup, int clients, int agents, int rounds) throws Exception {
-    try (Coordinator coordinator = Coordinator.builder(Target.tcp("127.0.0.1", 0))
-        .heartbeatTimeout(Duration.ofSeconds(5)).build().start()) {
+  private static void route(int seconds, int warmup, int clients, int agents, int rounds)
+      throws Exception {
+    try (Coordinator coordinator =
+        Coordinator.builder(Target.tcp("127.0.0.1", 0))
+            .heartbeatTimeout(Duration.ofSeconds(5))
+            .build()
+            .start()) {
       SimulatedAgents simulated = new SimulatedAgents(coordinator.target(), agents);
       simulated.start();
       ManagedChannel channel = SwitchboardChannel.builder(coordinator.target()).plaintext().build();
-      InferenceRequest request = InferenceRequest.newBuilder().setClientId("bench").setModel(MODEL)
-          .setPrompt(PROMPT).build();
-      InferenceResponse canned = CoordinatorServiceGrpc.newBlockingStub(channel).requestInference(request);
+      InferenceRequest request =
+          InferenceRequest.newBuilder()
+              .setClientId("bench")
+              .setModel(MODEL)
+              .setPrompt(PROMPT)
+              .build();
+      InferenceResponse canned =
+          CoordinatorServiceGrpc.newBlockingStub(channel).requestInference(request);
 
-      MethodDescriptor<InferenceRequest, InferenceResponse> noop = MethodDescriptor
-          .<InferenceRequest, InferenceResponse>newBuilder()
-          .setType(MethodDescriptor.MethodType.UNARY)
-          .setFullMethodName("bench.Noop/Call")
-          .setRequestMarshaller(ProtoUtils.marshaller(InferenceRequest.getDefaultInstance()))
-          .setResponseMarshaller(ProtoUtils.marshaller(InferenceResponse.getDefaultInstance()))
-          .build();
-      ServerServiceDefinition noopService = ServerServiceDefinition.builder("bench.Noop")
-          .addMethod(noop, ServerCalls.asyncUnaryCall((InferenceRequest r, StreamObserver<InferenceResponse> o) -> {
-            o.onNext(canned);
-            o.onCompleted();
-          }))
-          .build();
-      try (SwitchboardServer noopServer = SwitchboardServer.builder(Target.tcp("127.0.0.1", 0))
-          .service(noopService).build().start()) {
-        ManagedChannel noopChannel = SwitchboardChannel.builder(noopServer.target()).plaintext().build();
-        System.out.printf(Locale.ROOT, "%d agents registered, heartbeating at 1 Hz (%d heartbeats acked so far)%n",
-            coordinator.status().getTotalAgents(), simulated.acks.get());
-        Compared c = compare("no-op unary", "RequestInference", clients, warmup, seconds, rounds,
-            () -> ClientCalls.blockingUnaryCall(noopChannel, noop, CallOptions.DEFAULT, request),
-            () -> CoordinatorServiceGrpc.newBlockingStub(channel).requestInference(request),
-            null);
-        System.out.printf(Locale.ROOT, "heartbeats acked during the run: %d; healthy agents at the end: %d%n",
-            simulated.acks.get(), coordinator.status().getHealthyAgents());
-        System.out.printf(Locale.ROOT, "route ratio (median of rounds): throughput %.2fx of no-op unary (goal >= 0.70x);"
-            + " p99 %.3f ms vs %.3f ms%n", c.ratio(), c.b().p99Ms(), c.a().p99Ms());
+      MethodDescriptor<InferenceRequest, InferenceResponse> noop =
+          MethodDescriptor.<InferenceRequest, InferenceResponse>newBuilder()
+              .setType(MethodDescriptor.MethodType.UNARY)
+              .setFullMethodName("bench.Noop/Call")
+              .setRequestMarshaller(ProtoUtils.marshaller(InferenceRequest.getDefaultInstance()))
+              .setResponseMarshaller(ProtoUtils.marshaller(InferenceResponse.getDefaultInstance()))
+              .build();
+      ServerServiceDefinition noopService =
+          ServerServiceDefinition.builder("bench.Noop")
+              .addMethod(
+                  noop,
+                  ServerCalls.asyncUnaryCall(
+                      (InferenceRequest r, StreamObserver<InferenceResponse> o) -> {
+                        o.onNext(canned);
+                        o.onCompleted();
+                      }))
+              .build();
+      try (SwitchboardServer noopServer =
+          SwitchboardServer.builder(Target.tcp("127.0.0.1", 0))
+              .service(noopService)
+              .build()
+              .start()) {
+        ManagedChannel noopChannel =
+            SwitchboardChannel.builder(noopServer.target()).plaintext().build();
+        System.out.printf(
+            Locale.ROOT,
+            "%d agents registered, heartbeating at 1 Hz (%d heartbeats acked so far)%n",
+            coordinator.status().getTotalAgents(),
+            simulated.acks.get());
+        Compared c =
+            compare(
+                "no-op unary",
+                "RequestInference",
+                clients,
+                warmup,
+                seconds,
+                rounds,
+                () ->
+                    ClientCalls.blockingUnaryCall(noopChannel, noop, CallOptions.DEFAULT, request),
+                () -> CoordinatorServiceGrpc.newBlockingStub(channel).requestInference(request),
+                null);
+        System.out.printf(
+            Locale.ROOT,
+            "heartbeats acked during the run: %d; healthy agents at the end: %d%n",
+            simulated.acks.get(),
+            coordinator.status().getHealthyAgents());
+        System.out.printf(
+            Locale.ROOT,
+            "route ratio (median of rounds): throughput %.2fx of no-op unary (goal >= 0.70x);"
+                + " p99 %.3f ms vs %.3f ms%n",
+            c.ratio(),
+            c.b().p99Ms(),
+            c.a().p99Ms());
         noopChannel.shutdownNow();
       }
       simulated.close();
@@ -142,7 +185,10 @@ public final class TitanBench {
     }
   }
 
-  /** 1,000 agents as plain gRPC peers: registered, each heartbeating once a second on its own stream. */
+  /**
+   * 1,000 agents as plain gRPC peers: registered, each heartbeating once a second on its own
+   * stream.
+   */
   private static final class SimulatedAgents implements AutoCloseable {
     private final Target coordinator;
     private final int count;
@@ -163,40 +209,60 @@ public final class TitanBench {
       for (int i = 0; i < count; i++) {
         ManagedChannel channel = channels.get(i % channels.size());
         String id = "sim-" + i;
-        CoordinatorServiceGrpc.newBlockingStub(channel).registerAgent(AgentRegistration.newBuilder()
-            .setAgentId(id).setEndpoint("127.0.0.1:" + (20000 + i)).addModels(MODEL).setCapacity(4)
-            .setEngine("simulated").build());
-        streams.add(CoordinatorServiceGrpc.newStub(channel).reportHealth(new StreamObserver<HealthAck>() {
-          @Override
-          public void onNext(HealthAck ack) {
-            acks.incrementAndGet();
-          }
+        CoordinatorServiceGrpc.newBlockingStub(channel)
+            .registerAgent(
+                AgentRegistration.newBuilder()
+                    .setAgentId(id)
+                    .setEndpoint("127.0.0.1:" + (20000 + i))
+                    .addModels(MODEL)
+                    .setCapacity(4)
+                    .setEngine("simulated")
+                    .build());
+        streams.add(
+            CoordinatorServiceGrpc.newStub(channel)
+                .reportHealth(
+                    new StreamObserver<HealthAck>() {
+                      @Override
+                      public void onNext(HealthAck ack) {
+                        acks.incrementAndGet();
+                      }
 
-          @Override
-          public void onError(Throwable t) {}
+                      @Override
+                      public void onError(Throwable t) {}
 
-          @Override
-          public void onCompleted() {}
-        }));
+                      @Override
+                      public void onCompleted() {}
+                    }));
       }
       // Spread the 1,000 heartbeats over each second: one batch every 10 ms.
       int perTick = Math.max(1, count / 100);
       int[] next = {0};
-      ticker.scheduleAtFixedRate(() -> {
-        for (int k = 0; k < perTick; k++) {
-          int i = next[0]++ % count;
-          ThreadLocalRandom r = ThreadLocalRandom.current();
-          StreamObserver<HealthUpdate> s = streams.get(i);
-          synchronized (s) {
-            s.onNext(HealthUpdate.newBuilder().setAgentId("sim-" + i).setSequence(next[0])
-                .setRttMs(0.2 + r.nextDouble())
-                .setMetrics(SystemMetrics.newBuilder().setCpuPercent(r.nextDouble(100))
-                    .setActiveStreams(r.nextInt(4)).setQueueDepth(r.nextInt(2))
-                    .setMemoryTotalBytes(32L << 30).setMemoryUsedBytes(r.nextLong(32L << 30)))
-                .build());
-          }
-        }
-      }, 10, 10, TimeUnit.MILLISECONDS);
+      ticker.scheduleAtFixedRate(
+          () -> {
+            for (int k = 0; k < perTick; k++) {
+              int i = next[0]++ % count;
+              ThreadLocalRandom r = ThreadLocalRandom.current();
+              StreamObserver<HealthUpdate> s = streams.get(i);
+              synchronized (s) {
+                s.onNext(
+                    HealthUpdate.newBuilder()
+                        .setAgentId("sim-" + i)
+                        .setSequence(next[0])
+                        .setRttMs(0.2 + r.nextDouble())
+                        .setMetrics(
+                            SystemMetrics.newBuilder()
+                                .setCpuPercent(r.nextDouble(100))
+                                .setActiveStreams(r.nextInt(4))
+                                .setQueueDepth(r.nextInt(2))
+                                .setMemoryTotalBytes(32L << 30)
+                                .setMemoryUsedBytes(r.nextLong(32L << 30)))
+                        .build());
+              }
+            }
+          },
+          10,
+          10,
+          TimeUnit.MILLISECONDS);
       Thread.sleep(1500);
     }
 
@@ -207,8 +273,11 @@ public final class TitanBench {
         StreamObserver<HealthUpdate> s = streams.get(i);
         synchronized (s) {
           // Say goodbye as real agents do, so the coordinator does not report lost agents.
-          s.onNext(HealthUpdate.newBuilder().setAgentId("sim-" + i)
-              .setState(dev.switchboard.titancompute.v1.AgentState.AGENT_STATE_DRAINING).build());
+          s.onNext(
+              HealthUpdate.newBuilder()
+                  .setAgentId("sim-" + i)
+                  .setState(dev.switchboard.titancompute.v1.AgentState.AGENT_STATE_DRAINING)
+                  .build());
           s.onCompleted();
         }
       }
@@ -229,67 +298,130 @@ public final class TitanBench {
     // The default token TTL (60 s): it bounds how many spent token ids the agent remembers, as in
     // production. Tokens routed before a round are used within it, well inside their lifetime.
     try (Coordinator coordinator = Coordinator.builder(Target.tcp("127.0.0.1", 0)).build().start();
-        Agent agent = Agent.builder(coordinator.target(), "bench-agent").model(MODEL).capacity(clients * 2)
-            .engine(InferenceEngine.demo(Duration.ZERO)).heartbeat(Duration.ofSeconds(1)).build().start()) {
+        Agent agent =
+            Agent.builder(coordinator.target(), "bench-agent")
+                .model(MODEL)
+                .capacity(clients * 2)
+                .engine(InferenceEngine.demo(Duration.ZERO))
+                .heartbeat(Duration.ofSeconds(1))
+                .build()
+                .start()) {
       while (!agent.registered()) {
         Thread.sleep(10);
       }
-      ManagedChannel coordinatorChannel = SwitchboardChannel.builder(coordinator.target()).plaintext().build();
-      InferenceRequest routeRequest = InferenceRequest.newBuilder().setClientId("bench").setModel(MODEL)
-          .setPrompt(PROMPT).build();
+      ManagedChannel coordinatorChannel =
+          SwitchboardChannel.builder(coordinator.target()).plaintext().build();
+      InferenceRequest routeRequest =
+          InferenceRequest.newBuilder()
+              .setClientId("bench")
+              .setModel(MODEL)
+              .setPrompt(PROMPT)
+              .build();
       // Tokens are single-use, so every stream needs its own. They are routed before each round
       // (signing is the route benchmark's business, not the stream's); the agent still verifies
       // and spends each one inside the measurement. A pool that runs dry routes inline.
       ConcurrentLinkedQueue<StreamRequest> tokens = new ConcurrentLinkedQueue<>();
-      Supplier<StreamRequest> nextRequest = () -> {
-        StreamRequest r = tokens.poll();
-        return r != null ? r : streamRequest(CoordinatorServiceGrpc.newBlockingStub(coordinatorChannel)
-            .requestInference(routeRequest));
-      };
-      IntConsumer refill = n -> {
-        CoordinatorServiceGrpc.CoordinatorServiceBlockingStub stub = CoordinatorServiceGrpc.newBlockingStub(coordinatorChannel);
-        // ConcurrentLinkedQueue.size() walks the whole queue: count once, not per token.
-        for (int missing = n - tokens.size(); missing > 0; missing--) {
-          tokens.add(streamRequest(stub.requestInference(routeRequest)));
-        }
-      };
+      Supplier<StreamRequest> nextRequest =
+          () -> {
+            StreamRequest r = tokens.poll();
+            return r != null
+                ? r
+                : streamRequest(
+                    CoordinatorServiceGrpc.newBlockingStub(coordinatorChannel)
+                        .requestInference(routeRequest));
+          };
+      IntConsumer refill =
+          n -> {
+            CoordinatorServiceGrpc.CoordinatorServiceBlockingStub stub =
+                CoordinatorServiceGrpc.newBlockingStub(coordinatorChannel);
+            // ConcurrentLinkedQueue.size() walks the whole queue: count once, not per token.
+            for (int missing = n - tokens.size(); missing > 0; missing--) {
+              tokens.add(streamRequest(stub.requestInference(routeRequest)));
+            }
+          };
       StreamRequest template = nextRequest.get();
 
-      // The raw stream sends exactly the messages the agent sends, built per call as the agent does.
-      MethodDescriptor<StreamRequest, StreamResponse> raw = AgentServiceGrpc.getStreamInferenceMethod().toBuilder()
-          .setFullMethodName("bench.RawStream/Stream").build();
-      ServerServiceDefinition rawService = ServerServiceDefinition.builder("bench.RawStream")
-          .addMethod(raw, ServerCalls.asyncServerStreamingCall((StreamRequest r, StreamObserver<StreamResponse> o) -> {
-            for (int i = 0; i < pieces.size(); i++) {
-              StreamResponse.Builder m = StreamResponse.newBuilder().setText(pieces.get(i));
-              if (i == 0) {
-                m.setAgentId("bench-agent");
-              }
-              o.onNext(m.build());
-            }
-            o.onNext(StreamResponse.newBuilder().setDone(true).setAgentId("bench-agent")
-                .setFinishReason(FinishReason.FINISH_REASON_STOP)
-                .setUsage(Usage.newBuilder().setPromptTokens(5).setCompletionTokens(pieces.size())
-                    .setTotalTokens(5 + pieces.size())).build());
-            o.onCompleted();
-          }))
-          .build();
-      try (SwitchboardServer rawServer = SwitchboardServer.builder(Target.tcp("127.0.0.1", 0))
-          .service(rawService).build().start()) {
-        ManagedChannel rawChannel = SwitchboardChannel.builder(rawServer.target()).plaintext().build();
-        ManagedChannel agentChannel = SwitchboardChannel.builder(Target.parse(agent.endpoint())).plaintext().build();
+      // The raw stream sends exactly the messages the agent sends, built per call as the agent
+      // does.
+      MethodDescriptor<StreamRequest, StreamResponse> raw =
+          AgentServiceGrpc.getStreamInferenceMethod().toBuilder()
+              .setFullMethodName("bench.RawStream/Stream")
+              .build();
+      ServerServiceDefinition rawService =
+          ServerServiceDefinition.builder("bench.RawStream")
+              .addMethod(
+                  raw,
+                  ServerCalls.asyncServerStreamingCall(
+                      (StreamRequest r, StreamObserver<StreamResponse> o) -> {
+                        for (int i = 0; i < pieces.size(); i++) {
+                          StreamResponse.Builder m =
+                              StreamResponse.newBuilder().setText(pieces.get(i));
+                          if (i == 0) {
+                            m.setAgentId("bench-agent");
+                          }
+                          o.onNext(m.build());
+                        }
+                        o.onNext(
+                            StreamResponse.newBuilder()
+                                .setDone(true)
+                                .setAgentId("bench-agent")
+                                .setFinishReason(FinishReason.FINISH_REASON_STOP)
+                                .setUsage(
+                                    Usage.newBuilder()
+                                        .setPromptTokens(5)
+                                        .setCompletionTokens(pieces.size())
+                                        .setTotalTokens(5 + pieces.size()))
+                                .build());
+                        o.onCompleted();
+                      }))
+              .build();
+      try (SwitchboardServer rawServer =
+          SwitchboardServer.builder(Target.tcp("127.0.0.1", 0))
+              .service(rawService)
+              .build()
+              .start()) {
+        ManagedChannel rawChannel =
+            SwitchboardChannel.builder(rawServer.target()).plaintext().build();
+        ManagedChannel agentChannel =
+            SwitchboardChannel.builder(Target.parse(agent.endpoint())).plaintext().build();
         int messages = pieces.size() + 1;
-        System.out.printf(Locale.ROOT, "stream: %d messages per stream (%d text pieces + final; max_tokens unset,"
-            + " default 100), demo engine without delay, a fresh token per stream%n", messages, pieces.size());
-        Compared c = compare("raw server stream", "StreamInference", clients, warmup, seconds, rounds,
-            () -> drain(ClientCalls.blockingServerStreamingCall(rawChannel, raw, CallOptions.DEFAULT, template),
-                messages),
-            () -> drain(AgentServiceGrpc.newBlockingStub(agentChannel).streamInference(nextRequest.get()), messages),
-            // Enough tokens for the coming round at the last measured rate, with a margin.
-            (round, last) -> refill.accept((int) Math.min(200_000, 1.5 * Math.max(2_000, last) * round) + 500));
-        System.out.printf(Locale.ROOT, "stream ratio (median of rounds): %.2fx of the raw server stream (goal >= 0.90x);"
-            + " p99 %.3f ms vs %.3f ms; %.0f vs %.0f messages/s%n", c.ratio(), c.b().p99Ms(), c.a().p99Ms(),
-            c.b().perSecond() * messages, c.a().perSecond() * messages);
+        System.out.printf(
+            Locale.ROOT,
+            "stream: %d messages per stream (%d text pieces + final; max_tokens unset,"
+                + " default 100), demo engine without delay, a fresh token per stream%n",
+            messages,
+            pieces.size());
+        Compared c =
+            compare(
+                "raw server stream",
+                "StreamInference",
+                clients,
+                warmup,
+                seconds,
+                rounds,
+                () ->
+                    drain(
+                        ClientCalls.blockingServerStreamingCall(
+                            rawChannel, raw, CallOptions.DEFAULT, template),
+                        messages),
+                () ->
+                    drain(
+                        AgentServiceGrpc.newBlockingStub(agentChannel)
+                            .streamInference(nextRequest.get()),
+                        messages),
+                // Enough tokens for the coming round at the last measured rate, with a margin.
+                (round, last) ->
+                    refill.accept(
+                        (int) Math.min(200_000, 1.5 * Math.max(2_000, last) * round) + 500));
+        System.out.printf(
+            Locale.ROOT,
+            "stream ratio (median of rounds): %.2fx of the raw server stream (goal >= 0.90x);"
+                + " p99 %.3f ms vs %.3f ms; %.0f vs %.0f messages/s%n",
+            c.ratio(),
+            c.b().p99Ms(),
+            c.a().p99Ms(),
+            c.b().perSecond() * messages,
+            c.a().perSecond() * messages);
         rawChannel.shutdownNow();
         agentChannel.shutdownNow();
       }
@@ -298,24 +430,30 @@ public final class TitanBench {
   }
 
   private static StreamRequest streamRequest(InferenceResponse route) {
-    return StreamRequest.newBuilder().setToken(route.getToken()).setModel(MODEL).setPrompt(PROMPT)
-        .setRequestId(route.getRequestId()).build();
+    return StreamRequest.newBuilder()
+        .setToken(route.getToken())
+        .setModel(MODEL)
+        .setPrompt(PROMPT)
+        .setRequestId(route.getRequestId())
+        .build();
   }
 
   private static List<String> demoPieces(int maxTokens) throws Exception {
     List<String> pieces = new ArrayList<>();
-    InferenceEngine.demo(Duration.ZERO).generate(new GenerationRequest(MODEL, PROMPT, maxTokens, 0.7f, Map.of()),
-        new InferenceEngine.TokenSink() {
-          @Override
-          public void text(String piece) {
-            pieces.add(piece);
-          }
+    InferenceEngine.demo(Duration.ZERO)
+        .generate(
+            new GenerationRequest(MODEL, PROMPT, maxTokens, 0.7f, Map.of()),
+            new InferenceEngine.TokenSink() {
+              @Override
+              public void text(String piece) {
+                pieces.add(piece);
+              }
 
-          @Override
-          public boolean cancelled() {
-            return false;
-          }
-        });
+              @Override
+              public boolean cancelled() {
+                return false;
+              }
+            });
     return pieces;
   }
 
@@ -353,8 +491,17 @@ public final class TitanBench {
    * Interleaved rounds of A and B (A B, B A, A B, ...), after a warm-up of each. Returns the median
    * round of each side (throughput and p99 medians taken separately) and the ratio of the medians.
    */
-  private static Compared compare(String nameA, String nameB, int clients, int warmup, int seconds, int rounds,
-      Call a, Call b, @Nullable BeforeB beforeB) throws Exception {
+  private static Compared compare(
+      String nameA,
+      String nameB,
+      int clients,
+      int warmup,
+      int seconds,
+      int rounds,
+      Call a,
+      Call b,
+      @Nullable BeforeB beforeB)
+      throws Exception {
     double roundSeconds = Math.max(1.0, seconds / (double) rounds);
     if (beforeB != null) {
       beforeB.prepare(warmup, 0);
@@ -374,17 +521,36 @@ public final class TitanBench {
         bs.add(run(nameB, clients, roundSeconds, b));
         as.add(run(nameA, clients, roundSeconds, a));
       }
-      System.out.printf(Locale.ROOT, "    round %d ratio %.2fx%n", r + 1,
+      System.out.printf(
+          Locale.ROOT,
+          "    round %d ratio %.2fx%n",
+          r + 1,
           bs.get(r).perSecond() / as.get(r).perSecond());
     }
     Result ma = median(as);
     Result mb = median(bs);
-    System.out.printf(Locale.ROOT, "  median %-20s %10.0f calls/s   p50 %7.3f ms   p99 %7.3f ms   CPU %6.0f us/call%n",
-        nameA, ma.perSecond(), ma.p50Ms(), ma.p99Ms(), ma.cpuUsPerCall());
-    System.out.printf(Locale.ROOT, "  median %-20s %10.0f calls/s   p50 %7.3f ms   p99 %7.3f ms   CPU %6.0f us/call%n",
-        nameB, mb.perSecond(), mb.p50Ms(), mb.p99Ms(), mb.cpuUsPerCall());
-    System.out.printf(Locale.ROOT, "  CPU per call (client and server, this JVM): %s %.2fx of %s%n",
-        nameB, mb.cpuUsPerCall() / ma.cpuUsPerCall(), nameA);
+    System.out.printf(
+        Locale.ROOT,
+        "  median %-20s %10.0f calls/s   p50 %7.3f ms   p99 %7.3f ms   CPU %6.0f us/call%n",
+        nameA,
+        ma.perSecond(),
+        ma.p50Ms(),
+        ma.p99Ms(),
+        ma.cpuUsPerCall());
+    System.out.printf(
+        Locale.ROOT,
+        "  median %-20s %10.0f calls/s   p50 %7.3f ms   p99 %7.3f ms   CPU %6.0f us/call%n",
+        nameB,
+        mb.perSecond(),
+        mb.p50Ms(),
+        mb.p99Ms(),
+        mb.cpuUsPerCall());
+    System.out.printf(
+        Locale.ROOT,
+        "  CPU per call (client and server, this JVM): %s %.2fx of %s%n",
+        nameB,
+        mb.cpuUsPerCall() / ma.cpuUsPerCall(),
+        nameA);
     return new Compared(ma, mb, mb.perSecond() / ma.perSecond());
   }
 
@@ -401,7 +567,9 @@ public final class TitanBench {
     return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
   }
 
-  /** Closed loop: {@code clients} threads call back to back for {@code seconds}; one measured round. */
+  /**
+   * Closed loop: {@code clients} threads call back to back for {@code seconds}; one measured round.
+   */
   private static Result run(String name, int clients, double seconds, Call call) throws Exception {
     long[][] latencies = new long[clients][];
     long cpuStart = processCpuNanos();
@@ -410,49 +578,68 @@ public final class TitanBench {
     double elapsed = (System.nanoTime() - started) / 1e9;
     long cpu = processCpuNanos() - cpuStart;
     long[] all = Arrays.stream(latencies).flatMapToLong(Arrays::stream).sorted().toArray();
-    Result r = new Result(count / elapsed, all[(int) (all.length * 0.50)] / 1e6,
-        all[Math.min(all.length - 1, (int) (all.length * 0.99))] / 1e6, cpu / 1e3 / count);
-    System.out.printf(Locale.ROOT, "  %-20s %10.0f calls/s   p50 %7.3f ms   p99 %7.3f ms   CPU %6.0f us/call   (%d calls)%n",
-        name, r.perSecond, r.p50Ms, r.p99Ms, r.cpuUsPerCall, count);
+    Result r =
+        new Result(
+            count / elapsed,
+            all[(int) (all.length * 0.50)] / 1e6,
+            all[Math.min(all.length - 1, (int) (all.length * 0.99))] / 1e6,
+            cpu / 1e3 / count);
+    System.out.printf(
+        Locale.ROOT,
+        "  %-20s %10.0f calls/s   p50 %7.3f ms   p99 %7.3f ms   CPU %6.0f us/call   (%d calls)%n",
+        name,
+        r.perSecond,
+        r.p50Ms,
+        r.p99Ms,
+        r.cpuUsPerCall,
+        count);
     return r;
   }
 
-  /** CPU time of this whole process (client, servers, heartbeat load): robust to other processes' load. */
+  /**
+   * CPU time of this whole process (client, servers, heartbeat load): robust to other processes'
+   * load.
+   */
   private static long processCpuNanos() {
-    return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
-        .getOperatingSystemMXBean()).getProcessCpuTime();
+    return ((com.sun.management.OperatingSystemMXBean)
+            java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+        .getProcessCpuTime();
   }
 
-  private static long loop(int clients, double seconds, Call call, long[][] latencies) throws Exception {
+  private static long loop(int clients, double seconds, Call call, long[][] latencies)
+      throws Exception {
     long end = System.nanoTime() + (long) (seconds * 1e9);
     AtomicLong total = new AtomicLong();
     CountDownLatch done = new CountDownLatch(clients);
     List<Throwable> errors = new CopyOnWriteArrayList<>();
     for (int t = 0; t < clients; t++) {
       int index = t;
-      Thread thread = new Thread(() -> {
-        long[] mine = new long[1 << 16];
-        int n = 0;
-        try {
-          while (System.nanoTime() < end) {
-            long s = System.nanoTime();
-            call.call();
-            long d = System.nanoTime() - s;
-            if (n == mine.length) {
-              mine = Arrays.copyOf(mine, n * 2);
-            }
-            mine[n++] = d;
-          }
-        } catch (Throwable e) {
-          errors.add(e);
-        } finally {
-          total.addAndGet(n);
-          if (latencies != null) {
-            latencies[index] = Arrays.copyOf(mine, n);
-          }
-          done.countDown();
-        }
-      }, "bench-client-" + t);
+      Thread thread =
+          new Thread(
+              () -> {
+                long[] mine = new long[1 << 16];
+                int n = 0;
+                try {
+                  while (System.nanoTime() < end) {
+                    long s = System.nanoTime();
+                    call.call();
+                    long d = System.nanoTime() - s;
+                    if (n == mine.length) {
+                      mine = Arrays.copyOf(mine, n * 2);
+                    }
+                    mine[n++] = d;
+                  }
+                } catch (Throwable e) {
+                  errors.add(e);
+                } finally {
+                  total.addAndGet(n);
+                  if (latencies != null) {
+                    latencies[index] = Arrays.copyOf(mine, n);
+                  }
+                  done.countDown();
+                }
+              },
+              "bench-client-" + t);
       thread.start();
     }
     done.await();

@@ -28,14 +28,14 @@ import org.bouncycastle.crypto.signers.ECDSASigner;
 import org.bouncycastle.crypto.signers.HMacDSAKCalculator;
 
 /**
- * CPU cost of one ES256 signature and one verification: BouncyCastle's own {@code ECDSASigner}
- * (RFC 6979 nonces, comb for {@code k·G}, {@code normalize()}; what TitanCompute used before)
- * against TitanCompute's {@code Es256Signer} / {@code Es256Verifier} (fixed-window tables,
- * per-thread DRBG nonces, no shared SecureRandom), and the agent's whole token check (nimbus
- * parse + verify). Each piece runs for a while on 1 thread and then on several threads at once:
- * CPU time per operation, summed over the threads (ThreadMXBean), so other processes' load
- * matters less than for wall-clock rates. The benchmark reaches into titancompute's internal
- * package on purpose: these are the pieces to measure.
+ * CPU cost of one ES256 signature and one verification: BouncyCastle's own {@code ECDSASigner} (RFC
+ * 6979 nonces, comb for {@code k·G}, {@code normalize()}; what TitanCompute used before) against
+ * TitanCompute's {@code Es256Signer} / {@code Es256Verifier} (fixed-window tables, per-thread DRBG
+ * nonces, no shared SecureRandom), and the agent's whole token check (nimbus parse + verify). Each
+ * piece runs for a while on 1 thread and then on several threads at once: CPU time per operation,
+ * summed over the threads (ThreadMXBean), so other processes' load matters less than for wall-clock
+ * rates. The benchmark reaches into titancompute's internal package on purpose: these are the
+ * pieces to measure.
  *
  * <p>Usage: {@code java -cp benchmarks.jar dev.switchboard.benchmarks.titan.TokenCostBench
  * [--seconds 3] [--threads 4] [--repeat 3]}.
@@ -59,19 +59,32 @@ public final class TokenCostBench {
 
     ECKey key = new ECKeyGenerator(Curve.P_256).keyID("bench").generate();
     X9ECParameters x9 = CustomNamedCurves.getByName("secp256r1");
-    ECDomainParameters domain = new ECDomainParameters(x9.getCurve(), x9.getG(), x9.getN(), x9.getH());
-    ECPrivateKeyParameters bcPrivate = new ECPrivateKeyParameters(key.getD().decodeToBigInteger(), domain);
-    ECPublicKeyParameters bcPublic = new ECPublicKeyParameters(
-        domain.getCurve().validatePoint(key.getX().decodeToBigInteger(), key.getY().decodeToBigInteger()), domain);
+    ECDomainParameters domain =
+        new ECDomainParameters(x9.getCurve(), x9.getG(), x9.getN(), x9.getH());
+    ECPrivateKeyParameters bcPrivate =
+        new ECPrivateKeyParameters(key.getD().decodeToBigInteger(), domain);
+    ECPublicKeyParameters bcPublic =
+        new ECPublicKeyParameters(
+            domain
+                .getCurve()
+                .validatePoint(key.getX().decodeToBigInteger(), key.getY().decodeToBigInteger()),
+            domain);
     Es256Signer signer = new Es256Signer(key);
     Es256Verifier verifier = new Es256Verifier(key.toPublicJWK());
 
     // A token shaped like the coordinator's.
-    SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.ES256).keyID("bench").build(),
-        new JWTClaimsSet.Builder().issuer("titancompute-coordinator").subject("bench").audience("agent-1")
-            .claim("model", "bench-model").jwtID("0b7f5a8e-5d1c-4c39-9a0e-6f2f4a1b3c5d")
-            .issueTime(new java.util.Date()).expirationTime(new java.util.Date(System.currentTimeMillis() + 60_000))
-            .build());
+    SignedJWT jwt =
+        new SignedJWT(
+            new JWSHeader.Builder(JWSAlgorithm.ES256).keyID("bench").build(),
+            new JWTClaimsSet.Builder()
+                .issuer("titancompute-coordinator")
+                .subject("bench")
+                .audience("agent-1")
+                .claim("model", "bench-model")
+                .jwtID("0b7f5a8e-5d1c-4c39-9a0e-6f2f4a1b3c5d")
+                .issueTime(new java.util.Date())
+                .expirationTime(new java.util.Date(System.currentTimeMillis() + 60_000))
+                .build());
     jwt.sign(signer);
     String token = jwt.serialize();
     byte[] signingInput = jwt.getSigningInput();
@@ -82,25 +95,41 @@ public final class TokenCostBench {
 
     List<String[]> rows = new ArrayList<>();
     Map<String, Op> ops = new java.util.LinkedHashMap<>();
-    ops.put("sign: BouncyCastle ECDSASigner (RFC 6979)", () -> {
-      ECDSASigner bc = new ECDSASigner(new HMacDSAKCalculator(new SHA256Digest()));
-      bc.init(true, bcPrivate);
-      bc.generateSignature(sha256(signingInput));
-    });
+    ops.put(
+        "sign: BouncyCastle ECDSASigner (RFC 6979)",
+        () -> {
+          ECDSASigner bc = new ECDSASigner(new HMacDSAKCalculator(new SHA256Digest()));
+          bc.init(true, bcPrivate);
+          bc.generateSignature(sha256(signingInput));
+        });
     ops.put("sign: Es256Signer", () -> signer.sign(signingInput));
-    ops.put("verify: BouncyCastle ECDSASigner", () -> {
-      ECDSASigner bc = new ECDSASigner();
-      bc.init(false, bcPublic);
-      check(bc.verifySignature(sha256(signingInput), r, s));
-    });
+    ops.put(
+        "verify: BouncyCastle ECDSASigner",
+        () -> {
+          ECDSASigner bc = new ECDSASigner();
+          bc.init(false, bcPublic);
+          check(bc.verifySignature(sha256(signingInput), r, s));
+        });
     ops.put("verify: Es256Verifier", () -> check(verifier.verify(signingInput, signature)));
-    ops.put("token check: nimbus parse + Es256Verifier", () -> check(SignedJWT.parse(token).verify(verifier)));
+    ops.put(
+        "token check: nimbus parse + Es256Verifier",
+        () -> check(SignedJWT.parse(token).verify(verifier)));
     check(hash.length == 32);
 
-    System.out.printf(Locale.ROOT, "TokenCostBench: %.1f s per measurement, best of %d, 1 and %d threads, %d cores%n",
-        seconds, repeat, threads, Runtime.getRuntime().availableProcessors());
-    System.out.printf(Locale.ROOT, "%-44s %14s %14s %16s%n", "CPU per operation (best)", "1 thread",
-        threads + " threads", threads + " threads ops/s");
+    System.out.printf(
+        Locale.ROOT,
+        "TokenCostBench: %.1f s per measurement, best of %d, 1 and %d threads, %d cores%n",
+        seconds,
+        repeat,
+        threads,
+        Runtime.getRuntime().availableProcessors());
+    System.out.printf(
+        Locale.ROOT,
+        "%-44s %14s %14s %16s%n",
+        "CPU per operation (best)",
+        "1 thread",
+        threads + " threads",
+        threads + " threads ops/s");
     for (Map.Entry<String, Op> op : ops.entrySet()) {
       measure(op.getValue(), 1, seconds); // warm-up
       double one = Double.MAX_VALUE;
@@ -112,7 +141,8 @@ public final class TokenCostBench {
         many = Math.min(many, m[0]);
         rate = Math.max(rate, m[1]);
       }
-      System.out.printf(Locale.ROOT, "%-44s %11.1f us %11.1f us %16.0f%n", op.getKey(), one, many, rate);
+      System.out.printf(
+          Locale.ROOT, "%-44s %11.1f us %11.1f us %16.0f%n", op.getKey(), one, many, rate);
     }
   }
 
@@ -129,20 +159,22 @@ public final class TokenCostBench {
     long end = started + (long) (seconds * 1e9);
     List<Thread> running = new ArrayList<>();
     for (int t = 0; t < threads; t++) {
-      Thread thread = new Thread(() -> {
-        long start = mx.getCurrentThreadCpuTime();
-        long n = 0;
-        try {
-          while (System.nanoTime() < end) {
-            op.run();
-            n++;
-          }
-        } catch (Throwable e) {
-          errors.add(e);
-        }
-        cpu.addAndGet(mx.getCurrentThreadCpuTime() - start);
-        count.addAndGet(n);
-      });
+      Thread thread =
+          new Thread(
+              () -> {
+                long start = mx.getCurrentThreadCpuTime();
+                long n = 0;
+                try {
+                  while (System.nanoTime() < end) {
+                    op.run();
+                    n++;
+                  }
+                } catch (Throwable e) {
+                  errors.add(e);
+                }
+                cpu.addAndGet(mx.getCurrentThreadCpuTime() - start);
+                count.addAndGet(n);
+              });
       thread.start();
       running.add(thread);
     }

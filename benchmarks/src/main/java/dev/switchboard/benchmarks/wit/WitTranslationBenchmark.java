@@ -10,13 +10,13 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Translates an OpenAPI document (GitHub's REST API: {@code npm pack @octokit/openapi}, file
- * {@code generated/api.github.com.json}) and compares, in the same JVM and run, swagger-parser's
- * parse alone with the whole translation (the same parse, then Binding, then printed WIT).
+ * Translates an OpenAPI document (GitHub's REST API: {@code npm pack @octokit/openapi}, file {@code
+ * generated/api.github.com.json}) and compares, in the same JVM and run, swagger-parser's parse
+ * alone with the whole translation (the same parse, then Binding, then printed WIT).
  *
- * <p>Usage: {@code java -cp ... dev.switchboard.benchmarks.wit.WitTranslationBenchmark FILE [ROUNDS]}.
- * Rounds alternate parse-only and full translation after warm-up, and medians are reported, so JIT
- * and GC effects fall on both sides alike.
+ * <p>Usage: {@code java -cp ... dev.switchboard.benchmarks.wit.WitTranslationBenchmark FILE
+ * [ROUNDS]}. Rounds alternate parse-only and full translation after warm-up, and medians are
+ * reported, so JIT and GC effects fall on both sides alike.
  */
 public final class WitTranslationBenchmark {
   private WitTranslationBenchmark() {}
@@ -59,7 +59,8 @@ public final class WitTranslationBenchmark {
           long t2 = System.nanoTime();
           fullNanos = t2 - t0;
           translateNanos = t2 - t1;
-          operations = binding.mainPackage().interfaces().stream().mapToInt(x -> x.functions().size()).sum();
+          operations =
+              binding.mainPackage().interfaces().stream().mapToInt(x -> x.functions().size()).sum();
           witBytes = files.values().stream().mapToInt(String::length).sum();
         }
       }
@@ -73,7 +74,8 @@ public final class WitTranslationBenchmark {
     long f = median(full);
     long t = median(translateOnly);
     System.out.printf("document: %s%n", file);
-    System.out.printf("functions (operations): %d, WIT characters: %d, rounds: %d (+%d warm-up)%n",
+    System.out.printf(
+        "functions (operations): %d, WIT characters: %d, rounds: %d (+%d warm-up)%n",
         operations, witBytes, rounds, warmup);
     System.out.printf("swagger-parser parse alone:       median %7.1f ms%n", p / 1e6);
     System.out.printf("whole translation (parse+WIT):    median %7.1f ms%n", f / 1e6);

@@ -8,7 +8,8 @@ import org.junit.jupiter.api.Test;
 class AsyncClientReportTest {
 
   /** The summary as grpc-benchmarks 1.79.0's AsyncClient prints it (captured from a real run). */
-  private static final String OUTPUT = """
+  private static final String OUTPUT =
+      """
       Channels:                       4
       Outstanding RPCs per Channel:   10
       Server Payload Size:            0

@@ -30,29 +30,42 @@ class SideBySideIT {
   }
 
   @Test
-  void drivesEveryServerWithAsyncClientAndReportsTheirFigures(@TempDir Path work)
-      throws Exception {
+  void drivesEveryServerWithAsyncClientAndReportsTheirFigures(@TempDir Path work) throws Exception {
     Path table = work.resolve("table.md");
     ByteArrayOutputStream progress = new ByteArrayOutputStream();
 
-    Map<Rpc, Map<Server, List<RunFigures>>> results = SideBySide.run(new String[] {
-        "--anchor-lib=" + built("benchmarks.anchorLib"),
-        "--jar=" + built("benchmarks.jar"),
-        "--protos=" + built("benchmarks.protos"),
-        "--rounds=1", "--duration=2", "--warmup_duration=1",
-        "--channels=1", "--outstanding_rpcs=2",
-        "--jvm-flags=-Xmx256m -XX:TieredStopAtLevel=1",
-        "--work=" + work, "--out=" + table,
-    }, new PrintStream(progress, true, StandardCharsets.UTF_8));
+    Map<Rpc, Map<Server, List<RunFigures>>> results =
+        SideBySide.run(
+            new String[] {
+              "--anchor-lib=" + built("benchmarks.anchorLib"),
+              "--jar=" + built("benchmarks.jar"),
+              "--protos=" + built("benchmarks.protos"),
+              "--rounds=1",
+              "--duration=2",
+              "--warmup_duration=1",
+              "--channels=1",
+              "--outstanding_rpcs=2",
+              "--jvm-flags=-Xmx256m -XX:TieredStopAtLevel=1",
+              "--work=" + work,
+              "--out=" + table,
+            },
+            new PrintStream(progress, true, StandardCharsets.UTF_8));
 
     assertThat(results).containsOnlyKeys(Rpc.UNARY, Rpc.STREAMING);
     for (Map<Server, List<RunFigures>> byServer : results.values()) {
       assertThat(byServer).containsOnlyKeys(Server.ANCHOR, Server.STUBS, Server.DYNAMIC);
       // Every server answered calls: AsyncClient counted some and measured their latency.
-      byServer.values().forEach(runs -> assertThat(runs).singleElement().satisfies(run -> {
-        assertThat(run.client().qps()).isPositive();
-        assertThat(run.client().p99Micros()).isPositive();
-      }));
+      byServer
+          .values()
+          .forEach(
+              runs ->
+                  assertThat(runs)
+                      .singleElement()
+                      .satisfies(
+                          run -> {
+                            assertThat(run.client().qps()).isPositive();
+                            assertThat(run.client().p99Micros()).isPositive();
+                          }));
     }
     assertThat(Files.readString(table))
         .contains("| unary | Switchboard, dynamic service |")

@@ -37,13 +37,13 @@ import java.util.function.Supplier;
 
 /**
  * The interop cases, one method each, as grpc/doc/interop-test-descriptions.md specifies them
- * (sizes, metadata values and expected codes are the spec's). Each throws
- * {@link AssertionError} with what differed; a gRPC failure propagates as
- * {@link StatusRuntimeException}.
+ * (sizes, metadata values and expected codes are the spec's). Each throws {@link AssertionError}
+ * with what differed; a gRPC failure propagates as {@link StatusRuntimeException}.
  */
 final class InteropCases {
   /** Generous per-call deadline: a hung peer fails the case instead of hanging the run. */
   private static final long CALL_DEADLINE_SECONDS = 30;
+
   private static final int[] STREAM_REQUEST_SIZES = {27182, 8, 1828, 45904};
   private static final int[] STREAM_RESPONSE_SIZES = {31415, 9, 2653, 58979};
   private static final String ECHO_INITIAL_VALUE = "test_initial_metadata_value";
@@ -55,7 +55,8 @@ final class InteropCases {
   private final Supplier<ManagedChannel> newChannel;
   private final SoakSettings soak;
 
-  record SoakSettings(int iterations, int maxFailures, long maxLatencyMillis, long overallSeconds) {}
+  record SoakSettings(
+      int iterations, int maxFailures, long maxLatencyMillis, long overallSeconds) {}
 
   InteropCases(Channel channel, Supplier<ManagedChannel> newChannel, SoakSettings soak) {
     this.channel = channel;
@@ -83,12 +84,14 @@ final class InteropCases {
   }
 
   private static void largeUnaryOn(Channel on) {
-    SimpleResponse response = TestServiceGrpc.newBlockingStub(on)
-        .withDeadlineAfter(CALL_DEADLINE_SECONDS, TimeUnit.SECONDS)
-        .unaryCall(SimpleRequest.newBuilder()
-            .setResponseSize(314159)
-            .setPayload(payload(271828))
-            .build());
+    SimpleResponse response =
+        TestServiceGrpc.newBlockingStub(on)
+            .withDeadlineAfter(CALL_DEADLINE_SECONDS, TimeUnit.SECONDS)
+            .unaryCall(
+                SimpleRequest.newBuilder()
+                    .setResponseSize(314159)
+                    .setPayload(payload(271828))
+                    .build());
     checkPayload(response.getPayload(), 314159, "UnaryCall response");
   }
 
@@ -96,17 +99,36 @@ final class InteropCases {
     if (probe) {
       // The probe: a request that claims compression but is not compressed must be refused,
       // which proves the server checks the flag at all.
-      expectStatus(Status.Code.INVALID_ARGUMENT, () -> blocking().unaryCall(SimpleRequest.newBuilder()
-          .setExpectCompressed(bool(true)).setResponseSize(314159).setPayload(payload(271828))
-          .build()), "uncompressed request with expect_compressed=true");
+      expectStatus(
+          Status.Code.INVALID_ARGUMENT,
+          () ->
+              blocking()
+                  .unaryCall(
+                      SimpleRequest.newBuilder()
+                          .setExpectCompressed(bool(true))
+                          .setResponseSize(314159)
+                          .setPayload(payload(271828))
+                          .build()),
+          "uncompressed request with expect_compressed=true");
     }
-    SimpleResponse compressed = blocking().withCompression("gzip").unaryCall(
-        SimpleRequest.newBuilder().setExpectCompressed(bool(true))
-            .setResponseSize(314159).setPayload(payload(271828)).build());
+    SimpleResponse compressed =
+        blocking()
+            .withCompression("gzip")
+            .unaryCall(
+                SimpleRequest.newBuilder()
+                    .setExpectCompressed(bool(true))
+                    .setResponseSize(314159)
+                    .setPayload(payload(271828))
+                    .build());
     checkPayload(compressed.getPayload(), 314159, "response to a compressed request");
-    SimpleResponse plain = blocking().unaryCall(SimpleRequest.newBuilder()
-        .setExpectCompressed(bool(false)).setResponseSize(314159).setPayload(payload(271828))
-        .build());
+    SimpleResponse plain =
+        blocking()
+            .unaryCall(
+                SimpleRequest.newBuilder()
+                    .setExpectCompressed(bool(false))
+                    .setResponseSize(314159)
+                    .setPayload(payload(271828))
+                    .build());
     checkPayload(plain.getPayload(), 314159, "response to an uncompressed request");
   }
 
@@ -114,15 +136,22 @@ final class InteropCases {
     for (boolean compress : new boolean[] {true, false}) {
       AtomicReference<Metadata> headers = new AtomicReference<>();
       AtomicReference<Metadata> trailers = new AtomicReference<>();
-      SimpleResponse response = TestServiceGrpc.newBlockingStub(ClientInterceptors.intercept(
-              channel, MetadataUtils.newCaptureMetadataInterceptor(headers, trailers)))
-          .withDeadlineAfter(CALL_DEADLINE_SECONDS, TimeUnit.SECONDS)
-          .unaryCall(SimpleRequest.newBuilder().setResponseCompressed(bool(compress))
-              .setResponseSize(314159).setPayload(payload(271828)).build());
+      SimpleResponse response =
+          TestServiceGrpc.newBlockingStub(
+                  ClientInterceptors.intercept(
+                      channel, MetadataUtils.newCaptureMetadataInterceptor(headers, trailers)))
+              .withDeadlineAfter(CALL_DEADLINE_SECONDS, TimeUnit.SECONDS)
+              .unaryCall(
+                  SimpleRequest.newBuilder()
+                      .setResponseCompressed(bool(compress))
+                      .setResponseSize(314159)
+                      .setPayload(payload(271828))
+                      .build());
       checkPayload(response.getPayload(), 314159, "response_compressed=" + compress);
       String encoding = headers.get() == null ? null : headers.get().get(RESPONSE_ENCODING);
       if (compress) {
-        check("gzip".equals(encoding),
+        check(
+            "gzip".equals(encoding),
             "response_compressed=true but the response's grpc-encoding is " + encoding);
       }
     }
@@ -137,19 +166,26 @@ final class InteropCases {
     requests.onCompleted();
     List<StreamingInputCallResponse> responses = recorder.awaitOk();
     check(responses.size() == 1, "expected one response, got " + responses.size());
-    check(responses.get(0).getAggregatedPayloadSize() == 74922,
-        "aggregated_payload_size " + responses.get(0).getAggregatedPayloadSize() + ", expected 74922");
+    check(
+        responses.get(0).getAggregatedPayloadSize() == 74922,
+        "aggregated_payload_size "
+            + responses.get(0).getAggregatedPayloadSize()
+            + ", expected 74922");
   }
 
   void clientCompressedStreaming(boolean probe) {
     if (probe) {
       Recorder<StreamingInputCallResponse> recorder = new Recorder<>();
       StreamObserver<StreamingInputCallRequest> requests = async().streamingInputCall(recorder);
-      requests.onNext(StreamingInputCallRequest.newBuilder()
-          .setExpectCompressed(bool(true)).setPayload(payload(27182)).build());
+      requests.onNext(
+          StreamingInputCallRequest.newBuilder()
+              .setExpectCompressed(bool(true))
+              .setPayload(payload(27182))
+              .build());
       requests.onCompleted();
       Status status = recorder.awaitFailure();
-      check(status.getCode() == Status.Code.INVALID_ARGUMENT,
+      check(
+          status.getCode() == Status.Code.INVALID_ARGUMENT,
           "probe: expected INVALID_ARGUMENT, got " + status);
     }
     Recorder<StreamingInputCallResponse> recorder = new Recorder<>();
@@ -157,14 +193,21 @@ final class InteropCases {
         (ClientCallStreamObserver<StreamingInputCallRequest>)
             async().withCompression("gzip").streamingInputCall(recorder);
     requests.setMessageCompression(true);
-    requests.onNext(StreamingInputCallRequest.newBuilder()
-        .setExpectCompressed(bool(true)).setPayload(payload(27182)).build());
+    requests.onNext(
+        StreamingInputCallRequest.newBuilder()
+            .setExpectCompressed(bool(true))
+            .setPayload(payload(27182))
+            .build());
     requests.setMessageCompression(false);
-    requests.onNext(StreamingInputCallRequest.newBuilder()
-        .setExpectCompressed(bool(false)).setPayload(payload(45904)).build());
+    requests.onNext(
+        StreamingInputCallRequest.newBuilder()
+            .setExpectCompressed(bool(false))
+            .setPayload(payload(45904))
+            .build());
     requests.onCompleted();
     List<StreamingInputCallResponse> responses = recorder.awaitOk();
-    check(responses.size() == 1 && responses.get(0).getAggregatedPayloadSize() == 73086,
+    check(
+        responses.size() == 1 && responses.get(0).getAggregatedPayloadSize() == 73086,
         "expected aggregated_payload_size 73086, got " + responses);
   }
 
@@ -179,10 +222,13 @@ final class InteropCases {
   }
 
   void serverCompressedStreaming() {
-    StreamingOutputCallRequest request = StreamingOutputCallRequest.newBuilder()
-        .addResponseParameters(ResponseParameters.newBuilder().setCompressed(bool(true)).setSize(31415))
-        .addResponseParameters(ResponseParameters.newBuilder().setCompressed(bool(false)).setSize(92653))
-        .build();
+    StreamingOutputCallRequest request =
+        StreamingOutputCallRequest.newBuilder()
+            .addResponseParameters(
+                ResponseParameters.newBuilder().setCompressed(bool(true)).setSize(31415))
+            .addResponseParameters(
+                ResponseParameters.newBuilder().setCompressed(bool(false)).setSize(92653))
+            .build();
     Recorder<StreamingOutputCallResponse> recorder = new Recorder<>();
     async().streamingOutputCall(request, recorder);
     checkSizes(recorder.awaitOk(), new int[] {31415, 92653});
@@ -192,10 +238,12 @@ final class InteropCases {
     Recorder<StreamingOutputCallResponse> recorder = new Recorder<>();
     StreamObserver<StreamingOutputCallRequest> requests = async().fullDuplexCall(recorder);
     for (int i = 0; i < STREAM_REQUEST_SIZES.length; i++) {
-      requests.onNext(StreamingOutputCallRequest.newBuilder()
-          .addResponseParameters(ResponseParameters.newBuilder().setSize(STREAM_RESPONSE_SIZES[i]))
-          .setPayload(payload(STREAM_REQUEST_SIZES[i]))
-          .build());
+      requests.onNext(
+          StreamingOutputCallRequest.newBuilder()
+              .addResponseParameters(
+                  ResponseParameters.newBuilder().setSize(STREAM_RESPONSE_SIZES[i]))
+              .setPayload(payload(STREAM_REQUEST_SIZES[i]))
+              .build());
       StreamingOutputCallResponse response = recorder.nextMessage();
       checkPayload(response.getPayload(), STREAM_RESPONSE_SIZES[i], "ping_pong response " + i);
     }
@@ -218,75 +266,106 @@ final class InteropCases {
 
     AtomicReference<Metadata> headers = new AtomicReference<>();
     AtomicReference<Metadata> trailers = new AtomicReference<>();
-    Channel withMetadata = ClientInterceptors.intercept(channel,
-        MetadataUtils.newCaptureMetadataInterceptor(headers, trailers),
-        MetadataUtils.newAttachHeadersInterceptor(extra));
-    SimpleResponse unary = TestServiceGrpc.newBlockingStub(withMetadata)
-        .withDeadlineAfter(CALL_DEADLINE_SECONDS, TimeUnit.SECONDS)
-        .unaryCall(SimpleRequest.newBuilder().setResponseSize(314159).setPayload(payload(271828)).build());
+    Channel withMetadata =
+        ClientInterceptors.intercept(
+            channel,
+            MetadataUtils.newCaptureMetadataInterceptor(headers, trailers),
+            MetadataUtils.newAttachHeadersInterceptor(extra));
+    SimpleResponse unary =
+        TestServiceGrpc.newBlockingStub(withMetadata)
+            .withDeadlineAfter(CALL_DEADLINE_SECONDS, TimeUnit.SECONDS)
+            .unaryCall(
+                SimpleRequest.newBuilder()
+                    .setResponseSize(314159)
+                    .setPayload(payload(271828))
+                    .build());
     checkPayload(unary.getPayload(), 314159, "UnaryCall response");
     checkEcho(headers.get(), trailers.get(), "UnaryCall");
 
     headers.set(null);
     trailers.set(null);
     Recorder<StreamingOutputCallResponse> recorder = new Recorder<>();
-    StreamObserver<StreamingOutputCallRequest> requests = TestServiceGrpc.newStub(withMetadata)
-        .withDeadlineAfter(CALL_DEADLINE_SECONDS, TimeUnit.SECONDS)
-        .fullDuplexCall(recorder);
-    requests.onNext(StreamingOutputCallRequest.newBuilder()
-        .addResponseParameters(ResponseParameters.newBuilder().setSize(314159))
-        .setPayload(payload(271828)).build());
+    StreamObserver<StreamingOutputCallRequest> requests =
+        TestServiceGrpc.newStub(withMetadata)
+            .withDeadlineAfter(CALL_DEADLINE_SECONDS, TimeUnit.SECONDS)
+            .fullDuplexCall(recorder);
+    requests.onNext(
+        StreamingOutputCallRequest.newBuilder()
+            .addResponseParameters(ResponseParameters.newBuilder().setSize(314159))
+            .setPayload(payload(271828))
+            .build());
     requests.onCompleted();
     checkSizes(recorder.awaitOk(), new int[] {314159});
     checkEcho(headers.get(), trailers.get(), "FullDuplexCall");
   }
 
   private static void checkEcho(Metadata headers, Metadata trailers, String call) {
-    check(headers != null && ECHO_INITIAL_VALUE.equals(headers.get(EchoMetadataInterceptor.ECHO_INITIAL)),
+    check(
+        headers != null
+            && ECHO_INITIAL_VALUE.equals(headers.get(EchoMetadataInterceptor.ECHO_INITIAL)),
         call + ": x-grpc-test-echo-initial not echoed in the headers: " + headers);
-    check(trailers != null
-            && Arrays.equals(ECHO_TRAILING_VALUE, trailers.get(EchoMetadataInterceptor.ECHO_TRAILING)),
+    check(
+        trailers != null
+            && Arrays.equals(
+                ECHO_TRAILING_VALUE, trailers.get(EchoMetadataInterceptor.ECHO_TRAILING)),
         call + ": x-grpc-test-echo-trailing-bin not echoed in the trailers: " + trailers);
   }
 
   void statusCodeAndMessage() {
     String message = "test status message";
     EchoStatus echo = EchoStatus.newBuilder().setCode(2).setMessage(message).build();
-    Status unary = expectStatus(Status.Code.UNKNOWN,
-        () -> blocking().unaryCall(SimpleRequest.newBuilder().setResponseStatus(echo).build()),
-        "UnaryCall with response_status");
-    check(message.equals(unary.getDescription()), "UnaryCall status message: " + unary.getDescription());
+    Status unary =
+        expectStatus(
+            Status.Code.UNKNOWN,
+            () -> blocking().unaryCall(SimpleRequest.newBuilder().setResponseStatus(echo).build()),
+            "UnaryCall with response_status");
+    check(
+        message.equals(unary.getDescription()),
+        "UnaryCall status message: " + unary.getDescription());
 
     Recorder<StreamingOutputCallResponse> recorder = new Recorder<>();
     StreamObserver<StreamingOutputCallRequest> requests = async().fullDuplexCall(recorder);
     requests.onNext(StreamingOutputCallRequest.newBuilder().setResponseStatus(echo).build());
     requests.onCompleted();
     Status duplex = recorder.awaitFailure();
-    check(duplex.getCode() == Status.Code.UNKNOWN && message.equals(duplex.getDescription()),
+    check(
+        duplex.getCode() == Status.Code.UNKNOWN && message.equals(duplex.getDescription()),
         "FullDuplexCall: expected UNKNOWN '" + message + "', got " + duplex);
   }
 
   void specialStatusMessage() {
-    String message = "\t\ntest with whitespace\r\nand Unicode BMP \u263A and non-BMP \uD83D\uDE08\t\n";
-    Status status = expectStatus(Status.Code.UNKNOWN,
-        () -> blocking().unaryCall(SimpleRequest.newBuilder()
-            .setResponseStatus(EchoStatus.newBuilder().setCode(2).setMessage(message)).build()),
-        "UnaryCall with a special status message");
-    check(message.equals(status.getDescription()),
+    String message =
+        "\t\ntest with whitespace\r\nand Unicode BMP \u263A and non-BMP \uD83D\uDE08\t\n";
+    Status status =
+        expectStatus(
+            Status.Code.UNKNOWN,
+            () ->
+                blocking()
+                    .unaryCall(
+                        SimpleRequest.newBuilder()
+                            .setResponseStatus(
+                                EchoStatus.newBuilder().setCode(2).setMessage(message))
+                            .build()),
+            "UnaryCall with a special status message");
+    check(
+        message.equals(status.getDescription()),
         "status message came back as '" + status.getDescription() + "'");
   }
 
   void unimplementedMethod() {
-    expectStatus(Status.Code.UNIMPLEMENTED,
+    expectStatus(
+        Status.Code.UNIMPLEMENTED,
         () -> blocking().unimplementedCall(Empty.getDefaultInstance()),
         "TestService/UnimplementedCall");
   }
 
   void unimplementedService() {
-    expectStatus(Status.Code.UNIMPLEMENTED,
-        () -> UnimplementedServiceGrpc.newBlockingStub(channel)
-            .withDeadlineAfter(CALL_DEADLINE_SECONDS, TimeUnit.SECONDS)
-            .unimplementedCall(Empty.getDefaultInstance()),
+    expectStatus(
+        Status.Code.UNIMPLEMENTED,
+        () ->
+            UnimplementedServiceGrpc.newBlockingStub(channel)
+                .withDeadlineAfter(CALL_DEADLINE_SECONDS, TimeUnit.SECONDS)
+                .unimplementedCall(Empty.getDefaultInstance()),
         "UnimplementedService/UnimplementedCall");
   }
 
@@ -303,9 +382,11 @@ final class InteropCases {
     Recorder<StreamingOutputCallResponse> recorder = new Recorder<>();
     ClientCallStreamObserver<StreamingOutputCallRequest> requests =
         (ClientCallStreamObserver<StreamingOutputCallRequest>) async().fullDuplexCall(recorder);
-    requests.onNext(StreamingOutputCallRequest.newBuilder()
-        .addResponseParameters(ResponseParameters.newBuilder().setSize(31415))
-        .setPayload(payload(27182)).build());
+    requests.onNext(
+        StreamingOutputCallRequest.newBuilder()
+            .addResponseParameters(ResponseParameters.newBuilder().setSize(31415))
+            .setPayload(payload(27182))
+            .build());
     checkPayload(recorder.nextMessage().getPayload(), 31415, "first response");
     requests.cancel("cancel_after_first_response", null);
     Status status = recorder.awaitFailure();
@@ -314,22 +395,29 @@ final class InteropCases {
 
   void timeoutOnSleepingServer() {
     Recorder<StreamingOutputCallResponse> recorder = new Recorder<>();
-    StreamObserver<StreamingOutputCallRequest> requests = TestServiceGrpc.newStub(channel)
-        .withDeadlineAfter(1, TimeUnit.MILLISECONDS)
-        .fullDuplexCall(recorder);
+    StreamObserver<StreamingOutputCallRequest> requests =
+        TestServiceGrpc.newStub(channel)
+            .withDeadlineAfter(1, TimeUnit.MILLISECONDS)
+            .fullDuplexCall(recorder);
     try {
       requests.onNext(StreamingOutputCallRequest.newBuilder().setPayload(payload(27182)).build());
     } catch (IllegalStateException alreadyClosed) {
       // The 1 ms deadline may expire before the message is written; that is the point.
     }
     Status status = recorder.awaitFailure();
-    check(status.getCode() == Status.Code.DEADLINE_EXCEEDED,
+    check(
+        status.getCode() == Status.Code.DEADLINE_EXCEEDED,
         "expected DEADLINE_EXCEEDED, got " + status);
   }
 
   void veryLargeRequest() {
-    SimpleResponse response = blocking().unaryCall(SimpleRequest.newBuilder()
-        .setPayload(payload(10 * 1024 * 1024)).setResponseSize(10).build());
+    SimpleResponse response =
+        blocking()
+            .unaryCall(
+                SimpleRequest.newBuilder()
+                    .setPayload(payload(10 * 1024 * 1024))
+                    .setResponseSize(10)
+                    .build());
     checkPayload(response.getPayload(), 10, "response to a 10 MiB request");
   }
 
@@ -337,13 +425,20 @@ final class InteropCases {
     // One channel, one backend: every call must land on the same server (same server_id).
     String first = null;
     for (int i = 0; i < 100; i++) {
-      SimpleResponse response = blocking().unaryCall(SimpleRequest.newBuilder()
-          .setFillServerId(true).build());
+      SimpleResponse response =
+          blocking().unaryCall(SimpleRequest.newBuilder().setFillServerId(true).build());
       if (first == null) {
         first = response.getServerId();
       }
-      check(first.equals(response.getServerId()),
-          "call " + i + " reached server_id '" + response.getServerId() + "', first was '" + first + "'");
+      check(
+          first.equals(response.getServerId()),
+          "call "
+              + i
+              + " reached server_id '"
+              + response.getServerId()
+              + "', first was '"
+              + first
+              + "'");
     }
   }
 
@@ -352,14 +447,15 @@ final class InteropCases {
   }
 
   void channelSoak() {
-    soakLoop(() -> {
-      ManagedChannel fresh = newChannel.get();
-      try {
-        largeUnaryOn(fresh);
-      } finally {
-        fresh.shutdownNow();
-      }
-    });
+    soakLoop(
+        () -> {
+          ManagedChannel fresh = newChannel.get();
+          try {
+            largeUnaryOn(fresh);
+          } finally {
+            fresh.shutdownNow();
+          }
+        });
   }
 
   private void soakLoop(Runnable iteration) {
@@ -367,8 +463,15 @@ final class InteropCases {
     int failures = 0;
     List<String> problems = new ArrayList<>();
     for (int i = 0; i < soak.iterations(); i++) {
-      check(System.nanoTime() < deadline,
-          "soak: only " + i + " of " + soak.iterations() + " iterations in " + soak.overallSeconds() + "s");
+      check(
+          System.nanoTime() < deadline,
+          "soak: only "
+              + i
+              + " of "
+              + soak.iterations()
+              + " iterations in "
+              + soak.overallSeconds()
+              + "s");
       long start = System.nanoTime();
       try {
         iteration.run();
@@ -382,8 +485,14 @@ final class InteropCases {
         problems.add("iteration " + i + ": " + e.getMessage());
       }
     }
-    check(failures <= soak.maxFailures(),
-        "soak: " + failures + " failed iterations (allowed " + soak.maxFailures() + "): " + problems);
+    check(
+        failures <= soak.maxFailures(),
+        "soak: "
+            + failures
+            + " failed iterations (allowed "
+            + soak.maxFailures()
+            + "): "
+            + problems);
   }
 
   // --- checks -----------------------------------------------------------------------------
@@ -397,14 +506,17 @@ final class InteropCases {
   }
 
   private static void checkPayload(Payload payload, int size, String what) {
-    check(payload.getBody().size() == size,
+    check(
+        payload.getBody().size() == size,
         what + ": payload of " + payload.getBody().size() + " bytes, expected " + size);
-    check(payload.getBody().equals(ByteString.copyFrom(new byte[size])),
+    check(
+        payload.getBody().equals(ByteString.copyFrom(new byte[size])),
         what + ": payload is not all zero bytes");
   }
 
   private static void checkSizes(List<StreamingOutputCallResponse> responses, int[] sizes) {
-    check(responses.size() == sizes.length,
+    check(
+        responses.size() == sizes.length,
         "expected " + sizes.length + " responses, got " + responses.size());
     for (int i = 0; i < sizes.length; i++) {
       checkPayload(responses.get(i).getPayload(), sizes[i], "response " + i);
@@ -415,7 +527,8 @@ final class InteropCases {
     try {
       call.run();
     } catch (StatusRuntimeException e) {
-      check(e.getStatus().getCode() == code, what + ": expected " + code + ", got " + e.getStatus());
+      check(
+          e.getStatus().getCode() == code, what + ": expected " + code + ", got " + e.getStatus());
       return e.getStatus();
     }
     throw new AssertionError(what + ": expected " + code + ", but the call succeeded");
@@ -453,8 +566,11 @@ final class InteropCases {
       try {
         T message = messages.poll(CALL_DEADLINE_SECONDS, TimeUnit.SECONDS);
         if (message == null) {
-          throw new AssertionError("no response within " + CALL_DEADLINE_SECONDS + "s"
-              + (end.isDone() ? "; the call ended with " + end.getNow(Status.OK) : ""));
+          throw new AssertionError(
+              "no response within "
+                  + CALL_DEADLINE_SECONDS
+                  + "s"
+                  + (end.isDone() ? "; the call ended with " + end.getNow(Status.OK) : ""));
         }
         return message;
       } catch (InterruptedException e) {
@@ -490,5 +606,4 @@ final class InteropCases {
       return status;
     }
   }
-
 }

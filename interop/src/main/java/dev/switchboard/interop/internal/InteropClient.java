@@ -19,24 +19,48 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * {@code interop client}: runs interop cases with our client stack against any TestService,
- * configured by grpc-java TestServiceClient's flags. Exit code 0 when every requested case
- * passed, 1 when one failed (its name and what differed on stderr), 2 for bad usage.
+ * configured by grpc-java TestServiceClient's flags. Exit code 0 when every requested case passed,
+ * 1 when one failed (its name and what differed on stderr), 2 for bad usage.
  */
 public final class InteropClient {
-  private static final Set<String> FLAGS = Set.of(
-      "server_host", "server_host_override", "server_port", "test_case", "num_times", "use_tls",
-      "use_test_ca", "use_alts", "local_handshaker_port", "use_upgrade", "custom_credentials_type",
-      "use_okhttp", "default_service_account", "service_account_key_file", "oauth_scope",
-      "service_config_json", "soak_iterations", "soak_max_failures",
-      "soak_per_iteration_max_acceptable_latency_ms", "soak_min_time_ms_between_rpcs",
-      "soak_overall_timeout_seconds", "ca_file");
+  private static final Set<String> FLAGS =
+      Set.of(
+          "server_host",
+          "server_host_override",
+          "server_port",
+          "test_case",
+          "num_times",
+          "use_tls",
+          "use_test_ca",
+          "use_alts",
+          "local_handshaker_port",
+          "use_upgrade",
+          "custom_credentials_type",
+          "use_okhttp",
+          "default_service_account",
+          "service_account_key_file",
+          "oauth_scope",
+          "service_config_json",
+          "soak_iterations",
+          "soak_max_failures",
+          "soak_per_iteration_max_acceptable_latency_ms",
+          "soak_min_time_ms_between_rpcs",
+          "soak_overall_timeout_seconds",
+          "ca_file");
   private static final int MAX_MESSAGE_SIZE = 16 * 1024 * 1024;
 
   /** Cases that need Google Cloud credentials, ALTS or xDS/ORCA load balancing: not ours. */
-  private static final Set<String> UNSUPPORTED = Set.of(
-      "compute_engine_creds", "compute_engine_channel_credentials", "service_account_creds",
-      "jwt_token_creds", "oauth2_auth_token", "per_rpc_creds", "google_default_credentials",
-      "orca_per_rpc", "orca_oob");
+  private static final Set<String> UNSUPPORTED =
+      Set.of(
+          "compute_engine_creds",
+          "compute_engine_channel_credentials",
+          "service_account_creds",
+          "jwt_token_creds",
+          "oauth2_auth_token",
+          "per_rpc_creds",
+          "google_default_credentials",
+          "orca_per_rpc",
+          "orca_oob");
 
   private InteropClient() {}
 
@@ -48,10 +72,13 @@ public final class InteropClient {
   private static Map<String, Consumer<InteropCases>> caseTable(@Nullable Object unused) {
     Map<String, Consumer<InteropCases>> table = new LinkedHashMap<>();
     table.put("empty_unary", InteropCases::emptyUnary);
-    table.put("cacheable_unary", c -> {
-      throw new AssertionError("cacheable_unary needs GET requests, which grpc-java clients"
-          + " (and so ours) do not send");
-    });
+    table.put(
+        "cacheable_unary",
+        c -> {
+          throw new AssertionError(
+              "cacheable_unary needs GET requests, which grpc-java clients"
+                  + " (and so ours) do not send");
+        });
     table.put("large_unary", InteropCases::largeUnary);
     table.put("client_compressed_unary", c -> c.clientCompressedUnary(true));
     table.put("client_compressed_unary_noprobe", c -> c.clientCompressedUnary(false));
@@ -97,25 +124,34 @@ public final class InteropClient {
     String testCase = flags.string("test_case", "empty_unary");
     Map<String, Consumer<InteropCases>> table = caseTable(null);
     if (UNSUPPORTED.contains(testCase)) {
-      throw new UsageException("--test_case=" + testCase
-          + ": needs Google Cloud credentials or xDS load balancing; not supported");
+      throw new UsageException(
+          "--test_case="
+              + testCase
+              + ": needs Google Cloud credentials or xDS load balancing; not supported");
     }
     Consumer<InteropCases> body = table.get(testCase);
     if (body == null) {
-      throw new UsageException("--test_case=" + testCase + ": unknown case; known: "
-          + String.join(", ", table.keySet()));
+      throw new UsageException(
+          "--test_case="
+              + testCase
+              + ": unknown case; known: "
+              + String.join(", ", table.keySet()));
     }
-    if (flags.bool("use_alts", false) || flags.bool("use_upgrade", false)
-        || flags.bool("use_okhttp", false) || flags.has("custom_credentials_type")) {
-      throw new UsageException("--use_alts, --use_upgrade, --use_okhttp and"
-          + " --custom_credentials_type select grpc-java transports we do not use; not supported");
+    if (flags.bool("use_alts", false)
+        || flags.bool("use_upgrade", false)
+        || flags.bool("use_okhttp", false)
+        || flags.has("custom_credentials_type")) {
+      throw new UsageException(
+          "--use_alts, --use_upgrade, --use_okhttp and"
+              + " --custom_credentials_type select grpc-java transports we do not use; not supported");
     }
     int numTimes = flags.integer("num_times", 1);
-    InteropCases.SoakSettings soak = new InteropCases.SoakSettings(
-        flags.integer("soak_iterations", 10),
-        flags.integer("soak_max_failures", 0),
-        flags.integer("soak_per_iteration_max_acceptable_latency_ms", 1000),
-        flags.integer("soak_overall_timeout_seconds", 10));
+    InteropCases.SoakSettings soak =
+        new InteropCases.SoakSettings(
+            flags.integer("soak_iterations", 10),
+            flags.integer("soak_max_failures", 0),
+            flags.integer("soak_per_iteration_max_acceptable_latency_ms", 1000),
+            flags.integer("soak_overall_timeout_seconds", 10));
     Supplier<ManagedChannel> channels = channelFactory(flags);
     ManagedChannel channel = channels.get();
     try {
@@ -151,17 +187,22 @@ public final class InteropClient {
     String caFile = flags.string("ca_file", "");
     Target target = Target.tcp(host, port);
     if (!useTls) {
-      return () -> SwitchboardChannel.builder(target).plaintext()
-          .maxInboundMessageSize(MAX_MESSAGE_SIZE).build();
+      return () ->
+          SwitchboardChannel.builder(target)
+              .plaintext()
+              .maxInboundMessageSize(MAX_MESSAGE_SIZE)
+              .build();
     }
     if (!caFile.isEmpty() && useTestCa) {
       throw new UsageException("--ca_file and --use_test_ca=true both choose the CA; pick one");
     }
-    TlsConfig tls = !caFile.isEmpty() ? TlsConfig.trustOnly(Path.of(caFile))
-        : useTestCa ? TlsConfig.trustOnly(TestCertificates.ca()) : TlsConfig.systemTrust();
+    TlsConfig tls =
+        !caFile.isEmpty()
+            ? TlsConfig.trustOnly(Path.of(caFile))
+            : useTestCa ? TlsConfig.trustOnly(TestCertificates.ca()) : TlsConfig.systemTrust();
     return () -> {
-      var builder = SwitchboardChannel.builder(target).tls(tls)
-          .maxInboundMessageSize(MAX_MESSAGE_SIZE);
+      var builder =
+          SwitchboardChannel.builder(target).tls(tls).maxInboundMessageSize(MAX_MESSAGE_SIZE);
       if (!override.isEmpty()) {
         // The name the certificate must carry when we dial an address it does not name
         // (the grpc test CA's server1 is for *.test.google.fr).
@@ -172,7 +213,8 @@ public final class InteropClient {
   }
 
   static String usage() {
-    return String.join("\n",
+    return String.join(
+        "\n",
         "Usage: interop client [--key=value ...]",
         "  --server_host=HOST           Server to connect to. Default localhost",
         "  --server_host_override=HOST  Name the server's certificate must carry (TLS)",

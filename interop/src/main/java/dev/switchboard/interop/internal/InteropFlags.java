@@ -6,9 +6,9 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Flags in the exact syntax grpc-java's interop binaries take: every argument is
- * {@code --key=value} (and {@code --help}). Unknown keys are an error naming the key, as in
- * grpc-java, so a typo never silently runs a different configuration.
+ * Flags in the exact syntax grpc-java's interop binaries take: every argument is {@code
+ * --key=value} (and {@code --help}). Unknown keys are an error naming the key, as in grpc-java, so
+ * a typo never silently runs a different configuration.
  */
 public final class InteropFlags {
   private final Map<String, String> values;
@@ -33,11 +33,13 @@ public final class InteropFlags {
         throw new UsageException("");
       }
       if (!arg.startsWith("--")) {
-        throw new UsageException("argument '" + arg + "': all arguments must look like --key=value");
+        throw new UsageException(
+            "argument '" + arg + "': all arguments must look like --key=value");
       }
       int eq = arg.indexOf('=');
       if (eq < 0) {
-        throw new UsageException("argument '" + arg + "': all arguments must look like --key=value");
+        throw new UsageException(
+            "argument '" + arg + "': all arguments must look like --key=value");
       }
       String key = arg.substring(2, eq);
       if (!known.contains(key)) {

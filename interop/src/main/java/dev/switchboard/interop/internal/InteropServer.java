@@ -19,13 +19,21 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * {@code interop server}: TestService on a {@link SwitchboardServer}, configured by grpc-java
- * TestServiceServer's flags. Like grpc-java's, it uses TLS unless told {@code --use_tls=false},
- * and allows 16 MiB messages (its MAX_MESSAGE_SIZE), which very_large_request needs.
+ * TestServiceServer's flags. Like grpc-java's, it uses TLS unless told {@code --use_tls=false}, and
+ * allows 16 MiB messages (its MAX_MESSAGE_SIZE), which very_large_request needs.
  */
 public final class InteropServer {
-  private static final Set<String> FLAGS = Set.of(
-      "port", "use_tls", "use_alts", "local_handshaker_port", "address_type", "grpc_version",
-      "use_mcs", "tls_cert_file", "tls_key_file");
+  private static final Set<String> FLAGS =
+      Set.of(
+          "port",
+          "use_tls",
+          "use_alts",
+          "local_handshaker_port",
+          "address_type",
+          "grpc_version",
+          "use_mcs",
+          "tls_cert_file",
+          "tls_key_file");
   static final int MAX_MESSAGE_SIZE = 16 * 1024 * 1024;
 
   private InteropServer() {}
@@ -33,11 +41,13 @@ public final class InteropServer {
   /** Runs the server until the process is stopped; returns an exit code. */
   public static int run(PrintWriter out, PrintWriter err, String... args) {
     SwitchboardServer server;
-    ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(runnable -> {
-      Thread thread = new Thread(runnable, "interop-response-pacer");
-      thread.setDaemon(true);
-      return thread;
-    });
+    ScheduledExecutorService scheduler =
+        Executors.newSingleThreadScheduledExecutor(
+            runnable -> {
+              Thread thread = new Thread(runnable, "interop-response-pacer");
+              thread.setDaemon(true);
+              return thread;
+            });
     try {
       server = start(InteropFlags.parse(args, FLAGS), scheduler, out);
     } catch (UsageException e) {
@@ -55,11 +65,15 @@ public final class InteropServer {
       return 1;
     }
     CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      server.shutdown(Duration.ofSeconds(2));
-      scheduler.shutdownNow();
-      stopped.countDown();
-    }, "interop-server-shutdown"));
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  server.shutdown(Duration.ofSeconds(2));
+                  scheduler.shutdownNow();
+                  stopped.countDown();
+                },
+                "interop-server-shutdown"));
     try {
       server.awaitTermination();
       stopped.await();
@@ -100,9 +114,11 @@ public final class InteropServer {
       server = build("0.0.0.0", port, tls, scheduler);
     }
     if (useTls && !flags.has("tls_cert_file")) {
-      out.println("Using the grpc test CA's server1 certificate. Clients should expect host "
-          + "*.test.google.fr and the test CA: --server_host_override="
-          + TestCertificates.SERVER_HOST_OVERRIDE + " --use_test_ca=true");
+      out.println(
+          "Using the grpc test CA's server1 certificate. Clients should expect host "
+              + "*.test.google.fr and the test CA: --server_host_override="
+              + TestCertificates.SERVER_HOST_OVERRIDE
+              + " --use_test_ca=true");
     }
     // The harnesses read the real port from this line (grpc-java prints the same words).
     out.println("Server started on port " + server.port());
@@ -113,13 +129,15 @@ public final class InteropServer {
   private static SwitchboardServer build(
       String host, int port, @Nullable TlsConfig tls, ScheduledExecutorService scheduler)
       throws IOException {
-    var builder = SwitchboardServer.builder(Target.tcp(host, port))
-        .service(ServerInterceptors.intercept(
-            new InteropTestService(scheduler),
-            new EchoMetadataInterceptor(),
-            new RequestCompression()))
-        .service(new UnimplementedServiceGrpc.UnimplementedServiceImplBase() {})
-        .maxInboundMessageSize(MAX_MESSAGE_SIZE);
+    var builder =
+        SwitchboardServer.builder(Target.tcp(host, port))
+            .service(
+                ServerInterceptors.intercept(
+                    new InteropTestService(scheduler),
+                    new EchoMetadataInterceptor(),
+                    new RequestCompression()))
+            .service(new UnimplementedServiceGrpc.UnimplementedServiceImplBase() {})
+            .maxInboundMessageSize(MAX_MESSAGE_SIZE);
     if (tls != null) {
       builder.tls(tls);
     }
@@ -159,7 +177,8 @@ public final class InteropServer {
   }
 
   static String usage() {
-    return String.join("\n",
+    return String.join(
+        "\n",
         "Usage: interop server [--key=value ...]",
         "  --port=PORT                 Port to listen on (0: any free port). Default 8080",
         "  --use_tls=true|false        Whether to use TLS. Default true (the grpc test CA's",

@@ -28,8 +28,8 @@ import org.jspecify.annotations.Nullable;
  * {@code grpc.testing.TestService} with the semantics the interop spec (grpc/doc/interop-test-
  * descriptions.md) asks of a server: payloads of the requested sizes (zero bytes, as every
  * implementation sends), {@code response_status} echoed as the call's status, per-call and
- * per-message response compression, {@code expect_compressed} checked, and streamed responses
- * paced by {@code interval_us}. Metadata echo lives in {@link EchoMetadataInterceptor}.
+ * per-message response compression, {@code expect_compressed} checked, and streamed responses paced
+ * by {@code interval_us}. Metadata echo lives in {@link EchoMetadataInterceptor}.
  */
 final class InteropTestService extends TestServiceGrpc.TestServiceImplBase {
   private final ScheduledExecutorService scheduler;
@@ -48,17 +48,20 @@ final class InteropTestService extends TestServiceGrpc.TestServiceImplBase {
   public void unaryCall(SimpleRequest request, StreamObserver<SimpleResponse> responseObserver) {
     ServerCallStreamObserver<SimpleResponse> call =
         (ServerCallStreamObserver<SimpleResponse>) responseObserver;
-    if (request.hasExpectCompressed() && request.getExpectCompressed().getValue()
+    if (request.hasExpectCompressed()
+        && request.getExpectCompressed().getValue()
         && !RequestCompression.compressed()) {
       // The spec's probe: a server must notice that a request it was told is compressed is not.
-      call.onError(Status.INVALID_ARGUMENT
-          .withDescription("expect_compressed is set but the request was not compressed")
-          .asRuntimeException());
+      call.onError(
+          Status.INVALID_ARGUMENT
+              .withDescription("expect_compressed is set but the request was not compressed")
+              .asRuntimeException());
       return;
     }
     call.setCompression(
         request.hasResponseCompressed() && request.getResponseCompressed().getValue()
-            ? "gzip" : "identity");
+            ? "gzip"
+            : "identity");
     if (request.hasResponseStatus()) {
       call.onError(statusOf(request.getResponseStatus()).asRuntimeException());
       return;
@@ -104,12 +107,14 @@ final class InteropTestService extends TestServiceGrpc.TestServiceImplBase {
         if (failed) {
           return;
         }
-        if (message.hasExpectCompressed() && message.getExpectCompressed().getValue()
+        if (message.hasExpectCompressed()
+            && message.getExpectCompressed().getValue()
             && !RequestCompression.compressed()) {
           failed = true;
-          responseObserver.onError(Status.INVALID_ARGUMENT
-              .withDescription("expect_compressed is set but the request was not compressed")
-              .asRuntimeException());
+          responseObserver.onError(
+              Status.INVALID_ARGUMENT
+                  .withDescription("expect_compressed is set but the request was not compressed")
+                  .asRuntimeException());
           return;
         }
         total += message.getPayload().getBody().size();
@@ -192,8 +197,8 @@ final class InteropTestService extends TestServiceGrpc.TestServiceImplBase {
 
   /**
    * Sends one call's responses in order, each after its {@code interval_us}, from the shared
-   * scheduler. At most one send is scheduled at a time, so responses never overtake each other;
-   * all state is guarded by {@code this}, because request callbacks and scheduled sends run on
+   * scheduler. At most one send is scheduled at a time, so responses never overtake each other; all
+   * state is guarded by {@code this}, because request callbacks and scheduled sends run on
    * different threads.
    */
   private final class ResponsePacer {
@@ -268,9 +273,10 @@ final class InteropTestService extends TestServiceGrpc.TestServiceImplBase {
           }
           call.setMessageCompression(parameters.getCompressed().getValue());
         }
-        call.onNext(StreamingOutputCallResponse.newBuilder()
-            .setPayload(payload(parameters.getSize()))
-            .build());
+        call.onNext(
+            StreamingOutputCallResponse.newBuilder()
+                .setPayload(payload(parameters.getSize()))
+                .build());
       } catch (RuntimeException e) {
         // Typically the call was cancelled between scheduling and sending.
         finished = true;

@@ -8,15 +8,16 @@ import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
 
 /**
- * Tells the service whether a call's request messages were compressed, for the spec's
- * {@code expect_compressed} check. grpc-java's server API does not expose the per-message flag,
- * but a client only compresses when it declared {@code grpc-encoding} other than identity, so the
- * header is the observable signal (and the probe cases send uncompressed requests without it).
+ * Tells the service whether a call's request messages were compressed, for the spec's {@code
+ * expect_compressed} check. grpc-java's server API does not expose the per-message flag, but a
+ * client only compresses when it declared {@code grpc-encoding} other than identity, so the header
+ * is the observable signal (and the probe cases send uncompressed requests without it).
  */
 final class RequestCompression implements ServerInterceptor {
   private static final Metadata.Key<String> ENCODING =
       Metadata.Key.of("grpc-encoding", Metadata.ASCII_STRING_MARSHALLER);
-  private static final Context.Key<Boolean> COMPRESSED = Context.keyWithDefault("compressed", false);
+  private static final Context.Key<Boolean> COMPRESSED =
+      Context.keyWithDefault("compressed", false);
 
   static boolean compressed() {
     return COMPRESSED.get();

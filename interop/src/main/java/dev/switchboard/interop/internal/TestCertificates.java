@@ -13,9 +13,9 @@ import java.security.spec.PKCS8EncodedKeySpec;
 import java.util.Base64;
 
 /**
- * The grpc interop test CA and its {@code server1} identity (for {@code *.test.google.fr}),
- * bundled at build time from io.grpc:grpc-testing's {@code certs/}. Every gRPC implementation's
- * interop client trusts exactly this CA with {@code --use_test_ca}, so a server that wants to be
+ * The grpc interop test CA and its {@code server1} identity (for {@code *.test.google.fr}), bundled
+ * at build time from io.grpc:grpc-testing's {@code certs/}. Every gRPC implementation's interop
+ * client trusts exactly this CA with {@code --use_test_ca}, so a server that wants to be
  * interchangeable with theirs must present this certificate.
  */
 final class TestCertificates {
@@ -45,9 +45,11 @@ final class TestCertificates {
 
   private static X509Certificate certificate(String name) {
     try {
-      return (X509Certificate) CertificateFactory.getInstance("X.509")
-          .generateCertificate(new java.io.ByteArrayInputStream(
-              resource(name).getBytes(StandardCharsets.US_ASCII)));
+      return (X509Certificate)
+          CertificateFactory.getInstance("X.509")
+              .generateCertificate(
+                  new java.io.ByteArrayInputStream(
+                      resource(name).getBytes(StandardCharsets.US_ASCII)));
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("bundled " + name + " is not an X.509 certificate", e);
     }
@@ -57,7 +59,8 @@ final class TestCertificates {
     try (InputStream in = TestCertificates.class.getResourceAsStream(name)) {
       if (in == null) {
         throw new IllegalStateException(
-            name + " is missing from the classpath; it is unpacked from io.grpc:grpc-testing by"
+            name
+                + " is missing from the classpath; it is unpacked from io.grpc:grpc-testing by"
                 + " the interop module's build (mvn -pl interop package)");
       }
       return new String(in.readAllBytes(), StandardCharsets.US_ASCII);

@@ -12,8 +12,8 @@ class InteropFlagsTest {
 
   @Test
   void readsGrpcJavaStyleFlagsWithDefaults() throws UsageException {
-    InteropFlags flags = InteropFlags.parse(
-        new String[] {"--port=0", "--use_tls=false", "--test_case=a=b"}, KNOWN);
+    InteropFlags flags =
+        InteropFlags.parse(new String[] {"--port=0", "--use_tls=false", "--test_case=a=b"}, KNOWN);
     assertThat(flags.integer("port", 8080)).isZero();
     assertThat(flags.bool("use_tls", true)).isFalse();
     assertThat(flags.string("test_case", "empty_unary")).isEqualTo("a=b");
@@ -23,9 +23,11 @@ class InteropFlagsTest {
   @Test
   void rejectsUnknownMalformedAndMistypedFlagsNamingThem() throws UsageException {
     assertThatThrownBy(() -> InteropFlags.parse(new String[] {"--prot=1"}, KNOWN))
-        .isInstanceOf(UsageException.class).hasMessage("unknown argument --prot");
+        .isInstanceOf(UsageException.class)
+        .hasMessage("unknown argument --prot");
     assertThatThrownBy(() -> InteropFlags.parse(new String[] {"--port"}, KNOWN))
-        .hasMessageContaining("'--port'").hasMessageContaining("--key=value");
+        .hasMessageContaining("'--port'")
+        .hasMessageContaining("--key=value");
     assertThatThrownBy(() -> InteropFlags.parse(new String[] {"port=1"}, KNOWN))
         .hasMessageContaining("'port=1'");
     InteropFlags flags = InteropFlags.parse(new String[] {"--port=x", "--use_tls=yes"}, KNOWN);

@@ -12,8 +12,8 @@ import java.util.List;
 
 /**
  * A host that offers an Adder to its plugin through the broker and increments a counter three
- * times. Run with the plugin's command line as one argument, e.g.
- * {@code CounterHost "java -cp CLASSPATH dev.switchboard.plugin.examples.CounterPlugin"}.
+ * times. Run with the plugin's command line as one argument, e.g. {@code CounterHost "java -cp
+ * CLASSPATH dev.switchboard.plugin.examples.CounterPlugin"}.
  */
 public final class CounterHost {
   private CounterHost() {}
@@ -36,7 +36,12 @@ public final class CounterHost {
         for (int delta = 1; delta <= 3; delta++) {
           long value =
               counter
-                  .increment(IncrementRequest.newBuilder().setKey("clicks").setDelta(delta).setAdderId(adderId).build())
+                  .increment(
+                      IncrementRequest.newBuilder()
+                          .setKey("clicks")
+                          .setDelta(delta)
+                          .setAdderId(adderId)
+                          .build())
                   .getValue();
           System.out.println("host sees clicks = " + value);
         }

@@ -21,7 +21,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * reaches the host through GRPCStdio.
  */
 public final class CounterPlugin {
-  public static final HandshakeConfig HANDSHAKE = HandshakeConfig.of("COUNTER_PLUGIN", "count-on-me", 1);
+  public static final HandshakeConfig HANDSHAKE =
+      HandshakeConfig.of("COUNTER_PLUGIN", "count-on-me", 1);
 
   private CounterPlugin() {}
 

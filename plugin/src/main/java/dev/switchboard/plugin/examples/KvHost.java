@@ -36,7 +36,8 @@ public final class KvHost {
       rest = rest.subList(1, rest.size());
     }
     if (rest.size() < 3
-        || !(rest.get(1).equals("put") && rest.size() == 4 || rest.get(1).equals("get") && rest.size() == 3)) {
+        || !(rest.get(1).equals("put") && rest.size() == 4
+            || rest.get(1).equals("get") && rest.size() == 3)) {
       System.err.println("usage: KvHost [--no-mtls] \"PLUGIN COMMAND\" put KEY VALUE | get KEY");
       return 2;
     }
@@ -63,7 +64,8 @@ public final class KvHost {
       System.err.println("error: " + e.getMessage());
       return 1;
     } catch (StatusRuntimeException e) {
-      System.err.println("error: " + e.getStatus().getCode() + ": " + e.getStatus().getDescription());
+      System.err.println(
+          "error: " + e.getStatus().getCode() + ": " + e.getStatus().getDescription());
       return 1;
     }
   }

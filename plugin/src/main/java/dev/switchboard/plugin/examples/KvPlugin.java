@@ -14,8 +14,9 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * A Java plugin for go-plugin's {@code examples/grpc} KV contract: cookie {@code BASIC_PLUGIN=hello},
- * plugin {@code kv_grpc}, protocol version 1. Any host written for that example loads it.
+ * A Java plugin for go-plugin's {@code examples/grpc} KV contract: cookie {@code
+ * BASIC_PLUGIN=hello}, plugin {@code kv_grpc}, protocol version 1. Any host written for that
+ * example loads it.
  *
  * <p>Unlike the Go example, which writes each value to a file {@code kv_KEY}, values live in memory
  * for the life of the plugin process.
@@ -51,7 +52,9 @@ public final class KvPlugin {
       ByteString value = values.get(request.getKey());
       if (value == null) {
         responses.onError(
-            Status.NOT_FOUND.withDescription("no value for key '" + request.getKey() + "'").asRuntimeException());
+            Status.NOT_FOUND
+                .withDescription("no value for key '" + request.getKey() + "'")
+                .asRuntimeException());
         return;
       }
       responses.onNext(GetResponse.newBuilder().setValue(value).build());

@@ -12,8 +12,8 @@ import io.grpc.ManagedChannel;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.util.List;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
@@ -22,7 +22,8 @@ import org.jspecify.annotations.Nullable;
  * JVM, connects to it as a host would and makes one Put and one Get, once in plaintext and once
  * with AutoMTLS (the host's certificate on go-plugin's P-521, as a Go host sends it), so that the
  * archive written at exit ({@code -XX:ArchiveClassesAtExit}) holds every class a real plugin start
- * loads on either path. Not a plugin itself: it prints nothing a host could mistake for a handshake.
+ * loads on either path. Not a plugin itself: it prints nothing a host could mistake for a
+ * handshake.
  */
 public final class KvPluginWarmup {
   private KvPluginWarmup() {}
@@ -52,7 +53,8 @@ public final class KvPluginWarmup {
     Thread serving = new Thread(server::serve, "warmup-plugin");
     serving.start();
     long deadline = System.nanoTime() + 60_000_000_000L;
-    while (!handshake.toString(StandardCharsets.UTF_8).contains("\n") && System.nanoTime() < deadline) {
+    while (!handshake.toString(StandardCharsets.UTF_8).contains("\n")
+        && System.nanoTime() < deadline) {
       Thread.sleep(5);
     }
     HandshakeLine line = HandshakeLine.parse(handshake.toString(StandardCharsets.UTF_8).trim());
@@ -61,11 +63,14 @@ public final class KvPluginWarmup {
           endpoints.channel(
               line.network(),
               line.address(),
-              host == null ? null : new Endpoints.Tls(host, AutoMtls.parseHandshakeField(line.certificate())),
+              host == null
+                  ? null
+                  : new Endpoints.Tls(host, AutoMtls.parseHandshakeField(line.certificate())),
               Integer.MAX_VALUE,
               List.of());
       KVGrpc.KVBlockingStub kv = KVGrpc.newBlockingStub(channel);
-      kv.put(PutRequest.newBuilder().setKey("warm").setValue(ByteString.copyFromUtf8("up")).build());
+      kv.put(
+          PutRequest.newBuilder().setKey("warm").setValue(ByteString.copyFromUtf8("up")).build());
       kv.get(GetRequest.newBuilder().setKey("warm").build());
       channel.shutdownNow();
     }

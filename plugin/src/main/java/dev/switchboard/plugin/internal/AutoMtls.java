@@ -19,11 +19,11 @@ import java.util.Base64;
  * Throwaway identities for go-plugin's AutoMTLS. Each side makes a fresh self-signed ECDSA
  * certificate for {@code localhost} and trusts exactly the other side's certificate.
  *
- * <p>The certificate has the shape go-plugin's {@code mtls.go} gives its own: CN and DNS SAN
- * {@code localhost}, a CA (so Go's verifier accepts it as its own root), key usages digital
- * signature, key encipherment, key agreement and cert sign, and both client and server auth,
- * valid from 30 s ago. Go hosts put it in a {@code RootCAs} pool and verify with
- * {@code ServerName: "localhost"}, so the SAN is what matters.
+ * <p>The certificate has the shape go-plugin's {@code mtls.go} gives its own: CN and DNS SAN {@code
+ * localhost}, a CA (so Go's verifier accepts it as its own root), key usages digital signature, key
+ * encipherment, key agreement and cert sign, and both client and server auth, valid from 30 s ago.
+ * Go hosts put it in a {@code RootCAs} pool and verify with {@code ServerName: "localhost"}, so the
+ * SAN is what matters.
  *
  * <p>go-plugin uses P-521; ours are P-256 (ECDSA with SHA-256). Go's crypto/tls accepts P-256,
  * P-384 and P-521 certificates, and a P-256 key is several times cheaper to make and to sign with
@@ -53,8 +53,8 @@ public final class AutoMtls {
     }
 
     /**
-     * The handshake line's CERT field: DER in base64, standard alphabet, no padding (go-plugin
-     * uses {@code base64.RawStdEncoding} because the line cannot carry PEM's newlines).
+     * The handshake line's CERT field: DER in base64, standard alphabet, no padding (go-plugin uses
+     * {@code base64.RawStdEncoding} because the line cannot carry PEM's newlines).
      */
     public String handshakeField() {
       return Base64.getEncoder().withoutPadding().encodeToString(encoded(certificate));
@@ -93,14 +93,18 @@ public final class AutoMtls {
       long now = System.currentTimeMillis() / 1000;
       byte[] der =
           SelfSignedCertificate.der(
-              pair, signature, new BigInteger(128, RANDOM).add(BigInteger.ONE), now - 30, now + VALIDITY_SECONDS);
+              pair,
+              signature,
+              new BigInteger(128, RANDOM).add(BigInteger.ONE),
+              now - 30,
+              now + VALIDITY_SECONDS);
       return new Identity(parseDer(der), pair.getPrivate());
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("cannot generate the AutoMTLS certificate: " + e, e);
     }
   }
 
-/** Parses the host's {@code PLUGIN_CLIENT_CERT} (PEM). */
+  /** Parses the host's {@code PLUGIN_CLIENT_CERT} (PEM). */
   public static X509Certificate parsePem(String pem) {
     try {
       CertificateFactory factory = CertificateFactory.getInstance("X.509");
@@ -108,7 +112,8 @@ public final class AutoMtls {
           factory.generateCertificate(
               new ByteArrayInputStream(pem.getBytes(StandardCharsets.US_ASCII)));
     } catch (CertificateException e) {
-      throw new IllegalArgumentException("PLUGIN_CLIENT_CERT is not a PEM certificate: " + e.getMessage(), e);
+      throw new IllegalArgumentException(
+          "PLUGIN_CLIENT_CERT is not a PEM certificate: " + e.getMessage(), e);
     }
   }
 
@@ -118,12 +123,14 @@ public final class AutoMtls {
     try {
       der = Base64.getDecoder().decode(field.trim());
     } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("the certificate field is not base64: " + e.getMessage(), e);
+      throw new IllegalArgumentException(
+          "the certificate field is not base64: " + e.getMessage(), e);
     }
     try {
       return parseDer(der);
     } catch (CertificateException e) {
-      throw new IllegalArgumentException("the certificate field is not a DER certificate: " + e.getMessage(), e);
+      throw new IllegalArgumentException(
+          "the certificate field is not a DER certificate: " + e.getMessage(), e);
     }
   }
 

@@ -28,22 +28,22 @@ import org.slf4j.Logger;
  *
  * <p>Timeouts match go-plugin's {@code grpc_broker.go}: {@code Dial} waits {@link #DIAL_TIMEOUT}
  * for connection info ("timeout waiting for connection info"), and {@code Run} drops a received
- * ConnInfo that nobody dialed within {@link #ANNOUNCEMENT_TIMEOUT} ({@code timeoutWait}), so a
- * peer that announces ids nobody asked for cannot grow our memory. One announcement serves one
- * dial; a second ConnInfo for an id whose first is still parked is dropped, as go-plugin's full
- * one-slot channel drops it. Knocks (newer go-plugin's multiplexed broker) are never requested of
- * us because we do not advertise multiplexing, so they are logged and ignored.
+ * ConnInfo that nobody dialed within {@link #ANNOUNCEMENT_TIMEOUT} ({@code timeoutWait}), so a peer
+ * that announces ids nobody asked for cannot grow our memory. One announcement serves one dial; a
+ * second ConnInfo for an id whose first is still parked is dropped, as go-plugin's full one-slot
+ * channel drops it. Knocks (newer go-plugin's multiplexed broker) are never requested of us because
+ * we do not advertise multiplexing, so they are logged and ignored.
  *
- * <p>Thread-safe: {@code pending} is a concurrent map whose entries are only removed with
- * {@code remove(id, future)}, so an expiry never takes a newer announcement of the same id.
+ * <p>Thread-safe: {@code pending} is a concurrent map whose entries are only removed with {@code
+ * remove(id, future)}, so an expiry never takes a newer announcement of the same id.
  */
 public final class Broker implements PluginBroker {
   /** How long {@link #dial} waits for the other side's ConnInfo: go-plugin's {@code Dial}, 5 s. */
   public static final Duration DIAL_TIMEOUT = Duration.ofSeconds(5);
 
   /**
-   * How long a received ConnInfo waits for a dial before it is dropped: go-plugin's
-   * {@code timeoutWait}, 5 s from its arrival.
+   * How long a received ConnInfo waits for a dial before it is dropped: go-plugin's {@code
+   * timeoutWait}, 5 s from its arrival.
    */
   public static final Duration ANNOUNCEMENT_TIMEOUT = Duration.ofSeconds(5);
 
@@ -53,11 +53,12 @@ public final class Broker implements PluginBroker {
   }
 
   /**
-   * The JDK's shared delay scheduler (a daemon thread started on first use, so a broker nobody
-   * uses costs no thread); the expiry itself runs on the common pool and only removes a map entry.
+   * The JDK's shared delay scheduler (a daemon thread started on first use, so a broker nobody uses
+   * costs no thread); the expiry itself runs on the common pool and only removes a map entry.
    */
   private static final Timer JDK_TIMER =
-      (delay, task) -> CompletableFuture.delayedExecutor(delay.toNanos(), TimeUnit.NANOSECONDS).execute(task);
+      (delay, task) ->
+          CompletableFuture.delayedExecutor(delay.toNanos(), TimeUnit.NANOSECONDS).execute(task);
 
   private final Endpoints endpoints;
   private final Supplier<Endpoints.@Nullable Tls> tls;
@@ -82,7 +83,15 @@ public final class Broker implements PluginBroker {
       @Nullable String socketDir,
       int maxMessageSize,
       Logger log) {
-    this(endpoints, tls, socketDir, maxMessageSize, log, DIAL_TIMEOUT, ANNOUNCEMENT_TIMEOUT, JDK_TIMER);
+    this(
+        endpoints,
+        tls,
+        socketDir,
+        maxMessageSize,
+        log,
+        DIAL_TIMEOUT,
+        ANNOUNCEMENT_TIMEOUT,
+        JDK_TIMER);
   }
 
   /** Tests inject short timeouts and a timer they drive. */
@@ -160,7 +169,8 @@ public final class Broker implements PluginBroker {
 
   void receive(ConnInfo info) {
     if (info.hasKnock() && info.getKnock().getKnock()) {
-      log.debug("ignoring broker knock for id {}: multiplexing is not offered", info.getServiceId());
+      log.debug(
+          "ignoring broker knock for id {}: multiplexing is not offered", info.getServiceId());
       return;
     }
     int id = info.getServiceId();
@@ -168,18 +178,25 @@ public final class Broker implements PluginBroker {
       log.debug("broker closed: dropping connection info for id {}", id);
       return;
     }
-    CompletableFuture<ConnInfo> future = pending.computeIfAbsent(id, key -> new CompletableFuture<>());
+    CompletableFuture<ConnInfo> future =
+        pending.computeIfAbsent(id, key -> new CompletableFuture<>());
     if (!future.complete(info)) {
-      log.debug("dropping a second connection info for broker id {}: the first is not dialed yet", id);
+      log.debug(
+          "dropping a second connection info for broker id {}: the first is not dialed yet", id);
       return;
     }
     // A dial waiting for this id has taken it (and removed the entry) or will within the timeout;
     // otherwise the entry goes, and a later dial of the id times out as in go-plugin.
-    timer.schedule(announcementTimeout, () -> {
-      if (pending.remove(id, future)) {
-        log.debug("dropped connection info for broker id {}: not dialed within {} ms", id, announcementTimeout.toMillis());
-      }
-    });
+    timer.schedule(
+        announcementTimeout,
+        () -> {
+          if (pending.remove(id, future)) {
+            log.debug(
+                "dropped connection info for broker id {}: not dialed within {} ms",
+                id,
+                announcementTimeout.toMillis());
+          }
+        });
   }
 
   /** Ids with a ConnInfo or a dial waiting; for tests. */
@@ -205,9 +222,11 @@ public final class Broker implements PluginBroker {
   }
 
   @Override
-  public AutoCloseable acceptAndServe(int id, List<ServerServiceDefinition> services) throws IOException {
+  public AutoCloseable acceptAndServe(int id, List<ServerServiceDefinition> services)
+      throws IOException {
     Endpoints.Listening listening =
-        endpoints.serveUnix(Endpoints.socketPath(socketDir), services, List.of(), tls.get(), maxMessageSize);
+        endpoints.serveUnix(
+            Endpoints.socketPath(socketDir), services, List.of(), tls.get(), maxMessageSize);
     synchronized (this) {
       servers.add(listening);
     }
@@ -225,15 +244,19 @@ public final class Broker implements PluginBroker {
     if (isClosed()) {
       throw new IOException("broker id " + id + ": the broker is closed");
     }
-    CompletableFuture<ConnInfo> future = pending.computeIfAbsent(id, key -> new CompletableFuture<>());
+    CompletableFuture<ConnInfo> future =
+        pending.computeIfAbsent(id, key -> new CompletableFuture<>());
     ConnInfo info;
     try {
       info = future.get(dialTimeout.toNanos(), TimeUnit.NANOSECONDS);
     } catch (TimeoutException e) {
       // go-plugin's Dial says "timeout waiting for connection info"; we add the id and the wait.
       throw new IOException(
-          "broker id " + id + ": timeout waiting for connection info (the other side did not announce the id within "
-              + dialTimeout.toMillis() + " ms; each announcement serves one dial)");
+          "broker id "
+              + id
+              + ": timeout waiting for connection info (the other side did not announce the id within "
+              + dialTimeout.toMillis()
+              + " ms; each announcement serves one dial)");
     } catch (ExecutionException e) {
       throw new IOException("broker id " + id + ": " + e.getCause().getMessage(), e.getCause());
     } catch (InterruptedException e) {
@@ -242,7 +265,8 @@ public final class Broker implements PluginBroker {
     } finally {
       pending.remove(id, future);
     }
-    return endpoints.channel(info.getNetwork(), info.getAddress(), tls.get(), maxMessageSize, List.of());
+    return endpoints.channel(
+        info.getNetwork(), info.getAddress(), tls.get(), maxMessageSize, List.of());
   }
 
   /** Ends the stream and stops every server started through this broker. */

@@ -10,9 +10,10 @@ import io.grpc.ServerCredentials;
 import io.grpc.ServerInterceptor;
 import io.grpc.ServerServiceDefinition;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.netty.shaded.io.grpc.netty.NettySslContextChannelCredentials;
 import io.grpc.netty.shaded.io.grpc.netty.NettySslContextServerCredentials;
-import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.grpc.netty.shaded.io.netty.buffer.ByteBufAllocator;
 import io.grpc.netty.shaded.io.netty.channel.ChannelOption;
 import io.grpc.netty.shaded.io.netty.channel.EventLoopGroup;
 import io.grpc.netty.shaded.io.netty.channel.MultiThreadIoEventLoopGroup;
@@ -24,7 +25,6 @@ import io.grpc.netty.shaded.io.netty.channel.epoll.EpollServerSocketChannel;
 import io.grpc.netty.shaded.io.netty.channel.epoll.EpollSocketChannel;
 import io.grpc.netty.shaded.io.netty.channel.unix.DomainSocketAddress;
 import io.grpc.netty.shaded.io.netty.handler.codec.http2.Http2SecurityUtil;
-import io.grpc.netty.shaded.io.netty.buffer.ByteBufAllocator;
 import io.grpc.netty.shaded.io.netty.handler.ssl.ApplicationProtocolConfig;
 import io.grpc.netty.shaded.io.netty.handler.ssl.ApplicationProtocolNegotiator;
 import io.grpc.netty.shaded.io.netty.handler.ssl.ClientAuth;
@@ -32,12 +32,6 @@ import io.grpc.netty.shaded.io.netty.handler.ssl.JdkSslContext;
 import io.grpc.netty.shaded.io.netty.handler.ssl.SslContext;
 import io.grpc.netty.shaded.io.netty.handler.ssl.SupportedCipherSuiteFilter;
 import io.grpc.netty.shaded.io.netty.util.concurrent.DefaultThreadFactory;
-import javax.net.ssl.KeyManager;
-import javax.net.ssl.SNIHostName;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLEngine;
-import javax.net.ssl.SSLSessionContext;
-import javax.net.ssl.TrustManager;
 import java.io.IOException;
 import java.net.BindException;
 import java.net.InetSocketAddress;
@@ -49,6 +43,12 @@ import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import javax.net.ssl.KeyManager;
+import javax.net.ssl.SNIHostName;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLSessionContext;
+import javax.net.ssl.TrustManager;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -56,8 +56,8 @@ import org.jspecify.annotations.Nullable;
  * plaintext or AutoMTLS. It owns one epoll event loop group, closed with it.
  *
  * <p>This is a minimal stand-in for runtime's SwitchboardServer/SwitchboardChannel: go-plugin needs
- * trust in exactly one peer certificate with the authority fixed to {@code localhost}, a server on a
- * chosen unix socket path, TCP within a port range and message limits of {@code math.MaxInt32}.
+ * trust in exactly one peer certificate with the authority fixed to {@code localhost}, a server on
+ * a chosen unix socket path, TCP within a port range and message limits of {@code math.MaxInt32}.
  */
 public final class Endpoints implements AutoCloseable {
   /** Linux's sun_path is 108 bytes including the terminating NUL. */
@@ -85,7 +85,8 @@ public final class Endpoints implements AutoCloseable {
               + Epoll.unavailabilityCause());
     }
     this.group =
-        new MultiThreadIoEventLoopGroup(2, new DefaultThreadFactory(threadPrefix, true), EpollIoHandler.newFactory());
+        new MultiThreadIoEventLoopGroup(
+            2, new DefaultThreadFactory(threadPrefix, true), EpollIoHandler.newFactory());
   }
 
   /**
@@ -94,9 +95,9 @@ public final class Endpoints implements AutoCloseable {
    *
    * <p>The JDK's TLS provider is used, not netty's BoringSSL: BoringSSL refuses ECDSA P-521
    * signatures, and P-521 is what go-plugin's AutoMTLS certificates use. The JDK context is made
-   * from our key and trust managers directly: netty's SslContextBuilder would first put the key into
-   * a PKCS12 KeyStore and run the JDK's PKIX trust manager factory, which costs a cold JVM more
-   * than all the rest of the TLS set-up.
+   * from our key and trust managers directly: netty's SslContextBuilder would first put the key
+   * into a PKCS12 KeyStore and run the JDK's PKIX trust manager factory, which costs a cold JVM
+   * more than all the rest of the TLS set-up.
    */
   public static final class Tls {
     /** gRPC's ALPN: h2 only, as GrpcSslContexts configures it for the JDK provider. */
@@ -109,7 +110,8 @@ public final class Endpoints implements AutoCloseable {
 
     private final AutoMtls.Identity identity;
     private final PeerTrust trust;
-    private final DeferredSslContext serverContext = new DeferredSslContext(false, () -> context(false));
+    private final DeferredSslContext serverContext =
+        new DeferredSslContext(false, () -> context(false));
     // Guarded by this.
     private @Nullable ServerCredentials server;
     private @Nullable ChannelCredentials channel;
@@ -130,8 +132,8 @@ public final class Endpoints implements AutoCloseable {
     /**
      * Initializes the JDK's TLS and netty's JDK SslContext support (whose static set-up builds a
      * default JDK context, reading the JDK's CA certificates) ahead of the first context, for
-     * example on another thread during start-up. Failures are left for {@link #server()} and
-     * {@link #channel()} to report.
+     * example on another thread during start-up. Failures are left for {@link #server()} and {@link
+     * #channel()} to report.
      */
     public static void preload() {
       try {
@@ -140,7 +142,10 @@ public final class Endpoints implements AutoCloseable {
         // Go hosts send SNI "localhost"; the JDK's server parses it through java.net.IDN, whose
         // first use loads ICU data (~12 ms in a cold JVM) in the middle of the first handshake.
         new SNIHostName("localhost".getBytes(StandardCharsets.US_ASCII));
-      } catch (ReflectiveOperationException | GeneralSecurityException | RuntimeException | LinkageError ignored) {
+      } catch (ReflectiveOperationException
+          | GeneralSecurityException
+          | RuntimeException
+          | LinkageError ignored) {
         // Reported where the context is built.
       }
     }
@@ -173,7 +178,8 @@ public final class Endpoints implements AutoCloseable {
     private SslContext context(boolean client) {
       try {
         SSLContext jdk = SSLContext.getInstance("TLS");
-        jdk.init(new KeyManager[] {new IdentityKeyManager(identity)}, new TrustManager[] {trust}, null);
+        jdk.init(
+            new KeyManager[] {new IdentityKeyManager(identity)}, new TrustManager[] {trust}, null);
         return new JdkSslContext(
             jdk,
             client,
@@ -185,7 +191,11 @@ public final class Endpoints implements AutoCloseable {
             false);
       } catch (GeneralSecurityException e) {
         throw new IllegalStateException(
-            "cannot build the " + (client ? "host's" : "plugin's") + " TLS context: " + e.getMessage(), e);
+            "cannot build the "
+                + (client ? "host's" : "plugin's")
+                + " TLS context: "
+                + e.getMessage(),
+            e);
       }
     }
   }
@@ -309,8 +319,8 @@ public final class Endpoints implements AutoCloseable {
   }
 
   /**
-   * Serves on TCP 127.0.0.1 at the first free port in [minPort, maxPort], as go-plugin's
-   * {@code serverListener_tcp} does; 0..0 means any free port.
+   * Serves on TCP 127.0.0.1 at the first free port in [minPort, maxPort], as go-plugin's {@code
+   * serverListener_tcp} does; 0..0 means any free port.
    */
   public Listening serveTcp(
       int minPort,
@@ -322,7 +332,10 @@ public final class Endpoints implements AutoCloseable {
       throws IOException {
     if (minPort > maxPort) {
       throw new IOException(
-          "PLUGIN_MIN_PORT value of " + minPort + " is greater than PLUGIN_MAX_PORT value of " + maxPort);
+          "PLUGIN_MIN_PORT value of "
+              + minPort
+              + " is greater than PLUGIN_MAX_PORT value of "
+              + maxPort);
     }
     IOException last = null;
     for (int port = minPort; port <= maxPort; port++) {
@@ -342,7 +355,8 @@ public final class Endpoints implements AutoCloseable {
         last = e;
       }
     }
-    throw new IOException("couldn't bind a plugin TCP listener in ports " + minPort + ".." + maxPort, last);
+    throw new IOException(
+        "couldn't bind a plugin TCP listener in ports " + minPort + ".." + maxPort, last);
   }
 
   private static NettyServerBuilder configure(
@@ -371,14 +385,16 @@ public final class Endpoints implements AutoCloseable {
       @Nullable Tls tls,
       int maxMessageSize,
       List<ClientInterceptor> interceptors) {
-    ChannelCredentials credentials = tls == null ? InsecureChannelCredentials.create() : tls.channel();
+    ChannelCredentials credentials =
+        tls == null ? InsecureChannelCredentials.create() : tls.channel();
     NettyChannelBuilder builder;
     switch (network) {
-      case "unix" -> builder =
-          NettyChannelBuilder.forAddress(new DomainSocketAddress(address), credentials)
-              .channelType(EpollDomainSocketChannel.class)
-              // Unix sockets have no SO_KEEPALIVE; a null value removes grpc-java's default.
-              .withOption(ChannelOption.SO_KEEPALIVE, null);
+      case "unix" ->
+          builder =
+              NettyChannelBuilder.forAddress(new DomainSocketAddress(address), credentials)
+                  .channelType(EpollDomainSocketChannel.class)
+                  // Unix sockets have no SO_KEEPALIVE; a null value removes grpc-java's default.
+                  .withOption(ChannelOption.SO_KEEPALIVE, null);
       case "tcp" -> {
         int colon = address.lastIndexOf(':');
         if (colon < 0) {
@@ -390,7 +406,8 @@ public final class Endpoints implements AutoCloseable {
         }
         builder =
             NettyChannelBuilder.forAddress(
-                    new InetSocketAddress(host, Integer.parseInt(address.substring(colon + 1))), credentials)
+                    new InetSocketAddress(host, Integer.parseInt(address.substring(colon + 1))),
+                    credentials)
                 .channelType(EpollSocketChannel.class);
       }
       default -> throw new IllegalArgumentException("unknown network '" + network + "'");

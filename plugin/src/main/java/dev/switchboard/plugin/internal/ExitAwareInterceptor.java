@@ -24,7 +24,8 @@ public final class ExitAwareInterceptor implements ClientInterceptor {
   private final CompletableFuture<?> exited;
   private final Supplier<Optional<String>> exitDescription;
 
-  public ExitAwareInterceptor(CompletableFuture<?> exited, Supplier<Optional<String>> exitDescription) {
+  public ExitAwareInterceptor(
+      CompletableFuture<?> exited, Supplier<Optional<String>> exitDescription) {
     this.exited = exited;
     this.exitDescription = exitDescription;
   }
@@ -36,7 +37,9 @@ public final class ExitAwareInterceptor implements ClientInterceptor {
     if (gone.isPresent()) {
       // Blocking stubs wait on the executor in the call options, so the failure must go through it.
       java.util.concurrent.Executor executor =
-          options.getExecutor() != null ? options.getExecutor() : java.util.concurrent.ForkJoinPool.commonPool();
+          options.getExecutor() != null
+              ? options.getExecutor()
+              : java.util.concurrent.ForkJoinPool.commonPool();
       return new FailedCall<>(Status.UNAVAILABLE.withDescription(gone.get()), executor);
     }
     return new ForwardingClientCall.SimpleForwardingClientCall<>(next.newCall(method, options)) {
@@ -56,7 +59,9 @@ public final class ExitAwareInterceptor implements ClientInterceptor {
 
   Status explain(Status status) {
     Status.Code code = status.getCode();
-    if (code != Status.Code.UNAVAILABLE && code != Status.Code.INTERNAL && code != Status.Code.UNKNOWN) {
+    if (code != Status.Code.UNAVAILABLE
+        && code != Status.Code.INTERNAL
+        && code != Status.Code.UNKNOWN) {
       return status;
     }
     try {

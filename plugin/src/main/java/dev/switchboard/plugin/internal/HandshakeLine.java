@@ -43,9 +43,7 @@ public record HandshakeLine(
     return bar > 0 && trimmed.substring(0, bar).chars().allMatch(Character::isDigit);
   }
 
-  /**
-   * Parses a line; throws IllegalArgumentException saying which field is wrong.
-   */
+  /** Parses a line; throws IllegalArgumentException saying which field is wrong. */
   public static HandshakeLine parse(String line) {
     String trimmed = line.trim();
     String[] parts = trimmed.split("\\|", 6);
@@ -58,7 +56,8 @@ public record HandshakeLine(
     int app = number(parts[1], "app protocol version (field 2)");
     String network = parts[2];
     if (!network.equals("unix") && !network.equals("tcp")) {
-      throw new IllegalArgumentException("unknown network '" + network + "' (field 3); expected unix or tcp");
+      throw new IllegalArgumentException(
+          "unknown network '" + network + "' (field 3); expected unix or tcp");
     }
     String address = parts[3];
     if (address.isEmpty()) {

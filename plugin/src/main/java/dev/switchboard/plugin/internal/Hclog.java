@@ -10,8 +10,8 @@ import java.util.Locale;
 /**
  * Writes hclog-compatible JSON log lines, the format go-plugin hosts parse from a plugin's stderr
  * ({@code log_entry.go}): {@code @level}, {@code @message}, {@code @module} and {@code @timestamp}
- * with six fractional digits (hclog's {@code 2006-01-02T15:04:05.000000Z07:00}), then the
- * key/value pairs. One line per entry, written to the process's real stderr.
+ * with six fractional digits (hclog's {@code 2006-01-02T15:04:05.000000Z07:00}), then the key/value
+ * pairs. One line per entry, written to the process's real stderr.
  */
 public final class Hclog {
   /** The levels hclog knows, in order. */
@@ -80,7 +80,8 @@ public final class Hclog {
    * costs a plugin's cold start tens of milliseconds of pattern parsing and class loading.
    */
   static void timestamp(StringBuilder json, Instant instant) {
-    LocalDateTime t = LocalDateTime.ofEpochSecond(instant.getEpochSecond(), instant.getNano(), ZoneOffset.UTC);
+    LocalDateTime t =
+        LocalDateTime.ofEpochSecond(instant.getEpochSecond(), instant.getNano(), ZoneOffset.UTC);
     int year = t.getYear();
     if (year < 0 || year > 9999) {
       json.append(instant);

@@ -31,12 +31,15 @@ public final class HclogRelay {
             Map.Entry<String, JsonNode> field = it.next();
             if (!field.getKey().startsWith("@")) {
               JsonNode value = field.getValue();
-              text.append(' ').append(field.getKey()).append('=')
+              text.append(' ')
+                  .append(field.getKey())
+                  .append('=')
                   .append(value.isTextual() ? value.asText() : value.toString());
             }
           }
           JsonNode module = entry.get("@module");
-          String prefix = module != null && !module.asText().isEmpty() ? module.asText() + ": " : "";
+          String prefix =
+              module != null && !module.asText().isEmpty() ? module.asText() + ": " : "";
           log(level.asText(), prefix + text);
           return;
         }

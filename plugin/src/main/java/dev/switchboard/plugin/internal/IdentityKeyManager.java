@@ -52,7 +52,8 @@ final class IdentityKeyManager extends X509ExtendedKeyManager {
   }
 
   @Override
-  public @Nullable String chooseEngineClientAlias(String[] types, Principal[] issuers, SSLEngine engine) {
+  public @Nullable String chooseEngineClientAlias(
+      String[] types, Principal[] issuers, SSLEngine engine) {
     return chooseFor(types);
   }
 
@@ -67,7 +68,8 @@ final class IdentityKeyManager extends X509ExtendedKeyManager {
   }
 
   @Override
-  public @Nullable String chooseEngineServerAlias(String type, Principal[] issuers, SSLEngine engine) {
+  public @Nullable String chooseEngineServerAlias(
+      String type, Principal[] issuers, SSLEngine engine) {
     return keyType.equals(type) ? ALIAS : null;
   }
 

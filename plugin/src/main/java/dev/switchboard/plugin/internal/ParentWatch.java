@@ -4,9 +4,9 @@ import java.time.Duration;
 import java.util.Optional;
 
 /**
- * Ends a plugin whose host is gone. A host killed by SIGKILL cannot stop its plugin, and the
- * plugin is then re-parented (to init or a subreaper); polling the parent catches both the death
- * of the original parent and the change of parent id.
+ * Ends a plugin whose host is gone. A host killed by SIGKILL cannot stop its plugin, and the plugin
+ * is then re-parented (to init or a subreaper); polling the parent catches both the death of the
+ * original parent and the change of parent id.
  */
 public final class ParentWatch {
   static final Duration POLL = Duration.ofMillis(200);

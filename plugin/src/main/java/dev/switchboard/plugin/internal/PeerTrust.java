@@ -12,8 +12,8 @@ import javax.net.ssl.X509ExtendedTrustManager;
 
 /**
  * Trust in exactly one peer certificate, which may arrive after the TLS context is built: the host
- * builds its context while the plugin starts, and learns the plugin's certificate from the handshake
- * line.
+ * builds its context while the plugin starts, and learns the plugin's certificate from the
+ * handshake line.
  *
  * <p>go-plugin puts only the peer's self-signed certificate into {@code RootCAs}/{@code ClientCAs};
  * Go then accepts a peer whose certificate is that root itself, checking its validity period but
@@ -53,38 +53,45 @@ public final class PeerTrust extends X509ExtendedTrustManager {
     if (!expected.equals(chain[0])) {
       throw new CertificateException(
           "the peer's certificate is not the one announced for this plugin connection (subject "
-              + chain[0].getSubjectX500Principal() + ")");
+              + chain[0].getSubjectX500Principal()
+              + ")");
     }
     expected.checkValidity();
   }
 
   @Override
-  public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket) throws CertificateException {
+  public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket)
+      throws CertificateException {
     check(chain);
   }
 
   @Override
-  public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket) throws CertificateException {
+  public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket)
+      throws CertificateException {
     check(chain);
   }
 
   @Override
-  public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine) throws CertificateException {
+  public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine)
+      throws CertificateException {
     check(chain);
   }
 
   @Override
-  public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine) throws CertificateException {
+  public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine)
+      throws CertificateException {
     check(chain);
   }
 
   @Override
-  public void checkClientTrusted(X509Certificate[] chain, String authType) throws CertificateException {
+  public void checkClientTrusted(X509Certificate[] chain, String authType)
+      throws CertificateException {
     check(chain);
   }
 
   @Override
-  public void checkServerTrusted(X509Certificate[] chain, String authType) throws CertificateException {
+  public void checkServerTrusted(X509Certificate[] chain, String authType)
+      throws CertificateException {
     check(chain);
   }
 

@@ -21,9 +21,8 @@ import org.slf4j.Logger;
 
 /**
  * A launched plugin process seen from the host: its stdout is scanned for the handshake line (lines
- * before it are noise, logged and kept for the diagnosis), its stderr is re-logged through
- * {@link HclogRelay} and its tail kept for error messages, and the whole process tree can be
- * terminated.
+ * before it are noise, logged and kept for the diagnosis), its stderr is re-logged through {@link
+ * HclogRelay} and its tail kept for error messages, and the whole process tree can be terminated.
  */
 public final class PluginProcess {
   static final int STDERR_TAIL_LINES = 40;
@@ -47,7 +46,11 @@ public final class PluginProcess {
 
   /** Starts {@code command} with exactly {@code environment}. */
   public static PluginProcess start(
-      List<String> command, Map<String, String> environment, String name, Logger log, Consumer<String> stdoutAfterHandshake)
+      List<String> command,
+      Map<String, String> environment,
+      String name,
+      Logger log,
+      Consumer<String> stdoutAfterHandshake)
       throws IOException {
     ProcessBuilder builder = new ProcessBuilder(command);
     builder.environment().clear();
@@ -95,7 +98,8 @@ public final class PluginProcess {
             log.warn("plugin {} printed before its handshake line: {}", name, line);
             noise.add(line);
           } else if (noise.size() == NOISE_LINES) {
-            log.warn("plugin {} keeps printing before its handshake line; not logging more of it", name);
+            log.warn(
+                "plugin {} keeps printing before its handshake line; not logging more of it", name);
             noise.add("...");
           }
         }
@@ -107,7 +111,8 @@ public final class PluginProcess {
     Thread thread =
         new Thread(
             () -> {
-              try (BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
+              try (BufferedReader reader =
+                  new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
                 String line;
                 while ((line = reader.readLine()) != null) {
                   lines.accept(line);

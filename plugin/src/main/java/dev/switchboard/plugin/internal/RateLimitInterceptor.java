@@ -9,9 +9,9 @@ import java.util.function.LongSupplier;
 
 /**
  * A token bucket over all calls to the plugin's own services (pyvider's
- * PLUGIN_RATE_LIMIT_REQUESTS_PER_SECOND and PLUGIN_RATE_LIMIT_BURST_CAPACITY). A call that finds the
- * bucket empty is answered RESOURCE_EXHAUSTED at once. go-plugin's own services (health, broker,
- * controller, stdio) are never limited, so a host can always stop a busy plugin.
+ * PLUGIN_RATE_LIMIT_REQUESTS_PER_SECOND and PLUGIN_RATE_LIMIT_BURST_CAPACITY). A call that finds
+ * the bucket empty is answered RESOURCE_EXHAUSTED at once. go-plugin's own services (health,
+ * broker, controller, stdio) are never limited, so a host can always stop a busy plugin.
  */
 public final class RateLimitInterceptor implements ServerInterceptor {
   private final double perSecond;
@@ -25,7 +25,10 @@ public final class RateLimitInterceptor implements ServerInterceptor {
   public RateLimitInterceptor(double perSecond, double capacity, LongSupplier nanoClock) {
     if (perSecond <= 0 || capacity < 1) {
       throw new IllegalArgumentException(
-          "rate limit needs requests per second > 0 and burst capacity >= 1, got " + perSecond + " and " + capacity);
+          "rate limit needs requests per second > 0 and burst capacity >= 1, got "
+              + perSecond
+              + " and "
+              + capacity);
     }
     this.perSecond = perSecond;
     this.capacity = capacity;

@@ -152,8 +152,11 @@ public final class RetryInterceptor implements ClientInterceptor {
             @Override
             public void onClose(Status status, Metadata trailers) {
               if (shouldRetry(status)) {
-                long delay = backoff(retries).toMillis()
-                    + (jitter.isZero() ? 0 : ThreadLocalRandom.current().nextLong(jitter.toMillis() + 1));
+                long delay =
+                    backoff(retries).toMillis()
+                        + (jitter.isZero()
+                            ? 0
+                            : ThreadLocalRandom.current().nextLong(jitter.toMillis() + 1));
                 scheduler.schedule(RetryingCall.this::attempt, delay, TimeUnit.MILLISECONDS);
                 return;
               }

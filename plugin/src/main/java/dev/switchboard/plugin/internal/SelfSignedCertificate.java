@@ -20,17 +20,27 @@ import java.time.ZoneOffset;
  */
 final class SelfSignedCertificate {
   // Object identifiers, already DER-encoded (tag 06, length, value).
-  private static final byte[] ECDSA_WITH_SHA256 = {0x06, 0x08, 0x2a, (byte) 0x86, 0x48, (byte) 0xce, 0x3d, 0x04, 0x03, 0x02};
-  private static final byte[] ECDSA_WITH_SHA384 = {0x06, 0x08, 0x2a, (byte) 0x86, 0x48, (byte) 0xce, 0x3d, 0x04, 0x03, 0x03};
-  private static final byte[] ECDSA_WITH_SHA512 = {0x06, 0x08, 0x2a, (byte) 0x86, 0x48, (byte) 0xce, 0x3d, 0x04, 0x03, 0x04};
+  private static final byte[] ECDSA_WITH_SHA256 = {
+    0x06, 0x08, 0x2a, (byte) 0x86, 0x48, (byte) 0xce, 0x3d, 0x04, 0x03, 0x02
+  };
+  private static final byte[] ECDSA_WITH_SHA384 = {
+    0x06, 0x08, 0x2a, (byte) 0x86, 0x48, (byte) 0xce, 0x3d, 0x04, 0x03, 0x03
+  };
+  private static final byte[] ECDSA_WITH_SHA512 = {
+    0x06, 0x08, 0x2a, (byte) 0x86, 0x48, (byte) 0xce, 0x3d, 0x04, 0x03, 0x04
+  };
   private static final byte[] ORGANIZATION = {0x06, 0x03, 0x55, 0x04, 0x0a};
   private static final byte[] COMMON_NAME = {0x06, 0x03, 0x55, 0x04, 0x03};
   private static final byte[] BASIC_CONSTRAINTS = {0x06, 0x03, 0x55, 0x1d, 0x13};
   private static final byte[] KEY_USAGE = {0x06, 0x03, 0x55, 0x1d, 0x0f};
   private static final byte[] EXT_KEY_USAGE = {0x06, 0x03, 0x55, 0x1d, 0x25};
   private static final byte[] SUBJECT_ALT_NAME = {0x06, 0x03, 0x55, 0x1d, 0x11};
-  private static final byte[] SERVER_AUTH = {0x06, 0x08, 0x2b, 0x06, 0x01, 0x05, 0x05, 0x07, 0x03, 0x01};
-  private static final byte[] CLIENT_AUTH = {0x06, 0x08, 0x2b, 0x06, 0x01, 0x05, 0x05, 0x07, 0x03, 0x02};
+  private static final byte[] SERVER_AUTH = {
+    0x06, 0x08, 0x2b, 0x06, 0x01, 0x05, 0x05, 0x07, 0x03, 0x01
+  };
+  private static final byte[] CLIENT_AUTH = {
+    0x06, 0x08, 0x2b, 0x06, 0x01, 0x05, 0x05, 0x07, 0x03, 0x02
+  };
 
   private static final int SEQUENCE = 0x30;
   private static final int SET = 0x31;
@@ -47,7 +57,8 @@ final class SelfSignedCertificate {
    * The certificate for {@code pair}, signed with {@code signatureAlgorithm} (a JCA name:
    * SHA256withECDSA, SHA384withECDSA or SHA512withECDSA), valid between the two epoch seconds.
    */
-  static byte[] der(KeyPair pair, String signatureAlgorithm, BigInteger serial, long notBefore, long notAfter)
+  static byte[] der(
+      KeyPair pair, String signatureAlgorithm, BigInteger serial, long notBefore, long notAfter)
       throws GeneralSecurityException {
     byte[] algorithm = tlv(SEQUENCE, algorithmOid(signatureAlgorithm));
     byte[] name =
@@ -91,7 +102,9 @@ final class SelfSignedCertificate {
       case "SHA256withECDSA" -> ECDSA_WITH_SHA256;
       case "SHA384withECDSA" -> ECDSA_WITH_SHA384;
       case "SHA512withECDSA" -> ECDSA_WITH_SHA512;
-      default -> throw new IllegalArgumentException("unsupported signature algorithm " + signatureAlgorithm);
+      default ->
+          throw new IllegalArgumentException(
+              "unsupported signature algorithm " + signatureAlgorithm);
     };
   }
 
@@ -102,7 +115,9 @@ final class SelfSignedCertificate {
         : tlv(SEQUENCE, oid, octets);
   }
 
-  /** RFC 5280 4.1.2.5: UTCTime through 2049, GeneralizedTime from 2050, always in UTC with seconds. */
+  /**
+   * RFC 5280 4.1.2.5: UTCTime through 2049, GeneralizedTime from 2050, always in UTC with seconds.
+   */
   static byte[] time(long epochSecond) {
     LocalDateTime t = LocalDateTime.ofEpochSecond(epochSecond, 0, ZoneOffset.UTC);
     StringBuilder text = new StringBuilder(15);

@@ -34,8 +34,10 @@ public final class StdioCapture extends GRPCStdioGrpc.GRPCStdioImplBase {
 
   /** Redirects System.out and System.err into this capture. */
   public void install() {
-    System.setOut(new PrintStream(new Sink(StdioData.Channel.STDOUT), true, StandardCharsets.UTF_8));
-    System.setErr(new PrintStream(new Sink(StdioData.Channel.STDERR), true, StandardCharsets.UTF_8));
+    System.setOut(
+        new PrintStream(new Sink(StdioData.Channel.STDOUT), true, StandardCharsets.UTF_8));
+    System.setErr(
+        new PrintStream(new Sink(StdioData.Channel.STDERR), true, StandardCharsets.UTF_8));
   }
 
   @Override
@@ -68,7 +70,10 @@ public final class StdioCapture extends GRPCStdioGrpc.GRPCStdioImplBase {
 
   synchronized void write(StdioData.Channel channel, byte[] bytes, int offset, int length) {
     StdioData data =
-        StdioData.newBuilder().setChannel(channel).setData(ByteString.copyFrom(bytes, offset, length)).build();
+        StdioData.newBuilder()
+            .setChannel(channel)
+            .setData(ByteString.copyFrom(bytes, offset, length))
+            .build();
     if (consumer != null) {
       try {
         consumer.onNext(data);
@@ -119,7 +124,8 @@ public final class StdioCapture extends GRPCStdioGrpc.GRPCStdioImplBase {
     @Override
     public void write(byte[] bytes, int offset, int length) {
       if (length > 0) {
-        StdioCapture.this.write(channel, Arrays.copyOfRange(bytes, offset, offset + length), 0, length);
+        StdioCapture.this.write(
+            channel, Arrays.copyOfRange(bytes, offset, offset + length), 0, length);
       }
     }
   }

@@ -18,7 +18,8 @@ class AutoMtlsTest {
     X509Certificate cert = identity.certificate();
     assertThat(cert.getVersion()).isEqualTo(3);
     assertThat(cert.getPublicKey()).isInstanceOf(ECPublicKey.class);
-    assertThat(((ECPublicKey) cert.getPublicKey()).getParams().getCurve().getField().getFieldSize()).isEqualTo(256);
+    assertThat(((ECPublicKey) cert.getPublicKey()).getParams().getCurve().getField().getFieldSize())
+        .isEqualTo(256);
     assertThat(cert.getSubjectX500Principal().getName()).isEqualTo("CN=localhost,O=Switchboard");
     assertThat(cert.getIssuerX500Principal()).isEqualTo(cert.getSubjectX500Principal());
     assertThat(cert.getSubjectAlternativeNames()).containsExactly(List.of(2, "localhost"));
@@ -26,7 +27,8 @@ class AutoMtlsTest {
     // digitalSignature, keyEncipherment, keyAgreement, keyCertSign, as go-plugin's mtls.go.
     assertThat(cert.getKeyUsage()).startsWith(true, false, true, false, true, true);
     assertThat(cert.getCriticalExtensionOIDs()).containsExactlyInAnyOrder("2.5.29.19", "2.5.29.15");
-    assertThat(cert.getExtendedKeyUsage()).containsExactly("1.3.6.1.5.5.7.3.2", "1.3.6.1.5.5.7.3.1");
+    assertThat(cert.getExtendedKeyUsage())
+        .containsExactly("1.3.6.1.5.5.7.3.2", "1.3.6.1.5.5.7.3.1");
     assertThat(cert.getSigAlgName()).isEqualTo("SHA256withECDSA");
     assertThat(cert.getNotBefore().getTime()).isBetween(before - 31_000, before - 29_000);
     assertThat(cert.getNotAfter().getTime()).isGreaterThan(before + 3650L * 24 * 3600 * 1000);
@@ -38,10 +40,12 @@ class AutoMtlsTest {
   @Test
   void goPluginCurveIsAvailableForPeersAndTests() throws Exception {
     X509Certificate cert = AutoMtls.generate("secp521r1").certificate();
-    assertThat(((ECPublicKey) cert.getPublicKey()).getParams().getCurve().getField().getFieldSize()).isEqualTo(521);
+    assertThat(((ECPublicKey) cert.getPublicKey()).getParams().getCurve().getField().getFieldSize())
+        .isEqualTo(521);
     assertThat(cert.getSigAlgName()).isEqualTo("SHA512withECDSA");
     cert.verify(cert.getPublicKey());
-    assertThatThrownBy(() -> AutoMtls.generate("secp224r1")).hasMessageContaining("unsupported AutoMTLS curve secp224r1");
+    assertThatThrownBy(() -> AutoMtls.generate("secp224r1"))
+        .hasMessageContaining("unsupported AutoMTLS curve secp224r1");
   }
 
   @Test

@@ -26,10 +26,10 @@ import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.LoggerFactory;
 
 /**
- * The broker's announcement expiry and dial timeout (go-plugin's {@code timeoutWait} and
- * {@code Dial}), with short timeouts and a timer the test runs by hand instead of waiting 5 s. Two
- * brokers are wired back to back: what {@code announcer} sends reaches {@code dialer.receive}, and
- * the announced servers are real unix-socket gRPC servers.
+ * The broker's announcement expiry and dial timeout (go-plugin's {@code timeoutWait} and {@code
+ * Dial}), with short timeouts and a timer the test runs by hand instead of waiting 5 s. Two brokers
+ * are wired back to back: what {@code announcer} sends reaches {@code dialer.receive}, and the
+ * announced servers are real unix-socket gRPC servers.
  */
 class BrokerTest {
   private static final Duration DIAL_TIMEOUT = Duration.ofMillis(200);
@@ -44,31 +44,40 @@ class BrokerTest {
   @BeforeEach
   void wire() {
     endpoints = new Endpoints("broker-test");
-    Broker.Timer manual = (delay, task) -> {
-      assertThat(delay).isEqualTo(Broker.ANNOUNCEMENT_TIMEOUT);
-      synchronized (expiries) {
-        expiries.add(task);
-      }
-    };
+    Broker.Timer manual =
+        (delay, task) -> {
+          assertThat(delay).isEqualTo(Broker.ANNOUNCEMENT_TIMEOUT);
+          synchronized (expiries) {
+            expiries.add(task);
+          }
+        };
     announcer = broker(manual);
     dialer = broker(manual);
-    announcer.attach(new StreamObserver<>() {
-      @Override
-      public void onNext(ConnInfo info) {
-        dialer.receive(info);
-      }
+    announcer.attach(
+        new StreamObserver<>() {
+          @Override
+          public void onNext(ConnInfo info) {
+            dialer.receive(info);
+          }
 
-      @Override
-      public void onError(Throwable t) {}
+          @Override
+          public void onError(Throwable t) {}
 
-      @Override
-      public void onCompleted() {}
-    });
+          @Override
+          public void onCompleted() {}
+        });
   }
 
   private Broker broker(Broker.Timer timer) {
-    return new Broker(endpoints, () -> null, sockets.toString(), Integer.MAX_VALUE,
-        LoggerFactory.getLogger(BrokerTest.class), DIAL_TIMEOUT, Broker.ANNOUNCEMENT_TIMEOUT, timer);
+    return new Broker(
+        endpoints,
+        () -> null,
+        sockets.toString(),
+        Integer.MAX_VALUE,
+        LoggerFactory.getLogger(BrokerTest.class),
+        DIAL_TIMEOUT,
+        Broker.ANNOUNCEMENT_TIMEOUT,
+        timer);
   }
 
   @AfterEach
@@ -94,7 +103,8 @@ class BrokerTest {
     return new AddHelperGrpc.AddHelperImplBase() {
       @Override
       public void sum(SumRequest request, StreamObserver<SumResponse> responses) {
-        responses.onNext(SumResponse.newBuilder().setSum(request.getA() + request.getB() + offset).build());
+        responses.onNext(
+            SumResponse.newBuilder().setSum(request.getA() + request.getB() + offset).build());
         responses.onCompleted();
       }
     }.bindService();
@@ -102,8 +112,10 @@ class BrokerTest {
 
   private static long sum(ManagedChannel channel, long a, long b) {
     try {
-      return AddHelperGrpc.newBlockingStub(channel).withDeadlineAfter(10, TimeUnit.SECONDS)
-          .sum(SumRequest.newBuilder().setA(a).setB(b).build()).getSum();
+      return AddHelperGrpc.newBlockingStub(channel)
+          .withDeadlineAfter(10, TimeUnit.SECONDS)
+          .sum(SumRequest.newBuilder().setA(a).setB(b).build())
+          .getSum();
     } finally {
       channel.shutdownNow();
     }
@@ -132,15 +144,23 @@ class BrokerTest {
     assertThat(dialer.pendingCount()).isZero();
     assertThatThrownBy(() -> dialer.dial(id))
         .isInstanceOf(IOException.class)
-        .hasMessage("broker id " + id + ": timeout waiting for connection info (the other side did not announce the id"
-            + " within 200 ms; each announcement serves one dial)");
+        .hasMessage(
+            "broker id "
+                + id
+                + ": timeout waiting for connection info (the other side did not announce the id"
+                + " within 200 ms; each announcement serves one dial)");
     assertThat(dialer.pendingCount()).as("a timed-out dial leaves no entry").isZero();
   }
 
   @Test
   void floodOfUnaskedAnnouncementsIsBoundedByTheTimeout() {
     for (int id = 1; id <= 10_000; id++) {
-      dialer.receive(ConnInfo.newBuilder().setServiceId(id).setNetwork("unix").setAddress("/nowhere/" + id).build());
+      dialer.receive(
+          ConnInfo.newBuilder()
+              .setServiceId(id)
+              .setNetwork("unix")
+              .setAddress("/nowhere/" + id)
+              .build());
     }
     assertThat(dialer.pendingCount()).isEqualTo(10_000);
     expire();
@@ -159,13 +179,15 @@ class BrokerTest {
 
   @Test
   void dialWaitingWhenTheAnnouncementArrivesGetsIt() throws Exception {
-    CompletableFuture<Long> waiting = CompletableFuture.supplyAsync(() -> {
-      try {
-        return sum(dialer.dial(7), 1, 2);
-      } catch (IOException e) {
-        throw new IllegalStateException(e);
-      }
-    });
+    CompletableFuture<Long> waiting =
+        CompletableFuture.supplyAsync(
+            () -> {
+              try {
+                return sum(dialer.dial(7), 1, 2);
+              } catch (IOException e) {
+                throw new IllegalStateException(e);
+              }
+            });
     // Announce only once the dial is parked, so the dial really waited for it.
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
     while (dialer.pendingCount() == 0 && System.nanoTime() < deadline) {
@@ -205,14 +227,17 @@ class BrokerTest {
 
   @Test
   void closeFailsAWaitingDialAtOnceAndDropsParkedAnnouncements() throws Exception {
-    dialer.receive(ConnInfo.newBuilder().setServiceId(3).setNetwork("unix").setAddress("/nowhere").build());
-    CompletableFuture<ManagedChannel> waiting = CompletableFuture.supplyAsync(() -> {
-      try {
-        return dialer.dial(4);
-      } catch (IOException e) {
-        throw new IllegalStateException(e.getMessage(), e);
-      }
-    });
+    dialer.receive(
+        ConnInfo.newBuilder().setServiceId(3).setNetwork("unix").setAddress("/nowhere").build());
+    CompletableFuture<ManagedChannel> waiting =
+        CompletableFuture.supplyAsync(
+            () -> {
+              try {
+                return dialer.dial(4);
+              } catch (IOException e) {
+                throw new IllegalStateException(e.getMessage(), e);
+              }
+            });
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
     while (dialer.pendingCount() < 2 && System.nanoTime() < deadline) {
       Thread.onSpinWait();
@@ -222,6 +247,8 @@ class BrokerTest {
     assertThatThrownBy(() -> waiting.get(DIAL_TIMEOUT.toMillis() / 2, TimeUnit.MILLISECONDS))
         .hasMessageContaining("broker id 4: the broker is closed");
     assertThat(dialer.pendingCount()).isZero();
-    assertThatThrownBy(() -> dialer.dial(3)).isInstanceOf(IOException.class).hasMessage("broker id 3: the broker is closed");
+    assertThatThrownBy(() -> dialer.dial(3))
+        .isInstanceOf(IOException.class)
+        .hasMessage("broker id 3: the broker is closed");
   }
 }

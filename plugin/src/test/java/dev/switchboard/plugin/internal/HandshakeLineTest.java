@@ -32,8 +32,10 @@ class HandshakeLineTest {
   @Test
   void explainsBadFields() {
     assertThatThrownBy(() -> HandshakeLine.parse("1|1|unix")).hasMessageContaining("at least 4");
-    assertThatThrownBy(() -> HandshakeLine.parse("x|1|unix|/p")).hasMessageContaining("'x' is not a number");
-    assertThatThrownBy(() -> HandshakeLine.parse("1|1|udp|/p")).hasMessageContaining("unknown network 'udp'");
+    assertThatThrownBy(() -> HandshakeLine.parse("x|1|unix|/p"))
+        .hasMessageContaining("'x' is not a number");
+    assertThatThrownBy(() -> HandshakeLine.parse("1|1|udp|/p"))
+        .hasMessageContaining("unknown network 'udp'");
   }
 
   @Test

@@ -15,12 +15,14 @@ class HclogTest {
   void writesHclogJsonWithSixFractionalDigits() {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     Clock clock = Clock.fixed(Instant.parse("2026-01-02T03:04:05.123456789Z"), ZoneOffset.UTC);
-    Hclog hclog = new Hclog(new PrintStream(bytes, true, StandardCharsets.UTF_8), clock, Hclog.Level.INFO);
+    Hclog hclog =
+        new Hclog(new PrintStream(bytes, true, StandardCharsets.UTF_8), clock, Hclog.Level.INFO);
     hclog.log(Hclog.Level.WARN, "kv", "said \"hi\"\n", "count", 3, "who", "me");
     hclog.log(Hclog.Level.DEBUG, "kv", "filtered");
-    assertThat(bytes.toString(StandardCharsets.UTF_8)).isEqualTo(
-        "{\"@level\":\"warn\",\"@message\":\"said \\\"hi\\\"\\n\",\"@module\":\"kv\","
-            + "\"@timestamp\":\"2026-01-02T03:04:05.123456Z\",\"count\":3,\"who\":\"me\"}\n");
+    assertThat(bytes.toString(StandardCharsets.UTF_8))
+        .isEqualTo(
+            "{\"@level\":\"warn\",\"@message\":\"said \\\"hi\\\"\\n\",\"@module\":\"kv\","
+                + "\"@timestamp\":\"2026-01-02T03:04:05.123456Z\",\"count\":3,\"who\":\"me\"}\n");
   }
 
   @Test

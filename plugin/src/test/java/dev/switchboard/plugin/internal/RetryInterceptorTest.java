@@ -12,8 +12,15 @@ class RetryInterceptorTest {
   void backoffDoublesUpToTheCap() {
     ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
     try {
-      RetryInterceptor retry = new RetryInterceptor(5, Duration.ofMillis(100), Duration.ofMillis(350),
-          Duration.ofMillis(10), Duration.ofSeconds(30), scheduler, () -> true);
+      RetryInterceptor retry =
+          new RetryInterceptor(
+              5,
+              Duration.ofMillis(100),
+              Duration.ofMillis(350),
+              Duration.ofMillis(10),
+              Duration.ofSeconds(30),
+              scheduler,
+              () -> true);
       assertThat(retry.backoff(1)).isEqualTo(Duration.ofMillis(100));
       assertThat(retry.backoff(2)).isEqualTo(Duration.ofMillis(200));
       assertThat(retry.backoff(3)).isEqualTo(Duration.ofMillis(350));

@@ -17,20 +17,21 @@ import java.io.OutputStream;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Marshals {@link DynamicMessage}s of one message type, with the tricks that keep a dynamic service close
- * to generated stubs in speed:
+ * Marshals {@link DynamicMessage}s of one message type, with the tricks that keep a dynamic service
+ * close to generated stubs in speed:
  *
  * <ul>
- *   <li>outbound, the message is serialized straight into gRPC's framing buffer ({@link Drainable}) with
- *       its size known up front ({@link KnownLength}), so no intermediate byte array is made;
- *   <li>inbound, a known-length stream is read once into an exact-size array and parsed with aliasing,
- *       so {@code bytes} fields share that array instead of being copied again;
+ *   <li>outbound, the message is serialized straight into gRPC's framing buffer ({@link Drainable})
+ *       with its size known up front ({@link KnownLength}), so no intermediate byte array is made;
+ *   <li>inbound, a known-length stream is read once into an exact-size array and parsed with
+ *       aliasing, so {@code bytes} fields share that array instead of being copied again;
  *   <li>in-process, the receiving side takes the sender's immutable message object as is.
  * </ul>
  *
  * <p>Thread-safe.
  */
-public final class DynamicMarshaller implements MethodDescriptor.PrototypeMarshaller<DynamicMessage> {
+public final class DynamicMarshaller
+    implements MethodDescriptor.PrototypeMarshaller<DynamicMessage> {
 
   private final Descriptor type;
   private final DynamicMessage prototype;
@@ -58,18 +59,23 @@ public final class DynamicMarshaller implements MethodDescriptor.PrototypeMarsha
   }
 
   /**
-   * Streams a message, which must be of this marshaller's type: the wire carries no type, so a handler
-   * that answers with the wrong message would otherwise reach the peer as silent garbage.
+   * Streams a message, which must be of this marshaller's type: the wire carries no type, so a
+   * handler that answers with the wrong message would otherwise reach the peer as silent garbage.
    *
-   * @throws io.grpc.StatusRuntimeException {@code INTERNAL}, naming both types, for a message of another type
+   * @throws io.grpc.StatusRuntimeException {@code INTERNAL}, naming both types, for a message of
+   *     another type
    */
   @Override
   public InputStream stream(DynamicMessage value) {
     Descriptor actual = value.getDescriptorForType();
     if (actual != type && !actual.getFullName().equals(type.getFullName())) {
       throw Status.INTERNAL
-          .withDescription("message of type " + actual.getFullName() + " sent where " + type.getFullName()
-              + " is expected")
+          .withDescription(
+              "message of type "
+                  + actual.getFullName()
+                  + " sent where "
+                  + type.getFullName()
+                  + " is expected")
           .asRuntimeException();
     }
     return new MessageStream(value);
@@ -94,7 +100,14 @@ public final class DynamicMarshaller implements MethodDescriptor.PrototypeMarsha
         int read = stream.readNBytes(bytes, 0, size);
         if (read != size) {
           throw Status.INTERNAL
-              .withDescription("message of " + type.getFullName() + " ended after " + read + " of " + size + " bytes")
+              .withDescription(
+                  "message of "
+                      + type.getFullName()
+                      + " ended after "
+                      + read
+                      + " of "
+                      + size
+                      + " bytes")
               .asRuntimeException();
         }
         input = CodedInputStream.newInstance(bytes, 0, size);
@@ -103,14 +116,16 @@ public final class DynamicMarshaller implements MethodDescriptor.PrototypeMarsha
       } else {
         input = CodedInputStream.newInstance(stream);
       }
-      // gRPC enforces the message size limit itself; protobuf's own 64 MiB cap must not undercut it.
+      // gRPC enforces the message size limit itself; protobuf's own 64 MiB cap must not undercut
+      // it.
       input.setSizeLimit(Integer.MAX_VALUE);
       DynamicMessage message = parser.parseFrom(input);
       input.checkLastTagWas(0);
       return message;
     } catch (InvalidProtocolBufferException e) {
       throw Status.INTERNAL
-          .withDescription("invalid protobuf bytes for " + type.getFullName() + ": " + e.getMessage())
+          .withDescription(
+              "invalid protobuf bytes for " + type.getFullName() + ": " + e.getMessage())
           .withCause(e)
           .asRuntimeException();
     } catch (IOException e) {
@@ -127,8 +142,8 @@ public final class DynamicMarshaller implements MethodDescriptor.PrototypeMarsha
   }
 
   /**
-   * A message waiting to be written. gRPC's framer drains it straight into its buffer; anything else reads
-   * it as bytes, serialized on first read.
+   * A message waiting to be written. gRPC's framer drains it straight into its buffer; anything
+   * else reads it as bytes, serialized on first read.
    */
   static final class MessageStream extends InputStream implements Drainable, KnownLength {
     private @Nullable DynamicMessage message;

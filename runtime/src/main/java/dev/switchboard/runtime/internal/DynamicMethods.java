@@ -11,8 +11,9 @@ import io.grpc.protobuf.ProtoServiceDescriptorSupplier;
 import java.util.List;
 
 /**
- * gRPC method and service descriptors made from protobuf descriptors. Their schema descriptors carry the
- * protobuf descriptors, which is how grpc-java's reflection service finds dynamic services.
+ * gRPC method and service descriptors made from protobuf descriptors. Their schema descriptors
+ * carry the protobuf descriptors, which is how grpc-java's reflection service finds dynamic
+ * services.
  */
 public final class DynamicMethods {
 
@@ -28,11 +29,16 @@ public final class DynamicMethods {
 
   /** The full gRPC name {@code package.Service/Method}. */
   public static String fullName(Descriptors.MethodDescriptor method) {
-    return MethodDescriptor.generateFullMethodName(method.getService().getFullName(), method.getName());
+    return MethodDescriptor.generateFullMethodName(
+        method.getService().getFullName(), method.getName());
   }
 
-  /** A gRPC method descriptor that marshals {@link DynamicMessage}s of the method's input and output types. */
-  public static MethodDescriptor<DynamicMessage, DynamicMessage> grpcMethod(Descriptors.MethodDescriptor method) {
+  /**
+   * A gRPC method descriptor that marshals {@link DynamicMessage}s of the method's input and output
+   * types.
+   */
+  public static MethodDescriptor<DynamicMessage, DynamicMessage> grpcMethod(
+      Descriptors.MethodDescriptor method) {
     return MethodDescriptor.<DynamicMessage, DynamicMessage>newBuilder()
         .setType(typeOf(method))
         .setFullMethodName(fullName(method))
@@ -46,12 +52,14 @@ public final class DynamicMethods {
   public static ServiceDescriptor grpcService(
       Descriptors.ServiceDescriptor service, List<MethodDescriptor<?, ?>> methods) {
     ServiceDescriptor.Builder builder =
-        ServiceDescriptor.newBuilder(service.getFullName()).setSchemaDescriptor(new ServiceSchema(service));
+        ServiceDescriptor.newBuilder(service.getFullName())
+            .setSchemaDescriptor(new ServiceSchema(service));
     methods.forEach(builder::addMethod);
     return builder.build();
   }
 
-  private static final class ServiceSchema implements ProtoFileDescriptorSupplier, ProtoServiceDescriptorSupplier {
+  private static final class ServiceSchema
+      implements ProtoFileDescriptorSupplier, ProtoServiceDescriptorSupplier {
     private final Descriptors.ServiceDescriptor service;
 
     ServiceSchema(Descriptors.ServiceDescriptor service) {

@@ -23,8 +23,8 @@ import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Netty event loops and channel classes for one transport. Each server and channel owns its own groups
- * (made here, shut down by its owner), so closing one never stalls or kills another.
+ * Netty event loops and channel classes for one transport. Each server and channel owns its own
+ * groups (made here, shut down by its owner), so closing one never stalls or kills another.
  *
  * <p>TCP uses netty's native epoll transport where it loads (as grpc-java's defaults do) and NIO
  * elsewhere; unix domain sockets need epoll.
@@ -32,8 +32,8 @@ import java.util.concurrent.TimeUnit;
 public final class EventLoops {
 
   /**
-   * The longest unix socket path in bytes: {@code sizeof(sockaddr_un.sun_path)} minus the terminating
-   * NUL; 108 on Linux, 104 on macOS and the BSDs.
+   * The longest unix socket path in bytes: {@code sizeof(sockaddr_un.sun_path)} minus the
+   * terminating NUL; 108 on Linux, 104 on macOS and the BSDs.
    */
   public static final int UNIX_PATH_MAX_BYTES = osName().contains("linux") ? 107 : 103;
 
@@ -72,12 +72,21 @@ public final class EventLoops {
   public static void checkUnixPath(Path path) {
     int length = path.toString().getBytes(StandardCharsets.UTF_8).length;
     if (length > UNIX_PATH_MAX_BYTES) {
-      throw new IllegalArgumentException("unix socket path is " + length + " bytes, longer than the OS limit of "
-          + UNIX_PATH_MAX_BYTES + ": " + path + " (use a shorter path, e.g. under /tmp)");
+      throw new IllegalArgumentException(
+          "unix socket path is "
+              + length
+              + " bytes, longer than the OS limit of "
+              + UNIX_PATH_MAX_BYTES
+              + ": "
+              + path
+              + " (use a shorter path, e.g. under /tmp)");
     }
   }
 
-  /** A new event loop group with daemon threads named after its owner; 0 threads means netty's default. */
+  /**
+   * A new event loop group with daemon threads named after its owner; 0 threads means netty's
+   * default.
+   */
   public EventLoopGroup newGroup(int threads, String name) {
     IoHandlerFactory handlers = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
     return new MultiThreadIoEventLoopGroup(threads, new DefaultThreadFactory(name, true), handlers);
@@ -104,8 +113,9 @@ public final class EventLoops {
   }
 
   /**
-   * Shuts groups down and waits up to {@code timeout} for their threads to end. No quiet period: the
-   * owner calls this only after its server or channel has terminated, so no work is left to arrive.
+   * Shuts groups down and waits up to {@code timeout} for their threads to end. No quiet period:
+   * the owner calls this only after its server or channel has terminated, so no work is left to
+   * arrive.
    *
    * @return whether every group terminated in time
    */

@@ -44,7 +44,8 @@ public final class Pem {
         }
       }
     } catch (IOException | CertificateException | RuntimeException e) {
-      throw new IllegalArgumentException(file + ": cannot read PEM certificates: " + describe(e), e);
+      throw new IllegalArgumentException(
+          file + ": cannot read PEM certificates: " + describe(e), e);
     }
     if (certificates.isEmpty()) {
       throw new IllegalArgumentException(file + ": no 'BEGIN CERTIFICATE' block found");
@@ -70,7 +71,8 @@ public final class Pem {
       throw new IllegalArgumentException(file + ": cannot read PEM private key: " + describe(e), e);
     }
     throw new IllegalArgumentException(
-        file + ": no unencrypted private key found (expected 'BEGIN PRIVATE KEY', 'BEGIN RSA PRIVATE KEY' "
+        file
+            + ": no unencrypted private key found (expected 'BEGIN PRIVATE KEY', 'BEGIN RSA PRIVATE KEY' "
             + "or 'BEGIN EC PRIVATE KEY')");
   }
 
@@ -91,13 +93,14 @@ public final class Pem {
   }
 
   /**
-   * Writes text to a new file readable and writable by its owner only (0600). The permissions are set
-   * when the file is created, so the key is never readable by others, not even briefly.
+   * Writes text to a new file readable and writable by its owner only (0600). The permissions are
+   * set when the file is created, so the key is never readable by others, not even briefly.
    */
   public static void writePrivate(Path file, String text) throws IOException {
     Files.deleteIfExists(file);
     try {
-      Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+      Files.createFile(
+          file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
     } catch (UnsupportedOperationException e) {
       // Not a POSIX file system (Windows): fall back to the platform default.
       Files.createFile(file);
@@ -128,5 +131,4 @@ public final class Pem {
     }
     return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
   }
-
 }

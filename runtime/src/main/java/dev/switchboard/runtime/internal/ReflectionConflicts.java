@@ -15,10 +15,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Finds contracts that grpc-java's reflection service cannot index together. It refuses, at the first
- * reflection call and for every later one, a symbol defined in two files of different names, which
- * happens when a contract loaded at run time under one path meets a generated copy under another. Checking
- * when the server is built turns that late, server-wide failure into an early error naming both files.
+ * Finds contracts that grpc-java's reflection service cannot index together. It refuses, at the
+ * first reflection call and for every later one, a symbol defined in two files of different names,
+ * which happens when a contract loaded at run time under one path meets a generated copy under
+ * another. Checking when the server is built turns that late, server-wide failure into an early
+ * error naming both files.
  */
 public final class ReflectionConflicts {
 
@@ -36,7 +37,8 @@ public final class ReflectionConflicts {
     Map<String, String> fileBySymbol = new HashMap<>();
     Queue<FileDescriptor> pending = new ArrayDeque<>();
     for (ServerServiceDefinition service : services) {
-      if (service.getServiceDescriptor().getSchemaDescriptor() instanceof ProtoFileDescriptorSupplier supplier) {
+      if (service.getServiceDescriptor().getSchemaDescriptor()
+          instanceof ProtoFileDescriptorSupplier supplier) {
         pending.add(supplier.getFileDescriptor());
       }
     }
@@ -45,24 +47,34 @@ public final class ReflectionConflicts {
       FileDescriptor known = filesByName.putIfAbsent(file.getName(), file);
       if (known != null) {
         if (known != file && !withoutSourceInfo(known).equals(withoutSourceInfo(file))) {
-          log.warn("two different contracts are named {}; reflection will describe only one of them", file.getName());
+          log.warn(
+              "two different contracts are named {}; reflection will describe only one of them",
+              file.getName());
         }
         continue;
       }
       for (String symbol : symbols(file)) {
         String other = fileBySymbol.putIfAbsent(symbol, file.getName());
         if (other != null && !other.equals(file.getName())) {
-          throw new IllegalArgumentException("reflection cannot describe " + symbol + ": it is defined in both "
-              + other + " and " + file.getName() + "; load the contract from one set of files, or turn "
-              + "reflection off");
+          throw new IllegalArgumentException(
+              "reflection cannot describe "
+                  + symbol
+                  + ": it is defined in both "
+                  + other
+                  + " and "
+                  + file.getName()
+                  + "; load the contract from one set of files, or turn "
+                  + "reflection off");
         }
       }
       pending.addAll(file.getDependencies());
     }
   }
 
-  // Comments and positions differ between protoc's output and a parser's without changing the contract.
-  private static com.google.protobuf.DescriptorProtos.FileDescriptorProto withoutSourceInfo(FileDescriptor file) {
+  // Comments and positions differ between protoc's output and a parser's without changing the
+  // contract.
+  private static com.google.protobuf.DescriptorProtos.FileDescriptorProto withoutSourceInfo(
+      FileDescriptor file) {
     return file.toProto().toBuilder().clearSourceCodeInfo().build();
   }
 

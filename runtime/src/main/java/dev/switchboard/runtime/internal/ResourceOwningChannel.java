@@ -12,9 +12,10 @@ import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A channel that owns its netty event loop group and shuts it down once the channel has terminated. Netty
- * closes every connection of a group that shuts down, so the group must outlive the channel's graceful
- * shutdown; a periodic check on the group's own thread notices termination without another thread.
+ * A channel that owns its netty event loop group and shuts it down once the channel has terminated.
+ * Netty closes every connection of a group that shuts down, so the group must outlive the channel's
+ * graceful shutdown; a periodic check on the group's own thread notices termination without another
+ * thread.
  *
  * <p>Thread-safe.
  */
@@ -52,11 +53,17 @@ public final class ResourceOwningChannel extends ManagedChannel {
       if (watcher != null || group.isShuttingDown()) {
         return;
       }
-      watcher = group.scheduleWithFixedDelay(() -> {
-        if (delegate.isTerminated()) {
-          group.shutdownGracefully(0, GROUP_SHUTDOWN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-        }
-      }, 0, CHECK_MILLIS, TimeUnit.MILLISECONDS);
+      watcher =
+          group.scheduleWithFixedDelay(
+              () -> {
+                if (delegate.isTerminated()) {
+                  group.shutdownGracefully(
+                      0, GROUP_SHUTDOWN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+                }
+              },
+              0,
+              CHECK_MILLIS,
+              TimeUnit.MILLISECONDS);
     }
   }
 

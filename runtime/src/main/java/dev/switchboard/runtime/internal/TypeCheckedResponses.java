@@ -10,10 +10,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The response observer a dynamic handler gets: it checks that each response is of the method's output
- * type. The wire carries no type, so a wrong message would reach the client as silent garbage; instead
- * the call fails with {@code INTERNAL} naming both types, and later calls on the observer are ignored.
- * Everything else (flow control, cancellation) goes straight to grpc-java's observer.
+ * The response observer a dynamic handler gets: it checks that each response is of the method's
+ * output type. The wire carries no type, so a wrong message would reach the client as silent
+ * garbage; instead the call fails with {@code INTERNAL} naming both types, and later calls on the
+ * observer are ignored. Everything else (flow control, cancellation) goes straight to grpc-java's
+ * observer.
  *
  * <p>Not thread-safe, like the observer it wraps.
  */
@@ -26,7 +27,8 @@ public final class TypeCheckedResponses extends ServerCallStreamObserver<Dynamic
   private final Descriptor expected;
   private boolean failed;
 
-  private TypeCheckedResponses(ServerCallStreamObserver<DynamicMessage> delegate, Descriptors.MethodDescriptor method) {
+  private TypeCheckedResponses(
+      ServerCallStreamObserver<DynamicMessage> delegate, Descriptors.MethodDescriptor method) {
     this.delegate = delegate;
     this.method = method;
     this.expected = method.getOutputType();
@@ -49,8 +51,13 @@ public final class TypeCheckedResponses extends ServerCallStreamObserver<Dynamic
     Descriptor actual = response.getDescriptorForType();
     if (actual != expected && !actual.getFullName().equals(expected.getFullName())) {
       failed = true;
-      String message = "handler of " + DynamicMethods.fullName(method) + " answered with a "
-          + actual.getFullName() + ", but the method returns " + expected.getFullName();
+      String message =
+          "handler of "
+              + DynamicMethods.fullName(method)
+              + " answered with a "
+              + actual.getFullName()
+              + ", but the method returns "
+              + expected.getFullName();
       log.warn(message);
       delegate.onError(Status.INTERNAL.withDescription(message).asRuntimeException());
       return;

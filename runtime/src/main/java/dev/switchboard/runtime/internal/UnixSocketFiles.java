@@ -12,9 +12,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Socket files left behind by a server that died without cleaning up. A socket file nobody listens on
- * makes {@code bind} fail with "Address already in use", so a restarted server removes it first, but
- * only when it is a socket (never a regular file) and a connection attempt is refused.
+ * Socket files left behind by a server that died without cleaning up. A socket file nobody listens
+ * on makes {@code bind} fail with "Address already in use", so a restarted server removes it first,
+ * but only when it is a socket (never a regular file) and a connection attempt is refused.
  */
 public final class UnixSocketFiles {
 

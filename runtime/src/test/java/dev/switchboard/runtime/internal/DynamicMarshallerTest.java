@@ -18,11 +18,12 @@ import org.junit.jupiter.api.Test;
 class DynamicMarshallerTest {
 
   private final DynamicMarshaller marshaller = new DynamicMarshaller(EchoRequest.getDescriptor());
-  private final EchoRequest generated = EchoRequest.newBuilder()
-      .setText("héllo")
-      .setPayload(ByteString.copyFrom(new byte[1000]))
-      .setRepeat(3)
-      .build();
+  private final EchoRequest generated =
+      EchoRequest.newBuilder()
+          .setText("héllo")
+          .setPayload(ByteString.copyFrom(new byte[1000]))
+          .setRepeat(3)
+          .build();
   private final DynamicMessage message = DynamicMessage.newBuilder(generated).build();
 
   @Test
@@ -65,7 +66,10 @@ class DynamicMarshallerTest {
     byte[] bytes = generated.toByteArray();
     assertThat(marshaller.parse(new ByteArrayInputStream(bytes))).isEqualTo(message);
     assertThat(marshaller.parse(new KnownLengthStream(bytes))).isEqualTo(message);
-    assertThat(EchoRequest.newBuilder().mergeFrom(marshaller.parse(new KnownLengthStream(bytes))).build())
+    assertThat(
+            EchoRequest.newBuilder()
+                .mergeFrom(marshaller.parse(new KnownLengthStream(bytes)))
+                .build())
         .isEqualTo(generated);
   }
 
@@ -82,11 +86,14 @@ class DynamicMarshallerTest {
 
   @Test
   void streamingAMessageOfAnotherTypeIsRefused() {
-    DynamicMessage other = DynamicMessage.getDefaultInstance(dev.switchboard.runtime.test.EchoResponse.getDescriptor());
+    DynamicMessage other =
+        DynamicMessage.getDefaultInstance(
+            dev.switchboard.runtime.test.EchoResponse.getDescriptor());
     assertThatThrownBy(() -> marshaller.stream(other))
         .isInstanceOf(StatusRuntimeException.class)
-        .hasMessage("INTERNAL: message of type switchboard.runtime.test.EchoResponse sent where "
-            + "switchboard.runtime.test.EchoRequest is expected");
+        .hasMessage(
+            "INTERNAL: message of type switchboard.runtime.test.EchoResponse sent where "
+                + "switchboard.runtime.test.EchoRequest is expected");
   }
 
   @Test
@@ -94,8 +101,10 @@ class DynamicMarshallerTest {
     byte[] garbage = {(byte) 0xff, (byte) 0xff, (byte) 0xff, 0x01, 0x02};
     assertThatThrownBy(() -> marshaller.parse(new KnownLengthStream(garbage)))
         .isInstanceOf(StatusRuntimeException.class)
-        .satisfies(e -> assertThat(((StatusRuntimeException) e).getStatus().getCode())
-            .isEqualTo(Status.Code.INTERNAL))
+        .satisfies(
+            e ->
+                assertThat(((StatusRuntimeException) e).getStatus().getCode())
+                    .isEqualTo(Status.Code.INTERNAL))
         .hasMessageContaining("switchboard.runtime.test.EchoRequest");
   }
 

@@ -39,7 +39,8 @@ import org.jspecify.annotations.Nullable;
  * }</pre>
  *
  * <p>Both of its links are plaintext unless configured: {@link Builder#tls(TlsConfig)} for the
- * AgentService it serves, {@link Builder#coordinatorTls(TlsConfig)} for its link to the coordinator.
+ * AgentService it serves, {@link Builder#coordinatorTls(TlsConfig)} for its link to the
+ * coordinator.
  */
 public final class Agent implements AutoCloseable {
   private final Builder config;
@@ -59,19 +60,27 @@ public final class Agent implements AutoCloseable {
     this.slots = new StreamSlots(builder.capacity, builder.capacity * 4);
     this.host = new HostMetrics();
     SwitchboardChannel.Builder channel = SwitchboardChannel.builder(builder.coordinator);
-    this.coordinatorChannel = (builder.coordinatorTls != null
-        ? channel.tls(builder.coordinatorTls) : channel.plaintext()).build();
+    this.coordinatorChannel =
+        (builder.coordinatorTls != null ? channel.tls(builder.coordinatorTls) : channel.plaintext())
+            .build();
     AtomicInteger threads = new AtomicInteger();
     this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "titan-agent-link"));
-    this.workers = Executors.newCachedThreadPool(r -> daemon(r, "titan-agent-stream-" + threads.incrementAndGet()));
-    TokenVerifier verifier = new TokenVerifier(builder.agentId,
-        () -> CoordinatorServiceGrpc.newBlockingStub(coordinatorChannel)
-            .withDeadlineAfter(3, TimeUnit.SECONDS)
-            .getPublicKey(PublicKeyRequest.getDefaultInstance()),
-        builder.clock);
-    this.service = new AgentGrpcService(builder.agentId, verifier, builder.engine, slots, workers, this::info);
-    this.link = new CoordinatorLink(coordinatorChannel, this::registration, this::heartbeat, scheduler,
-        builder.heartbeat);
+    this.workers =
+        Executors.newCachedThreadPool(
+            r -> daemon(r, "titan-agent-stream-" + threads.incrementAndGet()));
+    TokenVerifier verifier =
+        new TokenVerifier(
+            builder.agentId,
+            () ->
+                CoordinatorServiceGrpc.newBlockingStub(coordinatorChannel)
+                    .withDeadlineAfter(3, TimeUnit.SECONDS)
+                    .getPublicKey(PublicKeyRequest.getDefaultInstance()),
+            builder.clock);
+    this.service =
+        new AgentGrpcService(builder.agentId, verifier, builder.engine, slots, workers, this::info);
+    this.link =
+        new CoordinatorLink(
+            coordinatorChannel, this::registration, this::heartbeat, scheduler, builder.heartbeat);
   }
 
   private static Thread daemon(Runnable r, String name) {
@@ -90,7 +99,8 @@ public final class Agent implements AutoCloseable {
     if (server != null) {
       throw new IllegalStateException("agent already started");
     }
-    SwitchboardServer.Builder serverBuilder = SwitchboardServer.builder(config.listen).service(service);
+    SwitchboardServer.Builder serverBuilder =
+        SwitchboardServer.builder(config.listen).service(service);
     if (config.tls != null) {
       serverBuilder.tls(config.tls);
     }
@@ -150,7 +160,9 @@ public final class Agent implements AutoCloseable {
       return state;
     }
     // A full queue means new work waits for a whole stream: tell the router to prefer others.
-    return slots.queued() >= slots.capacity() ? AgentState.AGENT_STATE_DEGRADED : AgentState.AGENT_STATE_HEALTHY;
+    return slots.queued() >= slots.capacity()
+        ? AgentState.AGENT_STATE_DEGRADED
+        : AgentState.AGENT_STATE_HEALTHY;
   }
 
   private SystemMetrics metrics() {
@@ -263,7 +275,8 @@ public final class Agent implements AutoCloseable {
     /** Heartbeat interval (default 1 s). */
     public Builder heartbeat(Duration interval) {
       if (interval.toMillis() < 10) {
-        throw new IllegalArgumentException("heartbeat interval must be at least 10ms, got " + interval);
+        throw new IllegalArgumentException(
+            "heartbeat interval must be at least 10ms, got " + interval);
       }
       this.heartbeat = interval;
       return this;
@@ -276,22 +289,24 @@ public final class Agent implements AutoCloseable {
     }
 
     /**
-     * Serves AgentService over TLS with this config (default plaintext). Clients dial the advertised
-     * {@code host:port}, so the certificate must name {@link #advertiseHost(String)}. Add
-     * {@code .trusting(ca).requireClientAuth()} to accept only clients with a certificate from that CA.
+     * Serves AgentService over TLS with this config (default plaintext). Clients dial the
+     * advertised {@code host:port}, so the certificate must name {@link #advertiseHost(String)}.
+     * Add {@code .trusting(ca).requireClientAuth()} to accept only clients with a certificate from
+     * that CA.
      */
     public Builder tls(TlsConfig tls) {
       if (tls.privateKey().isEmpty()) {
-        throw new IllegalArgumentException("a server TLS config needs a certificate and key (TlsConfig.fromPem)");
+        throw new IllegalArgumentException(
+            "a server TLS config needs a certificate and key (TlsConfig.fromPem)");
       }
       this.tls = tls;
       return this;
     }
 
     /**
-     * Dials the coordinator (registration, heartbeats, public keys) over TLS with this client config
-     * (default plaintext): {@code TlsConfig.trustOnly(ca)}, or {@code fromPem(cert, key).trusting(ca)}
-     * when the coordinator requires client certificates.
+     * Dials the coordinator (registration, heartbeats, public keys) over TLS with this client
+     * config (default plaintext): {@code TlsConfig.trustOnly(ca)}, or {@code fromPem(cert,
+     * key).trusting(ca)} when the coordinator requires client certificates.
      */
     public Builder coordinatorTls(TlsConfig tls) {
       this.coordinatorTls = Objects.requireNonNull(tls, "tls");

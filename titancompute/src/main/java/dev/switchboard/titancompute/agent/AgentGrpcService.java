@@ -23,16 +23,16 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * AgentService: verifies the token, validates the request, spends the token (one stream per
- * token), then streams. Two ways to stream:
+ * AgentService: verifies the token, validates the request, spends the token (one stream per token),
+ * then streams. Two ways to stream:
  *
  * <ul>
  *   <li>An engine that has its whole answer at once ({@link ImmediateOutput.Source}, the demo
- *       engine without delay), when a slot is free right now: the pieces go out from the call's
- *       own executor as fast as flow control allows ({@code isReady}, resumed by the on-ready
+ *       engine without delay), when a slot is free right now: the pieces go out from the call's own
+ *       executor as fast as flow control allows ({@code isReady}, resumed by the on-ready
  *       callback), with no thread hand-off per stream or per piece.
- *   <li>Otherwise a worker thread waits in line for a slot, runs the engine and forwards each
- *       piece the moment the engine produces it (HTTP engines block, so they need a thread).
+ *   <li>Otherwise a worker thread waits in line for a slot, runs the engine and forwards each piece
+ *       the moment the engine produces it (HTTP engines block, so they need a thread).
  * </ul>
  *
  * Either way, a client that goes away stops the output (the worker is interrupted) and frees its
@@ -51,8 +51,13 @@ final class AgentGrpcService extends AgentServiceGrpc.AgentServiceImplBase {
   // and every finished stream adds to it.
   private final ArrayBlockingQueue<CompletedStream> completed = new ArrayBlockingQueue<>(1000);
 
-  AgentGrpcService(String agentId, TokenVerifier verifier, InferenceEngine engine, StreamSlots slots,
-      ExecutorService workers, Supplier<AgentInfo> info) {
+  AgentGrpcService(
+      String agentId,
+      TokenVerifier verifier,
+      InferenceEngine engine,
+      StreamSlots slots,
+      ExecutorService workers,
+      Supplier<AgentInfo> info) {
     this.agentId = agentId;
     this.verifier = verifier;
     this.engine = engine;
@@ -74,8 +79,10 @@ final class AgentGrpcService extends AgentServiceGrpc.AgentServiceImplBase {
   @Override
   public void getStatus(StatusRequest request, StreamObserver<AgentInfo> response) {
     if (!request.getAgentId().isEmpty() && !request.getAgentId().equals(agentId)) {
-      response.onError(Status.NOT_FOUND
-          .withDescription("this is agent " + agentId + ", not " + request.getAgentId()).asRuntimeException());
+      response.onError(
+          Status.NOT_FOUND
+              .withDescription("this is agent " + agentId + ", not " + request.getAgentId())
+              .asRuntimeException());
       return;
     }
     response.onNext(info.get());
@@ -85,7 +92,8 @@ final class AgentGrpcService extends AgentServiceGrpc.AgentServiceImplBase {
   @Override
   public void streamInference(StreamRequest request, StreamObserver<StreamResponse> response) {
     long startedNanos = System.nanoTime();
-    ServerCallStreamObserver<StreamResponse> call = (ServerCallStreamObserver<StreamResponse>) response;
+    ServerCallStreamObserver<StreamResponse> call =
+        (ServerCallStreamObserver<StreamResponse>) response;
     TokenVerifier.Grant grant;
     try {
       grant = verifier.verify(request.getToken(), request.getModel());
@@ -105,8 +113,13 @@ final class AgentGrpcService extends AgentServiceGrpc.AgentServiceImplBase {
       return;
     }
     String requestId = grant.requestId();
-    GenerationRequest generation = new GenerationRequest(request.getModel(), request.getPrompt(),
-        InferenceRules.maxTokens(request), InferenceRules.temperature(request), request.getParametersMap());
+    GenerationRequest generation =
+        new GenerationRequest(
+            request.getModel(),
+            request.getPrompt(),
+            InferenceRules.maxTokens(request),
+            InferenceRules.temperature(request),
+            request.getParametersMap());
     if (engine instanceof ImmediateOutput.Source source) {
       Optional<ImmediateOutput> output = source.immediate(generation);
       if (output.isPresent() && slots.tryAcquireNow()) {
@@ -117,21 +130,26 @@ final class AgentGrpcService extends AgentServiceGrpc.AgentServiceImplBase {
     AtomicBoolean cancelled = new AtomicBoolean();
     AtomicReference<Future<?>> job = new AtomicReference<>();
     // Must be set before this method returns; the job may not exist yet when the client cancels.
-    call.setOnCancelHandler(() -> {
-      cancelled.set(true);
-      Future<?> f = job.get();
-      if (f != null) {
-        f.cancel(true);
-      }
-    });
+    call.setOnCancelHandler(
+        () -> {
+          cancelled.set(true);
+          Future<?> f = job.get();
+          if (f != null) {
+            f.cancel(true);
+          }
+        });
     job.set(workers.submit(() -> run(generation, requestId, call, cancelled, startedNanos)));
     if (cancelled.get()) {
       job.get().cancel(true);
     }
   }
 
-  private void run(GenerationRequest generation, String requestId,
-      ServerCallStreamObserver<StreamResponse> call, AtomicBoolean cancelled, long startedNanos) {
+  private void run(
+      GenerationRequest generation,
+      String requestId,
+      ServerCallStreamObserver<StreamResponse> call,
+      AtomicBoolean cancelled,
+      long startedNanos) {
     String outcome = "OK";
     long[] firstNanos = {0};
     int[] pieces = {0};
@@ -140,33 +158,42 @@ final class AgentGrpcService extends AgentServiceGrpc.AgentServiceImplBase {
       admitted = slots.acquire();
       if (!admitted) {
         outcome = Status.Code.RESOURCE_EXHAUSTED.name();
-        call.onError(Status.RESOURCE_EXHAUSTED
-            .withDescription("agent " + agentId + " is full: " + slots.capacity() + " streams running and its queue is full")
-            .asException());
+        call.onError(
+            Status.RESOURCE_EXHAUSTED
+                .withDescription(
+                    "agent "
+                        + agentId
+                        + " is full: "
+                        + slots.capacity()
+                        + " streams running and its queue is full")
+                .asException());
         return;
       }
       if (cancelled.get()) {
         throw new InterruptedException();
       }
-      GenerationResult result = engine.generate(generation, new InferenceEngine.TokenSink() {
-        @Override
-        public void text(String piece) {
-          if (cancelled.get()) {
-            return;
-          }
-          StreamResponse.Builder message = StreamResponse.newBuilder().setText(piece);
-          if (pieces[0]++ == 0) {
-            firstNanos[0] = System.nanoTime();
-            message.setAgentId(agentId);
-          }
-          call.onNext(message.build());
-        }
+      GenerationResult result =
+          engine.generate(
+              generation,
+              new InferenceEngine.TokenSink() {
+                @Override
+                public void text(String piece) {
+                  if (cancelled.get()) {
+                    return;
+                  }
+                  StreamResponse.Builder message = StreamResponse.newBuilder().setText(piece);
+                  if (pieces[0]++ == 0) {
+                    firstNanos[0] = System.nanoTime();
+                    message.setAgentId(agentId);
+                  }
+                  call.onNext(message.build());
+                }
 
-        @Override
-        public boolean cancelled() {
-          return cancelled.get();
-        }
-      });
+                @Override
+                public boolean cancelled() {
+                  return cancelled.get();
+                }
+              });
       if (cancelled.get()) {
         throw new InterruptedException();
       }
@@ -184,7 +211,8 @@ final class AgentGrpcService extends AgentServiceGrpc.AgentServiceImplBase {
       outcome = Status.Code.INTERNAL.name();
       log.error("stream {} failed", requestId, e);
       if (!cancelled.get()) {
-        call.onError(Status.INTERNAL.withDescription("agent " + agentId + " failed: " + e).asException());
+        call.onError(
+            Status.INTERNAL.withDescription("agent " + agentId + " failed: " + e).asException());
       }
     } finally {
       if (admitted) {
@@ -200,22 +228,25 @@ final class AgentGrpcService extends AgentServiceGrpc.AgentServiceImplBase {
         .setDone(true)
         .setAgentId(agentId)
         .setFinishReason(result.finishReason())
-        .setUsage(Usage.newBuilder()
-            .setPromptTokens(result.promptTokens())
-            .setCompletionTokens(completionTokens)
-            .setTotalTokens(result.promptTokens() + completionTokens))
+        .setUsage(
+            Usage.newBuilder()
+                .setPromptTokens(result.promptTokens())
+                .setCompletionTokens(completionTokens)
+                .setTotalTokens(result.promptTokens() + completionTokens))
         .build();
   }
 
-  private void report(String requestId, long startedNanos, long firstNanos, int pieces, String outcome) {
+  private void report(
+      String requestId, long startedNanos, long firstNanos, int pieces, String outcome) {
     long end = System.nanoTime();
-    CompletedStream report = CompletedStream.newBuilder()
-        .setRequestId(requestId)
-        .setDurationMs((end - startedNanos) / 1e6)
-        .setTimeToFirstTokenMs(firstNanos == 0 ? -1 : (firstNanos - startedNanos) / 1e6)
-        .setCompletionTokens(pieces)
-        .setOutcome(outcome)
-        .build();
+    CompletedStream report =
+        CompletedStream.newBuilder()
+            .setRequestId(requestId)
+            .setDurationMs((end - startedNanos) / 1e6)
+            .setTimeToFirstTokenMs(firstNanos == 0 ? -1 : (firstNanos - startedNanos) / 1e6)
+            .setCompletionTokens(pieces)
+            .setOutcome(outcome)
+            .build();
     while (!completed.offer(report)) {
       completed.poll(); // full: the oldest report goes
     }
@@ -236,7 +267,10 @@ final class AgentGrpcService extends AgentServiceGrpc.AgentServiceImplBase {
     private int next;
     private long firstNanos;
 
-    InlineStream(ServerCallStreamObserver<StreamResponse> call, ImmediateOutput output, String requestId,
+    InlineStream(
+        ServerCallStreamObserver<StreamResponse> call,
+        ImmediateOutput output,
+        String requestId,
         long startedNanos) {
       this.call = call;
       this.output = output;
@@ -244,7 +278,9 @@ final class AgentGrpcService extends AgentServiceGrpc.AgentServiceImplBase {
       this.startedNanos = startedNanos;
     }
 
-    /** Holds the slot already; must run inside the service method (gRPC requires the handlers then). */
+    /**
+     * Holds the slot already; must run inside the service method (gRPC requires the handlers then).
+     */
     void start() {
       call.setOnCancelHandler(() -> finish(Status.Code.CANCELLED.name()));
       call.setOnReadyHandler(this);
@@ -282,9 +318,13 @@ final class AgentGrpcService extends AgentServiceGrpc.AgentServiceImplBase {
         log.error("stream {} failed", requestId, e);
         if (finish(Status.Code.INTERNAL.name())) {
           try {
-            call.onError(Status.INTERNAL.withDescription("agent " + agentId + " failed: " + e).asException());
+            call.onError(
+                Status.INTERNAL
+                    .withDescription("agent " + agentId + " failed: " + e)
+                    .asException());
           } catch (RuntimeException closed) {
-            log.debug("stream {} was already closed", requestId, closed); // the client has its status
+            log.debug(
+                "stream {} was already closed", requestId, closed); // the client has its status
           }
         }
       }

@@ -30,7 +30,13 @@ import org.slf4j.LoggerFactory;
 final class CoordinatorLink implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(CoordinatorLink.class);
 
-  private enum State { IDLE, REGISTERING, STREAMING, BACKOFF, CLOSED }
+  private enum State {
+    IDLE,
+    REGISTERING,
+    STREAMING,
+    BACKOFF,
+    CLOSED
+  }
 
   private final ManagedChannel channel;
   private final Supplier<AgentRegistration> registration;
@@ -51,8 +57,11 @@ final class CoordinatorLink implements AutoCloseable {
   private volatile boolean registered;
   private volatile int registrations;
 
-  CoordinatorLink(ManagedChannel channel, Supplier<AgentRegistration> registration,
-      Supplier<HealthUpdate.Builder> heartbeat, ScheduledExecutorService scheduler,
+  CoordinatorLink(
+      ManagedChannel channel,
+      Supplier<AgentRegistration> registration,
+      Supplier<HealthUpdate.Builder> heartbeat,
+      ScheduledExecutorService scheduler,
       Duration interval) {
     this.channel = channel;
     this.registration = registration;
@@ -64,7 +73,9 @@ final class CoordinatorLink implements AutoCloseable {
 
   void start() {
     scheduler.execute(this::register);
-    ticker = scheduler.scheduleAtFixedRate(this::tick, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
+    ticker =
+        scheduler.scheduleAtFixedRate(
+            this::tick, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
   }
 
   boolean registered() {
@@ -90,23 +101,27 @@ final class CoordinatorLink implements AutoCloseable {
     AgentRegistration request = registration.get();
     CoordinatorServiceGrpc.newStub(channel)
         .withDeadlineAfter(Math.max(5000, interval.toMillis() * 2), TimeUnit.MILLISECONDS)
-        .registerAgent(request, new StreamObserver<>() {
-          @Override
-          public void onNext(RegistrationResponse response) {
-            onLink(() -> registeredOk(response));
-          }
+        .registerAgent(
+            request,
+            new StreamObserver<>() {
+              @Override
+              public void onNext(RegistrationResponse response) {
+                onLink(() -> registeredOk(response));
+              }
 
-          @Override
-          public void onError(Throwable t) {
-            onLink(() -> failed("registration failed", t));
-          }
+              @Override
+              public void onError(Throwable t) {
+                onLink(() -> failed("registration failed", t));
+              }
 
-          @Override
-          public void onCompleted() {}
-        });
+              @Override
+              public void onCompleted() {}
+            });
   }
 
-  /** Runs a gRPC callback's consequence on the link's thread; after close there is nothing to do. */
+  /**
+   * Runs a gRPC callback's consequence on the link's thread; after close there is nothing to do.
+   */
   private void onLink(Runnable task) {
     try {
       scheduler.execute(task);
@@ -131,42 +146,47 @@ final class CoordinatorLink implements AutoCloseable {
     state = State.STREAMING;
     sequence = 0;
     lastSentSequence = -1;
-    CoordinatorServiceGrpc.newStub(channel).reportHealth(new ClientResponseObserver<HealthUpdate, HealthAck>() {
-      private @Nullable ClientCallStreamObserver<HealthUpdate> mine;
+    CoordinatorServiceGrpc.newStub(channel)
+        .reportHealth(
+            new ClientResponseObserver<HealthUpdate, HealthAck>() {
+              private @Nullable ClientCallStreamObserver<HealthUpdate> mine;
 
-      @Override
-      public void beforeStart(ClientCallStreamObserver<HealthUpdate> requestStream) {
-        mine = requestStream;
-        stream = requestStream;
-      }
+              @Override
+              public void beforeStart(ClientCallStreamObserver<HealthUpdate> requestStream) {
+                mine = requestStream;
+                stream = requestStream;
+              }
 
-      @Override
-      public void onNext(HealthAck ack) {
-        long now = System.nanoTime();
-        onLink(() -> acked(mine, ack, now));
-      }
+              @Override
+              public void onNext(HealthAck ack) {
+                long now = System.nanoTime();
+                onLink(() -> acked(mine, ack, now));
+              }
 
-      @Override
-      public void onError(Throwable t) {
-        onLink(() -> {
-          if (stream == mine) {
-            failed("health stream broke", t);
-          }
-        });
-      }
+              @Override
+              public void onError(Throwable t) {
+                onLink(
+                    () -> {
+                      if (stream == mine) {
+                        failed("health stream broke", t);
+                      }
+                    });
+              }
 
-      @Override
-      public void onCompleted() {
-        onLink(() -> {
-          if (stream == mine) {
-            failed("coordinator ended the health stream", null);
-          }
-        });
-      }
-    });
+              @Override
+              public void onCompleted() {
+                onLink(
+                    () -> {
+                      if (stream == mine) {
+                        failed("coordinator ended the health stream", null);
+                      }
+                    });
+              }
+            });
   }
 
-  private void acked(@Nullable ClientCallStreamObserver<HealthUpdate> from, HealthAck ack, long atNanos) {
+  private void acked(
+      @Nullable ClientCallStreamObserver<HealthUpdate> from, HealthAck ack, long atNanos) {
     if (from != stream || state != State.STREAMING) {
       return;
     }
@@ -186,11 +206,13 @@ final class CoordinatorLink implements AutoCloseable {
     if (state != State.STREAMING || s == null) {
       return;
     }
-    HealthUpdate update = heartbeat.get()
-        .setSequence(++sequence)
-        .setSentAtUnixMs(System.currentTimeMillis())
-        .setRttMs(rttMs)
-        .build();
+    HealthUpdate update =
+        heartbeat
+            .get()
+            .setSequence(++sequence)
+            .setSentAtUnixMs(System.currentTimeMillis())
+            .setRttMs(rttMs)
+            .build();
     lastSentSequence = sequence;
     lastSentNanos = System.nanoTime();
     try {
@@ -209,9 +231,13 @@ final class CoordinatorLink implements AutoCloseable {
     long base = Math.min(maxBackoff.toMillis(), 100L << Math.min(attempt, 10));
     long delay = base / 2 + ThreadLocalRandom.current().nextLong(base / 2 + 1);
     attempt++;
-    String reason = cause instanceof StatusRuntimeException sre
-        ? sre.getStatus().getCode() + (sre.getStatus().getDescription() == null ? "" : " " + sre.getStatus().getDescription())
-        : cause == null ? "" : cause.toString();
+    String reason =
+        cause instanceof StatusRuntimeException sre
+            ? sre.getStatus().getCode()
+                + (sre.getStatus().getDescription() == null
+                    ? ""
+                    : " " + sre.getStatus().getDescription())
+            : cause == null ? "" : cause.toString();
     log.warn("{}: {}; retrying in {} ms", what, reason, delay);
     state = State.BACKOFF;
     scheduler.schedule(this::register, delay, TimeUnit.MILLISECONDS);
@@ -232,15 +258,18 @@ final class CoordinatorLink implements AutoCloseable {
   /** Sends a last update with the given state (DRAINING on shutdown), then stops. */
   void sendFinal(AgentState finalState) {
     try {
-      scheduler.submit(() -> {
-        ClientCallStreamObserver<HealthUpdate> s = stream;
-        if (state == State.STREAMING && s != null) {
-          s.onNext(heartbeat.get().setSequence(++sequence).setState(finalState).build());
-          s.onCompleted();
-          stream = null;
-        }
-        state = State.CLOSED;
-      }).get(1, TimeUnit.SECONDS);
+      scheduler
+          .submit(
+              () -> {
+                ClientCallStreamObserver<HealthUpdate> s = stream;
+                if (state == State.STREAMING && s != null) {
+                  s.onNext(heartbeat.get().setSequence(++sequence).setState(finalState).build());
+                  s.onCompleted();
+                  stream = null;
+                }
+                state = State.CLOSED;
+              })
+          .get(1, TimeUnit.SECONDS);
     } catch (Exception e) {
       log.debug("final heartbeat not sent: {}", e.toString());
     }
@@ -252,13 +281,15 @@ final class CoordinatorLink implements AutoCloseable {
       ticker.cancel(false);
     }
     try {
-      scheduler.submit(() -> {
-        state = State.CLOSED;
-        closeStream();
-      }).get(1, TimeUnit.SECONDS);
+      scheduler
+          .submit(
+              () -> {
+                state = State.CLOSED;
+                closeStream();
+              })
+          .get(1, TimeUnit.SECONDS);
     } catch (Exception e) {
       log.debug("link close: {}", e.toString());
     }
   }
-
 }

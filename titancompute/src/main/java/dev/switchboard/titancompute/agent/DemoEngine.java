@@ -27,7 +27,8 @@ final class DemoEngine implements InferenceEngine, ImmediateOutput.Source {
   }
 
   @Override
-  public GenerationResult generate(GenerationRequest request, TokenSink sink) throws InterruptedException {
+  public GenerationResult generate(GenerationRequest request, TokenSink sink)
+      throws InterruptedException {
     List<String> words = words(request);
     int n = Math.min(words.size(), request.maxTokens());
     int sent = 0;
@@ -42,7 +43,8 @@ final class DemoEngine implements InferenceEngine, ImmediateOutput.Source {
     }
     return new GenerationResult(
         n < words.size() ? FinishReason.FINISH_REASON_LENGTH : FinishReason.FINISH_REASON_STOP,
-        WHITESPACE.split(request.prompt()).length, sent);
+        WHITESPACE.split(request.prompt()).length,
+        sent);
   }
 
   /** Without a per-token delay there is nothing to wait for: the whole answer is known at once. */
@@ -57,18 +59,26 @@ final class DemoEngine implements InferenceEngine, ImmediateOutput.Source {
     for (int i = 0; i < n; i++) {
       pieces.add(i == 0 ? words.get(i) : " " + words.get(i));
     }
-    return Optional.of(new ImmediateOutput(pieces, new GenerationResult(
-        n < words.size() ? FinishReason.FINISH_REASON_LENGTH : FinishReason.FINISH_REASON_STOP,
-        WHITESPACE.split(request.prompt()).length, n)));
+    return Optional.of(
+        new ImmediateOutput(
+            pieces,
+            new GenerationResult(
+                n < words.size()
+                    ? FinishReason.FINISH_REASON_LENGTH
+                    : FinishReason.FINISH_REASON_STOP,
+                WHITESPACE.split(request.prompt()).length,
+                n)));
   }
 
   static List<String> words(GenerationRequest request) {
     List<String> words = new ArrayList<>();
     add(words, "[demo engine: no model was run] Model '" + request.model() + "' would answer:");
     add(words, "you asked \"" + request.prompt().strip() + "\".");
-    add(words, "TitanCompute routed this request through the coordinator, which chose this agent by"
-        + " load, signed a token for it, and the agent streamed these words straight back to you,"
-        + " one message per word.");
+    add(
+        words,
+        "TitanCompute routed this request through the coordinator, which chose this agent by"
+            + " load, signed a token for it, and the agent streamed these words straight back to you,"
+            + " one message per word.");
     return words;
   }
 

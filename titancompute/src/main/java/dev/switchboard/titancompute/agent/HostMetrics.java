@@ -40,11 +40,12 @@ final class HostMetrics {
         if (card.getVRam() <= 0 && "unknown".equalsIgnoreCase(card.getName())) {
           continue;
         }
-        list.add(GpuMetrics.newBuilder()
-            .setName(card.getName())
-            .setVendor(card.getVendor())
-            .setMemoryTotalBytes(Math.max(0, card.getVRam()))
-            .build());
+        list.add(
+            GpuMetrics.newBuilder()
+                .setName(card.getName())
+                .setVendor(card.getVendor())
+                .setMemoryTotalBytes(Math.max(0, card.getVRam()))
+                .build());
       }
     } catch (RuntimeException e) {
       // Some hosts (containers without /sys/class/drm or lshw) cannot list GPUs; report none.

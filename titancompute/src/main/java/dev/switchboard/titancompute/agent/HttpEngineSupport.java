@@ -62,26 +62,38 @@ final class HttpEngineSupport {
 
   void postStreaming(URI uri, JsonNode body, Map<String, String> headers, LineHandler handler)
       throws EngineException, InterruptedException {
-    HttpRequest.Builder request = HttpRequest.newBuilder(uri)
-        .header("Content-Type", "application/json")
-        .POST(HttpRequest.BodyPublishers.ofString(body.toString(), StandardCharsets.UTF_8));
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(uri)
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(body.toString(), StandardCharsets.UTF_8));
     headers.forEach(request::header);
     HttpResponse<InputStream> response;
     try {
       response = http.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
     } catch (ConnectException e) {
-      throw new EngineException("cannot reach the " + engine + " engine at " + uri + " (connection refused)", e);
+      throw new EngineException(
+          "cannot reach the " + engine + " engine at " + uri + " (connection refused)", e);
     } catch (HttpTimeoutException e) {
-      throw new EngineException("the " + engine + " engine at " + uri + " did not answer in time", e);
+      throw new EngineException(
+          "the " + engine + " engine at " + uri + " did not answer in time", e);
     } catch (IOException e) {
-      throw new EngineException("cannot reach the " + engine + " engine at " + uri + ": " + e.getMessage(), e);
+      throw new EngineException(
+          "cannot reach the " + engine + " engine at " + uri + ": " + e.getMessage(), e);
     }
     try (InputStream in = response.body();
-        BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
+        BufferedReader reader =
+            new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
       if (response.statusCode() != 200) {
         String text = new String(in.readNBytes(4096), StandardCharsets.UTF_8).strip();
-        throw new EngineException("the " + engine + " engine at " + uri + " answered HTTP "
-            + response.statusCode() + ": " + errorMessage(text));
+        throw new EngineException(
+            "the "
+                + engine
+                + " engine at "
+                + uri
+                + " answered HTTP "
+                + response.statusCode()
+                + ": "
+                + errorMessage(text));
       }
       String line;
       while ((line = reader.readLine()) != null) {
@@ -121,8 +133,11 @@ final class HttpEngineSupport {
     try {
       return JSON.readTree(line);
     } catch (IOException e) {
-      throw new EngineException("the " + engine + " engine sent a line that is not JSON: "
-          + (line.length() > 200 ? line.substring(0, 200) + "…" : line));
+      throw new EngineException(
+          "the "
+              + engine
+              + " engine sent a line that is not JSON: "
+              + (line.length() > 200 ? line.substring(0, 200) + "…" : line));
     }
   }
 }

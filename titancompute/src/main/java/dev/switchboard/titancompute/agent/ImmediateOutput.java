@@ -6,7 +6,8 @@ import java.util.Optional;
 /**
  * Output an engine can give all at once, without waiting on anything: the agent then sends it
  * straight from the gRPC call's own thread as fast as flow control allows, instead of running a
- * worker thread that hands each piece over. Engines that block (HTTP, a paced demo) do not offer it.
+ * worker thread that hands each piece over. Engines that block (HTTP, a paced demo) do not offer
+ * it.
  */
 record ImmediateOutput(List<String> pieces, GenerationResult result) {
   ImmediateOutput {

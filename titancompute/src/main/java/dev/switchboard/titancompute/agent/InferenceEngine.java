@@ -34,14 +34,17 @@ public interface InferenceEngine {
     return new DemoEngine(perToken);
   }
 
-  /** Ollama's streaming {@code POST /api/generate} at {@code baseUrl} (e.g. http://127.0.0.1:11434). */
+  /**
+   * Ollama's streaming {@code POST /api/generate} at {@code baseUrl} (e.g. http://127.0.0.1:11434).
+   */
   static InferenceEngine ollama(URI baseUrl) {
-    return new OllamaEngine(HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build(), baseUrl);
+    return new OllamaEngine(
+        HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build(), baseUrl);
   }
 
   /**
-   * An OpenAI-compatible streaming {@code POST /v1/chat/completions} at {@code baseUrl}
-   * (e.g. http://127.0.0.1:8000); {@code apiKey} is sent as a bearer token when not null.
+   * An OpenAI-compatible streaming {@code POST /v1/chat/completions} at {@code baseUrl} (e.g.
+   * http://127.0.0.1:8000); {@code apiKey} is sent as a bearer token when not null.
    */
   static InferenceEngine openAi(URI baseUrl, @Nullable String apiKey) {
     return new OpenAiEngine(

@@ -9,8 +9,8 @@ import java.util.Map;
 
 /**
  * Ollama's {@code POST /api/generate} with {@code "stream": true}: the body is newline-delimited
- * JSON, one object per piece ({@code "response"}), the last with {@code "done": true}, the
- * {@code done_reason} and the token counts ({@code prompt_eval_count}, {@code eval_count}).
+ * JSON, one object per piece ({@code "response"}), the last with {@code "done": true}, the {@code
+ * done_reason} and the token counts ({@code prompt_eval_count}, {@code eval_count}).
  */
 final class OllamaEngine implements InferenceEngine {
   private final HttpEngineSupport http;
@@ -40,29 +40,34 @@ final class OllamaEngine implements InferenceEngine {
 
     int[] counts = new int[3]; // prompt tokens, completion tokens, pieces seen
     FinishReason[] finish = {FinishReason.FINISH_REASON_UNSPECIFIED};
-    http.postStreaming(endpoint, body, Map.of(), line -> {
-      if (line.isBlank()) {
-        return true;
-      }
-      JsonNode chunk = http.parse(line);
-      if (chunk.path("error").isTextual()) {
-        throw new EngineException("ollama: " + chunk.path("error").asText());
-      }
-      String piece = chunk.path("response").asText("");
-      if (!piece.isEmpty()) {
-        counts[2]++;
-        sink.text(piece);
-      }
-      if (chunk.path("done").asBoolean(false)) {
-        finish[0] = "length".equals(chunk.path("done_reason").asText())
-            ? FinishReason.FINISH_REASON_LENGTH
-            : FinishReason.FINISH_REASON_STOP;
-        counts[0] = chunk.path("prompt_eval_count").asInt(0);
-        counts[1] = chunk.path("eval_count").asInt(counts[2]);
-        return false;
-      }
-      return !sink.cancelled();
-    });
+    http.postStreaming(
+        endpoint,
+        body,
+        Map.of(),
+        line -> {
+          if (line.isBlank()) {
+            return true;
+          }
+          JsonNode chunk = http.parse(line);
+          if (chunk.path("error").isTextual()) {
+            throw new EngineException("ollama: " + chunk.path("error").asText());
+          }
+          String piece = chunk.path("response").asText("");
+          if (!piece.isEmpty()) {
+            counts[2]++;
+            sink.text(piece);
+          }
+          if (chunk.path("done").asBoolean(false)) {
+            finish[0] =
+                "length".equals(chunk.path("done_reason").asText())
+                    ? FinishReason.FINISH_REASON_LENGTH
+                    : FinishReason.FINISH_REASON_STOP;
+            counts[0] = chunk.path("prompt_eval_count").asInt(0);
+            counts[1] = chunk.path("eval_count").asInt(counts[2]);
+            return false;
+          }
+          return !sink.cancelled();
+        });
     if (finish[0] == FinishReason.FINISH_REASON_UNSPECIFIED && !sink.cancelled()) {
       throw new EngineException("ollama ended the stream without a final \"done\": true object");
     }

@@ -53,42 +53,54 @@ final class OpenAiEngine implements InferenceEngine {
     int[] counts = new int[3]; // prompt tokens, completion tokens, pieces seen
     FinishReason[] finish = {FinishReason.FINISH_REASON_UNSPECIFIED};
     boolean[] done = {false};
-    http.postStreaming(endpoint, body, headers, line -> {
-      // SSE: only "data:" fields matter here; comments (":"), event names and blank separators do not.
-      if (!line.startsWith("data:")) {
-        return true;
-      }
-      String data = line.substring(5).strip();
-      if (data.equals("[DONE]")) {
-        done[0] = true;
-        return false;
-      }
-      JsonNode chunk = http.parse(data);
-      if (chunk.has("error")) {
-        throw new EngineException("openai: " + HttpEngineSupport.errorMessage(chunk.toString()));
-      }
-      JsonNode choice = chunk.path("choices").path(0);
-      String piece = choice.path("delta").path("content").asText("");
-      if (!piece.isEmpty()) {
-        counts[2]++;
-        sink.text(piece);
-      }
-      String reason = choice.path("finish_reason").asText("");
-      if (!reason.isEmpty() && !reason.equals("null")) {
-        finish[0] = reason.equals("length") ? FinishReason.FINISH_REASON_LENGTH : FinishReason.FINISH_REASON_STOP;
-      }
-      JsonNode usage = chunk.path("usage");
-      if (usage.isObject()) {
-        counts[0] = usage.path("prompt_tokens").asInt(0);
-        counts[1] = usage.path("completion_tokens").asInt(counts[2]);
-      }
-      return !sink.cancelled();
-    });
+    http.postStreaming(
+        endpoint,
+        body,
+        headers,
+        line -> {
+          // SSE: only "data:" fields matter here; comments (":"), event names and blank separators
+          // do not.
+          if (!line.startsWith("data:")) {
+            return true;
+          }
+          String data = line.substring(5).strip();
+          if (data.equals("[DONE]")) {
+            done[0] = true;
+            return false;
+          }
+          JsonNode chunk = http.parse(data);
+          if (chunk.has("error")) {
+            throw new EngineException(
+                "openai: " + HttpEngineSupport.errorMessage(chunk.toString()));
+          }
+          JsonNode choice = chunk.path("choices").path(0);
+          String piece = choice.path("delta").path("content").asText("");
+          if (!piece.isEmpty()) {
+            counts[2]++;
+            sink.text(piece);
+          }
+          String reason = choice.path("finish_reason").asText("");
+          if (!reason.isEmpty() && !reason.equals("null")) {
+            finish[0] =
+                reason.equals("length")
+                    ? FinishReason.FINISH_REASON_LENGTH
+                    : FinishReason.FINISH_REASON_STOP;
+          }
+          JsonNode usage = chunk.path("usage");
+          if (usage.isObject()) {
+            counts[0] = usage.path("prompt_tokens").asInt(0);
+            counts[1] = usage.path("completion_tokens").asInt(counts[2]);
+          }
+          return !sink.cancelled();
+        });
     if (!done[0] && !sink.cancelled()) {
       throw new EngineException("the openai engine ended the stream without \"data: [DONE]\"");
     }
     int completion = counts[1] > 0 ? counts[1] : counts[2];
-    FinishReason reason = finish[0] == FinishReason.FINISH_REASON_UNSPECIFIED ? FinishReason.FINISH_REASON_STOP : finish[0];
+    FinishReason reason =
+        finish[0] == FinishReason.FINISH_REASON_UNSPECIFIED
+            ? FinishReason.FINISH_REASON_STOP
+            : finish[0];
     return new GenerationResult(reason, counts[0], completion);
   }
 }

@@ -30,8 +30,10 @@ import org.slf4j.LoggerFactory;
  */
 final class TokenVerifier {
   private static final Logger log = LoggerFactory.getLogger(TokenVerifier.class);
+
   /** Tolerated clock difference between coordinator and agent. */
   static final long SKEW_MILLIS = 2_000;
+
   private static final long MISS_MEMORY_MILLIS = 1_000;
   static final int MAX_FETCHES_PER_SECOND = 4;
 
@@ -48,7 +50,8 @@ final class TokenVerifier {
   private final KeySource keys;
   private final Clock clock;
   private final Map<String, Es256Verifier> verifiers = new ConcurrentHashMap<>();
-  private final java.util.ArrayDeque<Long> recentFetches = new java.util.ArrayDeque<>(); // guarded by this
+  private final java.util.ArrayDeque<Long> recentFetches =
+      new java.util.ArrayDeque<>(); // guarded by this
   private final Map<String, Long> recentMisses = new java.util.HashMap<>(); // guarded by this
   private final SpentTokens spent;
 
@@ -72,7 +75,8 @@ final class TokenVerifier {
       throw unauthenticated("token: not a signed JWT (" + e.getMessage() + ")");
     }
     if (!JWSAlgorithm.ES256.equals(jwt.getHeader().getAlgorithm())) {
-      throw unauthenticated("token: algorithm " + jwt.getHeader().getAlgorithm() + " is not accepted, only ES256");
+      throw unauthenticated(
+          "token: algorithm " + jwt.getHeader().getAlgorithm() + " is not accepted, only ES256");
     }
     String kid = jwt.getHeader().getKeyID();
     if (kid == null) {
@@ -96,13 +100,15 @@ final class TokenVerifier {
     }
     if (claims.getAudience() == null || !claims.getAudience().contains(agentId)) {
       throw Status.PERMISSION_DENIED
-          .withDescription("token: issued for agent " + claims.getAudience() + ", this is agent " + agentId)
+          .withDescription(
+              "token: issued for agent " + claims.getAudience() + ", this is agent " + agentId)
           .asException();
     }
     Object tokenModel = claims.getClaim(TokenClaims.MODEL);
     if (!model.equals(tokenModel)) {
       throw Status.PERMISSION_DENIED
-          .withDescription("token: issued for model '" + tokenModel + "', the request asks for '" + model + "'")
+          .withDescription(
+              "token: issued for model '" + tokenModel + "', the request asks for '" + model + "'")
           .asException();
     }
     String jti = claims.getJWTID();
@@ -114,13 +120,15 @@ final class TokenVerifier {
   }
 
   /**
-   * Spends the token: the first stream it admits is the only one. Called once the request itself
-   * is valid, so a request refused for a bad field does not use up its token.
+   * Spends the token: the first stream it admits is the only one. Called once the request itself is
+   * valid, so a request refused for a bad field does not use up its token.
    */
   void spend(Grant grant) throws StatusException {
     if (!spent.spend(grant.requestId(), grant.expiresAtMillis() + SKEW_MILLIS)) {
-      throw unauthenticated("token: already used (jti " + grant.requestId()
-          + "); a token admits one stream, ask the coordinator's RequestInference for a new one");
+      throw unauthenticated(
+          "token: already used (jti "
+              + grant.requestId()
+              + "); a token admits one stream, ask the coordinator's RequestInference for a new one");
     }
   }
 
@@ -137,7 +145,8 @@ final class TokenVerifier {
     refetch(kid);
     verifier = verifiers.get(kid);
     if (verifier == null) {
-      throw unauthenticated("token: signed with key " + kid + ", which the coordinator does not know");
+      throw unauthenticated(
+          "token: signed with key " + kid + ", which the coordinator does not know");
     }
     return verifier;
   }
@@ -163,8 +172,13 @@ final class TokenVerifier {
       response = keys.fetch();
     } catch (StatusRuntimeException e) {
       throw Status.UNAVAILABLE
-          .withDescription("cannot fetch the coordinator's keys to check token key " + kid + ": "
-              + e.getStatus().getCode() + " " + e.getStatus().getDescription())
+          .withDescription(
+              "cannot fetch the coordinator's keys to check token key "
+                  + kid
+                  + ": "
+                  + e.getStatus().getCode()
+                  + " "
+                  + e.getStatus().getDescription())
           .asException();
     }
     try {

@@ -8,4 +8,9 @@ import dev.switchboard.titancompute.v1.Usage;
  * the first agent failed before any output and the client asked for another route.
  */
 public record InferenceResult(
-    String agentId, String requestId, String text, Usage usage, FinishReason finishReason, int routes) {}
+    String agentId,
+    String requestId,
+    String text,
+    Usage usage,
+    FinishReason finishReason,
+    int routes) {}

@@ -10,8 +10,9 @@ import java.util.Locale;
 
 /** Formats a {@link SystemStatus} as a plain-text table for terminals. */
 public final class StatusTable {
-  private static final String[] HEADERS =
-      {"AGENT", "STATE", "ENDPOINT", "MODELS", "ENGINE", "STREAMS", "QUEUE", "CPU", "MEMORY", "RTT"};
+  private static final String[] HEADERS = {
+    "AGENT", "STATE", "ENDPOINT", "MODELS", "ENGINE", "STREAMS", "QUEUE", "CPU", "MEMORY", "RTT"
+  };
 
   private StatusTable() {}
 
@@ -20,19 +21,25 @@ public final class StatusTable {
     rows.add(HEADERS);
     for (AgentInfo agent : status.getAgentsList()) {
       SystemMetrics m = agent.getMetrics();
-      rows.add(new String[] {
-          agent.getAgentId(),
-          state(agent.getState()),
-          agent.getEndpoint(),
-          String.join(",", agent.getModelsList()),
-          agent.getEngine(),
-          m.getActiveStreams() + "/" + agent.getCapacity(),
-          String.valueOf(m.getQueueDepth()),
-          String.format(Locale.ROOT, "%.0f%%", m.getCpuPercent()),
-          m.getMemoryTotalBytes() == 0 ? "-" : String.format(Locale.ROOT, "%.1f/%.1f GiB",
-              m.getMemoryUsedBytes() / 1073741824.0, m.getMemoryTotalBytes() / 1073741824.0),
-          agent.getRttMs() > 0 ? String.format(Locale.ROOT, "%.2f ms", agent.getRttMs()) : "-",
-      });
+      rows.add(
+          new String[] {
+            agent.getAgentId(),
+            state(agent.getState()),
+            agent.getEndpoint(),
+            String.join(",", agent.getModelsList()),
+            agent.getEngine(),
+            m.getActiveStreams() + "/" + agent.getCapacity(),
+            String.valueOf(m.getQueueDepth()),
+            String.format(Locale.ROOT, "%.0f%%", m.getCpuPercent()),
+            m.getMemoryTotalBytes() == 0
+                ? "-"
+                : String.format(
+                    Locale.ROOT,
+                    "%.1f/%.1f GiB",
+                    m.getMemoryUsedBytes() / 1073741824.0,
+                    m.getMemoryTotalBytes() / 1073741824.0),
+            agent.getRttMs() > 0 ? String.format(Locale.ROOT, "%.2f ms", agent.getRttMs()) : "-",
+          });
     }
     int[] widths = new int[HEADERS.length];
     for (String[] row : rows) {
@@ -51,11 +58,18 @@ public final class StatusTable {
     if (status.getAgentsCount() == 0) {
       out.append("(no agents registered)\n");
     }
-    out.append(String.format(Locale.ROOT, "agents: %d, healthy: %d, active streams: %d, queued: %d, models: %s, requests routed: %d%n",
-        status.getTotalAgents(), status.getHealthyAgents(), status.getTotalActiveStreams(),
-        status.getTotalQueueDepth(),
-        status.getServedModelsCount() == 0 ? "(none)" : String.join(", ", status.getServedModelsList()),
-        status.getRequestsRouted()));
+    out.append(
+        String.format(
+            Locale.ROOT,
+            "agents: %d, healthy: %d, active streams: %d, queued: %d, models: %s, requests routed: %d%n",
+            status.getTotalAgents(),
+            status.getHealthyAgents(),
+            status.getTotalActiveStreams(),
+            status.getTotalQueueDepth(),
+            status.getServedModelsCount() == 0
+                ? "(none)"
+                : String.join(", ", status.getServedModelsList()),
+            status.getRequestsRouted()));
     return out.toString();
   }
 

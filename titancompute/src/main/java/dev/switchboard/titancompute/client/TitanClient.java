@@ -5,14 +5,12 @@ import dev.switchboard.runtime.Target;
 import dev.switchboard.runtime.TlsConfig;
 import dev.switchboard.titancompute.v1.AgentServiceGrpc;
 import dev.switchboard.titancompute.v1.CoordinatorServiceGrpc;
-import dev.switchboard.titancompute.v1.FinishReason;
 import dev.switchboard.titancompute.v1.InferenceRequest;
 import dev.switchboard.titancompute.v1.InferenceResponse;
 import dev.switchboard.titancompute.v1.StatusRequest;
 import dev.switchboard.titancompute.v1.StreamRequest;
 import dev.switchboard.titancompute.v1.StreamResponse;
 import dev.switchboard.titancompute.v1.SystemStatus;
-import dev.switchboard.titancompute.v1.Usage;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
@@ -30,9 +28,9 @@ import org.slf4j.LoggerFactory;
  * Talks to a TitanCompute system: routes through the coordinator, then streams from the agent.
  * Channels to agents are opened on first use and kept. Thread-safe.
  *
- * <p>Plaintext by default; {@code TitanClient.builder(target).tls(config).build()} uses one TLS config
- * for the coordinator and for every agent it is routed to. Agents are dialled at the {@code host:port}
- * they advertise, so their certificates must name that host.
+ * <p>Plaintext by default; {@code TitanClient.builder(target).tls(config).build()} uses one TLS
+ * config for the coordinator and for every agent it is routed to. Agents are dialled at the {@code
+ * host:port} they advertise, so their certificates must name that host.
  */
 public final class TitanClient implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(TitanClient.class);
@@ -92,8 +90,12 @@ public final class TitanClient implements AutoCloseable {
       if (code == Status.Code.INVALID_ARGUMENT || code == Status.Code.CANCELLED) {
         throw e.cause;
       }
-      log.warn("agent {} failed before any output ({}); asking for another route", route.getAgentId(), code);
-      InferenceResponse second = route(request.toBuilder().addExcludedAgentIds(route.getAgentId()).build());
+      log.warn(
+          "agent {} failed before any output ({}); asking for another route",
+          route.getAgentId(),
+          code);
+      InferenceResponse second =
+          route(request.toBuilder().addExcludedAgentIds(route.getAgentId()).build());
       try {
         return stream(request, second, onText, 2);
       } catch (BeforeOutput again) {
@@ -113,14 +115,16 @@ public final class TitanClient implements AutoCloseable {
     }
   }
 
-  private InferenceResult stream(InferenceRequest request, InferenceResponse route, Consumer<String> onText,
-      int attempt) throws BeforeOutput {
-    StreamRequest.Builder stream = StreamRequest.newBuilder()
-        .setToken(route.getToken())
-        .setPrompt(request.getPrompt())
-        .setModel(request.getModel())
-        .putAllParameters(request.getParametersMap())
-        .setRequestId(route.getRequestId());
+  private InferenceResult stream(
+      InferenceRequest request, InferenceResponse route, Consumer<String> onText, int attempt)
+      throws BeforeOutput {
+    StreamRequest.Builder stream =
+        StreamRequest.newBuilder()
+            .setToken(route.getToken())
+            .setPrompt(request.getPrompt())
+            .setModel(request.getModel())
+            .putAllParameters(request.getParametersMap())
+            .setRequestId(route.getRequestId());
     if (request.hasMaxTokens()) {
       stream.setMaxTokens(request.getMaxTokens());
     }
@@ -131,7 +135,8 @@ public final class TitanClient implements AutoCloseable {
     boolean started = false;
     ManagedChannel channel = agentChannel(route.getAgentEndpoint());
     try {
-      Iterator<StreamResponse> responses = AgentServiceGrpc.newBlockingStub(channel).streamInference(stream.build());
+      Iterator<StreamResponse> responses =
+          AgentServiceGrpc.newBlockingStub(channel).streamInference(stream.build());
       while (responses.hasNext()) {
         StreamResponse piece = responses.next();
         if (!piece.getText().isEmpty()) {
@@ -140,12 +145,18 @@ public final class TitanClient implements AutoCloseable {
           onText.accept(piece.getText());
         }
         if (piece.getDone()) {
-          return new InferenceResult(route.getAgentId(), route.getRequestId(), text.toString(),
-              piece.getUsage(), piece.getFinishReason(), attempt);
+          return new InferenceResult(
+              route.getAgentId(),
+              route.getRequestId(),
+              text.toString(),
+              piece.getUsage(),
+              piece.getFinishReason(),
+              attempt);
         }
       }
       throw Status.INTERNAL
-          .withDescription("agent " + route.getAgentId() + " ended the stream without a final message")
+          .withDescription(
+              "agent " + route.getAgentId() + " ended the stream without a final message")
           .asRuntimeException();
     } catch (StatusRuntimeException e) {
       if (started) {
@@ -158,7 +169,6 @@ public final class TitanClient implements AutoCloseable {
   private ManagedChannel agentChannel(String endpoint) {
     return agents.computeIfAbsent(endpoint, e -> channel(Target.parse(e)));
   }
-
 
   @Override
   public void close() {

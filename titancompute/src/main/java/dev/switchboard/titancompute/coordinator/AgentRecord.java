@@ -125,7 +125,11 @@ final class AgentRecord implements AgentView {
 
   /** Applies a heartbeat; returns the previous state. */
   synchronized AgentState heartbeat(
-      Object stream, SystemMetrics newMetrics, AgentState declared, double measuredRttMs, long nowMillis) {
+      Object stream,
+      SystemMetrics newMetrics,
+      AgentState declared,
+      double measuredRttMs,
+      long nowMillis) {
     AgentState previous = state;
     healthStream = stream;
     metrics = newMetrics;
@@ -134,10 +138,12 @@ final class AgentRecord implements AgentView {
     }
     lastSeenMillis = nowMillis;
     routedSinceHeartbeat.set(0);
-    state = declared == AgentState.AGENT_STATE_DEGRADED || declared == AgentState.AGENT_STATE_DRAINING
-        ? declared
-        : AgentState.AGENT_STATE_HEALTHY;
-    double load = (newMetrics.getActiveStreams() + newMetrics.getQueueDepth()) / (double) capacity();
+    state =
+        declared == AgentState.AGENT_STATE_DEGRADED || declared == AgentState.AGENT_STATE_DRAINING
+            ? declared
+            : AgentState.AGENT_STATE_HEALTHY;
+    double load =
+        (newMetrics.getActiveStreams() + newMetrics.getQueueDepth()) / (double) capacity();
     history.addLast(new LoadPoint(nowMillis, load, newMetrics.getCpuPercent()));
     while (history.size() > HISTORY_POINTS) {
       history.removeFirst();

@@ -52,10 +52,14 @@ final class AgentRegistry {
     rebuildIndex();
     routableStale = true;
     if (previous == null) {
-      log.info("agent {} registered at {} serving {}", registration.getAgentId(),
-          registration.getEndpoint(), registration.getModelsList());
+      log.info(
+          "agent {} registered at {} serving {}",
+          registration.getAgentId(),
+          registration.getEndpoint(),
+          registration.getModelsList());
     } else {
-      log.info("agent {} registered again at {}", registration.getAgentId(), registration.getEndpoint());
+      log.info(
+          "agent {} registered again at {}", registration.getAgentId(), registration.getEndpoint());
     }
     return record;
   }
@@ -66,8 +70,9 @@ final class AgentRegistry {
     if (record == null) {
       return Optional.empty();
     }
-    AgentState previous = record.heartbeat(
-        stream, update.getMetrics(), update.getState(), update.getRttMs(), clock.millis());
+    AgentState previous =
+        record.heartbeat(
+            stream, update.getMetrics(), update.getState(), update.getRttMs(), clock.millis());
     if (previous != record.state()) {
       routableStale = true;
     }
@@ -98,7 +103,9 @@ final class AgentRegistry {
     for (AgentRecord record : agents.values()) {
       if (now - record.lastSeenMillis() > timeoutMillis && record.markUnhealthy()) {
         routableStale = true;
-        log.warn("agent {} missed heartbeats for {} ms; out of routing", record.agentId(),
+        log.warn(
+            "agent {} missed heartbeats for {} ms; out of routing",
+            record.agentId(),
             now - record.lastSeenMillis());
       }
     }
@@ -118,7 +125,8 @@ final class AgentRegistry {
 
   /** Whether the agent may take a request at this moment (state and heartbeat age). */
   boolean routableNow(AgentView agent) {
-    return agent instanceof AgentRecord record && agents.get(record.agentId()) == record
+    return agent instanceof AgentRecord record
+        && agents.get(record.agentId()) == record
         && record.routable(clock.millis(), timeoutMillis);
   }
 

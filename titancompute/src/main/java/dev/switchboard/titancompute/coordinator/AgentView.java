@@ -29,8 +29,8 @@ public interface AgentView {
   int queueDepth();
 
   /**
-   * Requests routed to the agent since its last heartbeat: load the agent has not reported yet,
-   * so that a burst between two heartbeats does not all land on one agent.
+   * Requests routed to the agent since its last heartbeat: load the agent has not reported yet, so
+   * that a burst between two heartbeats does not all land on one agent.
    */
   int routedSinceHeartbeat();
 

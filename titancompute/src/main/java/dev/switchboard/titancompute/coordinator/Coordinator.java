@@ -27,7 +27,8 @@ import org.jspecify.annotations.Nullable;
  * }</pre>
  *
  * <p>Plaintext unless {@link Builder#tls(TlsConfig)} is given; agents and clients then need a
- * matching client {@code TlsConfig} ({@code Agent.Builder.coordinatorTls}, {@code TitanClient.builder}).
+ * matching client {@code TlsConfig} ({@code Agent.Builder.coordinatorTls}, {@code
+ * TitanClient.builder}).
  */
 public final class Coordinator implements AutoCloseable {
   private final Builder config;
@@ -46,15 +47,18 @@ public final class Coordinator implements AutoCloseable {
     this.config = builder;
     this.registry = new AgentRegistry(builder.clock, builder.heartbeatTimeout);
     this.issuer = new TokenIssuer(builder.clock, builder.tokenTtl);
-    this.service = new CoordinatorGrpcService(registry, builder.policy, issuer, requests, builder.clock);
+    this.service =
+        new CoordinatorGrpcService(registry, builder.policy, issuer, requests, builder.clock);
     this.ownsScheduler = builder.scheduler == null;
-    this.scheduler = builder.scheduler != null
-        ? builder.scheduler
-        : Executors.newSingleThreadScheduledExecutor(r -> {
-          Thread t = new Thread(r, "titan-coordinator-sweeper");
-          t.setDaemon(true);
-          return t;
-        });
+    this.scheduler =
+        builder.scheduler != null
+            ? builder.scheduler
+            : Executors.newSingleThreadScheduledExecutor(
+                r -> {
+                  Thread t = new Thread(r, "titan-coordinator-sweeper");
+                  t.setDaemon(true);
+                  return t;
+                });
   }
 
   public static Builder builder(Target target) {
@@ -66,7 +70,8 @@ public final class Coordinator implements AutoCloseable {
     if (server != null) {
       throw new IllegalStateException("coordinator already started");
     }
-    SwitchboardServer.Builder serverBuilder = SwitchboardServer.builder(config.target).service(service);
+    SwitchboardServer.Builder serverBuilder =
+        SwitchboardServer.builder(config.target).service(service);
     if (config.tls != null) {
       serverBuilder.tls(config.tls);
     }
@@ -75,12 +80,23 @@ public final class Coordinator implements AutoCloseable {
     s.health().setStatus(CoordinatorServiceGrpc.SERVICE_NAME, ServingStatus.SERVING);
     if (config.httpPort >= 0) {
       try {
-        dashboard = new DashboardServer(
-            new InetSocketAddress(config.httpHost, config.httpPort), registry, requests, config.clock).start();
+        dashboard =
+            new DashboardServer(
+                    new InetSocketAddress(config.httpHost, config.httpPort),
+                    registry,
+                    requests,
+                    config.clock)
+                .start();
       } catch (IOException e) {
         s.close();
-        throw new IOException("cannot serve the dashboard on " + config.httpHost + ":" + config.httpPort
-            + ": " + e.getMessage(), e);
+        throw new IOException(
+            "cannot serve the dashboard on "
+                + config.httpHost
+                + ":"
+                + config.httpPort
+                + ": "
+                + e.getMessage(),
+            e);
       }
     }
     long period = Math.max(10, config.heartbeatTimeout.toMillis() / 4);
@@ -202,10 +218,13 @@ public final class Coordinator implements AutoCloseable {
       return this;
     }
 
-    /** Rotates the signing key this often (default: never; {@link #rotateSigningKey()} on demand). */
+    /**
+     * Rotates the signing key this often (default: never; {@link #rotateSigningKey()} on demand).
+     */
     public Builder keyRotation(Duration every) {
       if (every.compareTo(Duration.ofSeconds(1)) < 0) {
-        throw new IllegalArgumentException("key rotation interval must be at least 1s, got " + every);
+        throw new IllegalArgumentException(
+            "key rotation interval must be at least 1s, got " + every);
       }
       this.keyRotation = every;
       return this;
@@ -222,13 +241,14 @@ public final class Coordinator implements AutoCloseable {
     }
 
     /**
-     * Serves gRPC over TLS with this config (default plaintext): {@code TlsConfig.fromPem(cert, key)}
-     * for TLS, plus {@code .trusting(ca).requireClientAuth()} to accept only clients (agents
+     * Serves gRPC over TLS with this config (default plaintext): {@code TlsConfig.fromPem(cert,
+     * key)} for TLS, plus {@code .trusting(ca).requireClientAuth()} to accept only clients (agents
      * included) with a certificate from that CA. The dashboard stays plain HTTP.
      */
     public Builder tls(TlsConfig tls) {
       if (tls.privateKey().isEmpty()) {
-        throw new IllegalArgumentException("a server TLS config needs a certificate and key (TlsConfig.fromPem)");
+        throw new IllegalArgumentException(
+            "a server TLS config needs a certificate and key (TlsConfig.fromPem)");
       }
       this.tls = tls;
       return this;

@@ -35,8 +35,12 @@ final class CoordinatorGrpcService extends CoordinatorServiceGrpc.CoordinatorSer
   private final String instanceId;
   private final long startedAtMillis;
 
-  CoordinatorGrpcService(AgentRegistry registry, RoutingPolicy policy, TokenIssuer issuer,
-      RequestLog requests, Clock clock) {
+  CoordinatorGrpcService(
+      AgentRegistry registry,
+      RoutingPolicy policy,
+      TokenIssuer issuer,
+      RequestLog requests,
+      Clock clock) {
     this.registry = registry;
     this.policy = policy;
     this.issuer = issuer;
@@ -47,7 +51,8 @@ final class CoordinatorGrpcService extends CoordinatorServiceGrpc.CoordinatorSer
   }
 
   @Override
-  public void requestInference(InferenceRequest request, StreamObserver<InferenceResponse> response) {
+  public void requestInference(
+      InferenceRequest request, StreamObserver<InferenceResponse> response) {
     long started = System.nanoTime();
     Optional<Status> invalid = InferenceRules.check(request);
     if (invalid.isPresent()) {
@@ -69,7 +74,8 @@ final class CoordinatorGrpcService extends CoordinatorServiceGrpc.CoordinatorSer
       }
     }
     if (chosen.isEmpty()) {
-      List<AgentView> candidates = registry.candidates(request.getModel(), request.getExcludedAgentIdsList());
+      List<AgentView> candidates =
+          registry.candidates(request.getModel(), request.getExcludedAgentIdsList());
       chosen = candidates.isEmpty() ? Optional.empty() : policy.choose(request, candidates);
     }
     if (chosen.isEmpty()) {
@@ -85,44 +91,59 @@ final class CoordinatorGrpcService extends CoordinatorServiceGrpc.CoordinatorSer
     ThreadLocalRandom random = ThreadLocalRandom.current();
     String requestId = new UUID(random.nextLong(), random.nextLong()).toString();
     String clientId = request.getClientId().isEmpty() ? "anonymous" : request.getClientId();
-    TokenIssuer.Token token = issuer.issue(clientId, agent.agentId(), request.getModel(), requestId);
-    response.onNext(InferenceResponse.newBuilder()
-        .setAgentId(agent.agentId())
-        .setAgentEndpoint(agent.endpoint())
-        .setExpiresAt(token.expiresAtUnixSeconds())
-        .setToken(token.jwt())
-        .setEstimatedRttMs(agent.rttMs())
-        .setRequestId(requestId)
-        .build());
+    TokenIssuer.Token token =
+        issuer.issue(clientId, agent.agentId(), request.getModel(), requestId);
+    response.onNext(
+        InferenceResponse.newBuilder()
+            .setAgentId(agent.agentId())
+            .setAgentEndpoint(agent.endpoint())
+            .setExpiresAt(token.expiresAtUnixSeconds())
+            .setToken(token.jwt())
+            .setEstimatedRttMs(agent.rttMs())
+            .setRequestId(requestId)
+            .build());
     response.onCompleted();
-    requests.routed(requestId, clientId, request.getModel(), agent.agentId(), clock.millis(),
+    requests.routed(
+        requestId,
+        clientId,
+        request.getModel(),
+        agent.agentId(),
+        clock.millis(),
         (System.nanoTime() - started) / 1e6);
   }
 
   private Status noAgent(InferenceRequest request) {
     Set<String> served = registry.servedModels();
     if (served.contains(request.getModel())) {
-      return Status.UNAVAILABLE.withDescription("every healthy agent serving model '"
-          + request.getModel() + "' is excluded by the request: " + request.getExcludedAgentIdsList());
+      return Status.UNAVAILABLE.withDescription(
+          "every healthy agent serving model '"
+              + request.getModel()
+              + "' is excluded by the request: "
+              + request.getExcludedAgentIdsList());
     }
-    return Status.NOT_FOUND.withDescription("no healthy agent serves model '" + request.getModel()
-        + "'; served models: " + (served.isEmpty() ? "(none)" : String.join(", ", served)));
+    return Status.NOT_FOUND.withDescription(
+        "no healthy agent serves model '"
+            + request.getModel()
+            + "'; served models: "
+            + (served.isEmpty() ? "(none)" : String.join(", ", served)));
   }
 
   @Override
-  public void registerAgent(AgentRegistration request, StreamObserver<RegistrationResponse> response) {
+  public void registerAgent(
+      AgentRegistration request, StreamObserver<RegistrationResponse> response) {
     Optional<Status> invalid = checkRegistration(request);
     if (invalid.isPresent()) {
       response.onError(invalid.get().asRuntimeException());
       return;
     }
     registry.register(request);
-    response.onNext(RegistrationResponse.newBuilder()
-        .setAccepted(true)
-        .setMessage("registered " + request.getAgentId())
-        .setHeartbeatTimeoutMs(registry.heartbeatTimeout().toMillis())
-        .setCoordinatorInstanceId(instanceId)
-        .build());
+    response.onNext(
+        RegistrationResponse.newBuilder()
+            .setAccepted(true)
+            .setMessage("registered " + request.getAgentId())
+            .setHeartbeatTimeoutMs(registry.heartbeatTimeout().toMillis())
+            .setCoordinatorInstanceId(instanceId)
+            .build());
     response.onCompleted();
   }
 
@@ -133,16 +154,20 @@ final class CoordinatorGrpcService extends CoordinatorServiceGrpc.CoordinatorSer
     String endpoint = request.getEndpoint();
     int colon = endpoint.lastIndexOf(':');
     if (colon <= 0 || !endpoint.substring(colon + 1).matches("[0-9]{1,5}")) {
-      return Optional.of(Status.INVALID_ARGUMENT.withDescription(
-          "endpoint: must be host:port, got '" + endpoint + "'"));
+      return Optional.of(
+          Status.INVALID_ARGUMENT.withDescription(
+              "endpoint: must be host:port, got '" + endpoint + "'"));
     }
-    if (request.getModelsCount() == 0 || request.getModelsList().stream().anyMatch(String::isBlank)) {
-      return Optional.of(Status.INVALID_ARGUMENT.withDescription(
-          "models: must list at least one non-empty model name"));
+    if (request.getModelsCount() == 0
+        || request.getModelsList().stream().anyMatch(String::isBlank)) {
+      return Optional.of(
+          Status.INVALID_ARGUMENT.withDescription(
+              "models: must list at least one non-empty model name"));
     }
     if (request.getCapacity() < 0) {
-      return Optional.of(Status.INVALID_ARGUMENT.withDescription(
-          "capacity: must not be negative, got " + request.getCapacity()));
+      return Optional.of(
+          Status.INVALID_ARGUMENT.withDescription(
+              "capacity: must not be negative, got " + request.getCapacity()));
     }
     return Optional.empty();
   }
@@ -160,12 +185,13 @@ final class CoordinatorGrpcService extends CoordinatorServiceGrpc.CoordinatorSer
         for (CompletedStream completed : update.getCompletedList()) {
           requests.completed(completed);
         }
-        acks.onNext(HealthAck.newBuilder()
-            .setSequence(update.getSequence())
-            .setReceivedAtUnixMs(clock.millis())
-            .setRegistered(record.isPresent())
-            .setState(record.map(AgentRecord::state).orElse(AgentState.AGENT_STATE_UNSPECIFIED))
-            .build());
+        acks.onNext(
+            HealthAck.newBuilder()
+                .setSequence(update.getSequence())
+                .setReceivedAtUnixMs(clock.millis())
+                .setRegistered(record.isPresent())
+                .setState(record.map(AgentRecord::state).orElse(AgentState.AGENT_STATE_UNSPECIFIED))
+                .build());
       }
 
       @Override
@@ -204,8 +230,9 @@ final class CoordinatorGrpcService extends CoordinatorServiceGrpc.CoordinatorSer
         continue;
       }
       status.addAgents(info);
-      boolean routable = info.getState() == AgentState.AGENT_STATE_HEALTHY
-          || info.getState() == AgentState.AGENT_STATE_DEGRADED;
+      boolean routable =
+          info.getState() == AgentState.AGENT_STATE_HEALTHY
+              || info.getState() == AgentState.AGENT_STATE_DEGRADED;
       if (routable) {
         healthy++;
         capacity += info.getCapacity();
@@ -229,10 +256,14 @@ final class CoordinatorGrpcService extends CoordinatorServiceGrpc.CoordinatorSer
   public void getPublicKey(PublicKeyRequest request, StreamObserver<PublicKeyResponse> response) {
     PublicKeyResponse keys = issuer.publicKeys(request.getKeyId());
     if (keys.getKeysCount() == 0) {
-      response.onError(Status.NOT_FOUND
-          .withDescription("no verification key with id '" + request.getKeyId() + "'; current key is "
-              + keys.getCurrentKeyId())
-          .asRuntimeException());
+      response.onError(
+          Status.NOT_FOUND
+              .withDescription(
+                  "no verification key with id '"
+                      + request.getKeyId()
+                      + "'; current key is "
+                      + keys.getCurrentKeyId())
+              .asRuntimeException());
       return;
     }
     response.onNext(keys);

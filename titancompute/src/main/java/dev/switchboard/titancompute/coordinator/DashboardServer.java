@@ -33,18 +33,22 @@ final class DashboardServer implements AutoCloseable {
   private final HttpServer server;
   private final ExecutorService executor;
 
-  DashboardServer(InetSocketAddress address, AgentRegistry registry, RequestLog requests, Clock clock)
+  DashboardServer(
+      InetSocketAddress address, AgentRegistry registry, RequestLog requests, Clock clock)
       throws IOException {
     this.registry = registry;
     this.requests = requests;
     this.clock = clock;
     this.page = loadPage();
     this.server = HttpServer.create(address, 0);
-    this.executor = Executors.newFixedThreadPool(2, r -> {
-      Thread t = new Thread(r, "titan-dashboard");
-      t.setDaemon(true);
-      return t;
-    });
+    this.executor =
+        Executors.newFixedThreadPool(
+            2,
+            r -> {
+              Thread t = new Thread(r, "titan-dashboard");
+              t.setDaemon(true);
+              return t;
+            });
     server.setExecutor(executor);
     server.createContext("/", this::handle);
   }
@@ -69,7 +73,8 @@ final class DashboardServer implements AutoCloseable {
 
   private void handle(HttpExchange exchange) throws IOException {
     try (exchange) {
-      if (!"GET".equals(exchange.getRequestMethod()) && !"HEAD".equals(exchange.getRequestMethod())) {
+      if (!"GET".equals(exchange.getRequestMethod())
+          && !"HEAD".equals(exchange.getRequestMethod())) {
         send(exchange, 405, "text/plain", "only GET is supported\n");
         return;
       }
@@ -79,17 +84,25 @@ final class DashboardServer implements AutoCloseable {
           String state = json.writeValueAsString(snapshot()).replace("</", "<\\/");
           send(exchange, 200, "text/html; charset=utf-8", page.replace(INITIAL_MARKER, state));
         }
-        case "/api/status" -> send(exchange, 200, "application/json", json.writeValueAsString(snapshot()));
-        default -> send(exchange, 404, "text/plain", "not found: " + exchange.getRequestURI().getPath() + "\n");
+        case "/api/status" ->
+            send(exchange, 200, "application/json", json.writeValueAsString(snapshot()));
+        default ->
+            send(
+                exchange,
+                404,
+                "text/plain",
+                "not found: " + exchange.getRequestURI().getPath() + "\n");
       }
     }
   }
 
-  private static void send(HttpExchange exchange, int code, String type, String body) throws IOException {
+  private static void send(HttpExchange exchange, int code, String type, String body)
+      throws IOException {
     byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
     exchange.getResponseHeaders().set("Content-Type", type);
     exchange.getResponseHeaders().set("Cache-Control", "no-store");
-    exchange.sendResponseHeaders(code, "HEAD".equals(exchange.getRequestMethod()) ? -1 : bytes.length);
+    exchange.sendResponseHeaders(
+        code, "HEAD".equals(exchange.getRequestMethod()) ? -1 : bytes.length);
     if (!"HEAD".equals(exchange.getRequestMethod())) {
       try (OutputStream out = exchange.getResponseBody()) {
         out.write(bytes);
@@ -159,5 +172,4 @@ final class DashboardServer implements AutoCloseable {
     server.stop(0);
     executor.shutdownNow();
   }
-
 }

@@ -10,10 +10,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * See {@link RoutingPolicy#loadAware()}. Up to {@link #FULL_SCAN_LIMIT} candidates are all scored
  * (the least loaded wins, exactly); above that, two distinct candidates drawn at random are scored
- * and the less loaded one wins ("power of two choices"): O(1) per request however many agents
- * there are, and, with the routed-since-heartbeat count in the score, it keeps the maximum load
- * within a small margin of the least loaded agent's, without every request racing for that agent.
- * No allocation, no lock.
+ * and the less loaded one wins ("power of two choices"): O(1) per request however many agents there
+ * are, and, with the routed-since-heartbeat count in the score, it keeps the maximum load within a
+ * small margin of the least loaded agent's, without every request racing for that agent. No
+ * allocation, no lock.
  */
 final class LoadAwarePolicy implements RoutingPolicy {
   /** Scanning this many costs about as much as drawing two; below it the choice stays exact. */
@@ -58,8 +58,9 @@ final class LoadAwarePolicy implements RoutingPolicy {
   }
 
   double score(AgentView agent) {
-    double load = (agent.activeStreams() + agent.queueDepth() + agent.routedSinceHeartbeat())
-        / (double) Math.max(1, agent.capacity());
+    double load =
+        (agent.activeStreams() + agent.queueDepth() + agent.routedSinceHeartbeat())
+            / (double) Math.max(1, agent.capacity());
     double score = load + agent.rttMs() * rttWeightPerMs + agent.cpuPercent() / 1000.0;
     return agent.state() == AgentState.AGENT_STATE_DEGRADED ? score + degradedPenalty : score;
   }

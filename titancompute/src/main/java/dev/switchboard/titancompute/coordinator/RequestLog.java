@@ -28,22 +28,36 @@ final class RequestLog {
       int tokens,
       String outcome) {
     Entry completed(CompletedStream stream) {
-      return new Entry(requestId, clientId, model, agentId, routedAtUnixMs, routeMs,
-          stream.getDurationMs(), stream.getTimeToFirstTokenMs(), stream.getCompletionTokens(),
+      return new Entry(
+          requestId,
+          clientId,
+          model,
+          agentId,
+          routedAtUnixMs,
+          routeMs,
+          stream.getDurationMs(),
+          stream.getTimeToFirstTokenMs(),
+          stream.getCompletionTokens(),
           stream.getOutcome());
     }
   }
 
   private final AtomicLong routed = new AtomicLong();
   // Insertion order = routing order; the eldest entry leaves when full. Guarded by this.
-  private final Map<String, Entry> entries = new LinkedHashMap<>(64, 0.75f, false) {
-    @Override
-    protected boolean removeEldestEntry(Map.Entry<String, Entry> eldest) {
-      return size() > CAPACITY;
-    }
-  };
+  private final Map<String, Entry> entries =
+      new LinkedHashMap<>(64, 0.75f, false) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Entry> eldest) {
+          return size() > CAPACITY;
+        }
+      };
 
-  void routed(String requestId, String clientId, String model, String agentId, long atMillis,
+  void routed(
+      String requestId,
+      String clientId,
+      String model,
+      String agentId,
+      long atMillis,
       double routeMs) {
     routed.incrementAndGet();
     Entry entry = new Entry(requestId, clientId, model, agentId, atMillis, routeMs, -1, -1, -1, "");

@@ -20,9 +20,9 @@ public interface RoutingPolicy {
   /**
    * The default: the lowest estimated wait. Load is (active + queued + just routed) per slot of
    * capacity; measured RTT adds 0.01 per millisecond; a degraded agent costs one extra slot's worth
-   * of load. Among up to 16 candidates, the least loaded wins (so a degraded agent is used only when
-   * every healthy one is fuller than it); among more, the less loaded of two drawn at random wins
-   * (power of two choices), which keeps a request O(1) with thousands of agents.
+   * of load. Among up to 16 candidates, the least loaded wins (so a degraded agent is used only
+   * when every healthy one is fuller than it); among more, the less loaded of two drawn at random
+   * wins (power of two choices), which keeps a request O(1) with thousands of agents.
    */
   static RoutingPolicy loadAware() {
     return new LoadAwarePolicy(0.01, 1.0);

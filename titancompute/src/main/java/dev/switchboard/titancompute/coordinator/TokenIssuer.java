@@ -31,7 +31,8 @@ final class TokenIssuer {
   record Token(String jwt, long expiresAtUnixSeconds) {}
 
   /** A key with its signer and encoded header, both built once: neither changes between tokens. */
-  private record SigningKey(ECKey key, Es256Signer signer, String encodedHeader, long retiredAtMillis) {}
+  private record SigningKey(
+      ECKey key, Es256Signer signer, String encodedHeader, long retiredAtMillis) {}
 
   private static final Base64.Encoder BASE64URL = Base64.getUrlEncoder().withoutPadding();
 
@@ -69,13 +70,17 @@ final class TokenIssuer {
     string(json, "jti", requestId).append(',');
     json.append("\"iat\":").append(now / 1000).append(",\"exp\":").append(exp).append('}');
     SigningKey key = current;
-    String signingInput = key.encodedHeader() + '.'
-        + BASE64URL.encodeToString(json.toString().getBytes(StandardCharsets.UTF_8));
+    String signingInput =
+        key.encodedHeader()
+            + '.'
+            + BASE64URL.encodeToString(json.toString().getBytes(StandardCharsets.UTF_8));
     byte[] signature = key.signer().sign(signingInput.getBytes(StandardCharsets.US_ASCII));
     return new Token(signingInput + '.' + BASE64URL.encodeToString(signature), exp);
   }
 
-  /** Appends {@code "name":"value"} with the value escaped as JSON requires (RFC 8259 section 7). */
+  /**
+   * Appends {@code "name":"value"} with the value escaped as JSON requires (RFC 8259 section 7).
+   */
   private static StringBuilder string(StringBuilder json, String name, String value) {
     json.append('"').append(name).append("\":\"");
     for (int i = 0; i < value.length(); i++) {
@@ -116,14 +121,16 @@ final class TokenIssuer {
     if (!keyId.isEmpty()) {
       keys.removeIf(k -> !k.getKeyID().equals(keyId));
     }
-    PublicKeyResponse.Builder response = PublicKeyResponse.newBuilder()
-        .setCurrentKeyId(currentKeyId())
-        .setJwksJson(new JWKSet(new ArrayList<>(keys)).toString(true));
+    PublicKeyResponse.Builder response =
+        PublicKeyResponse.newBuilder()
+            .setCurrentKeyId(currentKeyId())
+            .setJwksJson(new JWKSet(new ArrayList<>(keys)).toString(true));
     for (ECKey key : keys) {
-      response.addKeys(PublicKey.newBuilder()
-          .setKeyId(key.getKeyID())
-          .setAlgorithm(JWSAlgorithm.ES256.getName())
-          .setPem(pem(key)));
+      response.addKeys(
+          PublicKey.newBuilder()
+              .setKeyId(key.getKeyID())
+              .setAlgorithm(JWSAlgorithm.ES256.getName())
+              .setPem(pem(key)));
     }
     return response.build();
   }
@@ -140,15 +147,17 @@ final class TokenIssuer {
 
   private static SigningKey newKey() {
     try {
-      ECKey key = new ECKeyGenerator(Curve.P_256)
-          .keyUse(KeyUse.SIGNATURE)
-          .algorithm(JWSAlgorithm.ES256)
-          .keyID("titan-" + UUID.randomUUID().toString().substring(0, 8))
-          .generate();
-      JWSHeader header = new JWSHeader.Builder(JWSAlgorithm.ES256)
-          .keyID(key.getKeyID())
-          .type(JOSEObjectType.JWT)
-          .build();
+      ECKey key =
+          new ECKeyGenerator(Curve.P_256)
+              .keyUse(KeyUse.SIGNATURE)
+              .algorithm(JWSAlgorithm.ES256)
+              .keyID("titan-" + UUID.randomUUID().toString().substring(0, 8))
+              .generate();
+      JWSHeader header =
+          new JWSHeader.Builder(JWSAlgorithm.ES256)
+              .keyID(key.getKeyID())
+              .type(JOSEObjectType.JWT)
+              .build();
       // The header is the same for every token of this key: encoded once.
       return new SigningKey(key, new Es256Signer(key), header.toBase64URL().toString(), 0);
     } catch (JOSEException e) {

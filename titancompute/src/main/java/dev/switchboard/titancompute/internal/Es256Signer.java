@@ -28,9 +28,9 @@ import org.bouncycastle.util.BigIntegers;
  * inversion that makes {@code k·G} affine is blinded with the same per-thread DRBG ({@link
  * P256#affineX}).
  *
- * <p>Every signature uses a fresh secret nonce drawn at signing time on the calling thread;
- * nothing is precomputed ahead of requests. The output is the standard JWS form (R || S, 32 bytes
- * each), which any JOSE library verifies; one instance may be shared by all threads.
+ * <p>Every signature uses a fresh secret nonce drawn at signing time on the calling thread; nothing
+ * is precomputed ahead of requests. The output is the standard JWS form (R || S, 32 bytes each),
+ * which any JOSE library verifies; one instance may be shared by all threads.
  */
 public final class Es256Signer implements JWSSigner {
   private final BigInteger d;
@@ -39,10 +39,13 @@ public final class Es256Signer implements JWSSigner {
   private final ThreadLocal<SecureRandom> nonces = ThreadLocal.withInitial(Es256Signer::newRandom);
   private final JCAContext jca = new JCAContext();
 
-  /** @param key a P-256 key with its private part */
+  /**
+   * @param key a P-256 key with its private part
+   */
   public Es256Signer(ECKey key) throws JOSEException {
     if (!Curve.P_256.equals(key.getCurve())) {
-      throw new JOSEException("ES256 needs a P-256 key, key " + key.getKeyID() + " is on " + key.getCurve());
+      throw new JOSEException(
+          "ES256 needs a P-256 key, key " + key.getKeyID() + " is on " + key.getCurve());
     }
     if (key.getD() == null) {
       throw new JOSEException("key " + key.getKeyID() + " has no private part to sign with");
@@ -58,12 +61,15 @@ public final class Es256Signer implements JWSSigner {
   @Override
   public Base64URL sign(JWSHeader header, byte[] signingInput) throws JOSEException {
     if (!JWSAlgorithm.ES256.equals(header.getAlgorithm())) {
-      throw new JOSEException("this signer makes ES256 signatures, the header asks for " + header.getAlgorithm());
+      throw new JOSEException(
+          "this signer makes ES256 signatures, the header asks for " + header.getAlgorithm());
     }
     return Base64URL.encode(sign(signingInput));
   }
 
-  /** The ES256 signature (R || S, 64 bytes) of {@code signingInput}, the JWS {@code header.payload}. */
+  /**
+   * The ES256 signature (R || S, 64 bytes) of {@code signingInput}, the JWS {@code header.payload}.
+   */
   public byte[] sign(byte[] signingInput) {
     // SHA-256 output and the group order are both 256 bits wide, so the hash needs no truncation.
     BigInteger e = new BigInteger(1, P256.sha256(signingInput));

@@ -15,13 +15,12 @@ import org.bouncycastle.math.ec.ECPoint;
 import org.bouncycastle.util.BigIntegers;
 
 /**
- * ES256 verifier, the counterpart of {@link Es256Signer}. The public point is decoded and
- * validated once per key, and a {@link FixedBaseTable} of its multiples (32 windows of 256 points,
- * about 40 ms and 512 KB per key) is built then, so that a verification ({@code u1·G + u2·Q}) is 64
- * additions of precomputed points (with a like table for G) instead of BouncyCastle's 256
- * doublings and interleaved additions. Verification only
- * handles public values, so the tables are indexed directly. Thread-safe and immutable: agents
- * build one per key id and share it.
+ * ES256 verifier, the counterpart of {@link Es256Signer}. The public point is decoded and validated
+ * once per key, and a {@link FixedBaseTable} of its multiples (32 windows of 256 points, about 40
+ * ms and 512 KB per key) is built then, so that a verification ({@code u1·G + u2·Q}) is 64
+ * additions of precomputed points (with a like table for G) instead of BouncyCastle's 256 doublings
+ * and interleaved additions. Verification only handles public values, so the tables are indexed
+ * directly. Thread-safe and immutable: agents build one per key id and share it.
  *
  * <p>Rejects anything but a 64-byte R || S signature with R and S in [1, n-1], and any header with
  * critical parameters (we understand none), as the JWS specification requires.
@@ -32,18 +31,24 @@ public final class Es256Verifier implements JWSVerifier {
   private final FixedBaseTable publicKey;
   private final JCAContext jca = new JCAContext();
 
-  /** @param key a P-256 public key (a private part, if present, is ignored) */
+  /**
+   * @param key a P-256 public key (a private part, if present, is ignored)
+   */
   public Es256Verifier(ECKey key) throws JOSEException {
     if (!Curve.P_256.equals(key.getCurve())) {
-      throw new JOSEException("ES256 needs a P-256 key, key " + key.getKeyID() + " is on " + key.getCurve());
+      throw new JOSEException(
+          "ES256 needs a P-256 key, key " + key.getKeyID() + " is on " + key.getCurve());
     }
     ECPoint point;
     try {
       // validatePoint rejects coordinates that are not on the curve (invalid-curve attacks).
-      point = P256.domain().getCurve().validatePoint(
-          key.getX().decodeToBigInteger(), key.getY().decodeToBigInteger());
+      point =
+          P256.domain()
+              .getCurve()
+              .validatePoint(key.getX().decodeToBigInteger(), key.getY().decodeToBigInteger());
     } catch (IllegalArgumentException e) {
-      throw new JOSEException("key " + key.getKeyID() + " is not a valid P-256 point: " + e.getMessage(), e);
+      throw new JOSEException(
+          "key " + key.getKeyID() + " is not a valid P-256 point: " + e.getMessage(), e);
     }
     this.n = P256.domain().getN();
     this.generator = P256.generatorPublicTable();
@@ -51,9 +56,11 @@ public final class Es256Verifier implements JWSVerifier {
   }
 
   @Override
-  public boolean verify(JWSHeader header, byte[] signingInput, Base64URL signature) throws JOSEException {
+  public boolean verify(JWSHeader header, byte[] signingInput, Base64URL signature)
+      throws JOSEException {
     if (!JWSAlgorithm.ES256.equals(header.getAlgorithm())) {
-      throw new JOSEException("this verifier checks ES256 signatures, the header says " + header.getAlgorithm());
+      throw new JOSEException(
+          "this verifier checks ES256 signatures, the header says " + header.getAlgorithm());
     }
     if (header.getCriticalParams() != null && !header.getCriticalParams().isEmpty()) {
       return false;

@@ -8,21 +8,21 @@ import org.bouncycastle.math.raw.Nat;
 
 /**
  * Multiples of one fixed P-256 point {@code B}, precomputed per window so that {@code k·B} needs no
- * doublings: the 256-bit scalar is cut into {@code width}-bit digits {@code k_i}, and window
- * {@code i} holds the affine points {@code (j + 1)·2^(width·i)·B} for every digit value {@code j}.
- * The product is the sum of one entry per window, minus the constant {@code Σ 2^(width·i)·B}
- * (the "+1" keeps the point at infinity, and the branch it would need, out of the table).
+ * doublings: the 256-bit scalar is cut into {@code width}-bit digits {@code k_i}, and window {@code
+ * i} holds the affine points {@code (j + 1)·2^(width·i)·B} for every digit value {@code j}. The
+ * product is the sum of one entry per window, minus the constant {@code Σ 2^(width·i)·B} (the "+1"
+ * keeps the point at infinity, and the branch it would need, out of the table).
  *
  * <p>With width 5 that is 52 mixed additions and no doublings, against BouncyCastle's comb (43
- * doublings and 43 additions): a signature's {@code k·G} costs about two thirds as much. Field arithmetic and the
- * point formulas are BouncyCastle's; only the schedule is ours.
+ * doublings and 43 additions): a signature's {@code k·G} costs about two thirds as much. Field
+ * arithmetic and the point formulas are BouncyCastle's; only the schedule is ours.
  *
- * <p>{@link #multiply} is for secret scalars (ECDSA nonces): every window reads every entry
- * through BouncyCastle's constant-time lookup table, so the memory access pattern does not depend
- * on the digits. {@link #multiplyPublic} reads only the entry it needs and must only see public
- * scalars (the {@code u1}, {@code u2} of a verification). The entries live in BouncyCastle's flat
- * lookup tables (64 bytes per point, one cache line, no objects), which keeps a key's table at
- * about 300 KB and its reads cache-friendly. Immutable and thread-safe.
+ * <p>{@link #multiply} is for secret scalars (ECDSA nonces): every window reads every entry through
+ * BouncyCastle's constant-time lookup table, so the memory access pattern does not depend on the
+ * digits. {@link #multiplyPublic} reads only the entry it needs and must only see public scalars
+ * (the {@code u1}, {@code u2} of a verification). The entries live in BouncyCastle's flat lookup
+ * tables (64 bytes per point, one cache line, no objects), which keeps a key's table at about 300
+ * KB and its reads cache-friendly. Immutable and thread-safe.
  */
 final class FixedBaseTable {
   private static final int BITS = 256;
@@ -90,8 +90,9 @@ final class FixedBaseTable {
     for (int i = 0; i < windows; i++) {
       int bit = i * width;
       int word = bit >>> 5;
-      long two = (words[word] & 0xffffffffL)
-          | (word + 1 < words.length ? (words[word + 1] & 0xffffffffL) << 32 : 0L);
+      long two =
+          (words[word] & 0xffffffffL)
+              | (word + 1 < words.length ? (words[word + 1] & 0xffffffffL) << 32 : 0L);
       digits[i] = (int) (two >>> (bit & 31)) & mask;
     }
     return digits;

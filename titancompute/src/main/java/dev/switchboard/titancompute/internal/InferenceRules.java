@@ -12,8 +12,10 @@ import java.util.Optional;
 public final class InferenceRules {
   /** The contract's default for an unset {@code max_tokens}. */
   public static final int DEFAULT_MAX_TOKENS = 100;
+
   /** The contract's default for an unset {@code temperature}. */
   public static final float DEFAULT_TEMPERATURE = 0.7f;
+
   public static final float MAX_TEMPERATURE = 2.0f;
 
   private InferenceRules() {}
@@ -23,8 +25,12 @@ public final class InferenceRules {
     if (request.getModel().isBlank()) {
       return invalid("model", "must not be empty");
     }
-    return check(request.getPrompt(), request.hasMaxTokens(), request.getMaxTokens(),
-        request.hasTemperature(), request.getTemperature());
+    return check(
+        request.getPrompt(),
+        request.hasMaxTokens(),
+        request.getMaxTokens(),
+        request.hasTemperature(),
+        request.getTemperature());
   }
 
   /** The first problem with a stream request, as INVALID_ARGUMENT naming the field. */
@@ -32,12 +38,20 @@ public final class InferenceRules {
     if (request.getModel().isBlank()) {
       return invalid("model", "must not be empty");
     }
-    return check(request.getPrompt(), request.hasMaxTokens(), request.getMaxTokens(),
-        request.hasTemperature(), request.getTemperature());
+    return check(
+        request.getPrompt(),
+        request.hasMaxTokens(),
+        request.getMaxTokens(),
+        request.hasTemperature(),
+        request.getTemperature());
   }
 
   private static Optional<Status> check(
-      String prompt, boolean hasMaxTokens, int maxTokens, boolean hasTemperature, float temperature) {
+      String prompt,
+      boolean hasMaxTokens,
+      int maxTokens,
+      boolean hasTemperature,
+      float temperature) {
     if (prompt.isBlank()) {
       return invalid("prompt", "must not be empty");
     }

@@ -15,13 +15,15 @@ import org.jspecify.annotations.Nullable;
 /** The P-256 pieces {@link Es256Signer} and {@link Es256Verifier} share. */
 final class P256 {
   static final int FIELD_BYTES = 32;
+
   /**
-   * Width of the generator's constant-time table: 52 windows of 32 points (106 KB, scanned whole
-   * on every signature). Widths 4 to 6 cost the same CPU per signature in isolation (fewer
-   * additions against longer constant-time scans); 5 keeps the scanned table small, which matters
-   * in a server whose other work competes for the cache.
+   * Width of the generator's constant-time table: 52 windows of 32 points (106 KB, scanned whole on
+   * every signature). Widths 4 to 6 cost the same CPU per signature in isolation (fewer additions
+   * against longer constant-time scans); 5 keeps the scanned table small, which matters in a server
+   * whose other work competes for the cache.
    */
   static final int GENERATOR_WIDTH = 5;
+
   /**
    * Width of the tables verification reads (the generator's second table and each key's): 32
    * windows of 256 points, 512 KB and about 40 ms to build per key id. Verification handles public
@@ -38,7 +40,8 @@ final class P256 {
   static ECDomainParameters domain() {
     X9ECParameters x9 = CustomNamedCurves.getByName("secp256r1");
     if (x9.getCurve().getCoordinateSystem() != ECCurve.COORD_JACOBIAN) {
-      throw new IllegalStateException("affineX assumes BouncyCastle's secp256r1 uses Jacobian coordinates");
+      throw new IllegalStateException(
+          "affineX assumes BouncyCastle's secp256r1 uses Jacobian coordinates");
     }
     return new ECDomainParameters(x9.getCurve(), x9.getG(), x9.getN(), x9.getH(), x9.getSeed());
   }
@@ -65,8 +68,8 @@ final class P256 {
   }
 
   /**
-   * The affine x coordinate of a Jacobian point ({@code X / Z²}), without {@code ECPoint.normalize()}.
-   * BouncyCastle's normalize blinds its inversion with a random factor from
+   * The affine x coordinate of a Jacobian point ({@code X / Z²}), without {@code
+   * ECPoint.normalize()}. BouncyCastle's normalize blinds its inversion with a random factor from
    * {@code CryptoServicesRegistrar}'s default, a per-thread {@code new SecureRandom()}: the JDK's
    * NativePRNG, whose instances all share one lock. Measured, that costs little (about 3.1 µs per
    * normalize against 2.9 µs here on one thread, 3.7 against 3.0 µs with 8 threads), so this is a

@@ -44,8 +44,14 @@ class AgentStreamTest {
   @BeforeEach
   void start() throws Exception {
     coordinator = Coordinator.builder(Target.tcp("127.0.0.1", 0)).build().start();
-    agent = Agent.builder(coordinator.target(), "agent-1").model("m").capacity(2)
-        .engine(InferenceEngine.demo(Duration.ZERO)).heartbeat(Duration.ofMillis(100)).build().start();
+    agent =
+        Agent.builder(coordinator.target(), "agent-1")
+            .model("m")
+            .capacity(2)
+            .engine(InferenceEngine.demo(Duration.ZERO))
+            .heartbeat(Duration.ofMillis(100))
+            .build()
+            .start();
     await(agent::registered);
     coordinatorChannel = SwitchboardChannel.builder(coordinator.target()).plaintext().build();
     agentChannel = SwitchboardChannel.builder(Target.parse(agent.endpoint())).plaintext().build();
@@ -60,16 +66,29 @@ class AgentStreamTest {
   }
 
   private StreamRequest routed(String prompt, int maxTokens) {
-    InferenceResponse route = CoordinatorServiceGrpc.newBlockingStub(coordinatorChannel).requestInference(
-        InferenceRequest.newBuilder().setModel("m").setPrompt(prompt).setMaxTokens(maxTokens).build());
-    return StreamRequest.newBuilder().setToken(route.getToken()).setModel("m").setPrompt(prompt)
-        .setMaxTokens(maxTokens).setRequestId(route.getRequestId()).build();
+    InferenceResponse route =
+        CoordinatorServiceGrpc.newBlockingStub(coordinatorChannel)
+            .requestInference(
+                InferenceRequest.newBuilder()
+                    .setModel("m")
+                    .setPrompt(prompt)
+                    .setMaxTokens(maxTokens)
+                    .build());
+    return StreamRequest.newBuilder()
+        .setToken(route.getToken())
+        .setModel("m")
+        .setPrompt(prompt)
+        .setMaxTokens(maxTokens)
+        .setRequestId(route.getRequestId())
+        .build();
   }
 
   private List<StreamResponse> stream(StreamRequest request) {
     List<StreamResponse> all = new ArrayList<>();
-    AgentServiceGrpc.newBlockingStub(agentChannel).withDeadlineAfter(20, TimeUnit.SECONDS)
-        .streamInference(request).forEachRemaining(all::add);
+    AgentServiceGrpc.newBlockingStub(agentChannel)
+        .withDeadlineAfter(20, TimeUnit.SECONDS)
+        .streamInference(request)
+        .forEachRemaining(all::add);
     return all;
   }
 
@@ -77,7 +96,8 @@ class AgentStreamTest {
   void streamsTheDemoAnswerAndATokenAdmitsOneStreamOnly() {
     StreamRequest request = routed("Why is the sky blue?", 100);
     List<StreamResponse> messages = stream(request);
-    List<String> words = DemoEngine.words(new GenerationRequest("m", "Why is the sky blue?", 100, 0.7f, Map.of()));
+    List<String> words =
+        DemoEngine.words(new GenerationRequest("m", "Why is the sky blue?", 100, 0.7f, Map.of()));
     assertThat(messages).hasSize(words.size() + 1);
     StringBuilder text = new StringBuilder();
     messages.forEach(m -> text.append(m.getText()));
@@ -89,10 +109,13 @@ class AgentStreamTest {
     assertThat(last.getUsage().getCompletionTokens()).isEqualTo(words.size());
 
     // The same token again, e.g. captured from a log: refused before any output.
-    assertThatThrownBy(() -> stream(request)).isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
-      assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAUTHENTICATED);
-      assertThat(e.getStatus().getDescription()).contains("already used");
-    });
+    assertThatThrownBy(() -> stream(request))
+        .isInstanceOfSatisfying(
+            StatusRuntimeException.class,
+            e -> {
+              assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAUTHENTICATED);
+              assertThat(e.getStatus().getDescription()).contains("already used");
+            });
     // A fresh route works, and max_tokens cuts the answer with finish reason LENGTH.
     List<StreamResponse> cut = stream(routed("Why is the sky blue?", 5));
     assertThat(cut).hasSize(6);
@@ -109,17 +132,19 @@ class AgentStreamTest {
     LinkedBlockingQueue<Object> received = new LinkedBlockingQueue<>();
     ClientCall<StreamRequest, StreamResponse> call =
         agentChannel.newCall(AgentServiceGrpc.getStreamInferenceMethod(), CallOptions.DEFAULT);
-    call.start(new ClientCall.Listener<>() {
-      @Override
-      public void onMessage(StreamResponse message) {
-        received.add(message);
-      }
+    call.start(
+        new ClientCall.Listener<>() {
+          @Override
+          public void onMessage(StreamResponse message) {
+            received.add(message);
+          }
 
-      @Override
-      public void onClose(Status status, Metadata trailers) {
-        received.add(status);
-      }
-    }, new Metadata());
+          @Override
+          public void onClose(Status status, Metadata trailers) {
+            received.add(status);
+          }
+        },
+        new Metadata());
     call.sendMessage(request);
     call.halfClose();
     call.request(3);
@@ -133,7 +158,9 @@ class AgentStreamTest {
     call.cancel("client gives up", null);
     await(() -> agent.info().getMetrics().getActiveStreams() == 0);
     // The freed slot serves the next client.
-    assertThat(stream(routed("again", 100))).last().satisfies(m -> assertThat(m.getDone()).isTrue());
+    assertThat(stream(routed("again", 100)))
+        .last()
+        .satisfies(m -> assertThat(m.getDone()).isTrue());
   }
 
   private static void await(BooleanSupplier condition) {

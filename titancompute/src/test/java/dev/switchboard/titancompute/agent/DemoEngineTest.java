@@ -10,25 +10,31 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class DemoEngineTest {
-  private static List<String> run(GenerationRequest request, List<GenerationResult> results) throws Exception {
+  private static List<String> run(GenerationRequest request, List<GenerationResult> results)
+      throws Exception {
     List<String> pieces = new ArrayList<>();
-    results.add(InferenceEngine.demo(Duration.ZERO).generate(request, new InferenceEngine.TokenSink() {
-      @Override
-      public void text(String piece) {
-        pieces.add(piece);
-      }
+    results.add(
+        InferenceEngine.demo(Duration.ZERO)
+            .generate(
+                request,
+                new InferenceEngine.TokenSink() {
+                  @Override
+                  public void text(String piece) {
+                    pieces.add(piece);
+                  }
 
-      @Override
-      public boolean cancelled() {
-        return false;
-      }
-    }));
+                  @Override
+                  public boolean cancelled() {
+                    return false;
+                  }
+                }));
     return pieces;
   }
 
   @Test
   void isDeterministicSaysItIsADemoAndHonoursMaxTokens() throws Exception {
-    GenerationRequest request = new GenerationRequest("llama3", "Why is the sky blue?", 100, 0.7f, Map.of());
+    GenerationRequest request =
+        new GenerationRequest("llama3", "Why is the sky blue?", 100, 0.7f, Map.of());
     List<GenerationResult> results = new ArrayList<>();
     List<String> first = run(request, results);
     assertThat(run(request, results)).isEqualTo(first);
@@ -45,18 +51,20 @@ class DemoEngineTest {
   @Test
   void stopsWhenCancelled() throws Exception {
     List<String> pieces = new ArrayList<>();
-    InferenceEngine.demo(Duration.ZERO).generate(new GenerationRequest("m", "p", 100, 0.7f, Map.of()),
-        new InferenceEngine.TokenSink() {
-          @Override
-          public void text(String piece) {
-            pieces.add(piece);
-          }
+    InferenceEngine.demo(Duration.ZERO)
+        .generate(
+            new GenerationRequest("m", "p", 100, 0.7f, Map.of()),
+            new InferenceEngine.TokenSink() {
+              @Override
+              public void text(String piece) {
+                pieces.add(piece);
+              }
 
-          @Override
-          public boolean cancelled() {
-            return pieces.size() >= 3;
-          }
-        });
+              @Override
+              public boolean cancelled() {
+                return pieces.size() >= 3;
+              }
+            });
     assertThat(pieces).hasSize(3);
   }
 }

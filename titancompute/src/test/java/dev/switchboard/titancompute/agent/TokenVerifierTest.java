@@ -29,12 +29,16 @@ class TokenVerifierTest {
   private final TestClock clock = new TestClock(Instant.parse("2026-01-01T00:00:00Z"));
   private final List<ECKey> published = new ArrayList<>();
   private final AtomicInteger fetches = new AtomicInteger();
-  private final TokenVerifier verifier = new TokenVerifier("agent-1", () -> {
-    fetches.incrementAndGet();
-    List<com.nimbusds.jose.jwk.JWK> keys = new ArrayList<>();
-    published.forEach(k -> keys.add(k.toPublicJWK()));
-    return PublicKeyResponse.newBuilder().setJwksJson(new JWKSet(keys).toString()).build();
-  }, clock);
+  private final TokenVerifier verifier =
+      new TokenVerifier(
+          "agent-1",
+          () -> {
+            fetches.incrementAndGet();
+            List<com.nimbusds.jose.jwk.JWK> keys = new ArrayList<>();
+            published.forEach(k -> keys.add(k.toPublicJWK()));
+            return PublicKeyResponse.newBuilder().setJwksJson(new JWKSet(keys).toString()).build();
+          },
+          clock);
 
   private static ECKey key(String kid) throws Exception {
     return new ECKeyGenerator(Curve.P_256).keyID(kid).generate();
@@ -46,10 +50,18 @@ class TokenVerifierTest {
     return token(key, aud, model, ttl, "req-" + ids.incrementAndGet());
   }
 
-  private String token(ECKey key, String aud, String model, Duration ttl, String jti) throws Exception {
-    SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.ES256).keyID(key.getKeyID()).build(),
-        new JWTClaimsSet.Builder().subject("client").audience(aud).claim("model", model).jwtID(jti)
-            .expirationTime(Date.from(clock.instant().plus(ttl))).build());
+  private String token(ECKey key, String aud, String model, Duration ttl, String jti)
+      throws Exception {
+    SignedJWT jwt =
+        new SignedJWT(
+            new JWSHeader.Builder(JWSAlgorithm.ES256).keyID(key.getKeyID()).build(),
+            new JWTClaimsSet.Builder()
+                .subject("client")
+                .audience(aud)
+                .claim("model", model)
+                .jwtID(jti)
+                .expirationTime(Date.from(clock.instant().plus(ttl)))
+                .build());
     jwt.sign(new ECDSASigner(key));
     return jwt.serialize();
   }
@@ -73,8 +85,9 @@ class TokenVerifierTest {
   void acceptsAValidTokenAndCachesTheKey() throws Exception {
     ECKey coordinator = key("k1");
     published.add(coordinator);
-    TokenVerifier.Grant grant = verifier.verify(
-        token(coordinator, "agent-1", "llama3", Duration.ofSeconds(30), "req-1"), "llama3");
+    TokenVerifier.Grant grant =
+        verifier.verify(
+            token(coordinator, "agent-1", "llama3", Duration.ofSeconds(30), "req-1"), "llama3");
     assertThat(grant.requestId()).isEqualTo("req-1");
     assertThat(grant.clientId()).isEqualTo("client");
     verifier.verify(token(coordinator, "agent-1", "llama3", Duration.ofSeconds(30)), "llama3");
@@ -86,18 +99,30 @@ class TokenVerifierTest {
     ECKey coordinator = key("k1");
     published.add(coordinator);
     ECKey forger = key("k1"); // same key id, different key
-    assertThat(code(() -> verifier.verify(token(forger, "agent-1", "m", Duration.ofSeconds(30)), "m")))
+    assertThat(
+            code(() -> verifier.verify(token(forger, "agent-1", "m", Duration.ofSeconds(30)), "m")))
         .isEqualTo(Status.Code.UNAUTHENTICATED);
-    assertThat(code(() -> verifier.verify(token(coordinator, "agent-1", "m", Duration.ofSeconds(-10)), "m")))
+    assertThat(
+            code(
+                () ->
+                    verifier.verify(
+                        token(coordinator, "agent-1", "m", Duration.ofSeconds(-10)), "m")))
         .isEqualTo(Status.Code.UNAUTHENTICATED);
-    assertThat(code(() -> verifier.verify("not-a-jwt", "m"))).isEqualTo(Status.Code.UNAUTHENTICATED);
+    assertThat(code(() -> verifier.verify("not-a-jwt", "m")))
+        .isEqualTo(Status.Code.UNAUTHENTICATED);
     assertThat(code(() -> verifier.verify("", "m"))).isEqualTo(Status.Code.UNAUTHENTICATED);
     // An HMAC token must not be accepted, whatever it claims.
-    SignedJWT hs = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.HS256).keyID("k1").build(),
-        new JWTClaimsSet.Builder().audience("agent-1").claim("model", "m")
-            .expirationTime(Date.from(clock.instant().plusSeconds(30))).build());
+    SignedJWT hs =
+        new SignedJWT(
+            new JWSHeader.Builder(JWSAlgorithm.HS256).keyID("k1").build(),
+            new JWTClaimsSet.Builder()
+                .audience("agent-1")
+                .claim("model", "m")
+                .expirationTime(Date.from(clock.instant().plusSeconds(30)))
+                .build());
     hs.sign(new MACSigner(new byte[32]));
-    assertThat(code(() -> verifier.verify(hs.serialize(), "m"))).isEqualTo(Status.Code.UNAUTHENTICATED);
+    assertThat(code(() -> verifier.verify(hs.serialize(), "m")))
+        .isEqualTo(Status.Code.UNAUTHENTICATED);
   }
 
   @Test
@@ -110,24 +135,36 @@ class TokenVerifierTest {
     verifier.spend(verifier.verify(token, "m"));
     TokenVerifier.Grant again = verifier.verify(token, "m");
     assertThatThrownBy(() -> verifier.spend(again))
-        .isInstanceOfSatisfying(StatusException.class, e -> {
-          assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAUTHENTICATED);
-          assertThat(e.getStatus().getDescription()).contains("already used").contains(again.requestId());
-        });
+        .isInstanceOfSatisfying(
+            StatusException.class,
+            e -> {
+              assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAUTHENTICATED);
+              assertThat(e.getStatus().getDescription())
+                  .contains("already used")
+                  .contains(again.requestId());
+            });
     // A token without an id cannot be single-use, so it is refused.
-    SignedJWT noId = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.ES256).keyID("k1").build(),
-        new JWTClaimsSet.Builder().audience("agent-1").claim("model", "m")
-            .expirationTime(Date.from(clock.instant().plusSeconds(30))).build());
+    SignedJWT noId =
+        new SignedJWT(
+            new JWSHeader.Builder(JWSAlgorithm.ES256).keyID("k1").build(),
+            new JWTClaimsSet.Builder()
+                .audience("agent-1")
+                .claim("model", "m")
+                .expirationTime(Date.from(clock.instant().plusSeconds(30)))
+                .build());
     noId.sign(new ECDSASigner(coordinator));
-    assertThat(code(() -> verifier.verify(noId.serialize(), "m"))).isEqualTo(Status.Code.UNAUTHENTICATED);
+    assertThat(code(() -> verifier.verify(noId.serialize(), "m")))
+        .isEqualTo(Status.Code.UNAUTHENTICATED);
 
     for (int i = 0; i < 50; i++) {
-      verifier.spend(verifier.verify(token(coordinator, "agent-1", "m", Duration.ofSeconds(10)), "m"));
+      verifier.spend(
+          verifier.verify(token(coordinator, "agent-1", "m", Duration.ofSeconds(10)), "m"));
     }
     assertThat(verifier.spentTokens()).isEqualTo(51);
     // Past exp + skew the tokens fail the expiry check anyway, so their ids are purged.
     clock.advance(Duration.ofSeconds(10).plusMillis(TokenVerifier.SKEW_MILLIS + 1_001));
-    verifier.spend(verifier.verify(token(coordinator, "agent-1", "m", Duration.ofSeconds(10)), "m"));
+    verifier.spend(
+        verifier.verify(token(coordinator, "agent-1", "m", Duration.ofSeconds(10)), "m"));
     assertThat(verifier.spentTokens()).isEqualTo(1);
   }
 
@@ -145,9 +182,17 @@ class TokenVerifierTest {
   void refusesTokensForAnotherAgentOrModelAsPermissionDenied() throws Exception {
     ECKey coordinator = key("k1");
     published.add(coordinator);
-    assertThat(code(() -> verifier.verify(token(coordinator, "agent-2", "m", Duration.ofSeconds(30)), "m")))
+    assertThat(
+            code(
+                () ->
+                    verifier.verify(
+                        token(coordinator, "agent-2", "m", Duration.ofSeconds(30)), "m")))
         .isEqualTo(Status.Code.PERMISSION_DENIED);
-    assertThat(code(() -> verifier.verify(token(coordinator, "agent-1", "m", Duration.ofSeconds(30)), "other")))
+    assertThat(
+            code(
+                () ->
+                    verifier.verify(
+                        token(coordinator, "agent-1", "m", Duration.ofSeconds(30)), "other")))
         .isEqualTo(Status.Code.PERMISSION_DENIED);
   }
 
@@ -171,10 +216,12 @@ class TokenVerifierTest {
     assertThat(fetches).hasValue(3); // the same unknown id is asked about once a second at most
     for (int i = 0; i < 10; i++) {
       ECKey other = key("bogus-" + i);
-      assertThat(code(() -> verifier.verify(token(other, "agent-1", "m", Duration.ofSeconds(30)), "m")))
+      assertThat(
+              code(
+                  () -> verifier.verify(token(other, "agent-1", "m", Duration.ofSeconds(30)), "m")))
           .isEqualTo(Status.Code.UNAUTHENTICATED);
     }
-    assertThat(fetches).hasValue(2 + TokenVerifier.MAX_FETCHES_PER_SECOND); // and a few ids a second
+    assertThat(fetches)
+        .hasValue(2 + TokenVerifier.MAX_FETCHES_PER_SECOND); // and a few ids a second
   }
-
 }

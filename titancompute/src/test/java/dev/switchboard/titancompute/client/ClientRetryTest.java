@@ -27,30 +27,52 @@ import org.junit.jupiter.api.Test;
 class ClientRetryTest {
   @Test
   void failureBeforeFirstOutputIsRetriedOnceOnAnotherAgent() throws Exception {
-    RoutingPolicy preferDead = (request, candidates) -> candidates.stream()
-        .filter(a -> a.agentId().equals("dead")).findFirst().or(() -> Optional.of(candidates.get(0)));
+    RoutingPolicy preferDead =
+        (request, candidates) ->
+            candidates.stream()
+                .filter(a -> a.agentId().equals("dead"))
+                .findFirst()
+                .or(() -> Optional.of(candidates.get(0)));
     int closedPort;
     try (ServerSocket s = new ServerSocket(0)) {
       closedPort = s.getLocalPort();
     }
-    try (Coordinator coordinator = Coordinator.builder(Target.tcp("127.0.0.1", 0))
-        .routingPolicy(preferDead).heartbeatTimeout(Duration.ofSeconds(30)).build().start();
-        Agent live = Agent.builder(coordinator.target(), "live").model("m")
-            .engine(InferenceEngine.demo(Duration.ZERO)).heartbeat(Duration.ofMillis(100)).build().start()) {
+    try (Coordinator coordinator =
+            Coordinator.builder(Target.tcp("127.0.0.1", 0))
+                .routingPolicy(preferDead)
+                .heartbeatTimeout(Duration.ofSeconds(30))
+                .build()
+                .start();
+        Agent live =
+            Agent.builder(coordinator.target(), "live")
+                .model("m")
+                .engine(InferenceEngine.demo(Duration.ZERO))
+                .heartbeat(Duration.ofMillis(100))
+                .build()
+                .start()) {
       ManagedChannel channel = SwitchboardChannel.builder(coordinator.target()).plaintext().build();
       try {
-        CoordinatorServiceGrpc.newBlockingStub(channel).registerAgent(AgentRegistration.newBuilder()
-            .setAgentId("dead").setEndpoint("127.0.0.1:" + closedPort).addModels("m").setCapacity(4).build());
-        StreamObserver<HealthUpdate> beats = CoordinatorServiceGrpc.newStub(channel).reportHealth(new StreamObserver<HealthAck>() {
-          @Override
-          public void onNext(HealthAck ack) {}
+        CoordinatorServiceGrpc.newBlockingStub(channel)
+            .registerAgent(
+                AgentRegistration.newBuilder()
+                    .setAgentId("dead")
+                    .setEndpoint("127.0.0.1:" + closedPort)
+                    .addModels("m")
+                    .setCapacity(4)
+                    .build());
+        StreamObserver<HealthUpdate> beats =
+            CoordinatorServiceGrpc.newStub(channel)
+                .reportHealth(
+                    new StreamObserver<HealthAck>() {
+                      @Override
+                      public void onNext(HealthAck ack) {}
 
-          @Override
-          public void onError(Throwable t) {}
+                      @Override
+                      public void onError(Throwable t) {}
 
-          @Override
-          public void onCompleted() {}
-        });
+                      @Override
+                      public void onCompleted() {}
+                    });
         beats.onNext(HealthUpdate.newBuilder().setAgentId("dead").build());
         long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
         while (!live.registered() && System.nanoTime() < deadline) {
@@ -58,8 +80,14 @@ class ClientRetryTest {
         }
         try (TitanClient client = TitanClient.connect(coordinator.target())) {
           StringBuilder text = new StringBuilder();
-          InferenceResult result = client.infer(InferenceRequest.newBuilder().setModel("m").setPrompt("hi")
-              .setMaxTokens(4).build(), text::append);
+          InferenceResult result =
+              client.infer(
+                  InferenceRequest.newBuilder()
+                      .setModel("m")
+                      .setPrompt("hi")
+                      .setMaxTokens(4)
+                      .build(),
+                  text::append);
           assertThat(result.routes()).isEqualTo(2);
           assertThat(result.agentId()).isEqualTo("live");
           assertThat(text.toString()).isEqualTo(result.text()).startsWith("[demo engine:");

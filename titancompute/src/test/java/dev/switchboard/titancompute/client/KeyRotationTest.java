@@ -21,27 +21,34 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Keys rotate without disturbing anyone: after a rotation new tokens carry the new key id, the
- * agent learns it through GetPublicKey on first sight, and a token signed before the rotation
- * still works until it expires.
+ * agent learns it through GetPublicKey on first sight, and a token signed before the rotation still
+ * works until it expires.
  */
 class KeyRotationTest {
   @Test
   void agentsFollowARotationAndOldTokensStayValid() throws Exception {
     try (Coordinator coordinator = Coordinator.builder(Target.tcp("127.0.0.1", 0)).build().start();
-        Agent agent = Agent.builder(coordinator.target(), "agent-1").model("m")
-            .engine(InferenceEngine.demo(Duration.ZERO)).heartbeat(Duration.ofMillis(100)).build().start();
+        Agent agent =
+            Agent.builder(coordinator.target(), "agent-1")
+                .model("m")
+                .engine(InferenceEngine.demo(Duration.ZERO))
+                .heartbeat(Duration.ofMillis(100))
+                .build()
+                .start();
         TitanClient client = TitanClient.connect(coordinator.target())) {
       long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
       while (!agent.registered() && System.nanoTime() < deadline) {
         Thread.sleep(10);
       }
-      InferenceRequest request = InferenceRequest.newBuilder().setModel("m").setPrompt("hi").setMaxTokens(3).build();
+      InferenceRequest request =
+          InferenceRequest.newBuilder().setModel("m").setPrompt("hi").setMaxTokens(3).build();
       InferenceResponse before = client.route(request);
       assertThat(client.infer(request, t -> {}).usage().getCompletionTokens()).isEqualTo(3);
 
       String newKey = coordinator.rotateSigningKey();
       InferenceResponse after = client.route(request);
-      assertThat(SignedJWT.parse(after.getToken()).getHeader().getKeyID()).isEqualTo(newKey)
+      assertThat(SignedJWT.parse(after.getToken()).getHeader().getKeyID())
+          .isEqualTo(newKey)
           .isNotEqualTo(SignedJWT.parse(before.getToken()).getHeader().getKeyID());
       assertThat(stream(agent, after)).isEqualTo(3);
       assertThat(stream(agent, before)).isEqualTo(3);
@@ -49,11 +56,18 @@ class KeyRotationTest {
   }
 
   private static int stream(Agent agent, InferenceResponse route) {
-    ManagedChannel channel = SwitchboardChannel.builder(Target.parse(agent.endpoint())).plaintext().build();
+    ManagedChannel channel =
+        SwitchboardChannel.builder(Target.parse(agent.endpoint())).plaintext().build();
     try {
       List<StreamResponse> messages = new ArrayList<>();
-      AgentServiceGrpc.newBlockingStub(channel).streamInference(StreamRequest.newBuilder()
-          .setToken(route.getToken()).setModel("m").setPrompt("hi").setMaxTokens(3).build())
+      AgentServiceGrpc.newBlockingStub(channel)
+          .streamInference(
+              StreamRequest.newBuilder()
+                  .setToken(route.getToken())
+                  .setModel("m")
+                  .setPrompt("hi")
+                  .setMaxTokens(3)
+                  .build())
           .forEachRemaining(messages::add);
       return messages.get(messages.size() - 1).getUsage().getCompletionTokens();
     } finally {

@@ -17,12 +17,19 @@ class AgentRegistryTest {
   private final AgentRegistry registry = new AgentRegistry(clock, Duration.ofSeconds(3));
 
   private static AgentRegistration agent(String id, String... models) {
-    return AgentRegistration.newBuilder().setAgentId(id).setEndpoint("127.0.0.1:1").addAllModels(List.of(models))
-        .setCapacity(2).build();
+    return AgentRegistration.newBuilder()
+        .setAgentId(id)
+        .setEndpoint("127.0.0.1:1")
+        .addAllModels(List.of(models))
+        .setCapacity(2)
+        .build();
   }
 
   private static HealthUpdate beat(String id) {
-    return HealthUpdate.newBuilder().setAgentId(id).setMetrics(SystemMetrics.newBuilder().setActiveStreams(1)).build();
+    return HealthUpdate.newBuilder()
+        .setAgentId(id)
+        .setMetrics(SystemMetrics.newBuilder().setActiveStreams(1))
+        .build();
   }
 
   private List<String> candidates(String model) {
@@ -63,7 +70,8 @@ class AgentRegistryTest {
     assertThat(registry.routable("n")).isEmpty();
     registry.heartbeat(new Object(), beat("b"));
     assertThat(ids(registry.routable("n"))).containsExactly("b");
-    registry.heartbeat(new Object(), beat("b").toBuilder().setState(AgentState.AGENT_STATE_DRAINING).build());
+    registry.heartbeat(
+        new Object(), beat("b").toBuilder().setState(AgentState.AGENT_STATE_DRAINING).build());
     assertThat(registry.routable("n")).isEmpty();
     // A record replaced by a new registration is not routable through the old view.
     AgentView oldA = registry.get("a").orElseThrow();
@@ -109,7 +117,8 @@ class AgentRegistryTest {
   void drainingAgentsAreNotRoutedAndExclusionsAreHonoured() {
     registry.register(agent("a", "m", "n"));
     registry.register(agent("b", "m"));
-    registry.heartbeat(new Object(), beat("a").toBuilder().setState(AgentState.AGENT_STATE_DRAINING).build());
+    registry.heartbeat(
+        new Object(), beat("a").toBuilder().setState(AgentState.AGENT_STATE_DRAINING).build());
     assertThat(candidates("m")).containsExactly("b");
     assertThat(registry.candidates("m", List.of("b"))).isEmpty();
     assertThat(candidates("n")).isEmpty();

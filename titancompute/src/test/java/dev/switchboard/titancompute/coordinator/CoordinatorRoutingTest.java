@@ -22,17 +22,29 @@ class CoordinatorRoutingTest {
   private final AgentRegistry registry = new AgentRegistry(clock, Duration.ofSeconds(3));
   private final List<List<String>> offered = new ArrayList<>();
   // Prefers agent "a" whenever it is offered: the worst case for the index's staleness.
-  private final RoutingPolicy prefersA = (request, candidates) -> {
-    offered.add(candidates.stream().map(AgentView::agentId).toList());
-    return candidates.stream().filter(c -> c.agentId().equals("a")).findFirst()
-        .or(() -> Optional.of(candidates.get(0)));
-  };
-  private final CoordinatorGrpcService service = new CoordinatorGrpcService(
-      registry, prefersA, new TokenIssuer(clock, Duration.ofSeconds(30)), new RequestLog(), clock);
+  private final RoutingPolicy prefersA =
+      (request, candidates) -> {
+        offered.add(candidates.stream().map(AgentView::agentId).toList());
+        return candidates.stream()
+            .filter(c -> c.agentId().equals("a"))
+            .findFirst()
+            .or(() -> Optional.of(candidates.get(0)));
+      };
+  private final CoordinatorGrpcService service =
+      new CoordinatorGrpcService(
+          registry,
+          prefersA,
+          new TokenIssuer(clock, Duration.ofSeconds(30)),
+          new RequestLog(),
+          clock);
 
   private static AgentRegistration agent(String id) {
-    return AgentRegistration.newBuilder().setAgentId(id).setEndpoint("127.0.0.1:1").addModels("m")
-        .setCapacity(2).build();
+    return AgentRegistration.newBuilder()
+        .setAgentId(id)
+        .setEndpoint("127.0.0.1:1")
+        .addModels("m")
+        .setCapacity(2)
+        .build();
   }
 
   @Test
@@ -56,12 +68,15 @@ class CoordinatorRoutingTest {
     clock.advance(Duration.ofSeconds(4));
     Status status = fail(InferenceRequest.newBuilder().setModel("m").setPrompt("p").build());
     assertThat(status.getCode()).isEqualTo(Status.Code.NOT_FOUND);
-    assertThat(status.getDescription()).contains("no healthy agent serves model 'm'").contains("(none)");
+    assertThat(status.getDescription())
+        .contains("no healthy agent serves model 'm'")
+        .contains("(none)");
   }
 
   private InferenceResponse route() {
     List<Object> out = new ArrayList<>();
-    service.requestInference(InferenceRequest.newBuilder().setModel("m").setPrompt("p").build(), observer(out));
+    service.requestInference(
+        InferenceRequest.newBuilder().setModel("m").setPrompt("p").build(), observer(out));
     assertThat(out).hasSize(1);
     return (InferenceResponse) out.get(0);
   }

@@ -31,8 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
  * load charts, the recent request with its latency) and takes a screenshot.
  */
 class DashboardIT {
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   static Path chromium() {
     for (String entry : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
@@ -43,24 +42,40 @@ class DashboardIT {
         }
       }
     }
-    throw new AssertionError("chromium is not on PATH; install the Debian package 'chromium' (apt-get install chromium)");
+    throw new AssertionError(
+        "chromium is not on PATH; install the Debian package 'chromium' (apt-get install chromium)");
   }
 
   private String chromium(String url, String... mode) throws Exception {
-    List<String> command = new ArrayList<>(List.of(chromium().toString(), "--headless", "--no-sandbox",
-        "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage",
-        "--user-data-dir=" + dir.resolve("profile-" + mode[0].replaceAll("\\W", "")),
-        // Lets the page's first poll of /api/status complete before the DOM is read.
-        "--virtual-time-budget=3000", "--window-size=1400,900"));
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                chromium().toString(),
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--disable-dev-shm-usage",
+                "--user-data-dir=" + dir.resolve("profile-" + mode[0].replaceAll("\\W", "")),
+                // Lets the page's first poll of /api/status complete before the DOM is read.
+                "--virtual-time-budget=3000",
+                "--window-size=1400,900"));
     command.addAll(List.of(mode));
     command.add(url);
     Path out = dir.resolve("chromium.out");
-    Process p = new ProcessBuilder(command).redirectOutput(out.toFile())
-        .redirectError(dir.resolve("chromium.err").toFile()).start();
+    Process p =
+        new ProcessBuilder(command)
+            .redirectOutput(out.toFile())
+            .redirectError(dir.resolve("chromium.err").toFile())
+            .start();
     if (!p.waitFor(60, TimeUnit.SECONDS)) {
       p.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
-      throw new AssertionError("chromium did not finish within 60 s: " + Files.readString(dir.resolve("chromium.err")));
+      throw new AssertionError(
+          "chromium did not finish within 60 s: " + Files.readString(dir.resolve("chromium.err")));
     }
     assertThat(p.exitValue()).as(Files.readString(dir.resolve("chromium.err"))).isZero();
     return Files.readString(out, StandardCharsets.UTF_8);
@@ -68,24 +83,42 @@ class DashboardIT {
 
   @Test
   void showsAgentsStatesChartsAndRecentRequests() throws Exception {
-    try (Coordinator coordinator = Coordinator.builder(Target.tcp("127.0.0.1", 0))
-        .heartbeatTimeout(Duration.ofSeconds(5)).dashboard("127.0.0.1", 0).build().start()) {
+    try (Coordinator coordinator =
+        Coordinator.builder(Target.tcp("127.0.0.1", 0))
+            .heartbeatTimeout(Duration.ofSeconds(5))
+            .dashboard("127.0.0.1", 0)
+            .build()
+            .start()) {
       Agent a = agent(coordinator, "agent-a");
       Agent b = agent(coordinator, "agent-b");
-      try (a; TitanClient client = TitanClient.connect(coordinator.target())) {
+      try (a;
+          TitanClient client = TitanClient.connect(coordinator.target())) {
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         while (coordinator.status().getHealthyAgents() < 2 && System.nanoTime() < deadline) {
           Thread.sleep(20);
         }
-        InferenceResult result = client.infer(InferenceRequest.newBuilder().setClientId("dashboard-it")
-            .setModel("llama3").setPrompt("Why is the sky blue?").setMaxTokens(8).build(), t -> {});
+        InferenceResult result =
+            client.infer(
+                InferenceRequest.newBuilder()
+                    .setClientId("dashboard-it")
+                    .setModel("llama3")
+                    .setPrompt("Why is the sky blue?")
+                    .setMaxTokens(8)
+                    .build(),
+                t -> {});
         String url = "http://127.0.0.1:" + coordinator.httpPort() + "/";
-        // The agent reports the finished stream with its next heartbeat; wait for it in the JSON feed.
+        // The agent reports the finished stream with its next heartbeat; wait for it in the JSON
+        // feed.
         HttpClient http = HttpClient.newHttpClient();
         long reported = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (!http.send(HttpRequest.newBuilder(URI.create(url + "api/status")).build(),
-            HttpResponse.BodyHandlers.ofString()).body().contains("\"outcome\":\"OK\"")) {
-          assertThat(System.nanoTime()).as("the finished stream reaches the coordinator").isLessThan(reported);
+        while (!http.send(
+                HttpRequest.newBuilder(URI.create(url + "api/status")).build(),
+                HttpResponse.BodyHandlers.ofString())
+            .body()
+            .contains("\"outcome\":\"OK\"")) {
+          assertThat(System.nanoTime())
+              .as("the finished stream reaches the coordinator")
+              .isLessThan(reported);
           Thread.sleep(50);
         }
         b.close(); // agent-b drains and says so
@@ -94,16 +127,25 @@ class DashboardIT {
         String dom = chromium(url, "--dump-dom");
         assertThat(dom).contains("<h1>TitanCompute coordinator</h1>");
         assertThat(row(dom, "tr data-agent-id=\"agent-a\" data-state=\"HEALTHY\""))
-            .contains("class=\"state HEALTHY\">HEALTHY</span>").contains(a.endpoint()).contains("llama3")
-            .containsPattern("<svg class=\"chart\"[^>]*>.*<polyline[^>]*points=\"[0-9.]+,[0-9.]+ [0-9.]+,[0-9.]+");
+            .contains("class=\"state HEALTHY\">HEALTHY</span>")
+            .contains(a.endpoint())
+            .contains("llama3")
+            .containsPattern(
+                "<svg class=\"chart\"[^>]*>.*<polyline[^>]*points=\"[0-9.]+,[0-9.]+ [0-9.]+,[0-9.]+");
         assertThat(row(dom, "tr data-agent-id=\"agent-b\" data-state=\"DRAINING\""))
             .contains(">DRAINING</span>");
         String request = row(dom, "tr data-request-id=\"" + result.requestId() + "\"");
-        assertThat(request).contains("dashboard-it").contains(result.agentId()).contains(">OK<")
-            .containsPattern("<td>[0-9.]+ ms</td>").contains("<td>8</td>");
+        assertThat(request)
+            .contains("dashboard-it")
+            .contains(result.agentId())
+            .contains(">OK<")
+            .containsPattern("<td>[0-9.]+ ms</td>")
+            .contains("<td>8</td>");
         assertThat(dom).contains("live ·"); // the page's own poll of /api/status succeeded
 
-        Path png = Path.of(System.getProperty("titan.screenshot.dir", dir.toString())).resolve("dashboard.png");
+        Path png =
+            Path.of(System.getProperty("titan.screenshot.dir", dir.toString()))
+                .resolve("dashboard.png");
         chromium(url, "--screenshot=" + png);
         assertThat(Files.size(png)).isGreaterThan(10_000);
       }
@@ -111,13 +153,19 @@ class DashboardIT {
   }
 
   private static Agent agent(Coordinator coordinator, String id) throws Exception {
-    return Agent.builder(coordinator.target(), id).model("llama3").capacity(2)
-        .engine(InferenceEngine.demo(Duration.ofMillis(5))).heartbeat(Duration.ofMillis(100)).build().start();
+    return Agent.builder(coordinator.target(), id)
+        .model("llama3")
+        .capacity(2)
+        .engine(InferenceEngine.demo(Duration.ofMillis(5)))
+        .heartbeat(Duration.ofMillis(100))
+        .build()
+        .start();
   }
 
   /** The rendered table row that opens with {@code opening}, up to its end tag. */
   private static String row(String dom, String opening) {
-    Matcher m = Pattern.compile("<" + Pattern.quote(opening) + ">(.*?)</tr>", Pattern.DOTALL).matcher(dom);
+    Matcher m =
+        Pattern.compile("<" + Pattern.quote(opening) + ">(.*?)</tr>", Pattern.DOTALL).matcher(dom);
     assertThat(m.find()).as("row <%s> in the rendered page:%n%s", opening, dom).isTrue();
     return m.group(1);
   }

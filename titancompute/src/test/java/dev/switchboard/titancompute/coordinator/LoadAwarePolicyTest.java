@@ -10,8 +10,16 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class LoadAwarePolicyTest {
-  private record Fake(String agentId, AgentState state, int capacity, int activeStreams, int queueDepth,
-      int routedSinceHeartbeat, double rttMs, double cpuPercent) implements AgentView {
+  private record Fake(
+      String agentId,
+      AgentState state,
+      int capacity,
+      int activeStreams,
+      int queueDepth,
+      int routedSinceHeartbeat,
+      double rttMs,
+      double cpuPercent)
+      implements AgentView {
     @Override
     public String endpoint() {
       return "127.0.0.1:1";
@@ -33,7 +41,8 @@ class LoadAwarePolicyTest {
   }
 
   private final RoutingPolicy policy = RoutingPolicy.loadAware();
-  private final InferenceRequest request = InferenceRequest.newBuilder().setModel("m").setPrompt("p").build();
+  private final InferenceRequest request =
+      InferenceRequest.newBuilder().setModel("m").setPrompt("p").build();
 
   private String choose(AgentView... agents) {
     return policy.choose(request, List.of(agents)).orElseThrow().agentId();
@@ -42,7 +51,8 @@ class LoadAwarePolicyTest {
   @Test
   void weighsActiveStreamsAndQueuePerSlotOfCapacity() {
     assertThat(choose(agent("busy", 4, 3, 0, 1), agent("idle", 4, 0, 0, 1))).isEqualTo("idle");
-    assertThat(choose(agent("queued", 4, 1, 3, 1), agent("active", 4, 2, 0, 1))).isEqualTo("active");
+    assertThat(choose(agent("queued", 4, 1, 3, 1), agent("active", 4, 2, 0, 1)))
+        .isEqualTo("active");
     // 4 of 8 slots busy is less loaded than 2 of 2.
     assertThat(choose(agent("small", 2, 2, 0, 1), agent("big", 8, 4, 0, 1))).isEqualTo("big");
   }
@@ -51,7 +61,8 @@ class LoadAwarePolicyTest {
   void measuredRttBreaksEvenLoad() {
     assertThat(choose(agent("far", 4, 1, 0, 80), agent("near", 4, 1, 0, 0.5))).isEqualTo("near");
     // ...but does not beat a large difference in load.
-    assertThat(choose(agent("far-idle", 4, 0, 0, 20), agent("near-full", 4, 4, 2, 0.5))).isEqualTo("far-idle");
+    assertThat(choose(agent("far-idle", 4, 0, 0, 20), agent("near-full", 4, 4, 2, 0.5)))
+        .isEqualTo("far-idle");
   }
 
   @Test
@@ -64,7 +75,8 @@ class LoadAwarePolicyTest {
   @Test
   void spreadsEquallyLoadedAgentsAndCountsRoutesSinceTheLastHeartbeat() {
     Map<String, Integer> counts = new HashMap<>();
-    List<AgentView> same = List.of(agent("a", 4, 0, 0, 1), agent("b", 4, 0, 0, 1), agent("c", 4, 0, 0, 1));
+    List<AgentView> same =
+        List.of(agent("a", 4, 0, 0, 1), agent("b", 4, 0, 0, 1), agent("c", 4, 0, 0, 1));
     for (int i = 0; i < 30; i++) {
       counts.merge(policy.choose(request, same).orElseThrow().agentId(), 1, Integer::sum);
     }

@@ -61,17 +61,27 @@ class Es256Test {
     SignedJWT jwt = jwt("alice");
     jwt.sign(new Es256Signer(key));
     String[] parts = jwt.serialize().split("\\.");
-    String otherPayload = Base64URL.encode(
-        jwt.getPayload().toString().replace("alice", "mallory").getBytes(StandardCharsets.UTF_8)).toString();
+    String otherPayload =
+        Base64URL.encode(
+                jwt.getPayload()
+                    .toString()
+                    .replace("alice", "mallory")
+                    .getBytes(StandardCharsets.UTF_8))
+            .toString();
     byte[] sig = Base64URL.from(parts[2]).decode();
     sig[10] ^= 1;
     byte[] sigR0 = Base64URL.from(parts[2]).decode();
     java.util.Arrays.fill(sigR0, 0, 32, (byte) 0);
-    List<String> tampered = List.of(
-        parts[0] + "." + otherPayload + "." + parts[2],
-        parts[0] + "." + parts[1] + "." + Base64URL.encode(sig),
-        parts[0] + "." + parts[1] + "." + Base64URL.encode(sigR0),
-        parts[0] + "." + parts[1] + "." + Base64URL.encode(java.util.Arrays.copyOf(Base64URL.from(parts[2]).decode(), 63)));
+    List<String> tampered =
+        List.of(
+            parts[0] + "." + otherPayload + "." + parts[2],
+            parts[0] + "." + parts[1] + "." + Base64URL.encode(sig),
+            parts[0] + "." + parts[1] + "." + Base64URL.encode(sigR0),
+            parts[0]
+                + "."
+                + parts[1]
+                + "."
+                + Base64URL.encode(java.util.Arrays.copyOf(Base64URL.from(parts[2]).decode(), 63)));
     ECDSAVerifier stock = new ECDSAVerifier(key.toPublicJWK());
     Es256Verifier ours = new Es256Verifier(key.toPublicJWK());
     assertThat(SignedJWT.parse(jwt.serialize()).verify(ours)).isTrue();
@@ -83,9 +93,14 @@ class Es256Test {
 
   @Test
   void criticalHeaderParametersAreRejected() throws Exception {
-    JWSObject jws = new JWSObject(
-        new JWSHeader.Builder(JWSAlgorithm.ES256).keyID("k1").criticalParams(Set.of("exp")).customParam("exp", 1).build(),
-        new Payload("{}"));
+    JWSObject jws =
+        new JWSObject(
+            new JWSHeader.Builder(JWSAlgorithm.ES256)
+                .keyID("k1")
+                .criticalParams(Set.of("exp"))
+                .customParam("exp", 1)
+                .build(),
+            new Payload("{}"));
     jws.sign(new Es256Signer(key));
     assertThat(JWSObject.parse(jws.serialize()).verify(new Es256Verifier(key))).isFalse();
   }
@@ -94,11 +109,13 @@ class Es256Test {
   void refusesOtherAlgorithmsAndCurves() throws Exception {
     JWSHeader es384 = new JWSHeader(JWSAlgorithm.ES384);
     assertThatThrownBy(() -> new Es256Signer(key).sign(es384, new byte[1]))
-        .isInstanceOf(JOSEException.class).hasMessageContaining("ES384");
+        .isInstanceOf(JOSEException.class)
+        .hasMessageContaining("ES384");
     ECKey p384 = new ECKeyGenerator(Curve.P_384).keyID("p384").generate();
     assertThatThrownBy(() -> new Es256Signer(p384)).hasMessageContaining("P-384");
     assertThatThrownBy(() -> new Es256Verifier(p384)).hasMessageContaining("P-384");
-    assertThatThrownBy(() -> new Es256Signer(key.toPublicJWK())).hasMessageContaining("no private part");
+    assertThatThrownBy(() -> new Es256Signer(key.toPublicJWK()))
+        .hasMessageContaining("no private part");
   }
 
   @Test
@@ -111,16 +128,18 @@ class Es256Test {
       List<Future<Boolean>> results = new ArrayList<>();
       for (int t = 0; t < 4; t++) {
         int thread = t;
-        results.add(pool.submit(() -> {
-          boolean ok = true;
-          for (int i = 0; i < 50; i++) {
-            SignedJWT jwt = jwt("t" + thread + "-" + i);
-            jwt.sign(signer);
-            String token = jwt.serialize();
-            ok &= verifies(token, verifier) && verifies(token, stock);
-          }
-          return ok;
-        }));
+        results.add(
+            pool.submit(
+                () -> {
+                  boolean ok = true;
+                  for (int i = 0; i < 50; i++) {
+                    SignedJWT jwt = jwt("t" + thread + "-" + i);
+                    jwt.sign(signer);
+                    String token = jwt.serialize();
+                    ok &= verifies(token, verifier) && verifies(token, stock);
+                  }
+                  return ok;
+                }));
       }
       for (Future<Boolean> result : results) {
         assertThat(result.get()).isTrue();
@@ -130,14 +149,19 @@ class Es256Test {
     }
   }
 
-  private static boolean verifies(String token, com.nimbusds.jose.JWSVerifier verifier) throws Exception {
+  private static boolean verifies(String token, com.nimbusds.jose.JWSVerifier verifier)
+      throws Exception {
     return JWSObject.parse(token).verify(verifier);
   }
 
   private static SignedJWT jwt(String subject) {
     return new SignedJWT(
         new JWSHeader.Builder(JWSAlgorithm.ES256).keyID("k1").type(JOSEObjectType.JWT).build(),
-        new JWTClaimsSet.Builder().issuer(TokenClaims.ISSUER).subject(subject).audience("agent-1").build());
+        new JWTClaimsSet.Builder()
+            .issuer(TokenClaims.ISSUER)
+            .subject(subject)
+            .audience("agent-1")
+            .build());
   }
 
   private static ECKey newKey(String kid) {

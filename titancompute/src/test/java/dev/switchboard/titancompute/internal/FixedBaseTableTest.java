@@ -18,9 +18,17 @@ class FixedBaseTableTest {
   @Test
   void matchesBouncyCastleForEdgeAndRandomScalarsAtEveryWidthWeUse() {
     ECPoint q = g.multiply(new BigInteger("1234567890123456789012345678901234567890")).normalize();
-    List<BigInteger> scalars = new ArrayList<>(List.of(BigInteger.ONE, BigInteger.TWO, BigInteger.valueOf(31),
-        BigInteger.valueOf(32), n.subtract(BigInteger.ONE), n.subtract(BigInteger.TWO),
-        BigInteger.ONE.shiftLeft(255), BigInteger.ONE.shiftLeft(256).subtract(BigInteger.ONE)));
+    List<BigInteger> scalars =
+        new ArrayList<>(
+            List.of(
+                BigInteger.ONE,
+                BigInteger.TWO,
+                BigInteger.valueOf(31),
+                BigInteger.valueOf(32),
+                n.subtract(BigInteger.ONE),
+                n.subtract(BigInteger.TWO),
+                BigInteger.ONE.shiftLeft(255),
+                BigInteger.ONE.shiftLeft(256).subtract(BigInteger.ONE)));
     SecureRandom random = new SecureRandom();
     for (int i = 0; i < 30; i++) {
       scalars.add(new BigInteger(256, random));
@@ -30,10 +38,16 @@ class FixedBaseTableTest {
         FixedBaseTable table = new FixedBaseTable(base, width);
         for (BigInteger k : scalars) {
           ECPoint expected = base.multiply(k).normalize();
-          assertThat(table.multiply(k).normalize()).as("k=%s width=%d", k, width).isEqualTo(expected);
-          assertThat(table.multiplyPublic(k).normalize()).as("k=%s width=%d", k, width).isEqualTo(expected);
-          assertThat(P256.affineX(table.multiply(k), random)).isEqualTo(expected.getAffineXCoord().toBigInteger());
-          assertThat(P256.affineX(table.multiplyPublic(k), null)).isEqualTo(expected.getAffineXCoord().toBigInteger());
+          assertThat(table.multiply(k).normalize())
+              .as("k=%s width=%d", k, width)
+              .isEqualTo(expected);
+          assertThat(table.multiplyPublic(k).normalize())
+              .as("k=%s width=%d", k, width)
+              .isEqualTo(expected);
+          assertThat(P256.affineX(table.multiply(k), random))
+              .isEqualTo(expected.getAffineXCoord().toBigInteger());
+          assertThat(P256.affineX(table.multiplyPublic(k), null))
+              .isEqualTo(expected.getAffineXCoord().toBigInteger());
         }
         assertThat(table.multiply(BigInteger.ZERO).isInfinity()).isTrue();
         assertThat(table.multiply(n).isInfinity()).isTrue();
@@ -44,8 +58,11 @@ class FixedBaseTableTest {
   @Test
   void refusesScalarsOutsideTheTable() {
     FixedBaseTable table = new FixedBaseTable(g, P256.GENERATOR_WIDTH);
-    assertThatThrownBy(() -> table.multiply(BigInteger.ONE.shiftLeft(256))).isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> table.multiply(BigInteger.ONE.negate())).isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> P256.affineX(g.getCurve().getInfinity(), null)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> table.multiply(BigInteger.ONE.shiftLeft(256)))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> table.multiply(BigInteger.ONE.negate()))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> P256.affineX(g.getCurve().getInfinity(), null))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 }

@@ -30,7 +30,8 @@ class InferenceRulesTest {
     assertThat(problem(valid().setPrompt("").build())).startsWith("prompt:");
     assertThat(problem(valid().setPrompt("   ").build())).startsWith("prompt:");
     assertThat(problem(valid().setModel("").build())).startsWith("model:");
-    assertThat(problem(valid().setMaxTokens(0).build())).isEqualTo("max_tokens: must be greater than 0 when set, got 0");
+    assertThat(problem(valid().setMaxTokens(0).build()))
+        .isEqualTo("max_tokens: must be greater than 0 when set, got 0");
     assertThat(problem(valid().setMaxTokens(-5).build())).startsWith("max_tokens:");
     assertThat(problem(valid().setTemperature(2.01f).build())).startsWith("temperature:");
     assertThat(problem(valid().setTemperature(-0.1f).build())).startsWith("temperature:");
@@ -45,7 +46,10 @@ class InferenceRulesTest {
     StreamRequest zero = unset.toBuilder().setTemperature(0f).setMaxTokens(7).build();
     assertThat(InferenceRules.temperature(zero)).isEqualTo(0f);
     assertThat(InferenceRules.maxTokens(zero)).isEqualTo(7);
-    assertThat(InferenceRules.check(unset.toBuilder().setMaxTokens(0).build()).orElseThrow().getDescription())
+    assertThat(
+            InferenceRules.check(unset.toBuilder().setMaxTokens(0).build())
+                .orElseThrow()
+                .getDescription())
         .startsWith("max_tokens:");
   }
 }

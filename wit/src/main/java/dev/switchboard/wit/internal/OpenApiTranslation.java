@@ -50,17 +50,42 @@ public final class OpenApiTranslation {
   private static final BigDecimal U32_MAX = new BigDecimal("4294967295");
   private static final BigDecimal S32_MIN = new BigDecimal(Integer.MIN_VALUE);
   private static final BigDecimal S32_MAX = new BigDecimal(Integer.MAX_VALUE);
+
   /** The component model's limits: flags hold at most 32 names; very wide records we cap. */
   static final int MAX_FLAGS = 32;
+
   static final int MAX_RECORD_FIELDS = 10_000;
 
   /** Reading order within an interface: read, create, change, remove, then the rest. */
-  private static final List<PathItem.HttpMethod> METHOD_ORDER = List.of(PathItem.HttpMethod.GET,
-      PathItem.HttpMethod.POST, PathItem.HttpMethod.PUT, PathItem.HttpMethod.PATCH, PathItem.HttpMethod.DELETE,
-      PathItem.HttpMethod.HEAD, PathItem.HttpMethod.OPTIONS, PathItem.HttpMethod.TRACE);
+  private static final List<PathItem.HttpMethod> METHOD_ORDER =
+      List.of(
+          PathItem.HttpMethod.GET,
+          PathItem.HttpMethod.POST,
+          PathItem.HttpMethod.PUT,
+          PathItem.HttpMethod.PATCH,
+          PathItem.HttpMethod.DELETE,
+          PathItem.HttpMethod.HEAD,
+          PathItem.HttpMethod.OPTIONS,
+          PathItem.HttpMethod.TRACE);
 
-  private static final Set<String> GENERIC_TITLE_WORDS = Set.of("api", "apis", "rest", "restful", "openapi",
-      "the", "official", "spec", "specification", "extension", "swagger", "a", "an", "for", "of", "and");
+  private static final Set<String> GENERIC_TITLE_WORDS =
+      Set.of(
+          "api",
+          "apis",
+          "rest",
+          "restful",
+          "openapi",
+          "the",
+          "official",
+          "spec",
+          "specification",
+          "extension",
+          "swagger",
+          "a",
+          "an",
+          "for",
+          "of",
+          "and");
 
   private final OpenAPI api;
   private final String location;
@@ -72,10 +97,14 @@ public final class OpenApiTranslation {
   private final NameScope interfaceScope = new NameScope("interfaces");
   private final Map<String, String> schemaNames = new HashMap<>();
   private final Map<Schema<?>, WitTypeRef> inlineMemo = new IdentityHashMap<>();
+
   /** Every defined type by interface|name, for flattening. */
   private final Map<String, WitType> defined = new HashMap<>();
 
-  /** kebab() results: GitHub's document repeats the same few thousand names tens of thousands of times. */
+  /**
+   * kebab() results: GitHub's document repeats the same few thousand names tens of thousands of
+   * times.
+   */
   private final Map<String, String> kebabs = new HashMap<>();
 
   private String kebab(String raw) {
@@ -94,12 +123,19 @@ public final class OpenApiTranslation {
   }
 
   public Binding translate() throws ContractException {
-    String title = api.getInfo() == null || api.getInfo().getTitle() == null ? "api" : api.getInfo().getTitle();
-    String rawVersion = api.getInfo() == null || api.getInfo().getVersion() == null ? "" : api.getInfo().getVersion();
+    String title =
+        api.getInfo() == null || api.getInfo().getTitle() == null
+            ? "api"
+            : api.getInfo().getTitle();
+    String rawVersion =
+        api.getInfo() == null || api.getInfo().getVersion() == null
+            ? ""
+            : api.getInfo().getVersion();
     String version = semver(rawVersion);
     // "GitHub's official OpenAPI spec + Octokit extension" -> git-hub-octokit: drop possessives and
     // words every API title has, keep the first three that say which API it is.
-    List<String> words = new ArrayList<>(WitNames.words(title.replaceAll("(?i)'s\\b|open ?api|swagger", "")));
+    List<String> words =
+        new ArrayList<>(WitNames.words(title.replaceAll("(?i)'s\\b|open ?api|swagger", "")));
     words.removeIf(w -> GENERIC_TITLE_WORDS.contains(w));
     if (words.size() > 3) {
       words = new ArrayList<>(words.subList(0, 3));
@@ -110,16 +146,28 @@ public final class OpenApiTranslation {
     }
     pkgName = "api:" + name;
     interfaceScope.claim(TYPES, "", "components.schemas");
-    Draft types = new Draft(TYPES, "Schemas of " + title + ".", Origin.of(Origin.Kind.OPENAPI_DOCUMENT, "/components/schemas"));
+    Draft types =
+        new Draft(
+            TYPES,
+            "Schemas of " + title + ".",
+            Origin.of(Origin.Kind.OPENAPI_DOCUMENT, "/components/schemas"));
     interfaces.put(TYPES, types);
 
     Components components = api.getComponents();
-    Map<String, Schema> schemas = components == null || components.getSchemas() == null ? Map.of() : components.getSchemas();
+    Map<String, Schema> schemas =
+        components == null || components.getSchemas() == null ? Map.of() : components.getSchemas();
     for (String key : schemas.keySet()) {
       String claimed = types.scope.claim(kebab(key), "record", "schema " + key);
       if (claimed == null) {
-        problems.add(new ContractProblem("#/components/schemas/" + key, "schemas " + key + " and "
-            + types.scope.ownerOf(kebab(key)) + " both become WIT type " + kebab(key)));
+        problems.add(
+            new ContractProblem(
+                "#/components/schemas/" + key,
+                "schemas "
+                    + key
+                    + " and "
+                    + types.scope.ownerOf(kebab(key))
+                    + " both become WIT type "
+                    + kebab(key)));
         claimed = types.scope.claimNumbered(kebab(key), "schema " + key);
       }
       schemaNames.put(key, claimed);
@@ -160,17 +208,36 @@ public final class OpenApiTranslation {
       }
     }
     // The servers are where a stub sends the calls (space-separated URLs, in document order).
-    Origin pkgOrigin = new Origin(Origin.Kind.OPENAPI_DOCUMENT, location, title, null,
-        Map.of("info.version", rawVersion, "servers", servers()));
-    String docs = api.getInfo() == null || api.getInfo().getDescription() == null ? "" : api.getInfo().getDescription();
-    WitPackage main = new WitPackage("api", name, version, docs, pkgOrigin, built,
-        built.isEmpty() ? "" : name.endsWith("-api") ? name : WitNames.join(name, "api"));
-    Binding binding = new Binding(Binding.Source.OPENAPI, List.of(main, SharedPackage.build()), warnings);
+    Origin pkgOrigin =
+        new Origin(
+            Origin.Kind.OPENAPI_DOCUMENT,
+            location,
+            title,
+            null,
+            Map.of("info.version", rawVersion, "servers", servers()));
+    String docs =
+        api.getInfo() == null || api.getInfo().getDescription() == null
+            ? ""
+            : api.getInfo().getDescription();
+    WitPackage main =
+        new WitPackage(
+            "api",
+            name,
+            version,
+            docs,
+            pkgOrigin,
+            built,
+            built.isEmpty() ? "" : name.endsWith("-api") ? name : WitNames.join(name, "api"));
+    Binding binding =
+        new Binding(Binding.Source.OPENAPI, List.of(main, SharedPackage.build()), warnings);
     Binding broken = new RecursionBreaker(binding).run();
     // Warnings carry JSON pointers; make them document-qualified like the errors.
     List<Binding.Warning> located = new ArrayList<>();
     for (Binding.Warning w : broken.warnings()) {
-      located.add(w.location().startsWith("/") ? new Binding.Warning(location + "#" + w.location(), w.message()) : w);
+      located.add(
+          w.location().startsWith("/")
+              ? new Binding.Warning(location + "#" + w.location(), w.message())
+              : w);
     }
     return new Binding(broken.source(), broken.packages(), located);
   }
@@ -187,17 +254,27 @@ public final class OpenApiTranslation {
     if (raw.matches("\\d+\\.\\d+\\.\\d+(?:-[0-9A-Za-z.-]+)?")) {
       return raw;
     }
-    java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d+)(?:\\.(\\d+))?(?:\\.(\\d+))?").matcher(raw);
-    String v = m.find() ? m.group(1) + "." + (m.group(2) == null ? "0" : m.group(2)) + "."
-        + (m.group(3) == null ? "0" : m.group(3)) : "0.0.0";
+    java.util.regex.Matcher m =
+        java.util.regex.Pattern.compile("(\\d+)(?:\\.(\\d+))?(?:\\.(\\d+))?").matcher(raw);
+    String v =
+        m.find()
+            ? m.group(1)
+                + "."
+                + (m.group(2) == null ? "0" : m.group(2))
+                + "."
+                + (m.group(3) == null ? "0" : m.group(3))
+            : "0.0.0";
     v = v.replaceAll("(^|\\.)0+(\\d)", "$1$2");
-    warnings.add(new Binding.Warning("/info/version", "info.version '" + raw + "' is not semver; the package uses " + v));
+    warnings.add(
+        new Binding.Warning(
+            "/info/version", "info.version '" + raw + "' is not semver; the package uses " + v));
     return v;
   }
 
   // ---- schemas
 
-  private void defineNamed(Draft iface, String name, Schema<?> schema, String pointer, String schemaName) {
+  private void defineNamed(
+      Draft iface, String name, Schema<?> schema, String pointer, String schemaName) {
     Origin origin = new Origin(Origin.Kind.OPENAPI_SCHEMA, pointer, schemaName, null, Map.of());
     String docs = docsOf(schema);
     if (schema.get$ref() != null) {
@@ -214,21 +291,30 @@ public final class OpenApiTranslation {
   }
 
   /** The definition for a schema that gets a name of its own. */
-  private WitType shape(Draft iface, String name, Schema<?> schema, String pointer, Origin origin, String docs) {
+  private WitType shape(
+      Draft iface, String name, Schema<?> schema, String pointer, Origin origin, String docs) {
     String type = typeName(schema);
     if (schema.getAllOf() != null && !schema.getAllOf().isEmpty()) {
       Merged merged = merge(schema, pointer, new LinkedHashSet<>());
       if (merged.properties.isEmpty() && merged.single != null) {
-        return WitType.alias(name, docs, origin, typeOf(merged.single, name, iface, pointer + "/allOf/0"));
+        return WitType.alias(
+            name, docs, origin, typeOf(merged.single, name, iface, pointer + "/allOf/0"));
       }
       return record(iface, name, merged, pointer, origin, docs);
     }
-    List<Schema> alternatives = schema.getOneOf() != null && !schema.getOneOf().isEmpty() ? schema.getOneOf()
-        : schema.getAnyOf() != null && !schema.getAnyOf().isEmpty() ? schema.getAnyOf() : null;
+    List<Schema> alternatives =
+        schema.getOneOf() != null && !schema.getOneOf().isEmpty()
+            ? schema.getOneOf()
+            : schema.getAnyOf() != null && !schema.getAnyOf().isEmpty() ? schema.getAnyOf() : null;
     if (alternatives != null) {
-      String keyword = schema.getOneOf() != null && !schema.getOneOf().isEmpty() ? "oneOf" : "anyOf";
+      String keyword =
+          schema.getOneOf() != null && !schema.getOneOf().isEmpty() ? "oneOf" : "anyOf";
       if (alternatives.size() == 1) {
-        return WitType.alias(name, docs, origin, typeOf(alternatives.get(0), name, iface, pointer + "/" + keyword + "/0"));
+        return WitType.alias(
+            name,
+            docs,
+            origin,
+            typeOf(alternatives.get(0), name, iface, pointer + "/" + keyword + "/0"));
       }
       return variant(iface, name, schema, alternatives, keyword, pointer, origin, docs);
     }
@@ -256,14 +342,17 @@ public final class OpenApiTranslation {
 
     void add(Schema<?> s) {
       if (s.getProperties() != null) {
-        s.getProperties().forEach((k, v) -> {
-          properties.put(k, v);
-        });
+        s.getProperties()
+            .forEach(
+                (k, v) -> {
+                  properties.put(k, v);
+                });
       }
       if (s.getRequired() != null) {
         required.addAll(s.getRequired());
       }
-      if (s.getAdditionalProperties() != null && !Boolean.FALSE.equals(s.getAdditionalProperties())) {
+      if (s.getAdditionalProperties() != null
+          && !Boolean.FALSE.equals(s.getAdditionalProperties())) {
         additional = s.getAdditionalProperties();
       }
     }
@@ -286,8 +375,14 @@ public final class OpenApiTranslation {
       if (!visiting.add(ref)) {
         return;
       }
-      mergeInto(merged, target, "/components/schemas/" + escapePointer(ref.substring(SCHEMA_PREFIX.length())), visiting);
-      if (typeName(target) != null && !"object".equals(typeName(target)) && target.getAllOf() == null) {
+      mergeInto(
+          merged,
+          target,
+          "/components/schemas/" + escapePointer(ref.substring(SCHEMA_PREFIX.length())),
+          visiting);
+      if (typeName(target) != null
+          && !"object".equals(typeName(target))
+          && target.getAllOf() == null) {
         merged.single = schema;
       }
       return;
@@ -308,21 +403,38 @@ public final class OpenApiTranslation {
     merged.add(schema);
   }
 
-  private WitType record(Draft iface, String name, Merged merged, String pointer, Origin origin, String docs) {
+  private WitType record(
+      Draft iface, String name, Merged merged, String pointer, Origin origin, String docs) {
     if (merged.properties.size() > MAX_RECORD_FIELDS) {
-      warnings.add(new Binding.Warning(pointer, "object with " + merged.properties.size()
-          + " properties exceeds " + MAX_RECORD_FIELDS + " fields; carried as JSON text"));
+      warnings.add(
+          new Binding.Warning(
+              pointer,
+              "object with "
+                  + merged.properties.size()
+                  + " properties exceeds "
+                  + MAX_RECORD_FIELDS
+                  + " fields; carried as JSON text"));
       return WitType.alias(name, docs, origin.with("encoding", "json"), SharedPackage.JSON);
     }
     NameScope scope = new NameScope("fields of " + name);
     List<WitField> fields = new ArrayList<>();
     for (Map.Entry<String, Schema> p : merged.properties.entrySet()) {
-      String propPointer = merged.pointers.getOrDefault(p.getKey(), pointer + "/properties/" + escapePointer(p.getKey()));
+      String propPointer =
+          merged.pointers.getOrDefault(
+              p.getKey(), pointer + "/properties/" + escapePointer(p.getKey()));
       String fieldName = scope.claim(kebab(p.getKey()), "field", "property " + p.getKey());
       if (fieldName == null) {
-        problems.add(new ContractProblem(location + "#" + propPointer, "properties '" + p.getKey() + "' and '"
-            + scope.ownerOf(kebab(p.getKey())).substring("property ".length()) + "' of " + name
-            + " both become WIT field " + kebab(p.getKey())));
+        problems.add(
+            new ContractProblem(
+                location + "#" + propPointer,
+                "properties '"
+                    + p.getKey()
+                    + "' and '"
+                    + scope.ownerOf(kebab(p.getKey())).substring("property ".length())
+                    + "' of "
+                    + name
+                    + " both become WIT field "
+                    + kebab(p.getKey())));
         continue;
       }
       boolean required = merged.required.contains(p.getKey());
@@ -336,12 +448,25 @@ public final class OpenApiTranslation {
     }
     if (merged.additional != null) {
       String fieldName = scope.claimNumbered("additional-properties", "additionalProperties");
-      WitTypeRef value = merged.additional instanceof Schema<?> s
-          ? typeOf(s, WitNames.join(name, "value"), iface, pointer + "/additionalProperties") : SharedPackage.JSON;
-      Origin o = new Origin(Origin.Kind.OPENAPI_PROPERTY, pointer + "/additionalProperties", null, null,
-          Map.of("additional-properties", "true"));
-      fields.add(new WitField(fieldName, WitTypeRef.list(WitTypeRef.tuple(List.of(STRING, value))),
-          "Properties not named above, as name and value.", o, Rules.NONE, null));
+      WitTypeRef value =
+          merged.additional instanceof Schema<?> s
+              ? typeOf(s, WitNames.join(name, "value"), iface, pointer + "/additionalProperties")
+              : SharedPackage.JSON;
+      Origin o =
+          new Origin(
+              Origin.Kind.OPENAPI_PROPERTY,
+              pointer + "/additionalProperties",
+              null,
+              null,
+              Map.of("additional-properties", "true"));
+      fields.add(
+          new WitField(
+              fieldName,
+              WitTypeRef.list(WitTypeRef.tuple(List.of(STRING, value))),
+              "Properties not named above, as name and value.",
+              o,
+              Rules.NONE,
+              null));
     }
     if (fields.isEmpty()) {
       return WitType.alias(name, docs, origin.with("encoding", "json"), SharedPackage.JSON);
@@ -349,15 +474,25 @@ public final class OpenApiTranslation {
     return new WitType(name, WitType.Kind.RECORD, docs, origin, fields, null, List.of());
   }
 
-  private WitType variant(Draft iface, String name, Schema<?> schema, List<Schema> alternatives, String keyword,
-      String pointer, Origin origin, String docs) {
+  private WitType variant(
+      Draft iface,
+      String name,
+      Schema<?> schema,
+      List<Schema> alternatives,
+      String keyword,
+      String pointer,
+      Origin origin,
+      String docs) {
     NameScope scope = new NameScope("cases of " + name);
     Map<String, String> mappingByRef = new HashMap<>();
     Origin o = origin.with("variant", keyword);
     if (schema.getDiscriminator() != null) {
       o = o.with("discriminator", String.valueOf(schema.getDiscriminator().getPropertyName()));
       if (schema.getDiscriminator().getMapping() != null) {
-        schema.getDiscriminator().getMapping().forEach((k, v) -> mappingByRef.putIfAbsent(normalizeRef(v), k));
+        schema
+            .getDiscriminator()
+            .getMapping()
+            .forEach((k, v) -> mappingByRef.putIfAbsent(normalizeRef(v), k));
       }
     }
     List<WitField> cases = new ArrayList<>();
@@ -368,7 +503,10 @@ public final class OpenApiTranslation {
       String discriminatorValue = null;
       if (alt.get$ref() != null) {
         discriminatorValue = mappingByRef.get(alt.get$ref());
-        String refName = alt.get$ref().startsWith(SCHEMA_PREFIX) ? alt.get$ref().substring(SCHEMA_PREFIX.length()) : alt.get$ref();
+        String refName =
+            alt.get$ref().startsWith(SCHEMA_PREFIX)
+                ? alt.get$ref().substring(SCHEMA_PREFIX.length())
+                : alt.get$ref();
         if (discriminatorValue == null && schema.getDiscriminator() != null) {
           discriminatorValue = refName;
         }
@@ -406,11 +544,26 @@ public final class OpenApiTranslation {
       String caseName = scope.claim(base, "value", "enum value '" + literal + "'");
       if (caseName == null) {
         caseName = scope.claimNumbered(base, literal);
-        warnings.add(new Binding.Warning(origin.ref(), "enum values '" + literal + "' and "
-            + scope.ownerOf(base) + " both read as " + base + "; the later one is " + caseName));
+        warnings.add(
+            new Binding.Warning(
+                origin.ref(),
+                "enum values '"
+                    + literal
+                    + "' and "
+                    + scope.ownerOf(base)
+                    + " both read as "
+                    + base
+                    + "; the later one is "
+                    + caseName));
       }
-      cases.add(new WitField(caseName, null, "", Origin.of(Origin.Kind.OPENAPI_SCHEMA, origin.ref(), literal, null),
-          Rules.NONE, null));
+      cases.add(
+          new WitField(
+              caseName,
+              null,
+              "",
+              Origin.of(Origin.Kind.OPENAPI_SCHEMA, origin.ref(), literal, null),
+              Rules.NONE,
+              null));
     }
     if (cases.isEmpty()) {
       return WitType.alias(name, docs, origin, STRING);
@@ -419,22 +572,31 @@ public final class OpenApiTranslation {
   }
 
   private @Nullable Schema<?> resolve(String ref) {
-    if (!ref.startsWith(SCHEMA_PREFIX) || api.getComponents() == null || api.getComponents().getSchemas() == null) {
+    if (!ref.startsWith(SCHEMA_PREFIX)
+        || api.getComponents() == null
+        || api.getComponents().getSchemas() == null) {
       return null;
     }
     return api.getComponents().getSchemas().get(ref.substring(SCHEMA_PREFIX.length()));
   }
 
   private void dangling(String ref, String pointer) {
-    problems.add(new ContractProblem(location + "#" + pointer, "$ref " + ref + " points to nothing"));
+    problems.add(
+        new ContractProblem(location + "#" + pointer, "$ref " + ref + " points to nothing"));
   }
 
   private WitTypeRef typeOf(Schema<?> schema, String contextName, Draft iface, String pointer) {
     return typeOf(schema, contextName, iface, pointer, false);
   }
 
-  /** The WIT type for a schema used in place; named shapes get a type of their own in {@code iface}. */
-  private WitTypeRef typeOf(@Nullable Schema<?> schema, String contextName, Draft iface, String pointer,
+  /**
+   * The WIT type for a schema used in place; named shapes get a type of their own in {@code iface}.
+   */
+  private WitTypeRef typeOf(
+      @Nullable Schema<?> schema,
+      String contextName,
+      Draft iface,
+      String pointer,
       boolean definingAlias) {
     if (schema == null) {
       return SharedPackage.JSON;
@@ -444,29 +606,44 @@ public final class OpenApiTranslation {
       if (!ref.startsWith(SCHEMA_PREFIX)) {
         // A $ref into another part of the document (#/paths/...): legal JSON Reference, but not a
         // named schema. It travels as JSON text rather than failing the whole document.
-        warnings.add(new Binding.Warning(pointer, "$ref " + ref + " does not name a components.schemas entry;"
-            + " carried as JSON text"));
+        warnings.add(
+            new Binding.Warning(
+                pointer,
+                "$ref "
+                    + ref
+                    + " does not name a components.schemas entry;"
+                    + " carried as JSON text"));
         return SharedPackage.JSON;
       }
       if (resolve(ref) == null) {
         dangling(ref, pointer);
         return SharedPackage.JSON;
       }
-      return WitTypeRef.named(pkgName, TYPES, schemaNames.get(ref.substring(SCHEMA_PREFIX.length())));
+      return WitTypeRef.named(
+          pkgName, TYPES, schemaNames.get(ref.substring(SCHEMA_PREFIX.length())));
     }
     String type = typeName(schema);
-    boolean composite = schema.getAllOf() != null && !schema.getAllOf().isEmpty()
-        || schema.getOneOf() != null && !schema.getOneOf().isEmpty()
-        || schema.getAnyOf() != null && !schema.getAnyOf().isEmpty();
-    if (schema.getAllOf() != null && schema.getAllOf().size() == 1 && schema.getProperties() == null) {
-      return typeOf(schema.getAllOf().get(0), contextName, iface, pointer + "/allOf/0", definingAlias);
+    boolean composite =
+        schema.getAllOf() != null && !schema.getAllOf().isEmpty()
+            || schema.getOneOf() != null && !schema.getOneOf().isEmpty()
+            || schema.getAnyOf() != null && !schema.getAnyOf().isEmpty();
+    if (schema.getAllOf() != null
+        && schema.getAllOf().size() == 1
+        && schema.getProperties() == null) {
+      return typeOf(
+          schema.getAllOf().get(0), contextName, iface, pointer + "/allOf/0", definingAlias);
     }
-    boolean namedShape = !definingAlias && (composite
-        || schema.getEnum() != null && !schema.getEnum().isEmpty() && "string".equals(type)
-        || ("object".equals(type) || type == null) && schema.getProperties() != null && !schema.getProperties().isEmpty());
+    boolean namedShape =
+        !definingAlias
+            && (composite
+                || schema.getEnum() != null && !schema.getEnum().isEmpty() && "string".equals(type)
+                || ("object".equals(type) || type == null)
+                    && schema.getProperties() != null
+                    && !schema.getProperties().isEmpty());
     if (namedShape) {
       WitTypeRef memo = inlineMemo.get(schema);
-      if (memo != null && (TYPES.equals(memo.interfaceName()) || iface.name.equals(memo.interfaceName()))) {
+      if (memo != null
+          && (TYPES.equals(memo.interfaceName()) || iface.name.equals(memo.interfaceName()))) {
         return memo;
       }
       String kindSuffix = composite ? "variant" : schema.getEnum() != null ? "enum" : "record";
@@ -484,8 +661,10 @@ public final class OpenApiTranslation {
       return SharedPackage.JSON;
     }
     return switch (type) {
-      case "string" -> "binary".equals(schema.getFormat()) || "byte".equals(schema.getFormat())
-          ? WitTypeRef.list(WitTypeRef.primitive("u8")) : STRING;
+      case "string" ->
+          "binary".equals(schema.getFormat()) || "byte".equals(schema.getFormat())
+              ? WitTypeRef.list(WitTypeRef.primitive("u8"))
+              : STRING;
       case "integer" -> WitTypeRef.primitive(integerType(schema));
       case "number" -> WitTypeRef.primitive("float".equals(schema.getFormat()) ? "f32" : "f64");
       case "boolean" -> WitTypeRef.primitive("bool");
@@ -493,8 +672,15 @@ public final class OpenApiTranslation {
       case "object" -> {
         Object addl = schema.getAdditionalProperties();
         if (addl instanceof Schema<?> s) {
-          yield WitTypeRef.list(WitTypeRef.tuple(List.of(STRING,
-              valueOf(s, WitNames.join(contextName, "value"), iface, pointer + "/additionalProperties"))));
+          yield WitTypeRef.list(
+              WitTypeRef.tuple(
+                  List.of(
+                      STRING,
+                      valueOf(
+                          s,
+                          WitNames.join(contextName, "value"),
+                          iface,
+                          pointer + "/additionalProperties"))));
         }
         yield SharedPackage.JSON;
       }
@@ -504,12 +690,16 @@ public final class OpenApiTranslation {
 
   private WitTypeRef arrayType(Schema<?> schema, String contextName, Draft iface, String pointer) {
     Schema<?> items = schema.getItems();
-    if (items != null && Boolean.TRUE.equals(schema.getUniqueItems()) && items.get$ref() == null
-        && items.getEnum() != null && "string".equals(typeName(items))) {
+    if (items != null
+        && Boolean.TRUE.equals(schema.getUniqueItems())
+        && items.get$ref() == null
+        && items.getEnum() != null
+        && "string".equals(typeName(items))) {
       long values = items.getEnum().stream().filter(v -> v != null).count();
       if (values > 0 && values <= MAX_FLAGS) {
         WitTypeRef memo = inlineMemo.get(schema);
-        if (memo != null && (TYPES.equals(memo.interfaceName()) || iface.name.equals(memo.interfaceName()))) {
+        if (memo != null
+            && (TYPES.equals(memo.interfaceName()) || iface.name.equals(memo.interfaceName()))) {
           return memo;
         }
         String name = iface.scope.claimNumbered(contextName, pointer);
@@ -518,25 +708,47 @@ public final class OpenApiTranslation {
         for (Object v : items.getEnum()) {
           if (v != null) {
             String literal = String.valueOf(v);
-            flags.add(new WitField(scope.claimNumbered(literal.isEmpty() ? "empty" : kebab(literal), literal),
-                null, "", Origin.of(Origin.Kind.OPENAPI_SCHEMA, pointer + "/items", literal, null), Rules.NONE, null));
+            flags.add(
+                new WitField(
+                    scope.claimNumbered(literal.isEmpty() ? "empty" : kebab(literal), literal),
+                    null,
+                    "",
+                    Origin.of(Origin.Kind.OPENAPI_SCHEMA, pointer + "/items", literal, null),
+                    Rules.NONE,
+                    null));
           }
         }
         WitTypeRef ref = WitTypeRef.named(pkgName, iface.name, name);
         inlineMemo.put(schema, ref);
-        addType(iface, new WitType(name, WitType.Kind.FLAGS, docsOf(schema),
-            Origin.of(Origin.Kind.OPENAPI_SCHEMA, pointer).with("encoding", "set"), flags, null, List.of()));
+        addType(
+            iface,
+            new WitType(
+                name,
+                WitType.Kind.FLAGS,
+                docsOf(schema),
+                Origin.of(Origin.Kind.OPENAPI_SCHEMA, pointer).with("encoding", "set"),
+                flags,
+                null,
+                List.of()));
         return ref;
       }
       if (values > MAX_FLAGS) {
-        warnings.add(new Binding.Warning(pointer, "a set of " + values + " values exceeds the " + MAX_FLAGS
-            + " flags WIT allows; it is a list of enum values instead"));
+        warnings.add(
+            new Binding.Warning(
+                pointer,
+                "a set of "
+                    + values
+                    + " values exceeds the "
+                    + MAX_FLAGS
+                    + " flags WIT allows; it is a list of enum values instead"));
       }
     }
-    return WitTypeRef.list(valueOf(items, WitNames.join(contextName, "item"), iface, pointer + "/items"));
+    return WitTypeRef.list(
+        valueOf(items, WitNames.join(contextName, "item"), iface, pointer + "/items"));
   }
 
-  private WitTypeRef valueOf(@Nullable Schema<?> s, String contextName, Draft iface, String pointer) {
+  private WitTypeRef valueOf(
+      @Nullable Schema<?> s, String contextName, Draft iface, String pointer) {
     WitTypeRef t = typeOf(s, contextName, iface, pointer);
     return s != null && isNullable(s) ? WitTypeRef.option(t) : t;
   }
@@ -575,7 +787,8 @@ public final class OpenApiTranslation {
   }
 
   private static boolean isNullable(Schema<?> s) {
-    return Boolean.TRUE.equals(s.getNullable()) || s.getTypes() != null && s.getTypes().contains("null");
+    return Boolean.TRUE.equals(s.getNullable())
+        || s.getTypes() != null && s.getTypes().contains("null");
   }
 
   private static Rules rules(Schema<?> s, boolean required) {
@@ -587,9 +800,20 @@ public final class OpenApiTranslation {
         }
       }
     }
-    Rules r = new Rules(required, s.getMinLength(), s.getMaxLength(), s.getPattern(), s.getMinimum(), s.getMaximum(),
-        Boolean.TRUE.equals(s.getExclusiveMinimum()), Boolean.TRUE.equals(s.getExclusiveMaximum()),
-        s.getMinItems(), s.getMaxItems(), s.getFormat(), allowed);
+    Rules r =
+        new Rules(
+            required,
+            s.getMinLength(),
+            s.getMaxLength(),
+            s.getPattern(),
+            s.getMinimum(),
+            s.getMaximum(),
+            Boolean.TRUE.equals(s.getExclusiveMinimum()),
+            Boolean.TRUE.equals(s.getExclusiveMaximum()),
+            s.getMinItems(),
+            s.getMaxItems(),
+            s.getFormat(),
+            allowed);
     return r;
   }
 
@@ -607,8 +831,10 @@ public final class OpenApiTranslation {
 
   // ---- operations
 
-  private void translateOperation(String path, PathItem item, PathItem.HttpMethod method, Operation op) {
-    String opPointer = "/paths/" + escapePointer(path) + "/" + method.name().toLowerCase(Locale.ROOT);
+  private void translateOperation(
+      String path, PathItem item, PathItem.HttpMethod method, Operation op) {
+    String opPointer =
+        "/paths/" + escapePointer(path) + "/" + method.name().toLowerCase(Locale.ROOT);
     String[] segments = path.replaceAll("^/+|/+$", "").split("/+");
     List<String> statics = new ArrayList<>();
     List<String> params = new ArrayList<>();
@@ -629,22 +855,28 @@ public final class OpenApiTranslation {
     Draft iface = resourceInterface(path, base, params, item_);
     String m = method.name().toLowerCase(Locale.ROOT);
     boolean hasPatch = item.getPatch() != null;
-    String fnBase = switch (m) {
-      case "get" -> item_ ? "get" : "list";
-      case "post" -> item_ ? "post" : "create";
-      case "put" -> hasPatch ? "replace" : "update";
-      case "patch" -> "update";
-      default -> m;
-    };
+    String fnBase =
+        switch (m) {
+          case "get" -> item_ ? "get" : "list";
+          case "post" -> item_ ? "post" : "create";
+          case "put" -> hasPatch ? "replace" : "update";
+          case "patch" -> "update";
+          default -> m;
+        };
     String fn = iface.scope.claimNumbered(fnBase, opPointer);
-    // Inline types live in the path's own interface, so the function name stands for {path}-{method}:
+    // Inline types live in the path's own interface, so the function name stands for
+    // {path}-{method}:
     // update-request-body-state rather than repos-owner-repo-issues-issue-number-patch-...-state.
     String context = fn;
 
     // Parameters: path-level ones, overridden by the operation's own.
     Map<String, Parameter> merged = new LinkedHashMap<>();
     Map<String, String> paramPointers = new HashMap<>();
-    addParams(item.getParameters(), "/paths/" + escapePointer(path) + "/parameters", merged, paramPointers);
+    addParams(
+        item.getParameters(),
+        "/paths/" + escapePointer(path) + "/parameters",
+        merged,
+        paramPointers);
     addParams(op.getParameters(), opPointer + "/parameters", merged, paramPointers);
 
     NameScope paramScope = new NameScope("parameters of " + fn);
@@ -652,8 +884,13 @@ public final class OpenApiTranslation {
     NameScope requestScope = new NameScope("request of " + fn);
     List<WitField> requestFields = new ArrayList<>();
 
-    Origin fnOrigin = new Origin(Origin.Kind.OPENAPI_OPERATION, opPointer, op.getOperationId(), null,
-        Map.of("method", method.name(), "path", path));
+    Origin fnOrigin =
+        new Origin(
+            Origin.Kind.OPENAPI_OPERATION,
+            opPointer,
+            op.getOperationId(),
+            null,
+            Map.of("method", method.name(), "path", path));
     // Auth first, as in the seed: it is what every call needs.
     WitField auth = authField(op, opPointer);
     if (auth != null) {
@@ -667,13 +904,26 @@ public final class OpenApiTranslation {
         Parameter p = merged.get("path|" + pname);
         String pointer = p == null ? opPointer : paramPointers.get("path|" + pname);
         Schema<?> ps = p == null ? null : p.getSchema();
-        WitTypeRef t = ps == null ? STRING : typeOf(ps, WitNames.join(context, "params", kebab(pname)), iface, pointer + "/schema");
+        WitTypeRef t =
+            ps == null
+                ? STRING
+                : typeOf(
+                    ps, WitNames.join(context, "params", kebab(pname)), iface, pointer + "/schema");
         String fname = paramScope.claimNumbered(kebab(pname), pname);
-        Origin o = new Origin(Origin.Kind.OPENAPI_PARAMETER, pointer, pname, null, Map.of("in", "path"));
-        fnParams.add(new WitField(fname, t, p == null || p.getDescription() == null ? "" : p.getDescription(), o,
-            ps == null ? Rules.NONE.withRequired(true) : rules(ps, true), null));
+        Origin o =
+            new Origin(Origin.Kind.OPENAPI_PARAMETER, pointer, pname, null, Map.of("in", "path"));
+        fnParams.add(
+            new WitField(
+                fname,
+                t,
+                p == null || p.getDescription() == null ? "" : p.getDescription(),
+                o,
+                ps == null ? Rules.NONE.withRequired(true) : rules(ps, true),
+                null));
         if (p == null) {
-          warnings.add(new Binding.Warning(opPointer, "path parameter {" + pname + "} is not declared; taken as a string"));
+          warnings.add(
+              new Binding.Warning(
+                  opPointer, "path parameter {" + pname + "} is not declared; taken as a string"));
         }
       }
     }
@@ -698,19 +948,38 @@ public final class OpenApiTranslation {
       }
       String fname = requestScope.claim(wanted, in, in + " parameter " + headerName);
       if (fname == null) {
-        problems.add(new ContractProblem(location + "#" + pointer, in + " parameter '" + headerName + "' and "
-            + requestScope.ownerOf(wanted) + " both become field " + wanted + " of " + fn + " in " + iface.name));
+        problems.add(
+            new ContractProblem(
+                location + "#" + pointer,
+                in
+                    + " parameter '"
+                    + headerName
+                    + "' and "
+                    + requestScope.ownerOf(wanted)
+                    + " both become field "
+                    + wanted
+                    + " of "
+                    + fn
+                    + " in "
+                    + iface.name));
         continue;
       }
       Schema<?> ps = p.getSchema();
       if (ps == null && p.getContent() != null && !p.getContent().isEmpty()) {
         ps = p.getContent().values().iterator().next().getSchema();
       }
-      String component = pointer.startsWith("/components/parameters/")
-          ? pointer.substring("/components/parameters/".length()) : null;
-      WitTypeRef t = component != null
-          ? typeOf(ps, kebab(component.replace("~1", "/").replace("~0", "~")), interfaces.get(TYPES), pointer + "/schema")
-          : typeOf(ps, WitNames.join(context, "params", fname), iface, pointer + "/schema");
+      String component =
+          pointer.startsWith("/components/parameters/")
+              ? pointer.substring("/components/parameters/".length())
+              : null;
+      WitTypeRef t =
+          component != null
+              ? typeOf(
+                  ps,
+                  kebab(component.replace("~1", "/").replace("~0", "~")),
+                  interfaces.get(TYPES),
+                  pointer + "/schema")
+              : typeOf(ps, WitNames.join(context, "params", fname), iface, pointer + "/schema");
       boolean required = Boolean.TRUE.equals(p.getRequired());
       if (!required || ps != null && isNullable(ps)) {
         t = WitTypeRef.option(t);
@@ -724,17 +993,26 @@ public final class OpenApiTranslation {
         attrs.put("explode", p.getExplode().toString());
       }
       Origin o = new Origin(Origin.Kind.OPENAPI_PARAMETER, pointer, headerName, null, attrs);
-      requestFields.add(new WitField(fname, t, p.getDescription() == null ? "" : p.getDescription(), o,
-          ps == null ? Rules.NONE.withRequired(required) : rules(ps, required), role));
+      requestFields.add(
+          new WitField(
+              fname,
+              t,
+              p.getDescription() == null ? "" : p.getDescription(),
+              o,
+              ps == null ? Rules.NONE.withRequired(required) : rules(ps, required),
+              role));
     }
     // The request body: flattened into the request when it is a record whose fields fit.
     RequestBody body = op.getRequestBody();
     String bodyPointer = opPointer + "/requestBody";
     if (body != null && body.get$ref() != null) {
       String ref = body.get$ref();
-      bodyPointer = "/components/requestBodies/" + escapePointer(ref.substring(ref.lastIndexOf('/') + 1));
-      body = api.getComponents() == null || api.getComponents().getRequestBodies() == null ? null
-          : api.getComponents().getRequestBodies().get(ref.substring(ref.lastIndexOf('/') + 1));
+      bodyPointer =
+          "/components/requestBodies/" + escapePointer(ref.substring(ref.lastIndexOf('/') + 1));
+      body =
+          api.getComponents() == null || api.getComponents().getRequestBodies() == null
+              ? null
+              : api.getComponents().getRequestBodies().get(ref.substring(ref.lastIndexOf('/') + 1));
       if (body == null) {
         dangling(ref, opPointer + "/requestBody");
       }
@@ -743,33 +1021,68 @@ public final class OpenApiTranslation {
       String media = chooseMedia(body.getContent());
       MediaType mt = body.getContent().get(media);
       String mediaPointer = bodyPointer + "/content/" + escapePointer(media);
-      WitTypeRef t = bodyType(mt == null ? null : mt.getSchema(), media, WitNames.join(context, "request-body"), iface,
-          mediaPointer + "/schema");
+      WitTypeRef t =
+          bodyType(
+              mt == null ? null : mt.getSchema(),
+              media,
+              WitNames.join(context, "request-body"),
+              iface,
+              mediaPointer + "/schema");
       boolean required = Boolean.TRUE.equals(body.getRequired());
-      Origin bodyOrigin = new Origin(Origin.Kind.OPENAPI_BODY, mediaPointer, null, null,
-          Map.of("in", "body", "media-type", media, "media-types", String.join(" ", body.getContent().keySet())));
+      Origin bodyOrigin =
+          new Origin(
+              Origin.Kind.OPENAPI_BODY,
+              mediaPointer,
+              null,
+              null,
+              Map.of(
+                  "in",
+                  "body",
+                  "media-type",
+                  media,
+                  "media-types",
+                  String.join(" ", body.getContent().keySet())));
       if (!flatten(t, required, bodyOrigin, requestScope, requestFields)) {
         String fname = requestScope.claimNumbered("body", "body");
-        requestFields.add(new WitField(fname, required ? t : WitTypeRef.option(t),
-            body.getDescription() == null ? "" : body.getDescription(), bodyOrigin, Rules.NONE.withRequired(required),
-            WitField.Role.BODY));
+        requestFields.add(
+            new WitField(
+                fname,
+                required ? t : WitTypeRef.option(t),
+                body.getDescription() == null ? "" : body.getDescription(),
+                bodyOrigin,
+                Rules.NONE.withRequired(required),
+                WitField.Role.BODY));
       }
     }
     if (requestFields.size() == 1) {
       WitField only = requestFields.get(0);
       String fname = paramScope.claimNumbered(only.name(), only.name());
-      fnParams.add(new WitField(fname, only.type(), only.docs(), only.origin(), only.rules(), only.role()));
+      fnParams.add(
+          new WitField(fname, only.type(), only.docs(), only.origin(), only.rules(), only.role()));
     } else if (!requestFields.isEmpty()) {
       String recName = iface.scope.claimNumbered(WitNames.join(fn, "request"), opPointer);
-      addType(iface, new WitType(recName, WitType.Kind.RECORD, "The request of `" + fn + "`.",
-          fnOrigin.with("in", "request"), requestFields, null, List.of()));
+      addType(
+          iface,
+          new WitType(
+              recName,
+              WitType.Kind.RECORD,
+              "The request of `" + fn + "`.",
+              fnOrigin.with("in", "request"),
+              requestFields,
+              null,
+              List.of()));
       String pname = paramScope.claimNumbered("request", "request");
-      fnParams.add(WitField.of(pname, WitTypeRef.named(pkgName, iface.name, recName), "",
-          fnOrigin.with("in", "request")));
+      fnParams.add(
+          WitField.of(
+              pname,
+              WitTypeRef.named(pkgName, iface.name, recName),
+              "",
+              fnOrigin.with("in", "request")));
     }
 
     // Responses. Every 2xx is typed: one kind of success is the ok type itself; a success that may
-    // come without a body (200 or 204) makes it an option; different bodies make a variant by status.
+    // come without a body (200 or 204) makes it an option; different bodies make a variant by
+    // status.
     List<Origin> responses = new ArrayList<>();
     Map<String, ApiResponse> byStatus = new TreeMap<>();
     if (op.getResponses() != null) {
@@ -803,24 +1116,44 @@ public final class OpenApiTranslation {
         ok = WitTypeRef.option(ok);
       }
     } else if (asVariant) {
-      String variantName = iface.scope.claimNumbered(WitNames.join(fn, "result"), opPointer + "/responses");
+      String variantName =
+          iface.scope.claimNumbered(WitNames.join(fn, "result"), opPointer + "/responses");
       NameScope caseScope = new NameScope("cases of " + variantName);
       List<WitField> cases = new ArrayList<>();
       for (String status : successes) {
         String rPointer = opPointer + "/responses/" + escapePointer(status);
         String caseName = caseScope.claimNumbered(successWord(status), status);
-        cases.add(new WitField(caseName, okTypes.get(status), "Status " + status + ".",
-            new Origin(Origin.Kind.OPENAPI_RESPONSE, rPointer, null, null, Map.of("status", status)), Rules.NONE, null));
+        cases.add(
+            new WitField(
+                caseName,
+                okTypes.get(status),
+                "Status " + status + ".",
+                new Origin(
+                    Origin.Kind.OPENAPI_RESPONSE, rPointer, null, null, Map.of("status", status)),
+                Rules.NONE,
+                null));
       }
-      addType(iface, new WitType(variantName, WitType.Kind.VARIANT, "The successful outcomes of `" + fn + "`.",
-          Origin.of(Origin.Kind.OPENAPI_RESPONSE, opPointer + "/responses"), cases, null, List.of()));
+      addType(
+          iface,
+          new WitType(
+              variantName,
+              WitType.Kind.VARIANT,
+              "The successful outcomes of `" + fn + "`.",
+              Origin.of(Origin.Kind.OPENAPI_RESPONSE, opPointer + "/responses"),
+              cases,
+              null,
+              List.of()));
       ok = WitTypeRef.named(pkgName, iface.name, variantName);
     }
     for (Map.Entry<String, ApiResponse> e : byStatus.entrySet()) {
       String status = e.getKey();
       String rPointer = opPointer + "/responses/" + escapePointer(status);
-      ApiResponse r = e.getValue().get$ref() == null ? e.getValue()
-          : status.startsWith("2") ? resolveResponseQuietly(e.getValue()) : resolveResponse(e.getValue(), rPointer);
+      ApiResponse r =
+          e.getValue().get$ref() == null
+              ? e.getValue()
+              : status.startsWith("2")
+                  ? resolveResponseQuietly(e.getValue())
+                  : resolveResponse(e.getValue(), rPointer);
       Map<String, String> attrs = new TreeMap<>();
       attrs.put("status", status);
       if (r != null && r.getContent() != null && !r.getContent().isEmpty()) {
@@ -829,22 +1162,34 @@ public final class OpenApiTranslation {
         attrs.put("media-types", String.join(" ", r.getContent().keySet()));
       }
       if (status.startsWith("2")) {
-        attrs.put("maps-to", asVariant ? "ok." + successWord(status) : Boolean.TRUE.equals(okEmpty.get(status))
-            && ok != null ? "ok.none" : "ok");
+        attrs.put(
+            "maps-to",
+            asVariant
+                ? "ok." + successWord(status)
+                : Boolean.TRUE.equals(okEmpty.get(status)) && ok != null ? "ok.none" : "ok");
       } else if (status.startsWith("1") || status.startsWith("3")) {
         attrs.put("maps-to", "error.other");
       } else {
         attrs.put("maps-to", "error." + errorCase(status));
-        if (r != null && r.getHeaders() != null && r.getHeaders().keySet().stream()
-            .anyMatch(h -> h.equalsIgnoreCase("retry-after"))) {
+        if (r != null
+            && r.getHeaders() != null
+            && r.getHeaders().keySet().stream().anyMatch(h -> h.equalsIgnoreCase("retry-after"))) {
           attrs.put("retry-after", "header");
         }
       }
       responses.add(new Origin(Origin.Kind.OPENAPI_RESPONSE, rPointer, null, null, attrs));
     }
     String docs = join(op.getSummary(), op.getDescription());
-    iface.functions.add(new WitFunction(fn, WitFunction.Kind.FREESTANDING, docs, fnOrigin, fnParams, ok,
-        SharedPackage.ERROR, responses));
+    iface.functions.add(
+        new WitFunction(
+            fn,
+            WitFunction.Kind.FREESTANDING,
+            docs,
+            fnOrigin,
+            fnParams,
+            ok,
+            SharedPackage.ERROR,
+            responses));
   }
 
   private static String join(@Nullable String a, @Nullable String b) {
@@ -884,14 +1229,16 @@ public final class OpenApiTranslation {
       case "207" -> "multi-status";
       case "208" -> "already-reported";
       case "226" -> "im-used";
-      default -> status.equalsIgnoreCase("2XX") ? "success" : "status" + status.toLowerCase(Locale.ROOT);
+      default ->
+          status.equalsIgnoreCase("2XX") ? "success" : "status" + status.toLowerCase(Locale.ROOT);
     };
   }
 
   /** For the second look at a response already resolved (and reported) once. */
   private @Nullable ApiResponse resolveResponseQuietly(ApiResponse r) {
     String name = r.get$ref().substring(r.get$ref().lastIndexOf('/') + 1);
-    return api.getComponents() == null || api.getComponents().getResponses() == null ? null
+    return api.getComponents() == null || api.getComponents().getResponses() == null
+        ? null
         : api.getComponents().getResponses().get(name);
   }
 
@@ -900,15 +1247,22 @@ public final class OpenApiTranslation {
       return r;
     }
     String name = r.get$ref().substring(r.get$ref().lastIndexOf('/') + 1);
-    ApiResponse target = api.getComponents() == null || api.getComponents().getResponses() == null ? null
-        : api.getComponents().getResponses().get(name);
+    ApiResponse target =
+        api.getComponents() == null || api.getComponents().getResponses() == null
+            ? null
+            : api.getComponents().getResponses().get(name);
     if (target == null) {
       dangling(r.get$ref(), pointer);
     }
     return target;
   }
 
-  private @Nullable WitTypeRef okType(@Nullable ApiResponse r, String fn, String context, Draft iface, String pointer,
+  private @Nullable WitTypeRef okType(
+      @Nullable ApiResponse r,
+      String fn,
+      String context,
+      Draft iface,
+      String pointer,
       String status) {
     if (r == null) {
       return null;
@@ -919,10 +1273,20 @@ public final class OpenApiTranslation {
       String media = chooseMedia(r.getContent());
       MediaType mt = r.getContent().get(media);
       String mediaPointer = pointer + "/content/" + escapePointer(media);
-      body = bodyType(mt == null ? null : mt.getSchema(), media, WitNames.join(context, "response-body"), iface,
-          mediaPointer + "/schema");
-      bodyOrigin = new Origin(Origin.Kind.OPENAPI_BODY, mediaPointer, null, null,
-          Map.of("in", "body", "media-type", media, "status", status));
+      body =
+          bodyType(
+              mt == null ? null : mt.getSchema(),
+              media,
+              WitNames.join(context, "response-body"),
+              iface,
+              mediaPointer + "/schema");
+      bodyOrigin =
+          new Origin(
+              Origin.Kind.OPENAPI_BODY,
+              mediaPointer,
+              null,
+              null,
+              Map.of("in", "body", "media-type", media, "status", status));
     }
     if (r.getHeaders() == null || r.getHeaders().isEmpty()) {
       return body;
@@ -930,47 +1294,95 @@ public final class OpenApiTranslation {
     NameScope scope = new NameScope("response of " + fn);
     List<WitField> fields = new ArrayList<>();
     if (body != null && !flatten(body, true, bodyOrigin, scope, fields)) {
-      fields.add(new WitField(scope.claimNumbered("body", "body"), body, "", bodyOrigin, Rules.NONE, WitField.Role.BODY));
+      fields.add(
+          new WitField(
+              scope.claimNumbered("body", "body"),
+              body,
+              "",
+              bodyOrigin,
+              Rules.NONE,
+              WitField.Role.BODY));
     }
     for (Map.Entry<String, Header> h : r.getHeaders().entrySet()) {
       String headerName = h.getKey();
       String lower = headerName.toLowerCase(Locale.ROOT);
-      WitField.Role role = switch (lower) {
-        case "etag" -> WitField.Role.VERSION;
-        case "last-modified" -> WitField.Role.LAST_UPDATED;
-        case "retry-after" -> WitField.Role.RETRY_AFTER;
-        default -> null;
-      };
+      WitField.Role role =
+          switch (lower) {
+            case "etag" -> WitField.Role.VERSION;
+            case "last-modified" -> WitField.Role.LAST_UPDATED;
+            case "retry-after" -> WitField.Role.RETRY_AFTER;
+            default -> null;
+          };
       if (lower.equals("content-type") || lower.equals("content-length")) {
         continue; // transport framing, not data
       }
-      String wanted = role == WitField.Role.VERSION ? "version" : role == WitField.Role.LAST_UPDATED ? "last-updated"
-          : kebab(headerName);
+      String wanted =
+          role == WitField.Role.VERSION
+              ? "version"
+              : role == WitField.Role.LAST_UPDATED ? "last-updated" : kebab(headerName);
       String hPointer = pointer + "/headers/" + escapePointer(headerName);
       String fname = scope.claim(wanted, "header", "header " + headerName);
       if (fname == null) {
-        problems.add(new ContractProblem(location + "#" + hPointer, "header '" + headerName + "' and "
-            + scope.ownerOf(wanted) + " both become field " + wanted + " of the " + fn + " response"));
+        problems.add(
+            new ContractProblem(
+                location + "#" + hPointer,
+                "header '"
+                    + headerName
+                    + "' and "
+                    + scope.ownerOf(wanted)
+                    + " both become field "
+                    + wanted
+                    + " of the "
+                    + fn
+                    + " response"));
         continue;
       }
       Header header = h.getValue();
       Schema<?> hs = header == null ? null : header.getSchema();
-      WitTypeRef t = hs == null ? STRING : typeOf(hs, WitNames.join(context, "response", fname), iface, hPointer + "/schema");
-      Origin o = new Origin(Origin.Kind.OPENAPI_HEADER, hPointer, headerName, null, Map.of("in", "response-header"));
-      fields.add(new WitField(fname, WitTypeRef.option(t), header == null || header.getDescription() == null ? ""
-          : header.getDescription(), o, hs == null ? Rules.NONE : rules(hs, false), role));
+      WitTypeRef t =
+          hs == null
+              ? STRING
+              : typeOf(hs, WitNames.join(context, "response", fname), iface, hPointer + "/schema");
+      Origin o =
+          new Origin(
+              Origin.Kind.OPENAPI_HEADER,
+              hPointer,
+              headerName,
+              null,
+              Map.of("in", "response-header"));
+      fields.add(
+          new WitField(
+              fname,
+              WitTypeRef.option(t),
+              header == null || header.getDescription() == null ? "" : header.getDescription(),
+              o,
+              hs == null ? Rules.NONE : rules(hs, false),
+              role));
     }
     if (fields.isEmpty()) {
       return body;
     }
     String recName = iface.scope.claimNumbered(WitNames.join(fn, "response"), pointer);
-    addType(iface, new WitType(recName, WitType.Kind.RECORD, "What `" + fn + "` returns: the body and its headers.",
-        Origin.of(Origin.Kind.OPENAPI_RESPONSE, pointer).with("status", status), fields, null, List.of()));
+    addType(
+        iface,
+        new WitType(
+            recName,
+            WitType.Kind.RECORD,
+            "What `" + fn + "` returns: the body and its headers.",
+            Origin.of(Origin.Kind.OPENAPI_RESPONSE, pointer).with("status", status),
+            fields,
+            null,
+            List.of()));
     return WitTypeRef.named(pkgName, iface.name, recName);
   }
 
   /** Copies a record body's fields into {@code fields}; false (and nothing added) if it cannot. */
-  private boolean flatten(WitTypeRef body, boolean required, Origin bodyOrigin, NameScope scope, List<WitField> fields) {
+  private boolean flatten(
+      WitTypeRef body,
+      boolean required,
+      Origin bodyOrigin,
+      NameScope scope,
+      List<WitField> fields) {
     if (!required || body.kind() != WitTypeRef.Kind.NAMED || !pkgName.equals(body.packageName())) {
       return false;
     }
@@ -985,19 +1397,26 @@ public final class OpenApiTranslation {
     }
     for (WitField f : t.members()) {
       scope.claim(f.name(), "", "body property " + f.name());
-      Origin o = f.origin().with("in", "body").with("media-type", String.valueOf(bodyOrigin.attribute("media-type")))
-          .with("body", body.interfaceName() + "/" + body.name());
+      Origin o =
+          f.origin()
+              .with("in", "body")
+              .with("media-type", String.valueOf(bodyOrigin.attribute("media-type")))
+              .with("body", body.interfaceName() + "/" + body.name());
       fields.add(new WitField(f.name(), f.type(), f.docs(), o, f.rules(), f.role()));
     }
     return true;
   }
 
-  private WitTypeRef bodyType(@Nullable Schema<?> schema, String media, String context, Draft iface, String pointer) {
+  private WitTypeRef bodyType(
+      @Nullable Schema<?> schema, String media, String context, Draft iface, String pointer) {
     String lower = media.toLowerCase(Locale.ROOT);
-    boolean structured = lower.contains("json") || lower.startsWith("application/x-www-form-urlencoded")
-        || lower.startsWith("multipart/");
+    boolean structured =
+        lower.contains("json")
+            || lower.startsWith("application/x-www-form-urlencoded")
+            || lower.startsWith("multipart/");
     if (!structured) {
-      if (lower.startsWith("text/") || lower.contains("xml") && schema != null && "string".equals(typeName(schema))) {
+      if (lower.startsWith("text/")
+          || lower.contains("xml") && schema != null && "string".equals(typeName(schema))) {
         return STRING;
       }
       if (schema == null || !"string".equals(typeName(schema)) || schema.getFormat() != null) {
@@ -1028,7 +1447,10 @@ public final class OpenApiTranslation {
     return keys.get(0);
   }
 
-  private void addParams(@Nullable List<Parameter> params, String pointer, Map<String, Parameter> out,
+  private void addParams(
+      @Nullable List<Parameter> params,
+      String pointer,
+      Map<String, Parameter> out,
       Map<String, String> pointers) {
     if (params == null) {
       return;
@@ -1038,8 +1460,10 @@ public final class OpenApiTranslation {
       String pp = pointer + "/" + i;
       if (p.get$ref() != null) {
         String name = p.get$ref().substring(p.get$ref().lastIndexOf('/') + 1);
-        Parameter target = api.getComponents() == null || api.getComponents().getParameters() == null ? null
-            : api.getComponents().getParameters().get(name);
+        Parameter target =
+            api.getComponents() == null || api.getComponents().getParameters() == null
+                ? null
+                : api.getComponents().getParameters().get(name);
         if (target == null) {
           dangling(p.get$ref(), pp);
           continue;
@@ -1055,7 +1479,8 @@ public final class OpenApiTranslation {
   }
 
   private @Nullable WitField authField(Operation op, String opPointer) {
-    List<SecurityRequirement> reqs = op.getSecurity() != null ? op.getSecurity() : api.getSecurity();
+    List<SecurityRequirement> reqs =
+        op.getSecurity() != null ? op.getSecurity() : api.getSecurity();
     if (reqs == null || reqs.isEmpty()) {
       return null;
     }
@@ -1072,26 +1497,38 @@ public final class OpenApiTranslation {
         continue;
       }
       if (req.size() > 1) {
-        warnings.add(new Binding.Warning(opPointer + "/security", "a requirement combining "
-            + String.join(" and ", req.keySet()) + " is offered as a choice of one credential"));
+        warnings.add(
+            new Binding.Warning(
+                opPointer + "/security",
+                "a requirement combining "
+                    + String.join(" and ", req.keySet())
+                    + " is offered as a choice of one credential"));
       }
       alternatives.add(String.join("+", req.keySet()));
       for (String schemeName : req.keySet()) {
         SecurityScheme s = schemes.get(schemeName);
         if (s == null) {
           // Common in the wild; the call can still carry a token, so warn instead of failing.
-          warnings.add(new Binding.Warning(opPointer + "/security", "security scheme '" + schemeName
-              + "' is not defined in components.securitySchemes; taken as a bearer token"));
+          warnings.add(
+              new Binding.Warning(
+                  opPointer + "/security",
+                  "security scheme '"
+                      + schemeName
+                      + "' is not defined in components.securitySchemes; taken as a bearer token"));
           attrs.put("scheme." + schemeName, "undefined");
           kinds.add(SharedPackage.BEARER);
           continue;
         }
         attrs.put("scheme." + schemeName, describe(s));
-        kinds.add(switch (s.getType() == null ? SecurityScheme.Type.HTTP : s.getType()) {
-          case APIKEY -> SharedPackage.API_KEY;
-          case HTTP -> "basic".equalsIgnoreCase(s.getScheme()) ? SharedPackage.BASIC : SharedPackage.BEARER;
-          default -> SharedPackage.BEARER;
-        });
+        kinds.add(
+            switch (s.getType() == null ? SecurityScheme.Type.HTTP : s.getType()) {
+              case APIKEY -> SharedPackage.API_KEY;
+              case HTTP ->
+                  "basic".equalsIgnoreCase(s.getScheme())
+                      ? SharedPackage.BASIC
+                      : SharedPackage.BEARER;
+              default -> SharedPackage.BEARER;
+            });
       }
     }
     attrs.put("security", String.join("|", alternatives));
@@ -1103,13 +1540,22 @@ public final class OpenApiTranslation {
       t = WitTypeRef.option(t);
     }
     Origin o = new Origin(Origin.Kind.OPENAPI_SECURITY, opPointer + "/security", null, null, attrs);
-    return new WitField("auth", t, "Credentials for " + String.join(" or ",
-        alternatives.stream().map(a -> a.isEmpty() ? "anonymous access" : a).toList()) + ".", o,
-        Rules.NONE.withRequired(!optional), WitField.Role.AUTH);
+    return new WitField(
+        "auth",
+        t,
+        "Credentials for "
+            + String.join(
+                " or ",
+                alternatives.stream().map(a -> a.isEmpty() ? "anonymous access" : a).toList())
+            + ".",
+        o,
+        Rules.NONE.withRequired(!optional),
+        WitField.Role.AUTH);
   }
 
   private Map<String, SecurityScheme> securitySchemes() {
-    return api.getComponents() == null || api.getComponents().getSecuritySchemes() == null ? Map.of()
+    return api.getComponents() == null || api.getComponents().getSecuritySchemes() == null
+        ? Map.of()
         : api.getComponents().getSecuritySchemes();
   }
 
@@ -1143,10 +1589,19 @@ public final class OpenApiTranslation {
         parts.add(kebab(seg.replace("{", "").replace("}", "")));
       }
       parts.add(shape);
-      name = interfaceScope.claimNumbered(WitNames.join(parts.toArray(String[]::new)), "path " + path);
+      name =
+          interfaceScope.claimNumbered(WitNames.join(parts.toArray(String[]::new)), "path " + path);
     }
-    Draft d = new Draft(name, (item ? "One item at " : "The collection at ") + "`" + path + "`.",
-        new Origin(Origin.Kind.OPENAPI_RESOURCE, "/paths/" + escapePointer(path), path, null, Map.of("shape", shape)));
+    Draft d =
+        new Draft(
+            name,
+            (item ? "One item at " : "The collection at ") + "`" + path + "`.",
+            new Origin(
+                Origin.Kind.OPENAPI_RESOURCE,
+                "/paths/" + escapePointer(path),
+                path,
+                null,
+                Map.of("shape", shape)));
     interfaces.put(key, d);
     return d;
   }

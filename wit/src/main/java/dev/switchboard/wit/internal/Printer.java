@@ -45,7 +45,8 @@ public final class Printer {
     files.put(main.name() + ".wit", print(main));
     for (int i = 1; i < packages.size(); i++) {
       WitPackage dep = packages.get(i);
-      files.put("deps/" + dep.namespace() + "-" + dep.name() + "/" + dep.name() + ".wit", print(dep));
+      files.put(
+          "deps/" + dep.namespace() + "-" + dep.name() + "/" + dep.name() + ".wit", print(dep));
     }
     return files;
   }
@@ -70,7 +71,8 @@ public final class Printer {
       for (int part = 0; part < parts; part++) {
         String world = parts == 1 ? pkg.world() : WitNames.join(pkg.world(), "part" + (part + 1));
         out.append('\n').append("world ").append(WitNames.escape(world)).append(" {\n");
-        for (WitInterface iface : all.subList(part * WORLD_SIZE, Math.min(all.size(), (part + 1) * WORLD_SIZE))) {
+        for (WitInterface iface :
+            all.subList(part * WORLD_SIZE, Math.min(all.size(), (part + 1) * WORLD_SIZE))) {
           out.append(INDENT).append("import ").append(WitNames.escape(iface.name())).append(";\n");
         }
         out.append("}\n");
@@ -128,9 +130,12 @@ public final class Printer {
       collectFunction(f, refs);
     }
     for (WitTypeRef r : refs) {
-      boolean local = pkg.qualifiedName().equals(r.packageName()) && iface.name().equals(r.interfaceName());
+      boolean local =
+          pkg.qualifiedName().equals(r.packageName()) && iface.name().equals(r.interfaceName());
       if (!local) {
-        byInterface.computeIfAbsent(r.packageName() + "|" + r.interfaceName(), k -> new TreeSet<>()).add(r.name());
+        byInterface
+            .computeIfAbsent(r.packageName() + "|" + r.interfaceName(), k -> new TreeSet<>())
+            .add(r.name());
       }
     }
     Map<String, String> printed = new HashMap<>();
@@ -205,13 +210,22 @@ public final class Printer {
     }
   }
 
-  private void printType(StringBuilder out, WitPackage pkg, WitInterface iface, WitType type,
+  private void printType(
+      StringBuilder out,
+      WitPackage pkg,
+      WitInterface iface,
+      WitType type,
       Map<String, String> aliases) {
     docs(out, INDENT, type.docs());
     String name = WitNames.escape(type.name());
     switch (type.kind()) {
-      case ALIAS -> out.append(INDENT).append("type ").append(name).append(" = ")
-          .append(ref(pkg, iface, type.target(), aliases)).append(";\n");
+      case ALIAS ->
+          out.append(INDENT)
+              .append("type ")
+              .append(name)
+              .append(" = ")
+              .append(ref(pkg, iface, type.target(), aliases))
+              .append(";\n");
       case RECORD, VARIANT, ENUM, FLAGS -> {
         out.append(INDENT).append(keyword(type.kind())).append(' ').append(name).append(" {\n");
         for (WitField m : type.members()) {
@@ -251,7 +265,11 @@ public final class Printer {
     };
   }
 
-  private void printFunction(StringBuilder out, WitPackage pkg, WitInterface iface, WitFunction fn,
+  private void printFunction(
+      StringBuilder out,
+      WitPackage pkg,
+      WitInterface iface,
+      WitFunction fn,
       Map<String, String> aliases) {
     out.append(WitNames.escape(fn.name())).append(": ");
     if (fn.kind() == WitFunction.Kind.STATIC) {
@@ -279,13 +297,19 @@ public final class Printer {
     out.append(";\n");
   }
 
-  private String ref(WitPackage pkg, WitInterface iface, WitTypeRef ref, Map<String, String> aliases) {
+  private String ref(
+      WitPackage pkg, WitInterface iface, WitTypeRef ref, Map<String, String> aliases) {
     return switch (ref.kind()) {
       case PRIMITIVE -> ref.name();
       case NAMED -> {
-        boolean local = pkg.qualifiedName().equals(ref.packageName()) && iface.name().equals(ref.interfaceName());
-        String name = local ? ref.name()
-            : aliases.getOrDefault(ref.packageName() + "|" + ref.interfaceName() + "|" + ref.name(), ref.name());
+        boolean local =
+            pkg.qualifiedName().equals(ref.packageName())
+                && iface.name().equals(ref.interfaceName());
+        String name =
+            local
+                ? ref.name()
+                : aliases.getOrDefault(
+                    ref.packageName() + "|" + ref.interfaceName() + "|" + ref.name(), ref.name());
         yield WitNames.escape(name);
       }
       case LIST -> "list<" + ref(pkg, iface, ref.args().get(0), aliases) + ">";
@@ -334,7 +358,10 @@ public final class Printer {
       char c = s.charAt(i);
       if (c == '\t') {
         b.append("  ");
-      } else if (c >= 0x20 && c != 0x7f && !(c >= 0x202a && c <= 0x202e) && !(c >= 0x2066 && c <= 0x2069)) {
+      } else if (c >= 0x20
+          && c != 0x7f
+          && !(c >= 0x202a && c <= 0x202e)
+          && !(c >= 0x2066 && c <= 0x2069)) {
         b.append(c);
       }
     }

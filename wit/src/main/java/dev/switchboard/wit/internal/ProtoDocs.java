@@ -30,7 +30,8 @@ final class ProtoDocs {
   private static final int ENUM_VALUE = 2;
   private static final int SERVICE_METHOD = 2;
 
-  private final Map<FileDescriptor, Map<List<Integer>, SourceCodeInfo.Location>> byFile = new HashMap<>();
+  private final Map<FileDescriptor, Map<List<Integer>, SourceCodeInfo.Location>> byFile =
+      new HashMap<>();
 
   String of(Descriptor message) {
     return text(message.getFile(), path(message));
@@ -66,10 +67,15 @@ final class ProtoDocs {
   }
 
   String of(MethodDescriptor m) {
-    return text(m.getFile(), new ArrayList<>(List.of(FILE_SERVICE, m.getService().getIndex(), SERVICE_METHOD, m.getIndex())));
+    return text(
+        m.getFile(),
+        new ArrayList<>(
+            List.of(FILE_SERVICE, m.getService().getIndex(), SERVICE_METHOD, m.getIndex())));
   }
 
-  /** {@code file:line} of an element, for warnings; just the file name when there is no source info. */
+  /**
+   * {@code file:line} of an element, for warnings; just the file name when there is no source info.
+   */
   String location(FileDescriptor file, List<Integer> path) {
     SourceCodeInfo.Location loc = locations(file).get(path);
     if (loc == null || loc.getSpanCount() == 0) {
@@ -120,13 +126,15 @@ final class ProtoDocs {
   }
 
   private Map<List<Integer>, SourceCodeInfo.Location> locations(FileDescriptor file) {
-    return byFile.computeIfAbsent(file, f -> {
-      Map<List<Integer>, SourceCodeInfo.Location> map = new HashMap<>();
-      for (SourceCodeInfo.Location loc : f.toProto().getSourceCodeInfo().getLocationList()) {
-        map.putIfAbsent(loc.getPathList(), loc);
-      }
-      return map;
-    });
+    return byFile.computeIfAbsent(
+        file,
+        f -> {
+          Map<List<Integer>, SourceCodeInfo.Location> map = new HashMap<>();
+          for (SourceCodeInfo.Location loc : f.toProto().getSourceCodeInfo().getLocationList()) {
+            map.putIfAbsent(loc.getPathList(), loc);
+          }
+          return map;
+        });
   }
 
   /** protoc keeps the space after {@code //}; drop one common leading space per line. */

@@ -51,8 +51,10 @@ public final class ProtoTranslation {
   private final List<Binding.Warning> warnings = new ArrayList<>();
   private final Map<String, PackageDraft> packages = new LinkedHashMap<>();
   private final NameScope packageNames = new NameScope("packages");
+
   /** Full proto name of each translated message or enum to its WIT type. */
   private final Map<String, WitTypeRef> typeRefs = new HashMap<>();
+
   /** Full field (and oneof) name to file:line, for warnings. */
   private final Map<String, String> fieldLocations = new HashMap<>();
 
@@ -109,7 +111,9 @@ public final class ProtoTranslation {
     // The breaker names fields by their full proto name; users want file:line.
     List<Binding.Warning> located = new ArrayList<>();
     for (Binding.Warning w : broken.warnings()) {
-      located.add(new Binding.Warning(fieldLocations.getOrDefault(w.location(), w.location()), w.message()));
+      located.add(
+          new Binding.Warning(
+              fieldLocations.getOrDefault(w.location(), w.location()), w.message()));
     }
     return new Binding(broken.source(), broken.packages(), located);
   }
@@ -181,26 +185,44 @@ public final class ProtoTranslation {
     if (existing != null) {
       return existing;
     }
-    List<String> segments = new ArrayList<>(List.of(protoPackage.isEmpty()
-        ? new String[] {stripExtension(file.getName())} : protoPackage.split("\\.")));
+    List<String> segments =
+        new ArrayList<>(
+            List.of(
+                protoPackage.isEmpty()
+                    ? new String[] {stripExtension(file.getName())}
+                    : protoPackage.split("\\.")));
     String versionSegment = "";
-    while (segments.size() > 1 && VERSION_SEGMENT.matcher(segments.get(segments.size() - 1)).matches()) {
-      versionSegment = WitNames.join(WitNames.kebab(segments.remove(segments.size() - 1)), versionSegment);
+    while (segments.size() > 1
+        && VERSION_SEGMENT.matcher(segments.get(segments.size() - 1)).matches()) {
+      versionSegment =
+          WitNames.join(WitNames.kebab(segments.remove(segments.size() - 1)), versionSegment);
     }
     String namespace = WitNames.kebab(segments.get(0));
-    String name = segments.size() == 1 ? namespace
-        : WitNames.kebab(String.join("-", segments.subList(1, segments.size())));
+    String name =
+        segments.size() == 1
+            ? namespace
+            : WitNames.kebab(String.join("-", segments.subList(1, segments.size())));
     if (WitNames.isKeyword(namespace)) {
       namespace = WitNames.join(namespace, "pkg");
     }
     if (WitNames.isKeyword(name)) {
       name = WitNames.join(name, "api");
     }
-    String source = "proto package " + (protoPackage.isEmpty() ? "(none) in " + file.getName() : protoPackage);
+    String source =
+        "proto package " + (protoPackage.isEmpty() ? "(none) in " + file.getName() : protoPackage);
     String claimed = packageNames.claim(namespace + ":" + name, versionSegment, source);
     if (claimed == null) {
-      problems.add(new ContractProblem(file.getName(), "proto package " + protoPackage + " and "
-          + packageNames.ownerOf(namespace + ":" + name) + " both become WIT package " + namespace + ":" + name));
+      problems.add(
+          new ContractProblem(
+              file.getName(),
+              "proto package "
+                  + protoPackage
+                  + " and "
+                  + packageNames.ownerOf(namespace + ":" + name)
+                  + " both become WIT package "
+                  + namespace
+                  + ":"
+                  + name));
       claimed = packageNames.claimNumbered(namespace + ":" + name, source);
     }
     String[] nsName = claimed.split(":", 2);
@@ -215,21 +237,34 @@ public final class ProtoTranslation {
   }
 
   private static String typeName(Descriptor m) {
-    return m.getContainingType() == null ? WitNames.kebab(m.getName())
+    return m.getContainingType() == null
+        ? WitNames.kebab(m.getName())
         : WitNames.join(typeName(m.getContainingType()), WitNames.kebab(m.getName()));
   }
 
   private static String typeName(EnumDescriptor e) {
-    return e.getContainingType() == null ? WitNames.kebab(e.getName())
+    return e.getContainingType() == null
+        ? WitNames.kebab(e.getName())
         : WitNames.join(typeName(e.getContainingType()), WitNames.kebab(e.getName()));
   }
 
   private String claimType(PackageDraft pkg, String name, String suffix, String source) {
     String claimed = pkg.typeScope.claim(name, suffix, source);
     if (claimed == null) {
-      problems.add(new ContractProblem(source, source + " and " + pkg.typeScope.ownerOf(name)
-          + " both become WIT type " + name + " in " + pkg.qualified() + "/types"
-          + " (and " + WitNames.join(name, suffix) + " is taken too); rename one of them"));
+      problems.add(
+          new ContractProblem(
+              source,
+              source
+                  + " and "
+                  + pkg.typeScope.ownerOf(name)
+                  + " both become WIT type "
+                  + name
+                  + " in "
+                  + pkg.qualified()
+                  + "/types"
+                  + " (and "
+                  + WitNames.join(name, suffix)
+                  + " is taken too); rename one of them"));
       return pkg.typeScope.claimNumbered(name, source);
     }
     return claimed;
@@ -248,10 +283,19 @@ public final class ProtoTranslation {
     }
     if (m.getFields().size() > OpenApiTranslation.MAX_RECORD_FIELDS) {
       // Same fallback as for OpenAPI: a record this wide travels as proto3 JSON text.
-      warnings.add(new Binding.Warning(docs.location(m), "message " + m.getFullName() + " has "
-          + m.getFields().size() + " fields, more than " + OpenApiTranslation.MAX_RECORD_FIELDS
-          + "; carried as JSON text"));
-      pkg.types.add(WitType.alias(self.name(), docs.of(m), origin.with("encoding", "json"), SharedPackage.JSON));
+      warnings.add(
+          new Binding.Warning(
+              docs.location(m),
+              "message "
+                  + m.getFullName()
+                  + " has "
+                  + m.getFields().size()
+                  + " fields, more than "
+                  + OpenApiTranslation.MAX_RECORD_FIELDS
+                  + "; carried as JSON text"));
+      pkg.types.add(
+          WitType.alias(
+              self.name(), docs.of(m), origin.with("encoding", "json"), SharedPackage.JSON));
       return;
     }
     NameScope fieldScope = new NameScope("fields of " + m.getFullName());
@@ -273,7 +317,8 @@ public final class ProtoTranslation {
     // The record goes before its oneof variants, so that when recursion must be cut it is cut
     // inside the variant's case rather than at the record's own field.
     int variants = pkg.pendingVariants.size();
-    pkg.types.add(new WitType(self.name(), WitType.Kind.RECORD, docs.of(m), origin, fields, null, List.of()));
+    pkg.types.add(
+        new WitType(self.name(), WitType.Kind.RECORD, docs.of(m), origin, fields, null, List.of()));
     pkg.types.addAll(pkg.pendingVariants.subList(0, variants));
     pkg.pendingVariants.clear();
   }
@@ -299,17 +344,22 @@ public final class ProtoTranslation {
     } else {
       ValueType v = singular(f);
       if (f.isRepeated()) {
-        type = v.encoding != null && v.encoding.equals("presence")
-            ? WitTypeRef.primitive("u32") : WitTypeRef.list(v.type);
+        type =
+            v.encoding != null && v.encoding.equals("presence")
+                ? WitTypeRef.primitive("u32")
+                : WitTypeRef.list(v.type);
         if (v.encoding != null) {
           origin = origin.with("encoding", v.encoding.equals("presence") ? "count" : v.encoding);
         }
       } else {
-        boolean optional = f.hasPresence() && f.getJavaType() != FieldDescriptor.JavaType.MESSAGE
-            || f.getJavaType() == FieldDescriptor.JavaType.MESSAGE && v.encoding == null
-            || "wrapper".equals(v.encoding)
-            || "timestamp".equals(v.encoding) || "duration".equals(v.encoding) || "any".equals(v.encoding)
-            || "json".equals(v.encoding);
+        boolean optional =
+            f.hasPresence() && f.getJavaType() != FieldDescriptor.JavaType.MESSAGE
+                || f.getJavaType() == FieldDescriptor.JavaType.MESSAGE && v.encoding == null
+                || "wrapper".equals(v.encoding)
+                || "timestamp".equals(v.encoding)
+                || "duration".equals(v.encoding)
+                || "any".equals(v.encoding)
+                || "json".equals(v.encoding);
         type = optional ? WitTypeRef.option(v.type) : v.type;
         if (v.encoding != null) {
           origin = origin.with("encoding", v.encoding);
@@ -326,20 +376,23 @@ public final class ProtoTranslation {
 
   /**
    * What a stub needs to put the value on the wire that the WIT type alone does not say: int32,
-   * sint32 and sfixed32 are all s32 in WIT but encode differently; the message or enum it names; the
-   * JSON name for proto3 JSON.
+   * sint32 and sfixed32 are all s32 in WIT but encode differently; the message or enum it names;
+   * the JSON name for proto3 JSON.
    */
   private static Origin wireFacts(Origin origin, FieldDescriptor f) {
-    Origin o = origin.with("proto-type", f.getType().name().toLowerCase(java.util.Locale.ROOT))
-        .with("json-name", f.getJsonName());
+    Origin o =
+        origin
+            .with("proto-type", f.getType().name().toLowerCase(java.util.Locale.ROOT))
+            .with("json-name", f.getJsonName());
     if (f.isRepeated()) {
       o = o.with("repeated", "true");
     }
     if (f.isMapField()) {
       FieldDescriptor key = f.getMessageType().findFieldByNumber(1);
       FieldDescriptor value = f.getMessageType().findFieldByNumber(2);
-      o = o.with("map-key-type", key.getType().name().toLowerCase(java.util.Locale.ROOT))
-          .with("map-value-type", value.getType().name().toLowerCase(java.util.Locale.ROOT));
+      o =
+          o.with("map-key-type", key.getType().name().toLowerCase(java.util.Locale.ROOT))
+              .with("map-value-type", value.getType().name().toLowerCase(java.util.Locale.ROOT));
       if (value.getJavaType() == FieldDescriptor.JavaType.MESSAGE) {
         o = o.with("type-name", value.getMessageType().getFullName());
       } else if (value.getJavaType() == FieldDescriptor.JavaType.ENUM) {
@@ -353,17 +406,25 @@ public final class ProtoTranslation {
     return o;
   }
 
-  private WitField oneofField(PackageDraft pkg, Descriptor m, OneofDescriptor oneof, NameScope scope) {
-    String variantName = claimType(pkg, WitNames.join(typeName(m), WitNames.kebab(oneof.getName())),
-        "variant", "oneof " + oneof.getFullName());
+  private WitField oneofField(
+      PackageDraft pkg, Descriptor m, OneofDescriptor oneof, NameScope scope) {
+    String variantName =
+        claimType(
+            pkg,
+            WitNames.join(typeName(m), WitNames.kebab(oneof.getName())),
+            "variant",
+            "oneof " + oneof.getFullName());
     NameScope caseScope = new NameScope("cases of " + oneof.getFullName());
     List<WitField> cases = new ArrayList<>();
     List<FieldDescriptor> members = new ArrayList<>(oneof.getFields());
     members.sort(Comparator.comparingInt(FieldDescriptor::getNumber));
     for (FieldDescriptor f : members) {
-      String caseName = claimField(caseScope, WitNames.kebab(f.getName()), "field " + f.getFullName());
+      String caseName =
+          claimField(caseScope, WitNames.kebab(f.getName()), "field " + f.getFullName());
       fieldLocations.put(f.getFullName(), docs.location(f));
-      Origin origin = wireFacts(Origin.of(Origin.Kind.PROTO_FIELD, f.getFullName(), f.getName(), f.getNumber()), f);
+      Origin origin =
+          wireFacts(
+              Origin.of(Origin.Kind.PROTO_FIELD, f.getFullName(), f.getName(), f.getNumber()), f);
       ValueType v = singular(f);
       WitTypeRef payload = v.type;
       if ("presence".equals(v.encoding)) {
@@ -375,17 +436,33 @@ public final class ProtoTranslation {
       cases.add(new WitField(caseName, payload, docs.of(f), origin, Rules.NONE, null));
     }
     Origin origin = Origin.of(Origin.Kind.PROTO_ONEOF, oneof.getFullName(), oneof.getName(), null);
-    pkg.pendingVariants.add(new WitType(variantName, WitType.Kind.VARIANT, docs.of(oneof), origin, cases, null, List.of()));
-    String fieldName = claimField(scope, WitNames.kebab(oneof.getName()), "oneof " + oneof.getFullName());
-    return new WitField(fieldName, WitTypeRef.option(WitTypeRef.named(pkg.qualified(), TYPES, variantName)),
-        docs.of(oneof), origin, Rules.NONE, null);
+    pkg.pendingVariants.add(
+        new WitType(
+            variantName, WitType.Kind.VARIANT, docs.of(oneof), origin, cases, null, List.of()));
+    String fieldName =
+        claimField(scope, WitNames.kebab(oneof.getName()), "oneof " + oneof.getFullName());
+    return new WitField(
+        fieldName,
+        WitTypeRef.option(WitTypeRef.named(pkg.qualified(), TYPES, variantName)),
+        docs.of(oneof),
+        origin,
+        Rules.NONE,
+        null);
   }
 
   private String claimField(NameScope scope, String name, String source) {
     String claimed = scope.claim(name, "field", source);
     if (claimed == null) {
-      problems.add(new ContractProblem(source, source + " and " + scope.ownerOf(name)
-          + " both become WIT name " + name + " in " + scope.description()));
+      problems.add(
+          new ContractProblem(
+              source,
+              source
+                  + " and "
+                  + scope.ownerOf(name)
+                  + " both become WIT name "
+                  + name
+                  + " in "
+                  + scope.description()));
       return scope.claimNumbered(name, source);
     }
     return claimed;
@@ -405,9 +482,10 @@ public final class ProtoTranslation {
       case BOOL -> plain("bool");
       case STRING -> plain("string");
       case BYTES -> new ValueType(BYTES, null);
-      case ENUM -> WellKnown.isMapped(f.getEnumType())
-          ? new ValueType(SharedPackage.JSON, "json")
-          : new ValueType(typeRefs.get(f.getEnumType().getFullName()), null);
+      case ENUM ->
+          WellKnown.isMapped(f.getEnumType())
+              ? new ValueType(SharedPackage.JSON, "json")
+              : new ValueType(typeRefs.get(f.getEnumType().getFullName()), null);
       case MESSAGE, GROUP -> messageValue(f.getMessageType());
     };
   }
@@ -477,7 +555,8 @@ public final class ProtoTranslation {
     for (EnumValueDescriptor v : e.getValues()) {
       String base = WitNames.kebab(v.getName().substring(prefix.length()));
       String name = claimField(scope, base, "enum value " + v.getFullName());
-      Origin origin = Origin.of(Origin.Kind.PROTO_ENUM_VALUE, v.getFullName(), v.getName(), v.getNumber());
+      Origin origin =
+          Origin.of(Origin.Kind.PROTO_ENUM_VALUE, v.getFullName(), v.getName(), v.getNumber());
       cases.add(new WitField(name, null, docs.of(v), origin, Rules.NONE, null));
     }
     Origin origin = Origin.of(Origin.Kind.PROTO_ENUM, e.getFullName(), e.getName(), null);
@@ -490,10 +569,13 @@ public final class ProtoTranslation {
    * letter first.
    */
   private static String commonPrefix(EnumDescriptor e) {
-    String prefix = String.join("_", WitNames.words(e.getName())).toUpperCase(java.util.Locale.ROOT) + "_";
+    String prefix =
+        String.join("_", WitNames.words(e.getName())).toUpperCase(java.util.Locale.ROOT) + "_";
     for (EnumValueDescriptor v : e.getValues()) {
       String n = v.getName();
-      if (!n.startsWith(prefix) || n.length() == prefix.length() || !Character.isLetter(n.charAt(prefix.length()))) {
+      if (!n.startsWith(prefix)
+          || n.length() == prefix.length()
+          || !Character.isLetter(n.charAt(prefix.length()))) {
         return "";
       }
     }
@@ -506,8 +588,14 @@ public final class ProtoTranslation {
     String source = "service " + s.getFullName();
     String ifaceName = pkg.interfaceScope.claim(WitNames.kebab(s.getName()), "service", source);
     if (ifaceName == null) {
-      problems.add(new ContractProblem(source, source + " and " + pkg.interfaceScope.ownerOf(WitNames.kebab(s.getName()))
-          + " both become WIT interface " + WitNames.kebab(s.getName())));
+      problems.add(
+          new ContractProblem(
+              source,
+              source
+                  + " and "
+                  + pkg.interfaceScope.ownerOf(WitNames.kebab(s.getName()))
+                  + " both become WIT interface "
+                  + WitNames.kebab(s.getName())));
       return;
     }
     NameScope scope = new NameScope("interface " + ifaceName);
@@ -517,57 +605,152 @@ public final class ProtoTranslation {
       String fnSource = "method " + m.getFullName();
       String fn = scope.claim(WitNames.kebab(m.getName()), "call", fnSource);
       if (fn == null) {
-        problems.add(new ContractProblem(fnSource, fnSource + " and " + scope.ownerOf(WitNames.kebab(m.getName()))
-            + " both become WIT function " + WitNames.kebab(m.getName()) + " in " + ifaceName));
+        problems.add(
+            new ContractProblem(
+                fnSource,
+                fnSource
+                    + " and "
+                    + scope.ownerOf(WitNames.kebab(m.getName()))
+                    + " both become WIT function "
+                    + WitNames.kebab(m.getName())
+                    + " in "
+                    + ifaceName));
         continue;
       }
-      String shape = m.isClientStreaming() ? (m.isServerStreaming() ? "bidi-streaming" : "client-streaming")
-          : m.isServerStreaming() ? "server-streaming" : "unary";
-      Origin origin = new Origin(Origin.Kind.PROTO_METHOD, m.getFullName(), m.getName(), null,
-          Map.of("shape", shape, "request", m.getInputType().getFullName(),
-              "response", m.getOutputType().getFullName(),
-              "path", "/" + s.getFullName() + "/" + m.getName()));
+      String shape =
+          m.isClientStreaming()
+              ? (m.isServerStreaming() ? "bidi-streaming" : "client-streaming")
+              : m.isServerStreaming() ? "server-streaming" : "unary";
+      Origin origin =
+          new Origin(
+              Origin.Kind.PROTO_METHOD,
+              m.getFullName(),
+              m.getName(),
+              null,
+              Map.of(
+                  "shape",
+                  shape,
+                  "request",
+                  m.getInputType().getFullName(),
+                  "response",
+                  m.getOutputType().getFullName(),
+                  "path",
+                  "/" + s.getFullName() + "/" + m.getName()));
       ValueType in = messageValue(m.getInputType());
       ValueType out = messageValue(m.getOutputType());
       WitTypeRef inType = "presence".equals(in.encoding) ? null : in.type;
       WitTypeRef outType = "presence".equals(out.encoding) ? null : out.type;
-      List<WitField> requestParam = inType == null ? List.of()
-          : List.of(WitField.of("request", inType, "", Origin.of(Origin.Kind.PROTO_MESSAGE,
-              m.getInputType().getFullName()).with("in", "request")));
+      List<WitField> requestParam =
+          inType == null
+              ? List.of()
+              : List.of(
+                  WitField.of(
+                      "request",
+                      inType,
+                      "",
+                      Origin.of(Origin.Kind.PROTO_MESSAGE, m.getInputType().getFullName())
+                          .with("in", "request")));
       String methodDocs = docs.of(m);
       switch (shape) {
-        case "unary" -> functions.add(new WitFunction(fn, WitFunction.Kind.FREESTANDING, methodDocs, origin,
-            requestParam, outType, SharedPackage.ERROR, List.of()));
+        case "unary" ->
+            functions.add(
+                new WitFunction(
+                    fn,
+                    WitFunction.Kind.FREESTANDING,
+                    methodDocs,
+                    origin,
+                    requestParam,
+                    outType,
+                    SharedPackage.ERROR,
+                    List.of()));
         case "server-streaming" -> {
           String res = claimResource(scope, fn, "stream", fnSource);
           WitTypeRef resRef = WitTypeRef.named(pkg.qualified(), ifaceName, res);
-          resources.add(resource(res, "The responses of `" + fn + "`, read one at a time. Dropping it cancels the call.",
-              origin, List.of(receive(outType, origin))));
-          functions.add(new WitFunction(fn, WitFunction.Kind.FREESTANDING, methodDocs, origin, requestParam,
-              WitTypeRef.own(resRef), SharedPackage.ERROR, List.of()));
+          resources.add(
+              resource(
+                  res,
+                  "The responses of `"
+                      + fn
+                      + "`, read one at a time. Dropping it cancels the call.",
+                  origin,
+                  List.of(receive(outType, origin))));
+          functions.add(
+              new WitFunction(
+                  fn,
+                  WitFunction.Kind.FREESTANDING,
+                  methodDocs,
+                  origin,
+                  requestParam,
+                  WitTypeRef.own(resRef),
+                  SharedPackage.ERROR,
+                  List.of()));
         }
         case "client-streaming" -> {
           String res = claimResource(scope, fn, "call", fnSource);
           WitTypeRef resRef = WitTypeRef.named(pkg.qualified(), ifaceName, res);
-          resources.add(resource(res, "An open `" + fn + "` call: send requests, then finish to get the response."
-              + " Dropping it cancels the call.", origin,
-              List.of(send(inType, origin), new WitFunction("finish", WitFunction.Kind.METHOD,
-                  "Half-closes the call and waits for the single response.", origin, List.of(), outType,
-                  SharedPackage.ERROR, List.of()))));
-          functions.add(new WitFunction(fn, WitFunction.Kind.FREESTANDING, methodDocs, origin, List.of(),
-              WitTypeRef.own(resRef), SharedPackage.ERROR, List.of()));
+          resources.add(
+              resource(
+                  res,
+                  "An open `"
+                      + fn
+                      + "` call: send requests, then finish to get the response."
+                      + " Dropping it cancels the call.",
+                  origin,
+                  List.of(
+                      send(inType, origin),
+                      new WitFunction(
+                          "finish",
+                          WitFunction.Kind.METHOD,
+                          "Half-closes the call and waits for the single response.",
+                          origin,
+                          List.of(),
+                          outType,
+                          SharedPackage.ERROR,
+                          List.of()))));
+          functions.add(
+              new WitFunction(
+                  fn,
+                  WitFunction.Kind.FREESTANDING,
+                  methodDocs,
+                  origin,
+                  List.of(),
+                  WitTypeRef.own(resRef),
+                  SharedPackage.ERROR,
+                  List.of()));
         }
         default -> {
           String res = claimResource(scope, fn, "stream", fnSource);
           WitTypeRef resRef = WitTypeRef.named(pkg.qualified(), ifaceName, res);
-          resources.add(resource(res, "An open `" + fn + "` call: send and receive independently."
-              + " Dropping it cancels the call.", origin,
-              List.of(send(inType, origin), receive(outType, origin),
-                  new WitFunction("finish", WitFunction.Kind.METHOD,
-                      "Half-closes the sending side; responses can still be received.", origin, List.of(), null,
-                      SharedPackage.ERROR, List.of()))));
-          functions.add(new WitFunction(fn, WitFunction.Kind.FREESTANDING, methodDocs, origin, List.of(),
-              WitTypeRef.own(resRef), SharedPackage.ERROR, List.of()));
+          resources.add(
+              resource(
+                  res,
+                  "An open `"
+                      + fn
+                      + "` call: send and receive independently."
+                      + " Dropping it cancels the call.",
+                  origin,
+                  List.of(
+                      send(inType, origin),
+                      receive(outType, origin),
+                      new WitFunction(
+                          "finish",
+                          WitFunction.Kind.METHOD,
+                          "Half-closes the sending side; responses can still be received.",
+                          origin,
+                          List.of(),
+                          null,
+                          SharedPackage.ERROR,
+                          List.of()))));
+          functions.add(
+              new WitFunction(
+                  fn,
+                  WitFunction.Kind.FREESTANDING,
+                  methodDocs,
+                  origin,
+                  List.of(),
+                  WitTypeRef.own(resRef),
+                  SharedPackage.ERROR,
+                  List.of()));
         }
       }
     }
@@ -576,30 +759,51 @@ public final class ProtoTranslation {
   }
 
   private String claimResource(NameScope scope, String fn, String word, String source) {
-    // watch -> watch-stream; but dummy-server-stream -> dummy-server-stream-call, not ...-stream-stream.
-    String name = word.equals("stream") && (fn.equals("stream") || fn.endsWith("-stream"))
-        ? WitNames.join(fn, "call") : WitNames.join(fn, word);
+    // watch -> watch-stream; but dummy-server-stream -> dummy-server-stream-call, not
+    // ...-stream-stream.
+    String name =
+        word.equals("stream") && (fn.equals("stream") || fn.endsWith("-stream"))
+            ? WitNames.join(fn, "call")
+            : WitNames.join(fn, word);
     return scope.claimNumbered(name, source);
   }
 
-  private static WitType resource(String name, String docs, Origin origin, List<WitFunction> methods) {
+  private static WitType resource(
+      String name, String docs, Origin origin, List<WitFunction> methods) {
     return new WitType(name, WitType.Kind.RESOURCE, docs, origin, List.of(), null, methods);
   }
 
   private static WitFunction receive(@Nullable WitTypeRef outType, Origin origin) {
     WitTypeRef ok = outType == null ? WitTypeRef.primitive("bool") : WitTypeRef.option(outType);
-    String docs = outType == null
-        ? "Waits for the next (empty) response: true if one arrived, false once the stream has ended."
-        : "Waits for the next response; none once the stream has ended.";
-    return new WitFunction("receive", WitFunction.Kind.METHOD, docs, origin.with("encoding",
-        outType == null ? "presence" : "message"), List.of(), ok, SharedPackage.ERROR, List.of());
+    String docs =
+        outType == null
+            ? "Waits for the next (empty) response: true if one arrived, false once the stream has ended."
+            : "Waits for the next response; none once the stream has ended.";
+    return new WitFunction(
+        "receive",
+        WitFunction.Kind.METHOD,
+        docs,
+        origin.with("encoding", outType == null ? "presence" : "message"),
+        List.of(),
+        ok,
+        SharedPackage.ERROR,
+        List.of());
   }
 
   private static WitFunction send(@Nullable WitTypeRef inType, Origin origin) {
-    List<WitField> params = inType == null ? List.of()
-        : List.of(WitField.of("message", inType, "", origin.with("in", "request")));
-    return new WitFunction("send", WitFunction.Kind.METHOD, "Sends one request message.", origin, params,
-        null, SharedPackage.ERROR, List.of());
+    List<WitField> params =
+        inType == null
+            ? List.of()
+            : List.of(WitField.of("message", inType, "", origin.with("in", "request")));
+    return new WitFunction(
+        "send",
+        WitFunction.Kind.METHOD,
+        "Sends one request message.",
+        origin,
+        params,
+        null,
+        SharedPackage.ERROR,
+        List.of());
   }
 
   /** A WIT package under construction. */
@@ -629,11 +833,15 @@ public final class ProtoTranslation {
       List<WitInterface> interfaces = new ArrayList<>();
       Origin origin = Origin.of(Origin.Kind.PROTO_PACKAGE, protoPackage);
       if (!types.isEmpty()) {
-        interfaces.add(new WitInterface(TYPES, "Messages and enums of `" + protoPackage + "`.", origin, types, List.of()));
+        interfaces.add(
+            new WitInterface(
+                TYPES, "Messages and enums of `" + protoPackage + "`.", origin, types, List.of()));
       }
       interfaces.addAll(services);
-      String world = interfaces.isEmpty() ? "" : name.equals("api") || name.endsWith("-api") ? name
-          : WitNames.join(name, "api");
+      String world =
+          interfaces.isEmpty()
+              ? ""
+              : name.equals("api") || name.endsWith("-api") ? name : WitNames.join(name, "api");
       return new WitPackage(namespace, name, version, "", origin, interfaces, world);
     }
   }

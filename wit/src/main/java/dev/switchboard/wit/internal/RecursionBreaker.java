@@ -21,15 +21,17 @@ import java.util.Set;
  * {@code switchboard:rpc/values.json} (JSON text) inside the same wrappers ({@code option<json>},
  * {@code list<json>}). The field's origin records {@code encoding=json} and the contract type it
  * encodes, so a stub converts between the JSON text and the real message or schema. Cutting at the
- * back edge keeps every type in place and the first occurrence typed, which is what a person would do
- * by hand (a tree node keeps its value, its children travel as JSON).
+ * back edge keeps every type in place and the first occurrence typed, which is what a person would
+ * do by hand (a tree node keeps its value, its children travel as JSON).
  */
 final class RecursionBreaker {
   private final Binding binding;
   private final Map<String, WitType> types = new LinkedHashMap<>();
   private final Map<String, Integer> state = new HashMap<>(); // 1 = on stack, 2 = done
+
   /** type key -> member index -> the type keys that member must not reference. */
   private final Map<String, Map<Integer, Set<String>>> cuts = new HashMap<>();
+
   private final List<Binding.Warning> warnings = new ArrayList<>();
 
   RecursionBreaker(Binding binding) {
@@ -60,7 +62,9 @@ final class RecursionBreaker {
         }
         ifaces.add(new WitInterface(i.name(), i.docs(), i.origin(), ts, i.functions()));
       }
-      packages.add(new WitPackage(p.namespace(), p.name(), p.version(), p.docs(), p.origin(), ifaces, p.world()));
+      packages.add(
+          new WitPackage(
+              p.namespace(), p.name(), p.version(), p.docs(), p.origin(), ifaces, p.world()));
     }
     List<Binding.Warning> all = new ArrayList<>(binding.warnings());
     all.addAll(warnings);
@@ -90,7 +94,8 @@ final class RecursionBreaker {
         stack.add(new Frame(e.target, edges(e.target), new int[] {0}));
       } else if (s == 1) {
         cuts.computeIfAbsent(top.key, k -> new HashMap<>())
-            .computeIfAbsent(e.member, k -> new HashSet<>()).add(e.target);
+            .computeIfAbsent(e.member, k -> new HashSet<>())
+            .add(e.target);
       }
     }
   }
@@ -119,7 +124,9 @@ final class RecursionBreaker {
     if (ref.kind() == WitTypeRef.Kind.NAMED) {
       String k = key(ref.packageName(), ref.interfaceName(), ref.name());
       WitType target = types.get(k);
-      if (target != null && target.kind() != WitType.Kind.ENUM && target.kind() != WitType.Kind.FLAGS
+      if (target != null
+          && target.kind() != WitType.Kind.ENUM
+          && target.kind() != WitType.Kind.FLAGS
           && target.kind() != WitType.Kind.RESOURCE) {
         out.add(new Edge(member, k));
       }
@@ -151,17 +158,27 @@ final class RecursionBreaker {
         encodes.add(types.get(c).origin().ref());
       }
       encodes.sort(null);
-      Origin origin = m.origin().with("encoding", "json").with("encodes", String.join(",", encodes));
+      Origin origin =
+          m.origin().with("encoding", "json").with("encodes", String.join(",", encodes));
       members.add(m.withType(replace(m.type(), cut), origin));
-      warnings.add(new Binding.Warning(m.origin().ref(), "recursive reference to " + String.join(", ", encodes)
-          + " is carried as JSON text (switchboard:rpc/values.json) in " + t.name() + "." + m.name()));
+      warnings.add(
+          new Binding.Warning(
+              m.origin().ref(),
+              "recursive reference to "
+                  + String.join(", ", encodes)
+                  + " is carried as JSON text (switchboard:rpc/values.json) in "
+                  + t.name()
+                  + "."
+                  + m.name()));
     }
     return new WitType(t.name(), t.kind(), t.docs(), t.origin(), members, target, t.methods());
   }
 
   private WitTypeRef replace(WitTypeRef ref, Set<String> cut) {
     if (ref.kind() == WitTypeRef.Kind.NAMED) {
-      return cut.contains(key(ref.packageName(), ref.interfaceName(), ref.name())) ? SharedPackage.JSON : ref;
+      return cut.contains(key(ref.packageName(), ref.interfaceName(), ref.name()))
+          ? SharedPackage.JSON
+          : ref;
     }
     if (ref.args().isEmpty()) {
       return ref;

@@ -25,11 +25,53 @@ public final class WitNames {
   // so that output stays valid for them too. Escaping a non-keyword is harmless.
   private static final Set<String> KEYWORDS =
       Set.of(
-          "as", "async", "bool", "borrow", "char", "constructor", "enum", "export", "f32", "f64",
-          "flags", "float32", "float64", "func", "future", "import", "include", "interface",
-          "list", "option", "own", "package", "record", "resource", "result", "s16", "s32", "s64",
-          "s8", "static", "stream", "string", "tuple", "type", "u16", "u32", "u64", "u8", "use",
-          "variant", "with", "world", "error-context", "map", "from", "await", "callback",
+          "as",
+          "async",
+          "bool",
+          "borrow",
+          "char",
+          "constructor",
+          "enum",
+          "export",
+          "f32",
+          "f64",
+          "flags",
+          "float32",
+          "float64",
+          "func",
+          "future",
+          "import",
+          "include",
+          "interface",
+          "list",
+          "option",
+          "own",
+          "package",
+          "record",
+          "resource",
+          "result",
+          "s16",
+          "s32",
+          "s64",
+          "s8",
+          "static",
+          "stream",
+          "string",
+          "tuple",
+          "type",
+          "u16",
+          "u32",
+          "u64",
+          "u8",
+          "use",
+          "variant",
+          "with",
+          "world",
+          "error-context",
+          "map",
+          "from",
+          "await",
+          "callback",
           "fixed-size-list");
 
   private WitNames() {}
@@ -77,7 +119,10 @@ public final class WitNames {
         boolean boundary =
             (isLower(prev) && isUpper(c))
                 || (isDigit(prev) && isUpper(c))
-                || (isUpper(prev) && isUpper(c) && i + 1 < n && isLower(spelled.charAt(i + 1))
+                || (isUpper(prev)
+                    && isUpper(c)
+                    && i + 1 < n
+                    && isLower(spelled.charAt(i + 1))
                     && !endsWithDigitRun(word));
         if (boundary) {
           flush(word, words);
@@ -180,7 +225,8 @@ public final class WitNames {
 
   private static String sha256Hex(String s) {
     try {
-      byte[] digest = MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8));
+      byte[] digest =
+          MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8));
       return HexFormat.of().formatHex(digest);
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("every JDK has SHA-256", e);

@@ -4,11 +4,11 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The comments between two tokens, sorted the way protoc 3.21's tokenizer sorts them
- * ({@code Tokenizer::NextWithComments}): a comment that starts on the line of the previous token is
- * that token's trailing comment; a blank line cuts comments loose (detached); the last comment block
- * right above the next token leads it. Comments in front of a closing {@code }}, or at the end of the
- * file, lead nothing.
+ * The comments between two tokens, sorted the way protoc 3.21's tokenizer sorts them ({@code
+ * Tokenizer::NextWithComments}): a comment that starts on the line of the previous token is that
+ * token's trailing comment; a blank line cuts comments loose (detached); the last comment block
+ * right above the next token leads it. Comments in front of a closing {@code }}, or at the end of
+ * the file, lead nothing.
  *
  * <p>The text is only scanned when the parser asks, after a token that ends a declaration, so
  * tokenizing stays a single pass that skips comments.

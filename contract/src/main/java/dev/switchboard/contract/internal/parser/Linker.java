@@ -116,24 +116,48 @@ final class Linker {
   // ---------------------------------------------------------------- names
 
   private void register() {
-    SymbolTable.DuplicateListener onDuplicate = (existing, added) -> {
-      SourceLocation where = locationOf(added);
-      String scope = added.fullName().contains(".")
-          ? added.fullName().substring(0, added.fullName().lastIndexOf('.')) : "";
-      String simple = added.fullName().substring(added.fullName().lastIndexOf('.') + 1);
-      if (!existing.file().equals(added.file())) {
-        problems.add(where, "\"" + added.fullName() + "\" is already defined in file \"" + existing.file() + "\".");
-      } else if (added.kind() == Kind.ENUM_VALUE) {
-        String enumName = ((EnumDescriptorProtoOrBuilder) added.parent()).getName();
-        problems.add(where, "\"" + simple + "\" is already defined in \"" + scope + "\". Note that enum values use C++"
-            + " scoping rules, meaning that enum values are siblings of their type, not children of it.  Therefore, \""
-            + simple + "\" must be unique within \"" + scope + "\", not just within \"" + enumName + "\".");
-      } else if (existing.kind() == Kind.PACKAGE || added.kind() == Kind.PACKAGE) {
-        problems.add(where, "\"" + added.fullName() + "\" is already defined (as something other than a package).");
-      } else {
-        problems.add(where, "\"" + simple + "\" is already defined in \"" + scope + "\".");
-      }
-    };
+    SymbolTable.DuplicateListener onDuplicate =
+        (existing, added) -> {
+          SourceLocation where = locationOf(added);
+          String scope =
+              added.fullName().contains(".")
+                  ? added.fullName().substring(0, added.fullName().lastIndexOf('.'))
+                  : "";
+          String simple = added.fullName().substring(added.fullName().lastIndexOf('.') + 1);
+          if (!existing.file().equals(added.file())) {
+            problems.add(
+                where,
+                "\""
+                    + added.fullName()
+                    + "\" is already defined in file \""
+                    + existing.file()
+                    + "\".");
+          } else if (added.kind() == Kind.ENUM_VALUE) {
+            String enumName = ((EnumDescriptorProtoOrBuilder) added.parent()).getName();
+            problems.add(
+                where,
+                "\""
+                    + simple
+                    + "\" is already defined in \""
+                    + scope
+                    + "\". Note that enum values use C++"
+                    + " scoping rules, meaning that enum values are siblings of their type, not children of it.  Therefore, \""
+                    + simple
+                    + "\" must be unique within \""
+                    + scope
+                    + "\", not just within \""
+                    + enumName
+                    + "\".");
+          } else if (existing.kind() == Kind.PACKAGE || added.kind() == Kind.PACKAGE) {
+            problems.add(
+                where,
+                "\""
+                    + added.fullName()
+                    + "\" is already defined (as something other than a package).");
+          } else {
+            problems.add(where, "\"" + simple + "\" is already defined in \"" + scope + "\".");
+          }
+        };
     table.addFile(file.proto, onDuplicate);
   }
 
@@ -194,7 +218,9 @@ final class Linker {
     return null;
   }
 
-  /** protoc's LookupSymbolNoPlaceholder: innermost scope first, by the first component of the name. */
+  /**
+   * protoc's LookupSymbolNoPlaceholder: innermost scope first, by the first component of the name.
+   */
   @Nullable Symbol resolve(String name, String relativeTo, boolean typesOnly) {
     notImportedFile = null;
     unresolvedFullName = null;
@@ -231,13 +257,23 @@ final class Linker {
   /** Explains why the last {@link #resolve} failed, naming the nearest defined names. */
   String unresolvedMessage(String name, Predicate<Symbol> wanted) {
     if (unresolvedFullName != null) {
-      return "\"" + name + "\" is resolved to \"" + unresolvedFullName + "\", which is not defined. The innermost"
-          + " scope is searched first in name resolution. Consider using a leading '.'(i.e., \"." + name
+      return "\""
+          + name
+          + "\" is resolved to \""
+          + unresolvedFullName
+          + "\", which is not defined. The innermost"
+          + " scope is searched first in name resolution. Consider using a leading '.'(i.e., \"."
+          + name
           + "\") to start from the outermost scope.";
     }
     if (notImportedFile != null) {
-      return "\"" + name + "\" seems to be defined in \"" + notImportedFile + "\", which is not imported by \""
-          + file.name + "\".  To use it here, please add the necessary import.";
+      return "\""
+          + name
+          + "\" seems to be defined in \""
+          + notImportedFile
+          + "\", which is not imported by \""
+          + file.name
+          + "\".  To use it here, please add the necessary import.";
     }
     List<String> candidates = new ArrayList<>();
     for (Symbol s : table.all()) {
@@ -248,7 +284,10 @@ final class Linker {
     List<String> nearest = NameSuggestions.nearest(name, candidates, 3);
     String message = "\"" + name + "\" is not defined.";
     if (!nearest.isEmpty()) {
-      message += " Did you mean " + String.join(", ", nearest.stream().map(n -> "\"" + n + "\"").toList()) + "?";
+      message +=
+          " Did you mean "
+              + String.join(", ", nearest.stream().map(n -> "\"" + n + "\"").toList())
+              + "?";
     }
     return message;
   }
@@ -265,14 +304,18 @@ final class Linker {
         if (r.start() <= 0) {
           problems.add(r.location(), "Extension numbers must be positive integers.");
         } else if (r.end() > ProtoParser.MAX_FIELD_NUMBER + 1) {
-          problems.add(r.location(), "Extension numbers cannot be greater than " + ProtoParser.MAX_FIELD_NUMBER + ".");
+          problems.add(
+              r.location(),
+              "Extension numbers cannot be greater than " + ProtoParser.MAX_FIELD_NUMBER + ".");
         } else if (r.start() >= r.end()) {
-          problems.add(r.location(), "Extension range end number must be greater than start number.");
+          problems.add(
+              r.location(), "Extension range end number must be greater than start number.");
         }
       }
       for (Range r : message.reservedRanges) {
         if (r.start() >= r.end()) {
-          problems.add(r.location(), "Reserved range end number must be greater than start number.");
+          problems.add(
+              r.location(), "Reserved range end number must be greater than start number.");
         }
       }
       for (int i = 0; i < message.reservedRanges.size(); i++) {
@@ -280,8 +323,17 @@ final class Linker {
           Range a = message.reservedRanges.get(i);
           Range b = message.reservedRanges.get(j);
           if (a.start() < b.end() && b.start() < a.end()) {
-            problems.add(a.location(), "Reserved range " + a.start() + " to " + (a.end() - 1)
-                + " overlaps with already-defined range " + b.start() + " to " + (b.end() - 1) + ".");
+            problems.add(
+                a.location(),
+                "Reserved range "
+                    + a.start()
+                    + " to "
+                    + (a.end() - 1)
+                    + " overlaps with already-defined range "
+                    + b.start()
+                    + " to "
+                    + (b.end() - 1)
+                    + ".");
           }
         }
       }
@@ -293,18 +345,36 @@ final class Linker {
         checkNumber(field);
         String previous = numbers.putIfAbsent(number, f.getName());
         if (previous != null) {
-          problems.add(field.numberLocation, "Field number " + number + " has already been used in \""
-              + message.fullName + "\" by field \"" + previous + "\".");
+          problems.add(
+              field.numberLocation,
+              "Field number "
+                  + number
+                  + " has already been used in \""
+                  + message.fullName
+                  + "\" by field \""
+                  + previous
+                  + "\".");
         }
         for (Range r : message.reservedRanges) {
           if (number >= r.start() && number < r.end()) {
-            problems.add(field.numberLocation, "Field \"" + f.getName() + "\" uses reserved number " + number + ".");
+            problems.add(
+                field.numberLocation,
+                "Field \"" + f.getName() + "\" uses reserved number " + number + ".");
           }
         }
         for (Range r : message.extensionRanges) {
           if (number >= r.start() && number < r.end()) {
-            problems.add(r.location(), "Extension range " + r.start() + " to " + (r.end() - 1)
-                + " includes field \"" + f.getName() + "\" (" + number + ").");
+            problems.add(
+                r.location(),
+                "Extension range "
+                    + r.start()
+                    + " to "
+                    + (r.end() - 1)
+                    + " includes field \""
+                    + f.getName()
+                    + "\" ("
+                    + number
+                    + ").");
           }
         }
         if (proto.getReservedNameList().contains(f.getName())) {
@@ -314,8 +384,13 @@ final class Linker {
           String key = lowercaseWithoutUnderscores(f.getName());
           String clash = jsonNames.putIfAbsent(key, f.getName());
           if (clash != null && !clash.equals(f.getName())) {
-            problems.add(field.nameLocation, "The JSON camel-case name of field \"" + f.getName()
-                + "\" conflicts with field \"" + clash + "\". This is not allowed in proto3.");
+            problems.add(
+                field.nameLocation,
+                "The JSON camel-case name of field \""
+                    + f.getName()
+                    + "\" conflicts with field \""
+                    + clash
+                    + "\". This is not allowed in proto3.");
           }
         }
       }
@@ -327,10 +402,17 @@ final class Linker {
     if (number <= 0) {
       problems.add(field.numberLocation, "Field numbers must be positive integers.");
     } else if (number > ProtoParser.MAX_FIELD_NUMBER) {
-      problems.add(field.numberLocation, "Field numbers cannot be greater than " + ProtoParser.MAX_FIELD_NUMBER + ".");
+      problems.add(
+          field.numberLocation,
+          "Field numbers cannot be greater than " + ProtoParser.MAX_FIELD_NUMBER + ".");
     } else if (number >= FIRST_RESERVED && number <= LAST_RESERVED) {
-      problems.add(field.numberLocation, "Field numbers " + FIRST_RESERVED + " through " + LAST_RESERVED
-          + " are reserved for the protocol buffer library implementation.");
+      problems.add(
+          field.numberLocation,
+          "Field numbers "
+              + FIRST_RESERVED
+              + " through "
+              + LAST_RESERVED
+              + " are reserved for the protocol buffer library implementation.");
     }
   }
 
@@ -371,17 +453,24 @@ final class Linker {
         EnumValueDescriptorProtoOrBuilder value = proto.getValueOrBuilder(i);
         for (Range r : e.reservedRanges) {
           if (value.getNumber() >= r.start() && value.getNumber() <= r.end()) {
-            problems.add(e.valueLocations.get(i), "Enum value \"" + value.getName() + "\" uses reserved number "
-                + value.getNumber() + ".");
+            problems.add(
+                e.valueLocations.get(i),
+                "Enum value \""
+                    + value.getName()
+                    + "\" uses reserved number "
+                    + value.getNumber()
+                    + ".");
           }
         }
         if (proto.getReservedNameList().contains(value.getName())) {
-          problems.add(e.valueLocations.get(i), "Enum value \"" + value.getName() + "\" is reserved.");
+          problems.add(
+              e.valueLocations.get(i), "Enum value \"" + value.getName() + "\" is reserved.");
         }
       }
       for (Range r : e.reservedRanges) {
         if (r.start() > r.end()) {
-          problems.add(r.location(), "Reserved range end number must be greater than start number.");
+          problems.add(
+              r.location(), "Reserved range end number must be greater than start number.");
         }
       }
     }
@@ -393,21 +482,33 @@ final class Linker {
       boolean allowAlias = proto.hasOptions() && proto.getOptions().getAllowAlias();
       Map<Integer, String> seen = new HashMap<>();
       boolean anyAlias = false;
-      String scope = e.fullName.contains(".") ? e.fullName.substring(0, e.fullName.lastIndexOf('.') + 1) : "";
+      String scope =
+          e.fullName.contains(".") ? e.fullName.substring(0, e.fullName.lastIndexOf('.') + 1) : "";
       for (int i = 0; i < proto.getValueCount(); i++) {
         EnumValueDescriptorProtoOrBuilder value = proto.getValueOrBuilder(i);
         String previous = seen.putIfAbsent(value.getNumber(), value.getName());
         if (previous != null) {
           anyAlias = true;
           if (!allowAlias) {
-            problems.add(e.valueLocations.get(i), "\"" + scope + value.getName() + "\" uses the same enum value as \""
-                + scope + previous + "\". If this is intended, set 'option allow_alias = true;' to the enum definition.");
+            problems.add(
+                e.valueLocations.get(i),
+                "\""
+                    + scope
+                    + value.getName()
+                    + "\" uses the same enum value as \""
+                    + scope
+                    + previous
+                    + "\". If this is intended, set 'option allow_alias = true;' to the enum definition.");
           }
         }
       }
       if (allowAlias && !anyAlias && proto.getValueCount() > 0) {
-        problems.add(e.location, "\"" + e.fullName + "\" declares support for enum aliases but no enum values share"
-            + " field numbers. Please remove the unnecessary 'option allow_alias = true;' declaration.");
+        problems.add(
+            e.location,
+            "\""
+                + e.fullName
+                + "\" declares support for enum aliases but no enum values share"
+                + " field numbers. Please remove the unnecessary 'option allow_alias = true;' declaration.");
       }
     }
   }
@@ -420,15 +521,17 @@ final class Linker {
       if (field.isExtension) {
         String extendee = f.getExtendee();
         Symbol target = resolve(extendee, field.fullName(), false);
-        SourceLocation at = field.extendeeLocation == null ? field.nameLocation : field.extendeeLocation;
+        SourceLocation at =
+            field.extendeeLocation == null ? field.nameLocation : field.extendeeLocation;
         if (target == null) {
           problems.add(at, unresolvedMessage(extendee, s -> s.kind() == Kind.MESSAGE));
         } else if (target.kind() != Kind.MESSAGE) {
           problems.add(at, "\"" + extendee + "\" is not a message type.");
         } else {
           f.setExtendee("." + target.fullName());
-          boolean definesOption = target.fullName().startsWith("google.protobuf.")
-              && target.fullName().endsWith("Options");
+          boolean definesOption =
+              target.fullName().startsWith("google.protobuf.")
+                  && target.fullName().endsWith("Options");
           if (file.proto3 && !definesOption) {
             problems.add(at, "Extensions in proto3 are only allowed for defining options.");
           }
@@ -449,8 +552,13 @@ final class Linker {
         f.setType(Type.TYPE_ENUM);
         if (file.proto3 && !type.proto3() && !field.isExtension) {
           String messageName = field.scope;
-          problems.add(field.typeLocation, "Enum type \"" + type.fullName() + "\" is not a proto3 enum, but is used in \""
-              + messageName + "\" which is a proto3 message type.");
+          problems.add(
+              field.typeLocation,
+              "Enum type \""
+                  + type.fullName()
+                  + "\" is not a proto3 enum, but is used in \""
+                  + messageName
+                  + "\" which is a proto3 message type.");
         }
       } else {
         problems.add(field.typeLocation, "\"" + typeName + "\" is not a type.");
@@ -461,8 +569,13 @@ final class Linker {
     for (FieldNode field : file.fields) {
       if (field.inMapEntry && field.proto.getNumber() == 1) {
         Type t = field.proto.getType();
-        if (t == Type.TYPE_FLOAT || t == Type.TYPE_DOUBLE || t == Type.TYPE_BYTES || t == Type.TYPE_MESSAGE) {
-          problems.add(field.typeLocation, "Key in map fields cannot be float/double, bytes or message types.");
+        if (t == Type.TYPE_FLOAT
+            || t == Type.TYPE_DOUBLE
+            || t == Type.TYPE_BYTES
+            || t == Type.TYPE_MESSAGE) {
+          problems.add(
+              field.typeLocation,
+              "Key in map fields cannot be float/double, bytes or message types.");
         } else if (t == Type.TYPE_ENUM) {
           problems.add(field.typeLocation, "Key in map fields cannot be enum types.");
         }
@@ -475,7 +588,8 @@ final class Linker {
       String input = method.proto().getInputType();
       Symbol in = resolve(input, method.fullName(), false);
       if (in == null) {
-        problems.add(method.inputLocation(), unresolvedMessage(input, s -> s.kind() == Kind.MESSAGE));
+        problems.add(
+            method.inputLocation(), unresolvedMessage(input, s -> s.kind() == Kind.MESSAGE));
       } else if (in.kind() != Kind.MESSAGE) {
         problems.add(method.inputLocation(), "\"" + input + "\" is not a message type.");
       } else {
@@ -484,7 +598,8 @@ final class Linker {
       String output = method.proto().getOutputType();
       Symbol out = resolve(output, method.fullName(), false);
       if (out == null) {
-        problems.add(method.outputLocation(), unresolvedMessage(output, s -> s.kind() == Kind.MESSAGE));
+        problems.add(
+            method.outputLocation(), unresolvedMessage(output, s -> s.kind() == Kind.MESSAGE));
       } else if (out.kind() != Kind.MESSAGE) {
         problems.add(method.outputLocation(), "\"" + output + "\" is not a message type.");
       } else {
@@ -497,9 +612,14 @@ final class Linker {
     for (FieldNode field : file.fields) {
       FieldDescriptorProto.Builder f = field.proto;
       if (Boolean.TRUE.equals(field.explicitPacked)
-          && (f.getLabel() != FieldDescriptorProto.Label.LABEL_REPEATED || f.getType() == Type.TYPE_STRING
-              || f.getType() == Type.TYPE_BYTES || f.getType() == Type.TYPE_MESSAGE || f.getType() == Type.TYPE_GROUP)) {
-        problems.add(field.typeLocation, "[packed = true] can only be specified for repeated primitive fields.");
+          && (f.getLabel() != FieldDescriptorProto.Label.LABEL_REPEATED
+              || f.getType() == Type.TYPE_STRING
+              || f.getType() == Type.TYPE_BYTES
+              || f.getType() == Type.TYPE_MESSAGE
+              || f.getType() == Type.TYPE_GROUP)) {
+        problems.add(
+            field.typeLocation,
+            "[packed = true] can only be specified for repeated primitive fields.");
       }
     }
   }
@@ -524,22 +644,32 @@ final class Linker {
         }
       }
       if (!inRange) {
-        problems.add(field.numberLocation, "\"" + extendee + "\" does not declare " + f.getNumber()
-            + " as an extension number.");
+        problems.add(
+            field.numberLocation,
+            "\"" + extendee + "\" does not declare " + f.getNumber() + " as an extension number.");
       }
       for (Symbol other : table.extensionsOf(extendee)) {
         FieldDescriptorProtoOrBuilder o = (FieldDescriptorProtoOrBuilder) other.node();
         if (o != f && o.getNumber() == f.getNumber() && isEarlier(other, field)) {
-          problems.add(field.numberLocation, "Extension number " + f.getNumber() + " has already been used in \""
-              + extendee + "\" by extension \"" + other.fullName() + "\".");
+          problems.add(
+              field.numberLocation,
+              "Extension number "
+                  + f.getNumber()
+                  + " has already been used in \""
+                  + extendee
+                  + "\" by extension \""
+                  + other.fullName()
+                  + "\".");
           break;
         }
       }
       if (f.getLabel() == FieldDescriptorProto.Label.LABEL_REQUIRED) {
-        problems.add(field.typeLocation, "The extension " + field.fullName() + " cannot be required.");
+        problems.add(
+            field.typeLocation, "The extension " + field.fullName() + " cannot be required.");
       }
       if (field.jsonNameLocation != null) {
-        problems.add(field.jsonNameLocation, "option json_name is not allowed on extension fields.");
+        problems.add(
+            field.jsonNameLocation, "option json_name is not allowed on extension fields.");
       }
     }
   }
@@ -591,16 +721,19 @@ final class Linker {
     SourceLocation at = value.location();
     switch (f.getType()) {
       case TYPE_INT32, TYPE_SINT32, TYPE_SFIXED32 -> {
-        return integerDefault(value, BigInteger.valueOf(Integer.MIN_VALUE), BigInteger.valueOf(Integer.MAX_VALUE));
+        return integerDefault(
+            value, BigInteger.valueOf(Integer.MIN_VALUE), BigInteger.valueOf(Integer.MAX_VALUE));
       }
       case TYPE_INT64, TYPE_SINT64, TYPE_SFIXED64 -> {
-        return integerDefault(value, BigInteger.valueOf(Long.MIN_VALUE), BigInteger.valueOf(Long.MAX_VALUE));
+        return integerDefault(
+            value, BigInteger.valueOf(Long.MIN_VALUE), BigInteger.valueOf(Long.MAX_VALUE));
       }
       case TYPE_UINT32, TYPE_FIXED32 -> {
         return integerDefault(value, BigInteger.ZERO, BigInteger.valueOf(0xFFFF_FFFFL));
       }
       case TYPE_UINT64, TYPE_FIXED64 -> {
-        return integerDefault(value, BigInteger.ZERO, BigInteger.ONE.shiftLeft(64).subtract(BigInteger.ONE));
+        return integerDefault(
+            value, BigInteger.ZERO, BigInteger.ONE.shiftLeft(64).subtract(BigInteger.ONE));
       }
       case TYPE_FLOAT, TYPE_DOUBLE -> {
         double d;
@@ -616,10 +749,13 @@ final class Linker {
           problems.add(at, "Expected number.");
           return null;
         }
-        return f.getType() == Type.TYPE_FLOAT ? CFloatFormat.formatFloat((float) d) : CFloatFormat.formatDouble(d);
+        return f.getType() == Type.TYPE_FLOAT
+            ? CFloatFormat.formatFloat((float) d)
+            : CFloatFormat.formatDouble(d);
       }
       case TYPE_BOOL -> {
-        if (value.kind() == OptionValue.Kind.IDENTIFIER && (value.text().equals("true") || value.text().equals("false"))) {
+        if (value.kind() == OptionValue.Kind.IDENTIFIER
+            && (value.text().equals("true") || value.text().equals("false"))) {
           return value.text();
         }
         problems.add(at, "Expected \"true\" or \"false\".");
@@ -630,7 +766,9 @@ final class Linker {
           problems.add(at, "Expected string.");
           return null;
         }
-        return f.getType() == Type.TYPE_STRING ? value.string().toStringUtf8() : cEscape(value.string());
+        return f.getType() == Type.TYPE_STRING
+            ? value.string().toStringUtf8()
+            : cEscape(value.string());
       }
       case TYPE_ENUM -> {
         if (value.kind() != OptionValue.Kind.IDENTIFIER) {
@@ -639,12 +777,15 @@ final class Linker {
         }
         Symbol e = table.get(f.getTypeName().substring(1));
         if (e != null && e.kind() == Kind.ENUM) {
-          for (EnumValueDescriptorProtoOrBuilder v : ((EnumDescriptorProtoOrBuilder) e.node()).getValueOrBuilderList()) {
+          for (EnumValueDescriptorProtoOrBuilder v :
+              ((EnumDescriptorProtoOrBuilder) e.node()).getValueOrBuilderList()) {
             if (v.getName().equals(value.text())) {
               return value.text();
             }
           }
-          problems.add(at, "Enum type \"" + e.fullName() + "\" has no value named \"" + value.text() + "\".");
+          problems.add(
+              at,
+              "Enum type \"" + e.fullName() + "\" has no value named \"" + value.text() + "\".");
         }
         return null;
       }
@@ -667,7 +808,10 @@ final class Linker {
     return value.integer().toString();
   }
 
-  /** protoc's CEscape: C escapes for quotes, backslash and whitespace, three-digit octal for other non-printables. */
+  /**
+   * protoc's CEscape: C escapes for quotes, backslash and whitespace, three-digit octal for other
+   * non-printables.
+   */
   static String cEscape(ByteString bytes) {
     StringBuilder out = new StringBuilder();
     for (int i = 0; i < bytes.size(); i++) {
@@ -681,7 +825,9 @@ final class Linker {
         case '\\' -> out.append("\\\\");
         default -> {
           if (c < 0x20 || c >= 0x7f) {
-            out.append('\\').append((char) ('0' + (c >> 6))).append((char) ('0' + ((c >> 3) & 7)))
+            out.append('\\')
+                .append((char) ('0' + (c >> 6)))
+                .append((char) ('0' + ((c >> 3) & 7)))
                 .append((char) ('0' + (c & 7)));
           } else {
             out.append((char) c);

@@ -19,9 +19,12 @@ public final class NameSuggestions {
     record Scored(String name, int distance) {}
     List<Scored> scored = new ArrayList<>();
     for (String candidate : candidates) {
-      int d = Math.min(
-          distance(wantSimple, simple(candidate).toLowerCase(java.util.Locale.ROOT)),
-          distance(want.toLowerCase(java.util.Locale.ROOT), candidate.toLowerCase(java.util.Locale.ROOT)));
+      int d =
+          Math.min(
+              distance(wantSimple, simple(candidate).toLowerCase(java.util.Locale.ROOT)),
+              distance(
+                  want.toLowerCase(java.util.Locale.ROOT),
+                  candidate.toLowerCase(java.util.Locale.ROOT)));
       if (d <= budget) {
         scored.add(new Scored(candidate, d));
       }
@@ -49,7 +52,8 @@ public final class NameSuggestions {
       current[0] = i;
       for (int j = 1; j <= b.length(); j++) {
         int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
-        current[j] = Math.min(Math.min(current[j - 1] + 1, previous[j] + 1), previous[j - 1] + cost);
+        current[j] =
+            Math.min(Math.min(current[j - 1] + 1, previous[j] + 1), previous[j - 1] + cost);
       }
       int[] swap = previous;
       previous = current;

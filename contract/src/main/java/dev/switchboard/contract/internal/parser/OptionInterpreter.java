@@ -34,24 +34,28 @@ import org.jspecify.annotations.Nullable;
  * Interprets options the way protoc's OptionInterpreter does: each option is written as wire-format
  * bytes onto the element's options message, in source order, and the bytes are then parsed as the
  * options type. Known fields (java_package, deprecated, ...) become fields; custom options stay
- * unknown fields, exactly as protoc leaves them in its descriptor sets. Aggregate values
- * ({@code {...}}) are parsed as protobuf text format and serialised in field-number order, as C++
+ * unknown fields, exactly as protoc leaves them in its descriptor sets. Aggregate values ({@code
+ * {...}}) are parsed as protobuf text format and serialised in field-number order, as C++
  * serialises a dynamic message.
  */
 final class OptionInterpreter {
   /** Option values are tiny; the default 4 KiB stream buffer per value dominated the run time. */
   private static final int SMALL_BUFFER = 64;
-  private static final BigInteger UINT64_MAX = BigInteger.ONE.shiftLeft(64).subtract(BigInteger.ONE);
+
+  private static final BigInteger UINT64_MAX =
+      BigInteger.ONE.shiftLeft(64).subtract(BigInteger.ONE);
 
   private final Linker linker;
   private final Problems problems;
   private final Map<Object, Boolean> explicitPacked = new IdentityHashMap<>();
   private OptionSite site;
+
   /** How many values each repeated option of the current site has so far, by field-number path. */
   private final Map<List<Integer>, Integer> repeatedCounts = new java.util.HashMap<>();
 
   /** A message type and the table its field type names resolve in. */
-  private record MessageType(String fullName, DescriptorProtoOrBuilder proto, boolean proto3, SymbolTable table) {
+  private record MessageType(
+      String fullName, DescriptorProtoOrBuilder proto, boolean proto3, SymbolTable table) {
     @Nullable FieldDescriptorProtoOrBuilder field(String name) {
       for (FieldDescriptorProtoOrBuilder f : proto.getFieldOrBuilderList()) {
         if (f.getName().equals(name)) {
@@ -106,7 +110,8 @@ final class OptionInterpreter {
       try {
         s.sink().accept(out.toByteString());
       } catch (InvalidProtocolBufferException e) {
-        problems.add(s.options().isEmpty() ? file.packageLocation : s.options().get(0).location(),
+        problems.add(
+            s.options().isEmpty() ? file.packageLocation : s.options().get(0).location(),
             "Options could not be encoded: " + e.getMessage());
       }
     }
@@ -117,7 +122,8 @@ final class OptionInterpreter {
   private MessageType optionsType(String fullName) {
     Symbol s = linker.findVisible(fullName);
     if (s != null && s.kind() == Kind.MESSAGE) {
-      return new MessageType(fullName, (DescriptorProtoOrBuilder) s.node(), s.proto3(), linker.table());
+      return new MessageType(
+          fullName, (DescriptorProtoOrBuilder) s.node(), s.proto3(), linker.table());
     }
     SymbolTable builtin = linker.builtinDescriptorProto();
     Symbol b = builtin.get(fullName);
@@ -137,8 +143,11 @@ final class OptionInterpreter {
       if (part.isExtension()) {
         Symbol s = linker.resolve(part.name(), site.relativeTo(), false);
         if (s == null) {
-          String message = "Option \"" + shown + "\" unknown. Ensure that your proto definition file imports the"
-              + " proto which defines the option.";
+          String message =
+              "Option \""
+                  + shown
+                  + "\" unknown. Ensure that your proto definition file imports the"
+                  + " proto which defines the option.";
           List<String> near = nearestExtensions(part.name(), type.fullName());
           if (!near.isEmpty()) {
             message += " Did you mean " + String.join(", ", near) + "?";
@@ -146,23 +155,38 @@ final class OptionInterpreter {
           throw error(part.location(), message);
         }
         if (s.kind() != Kind.EXTENSION) {
-          throw error(part.location(), "Option \"" + shown + "\" is not a field or extension of message \""
-              + simpleName(type.fullName()) + "\".");
+          throw error(
+              part.location(),
+              "Option \""
+                  + shown
+                  + "\" is not a field or extension of message \""
+                  + simpleName(type.fullName())
+                  + "\".");
         }
         field = (FieldDescriptorProtoOrBuilder) s.node();
         if (!field.getExtendee().equals("." + type.fullName())) {
-          throw error(part.location(), "Option field \"" + shown + "\" is not a field or extension of message \""
-              + simpleName(type.fullName()) + "\".");
+          throw error(
+              part.location(),
+              "Option field \""
+                  + shown
+                  + "\" is not a field or extension of message \""
+                  + simpleName(type.fullName())
+                  + "\".");
         }
         fieldTable = linker.table();
         leafName = s.fullName();
       } else {
         field = type.field(part.name());
         if (field == null) {
-          throw error(part.location(), i == 0
-              ? "Option \"" + part.name() + "\" unknown."
-              : "Option field \"" + shown + "\" is not a field or extension of message \""
-                  + simpleName(type.fullName()) + "\".");
+          throw error(
+              part.location(),
+              i == 0
+                  ? "Option \"" + part.name() + "\" unknown."
+                  : "Option field \""
+                      + shown
+                      + "\" is not a field or extension of message \""
+                      + simpleName(type.fullName())
+                      + "\".");
         }
         fieldTable = type.table();
         leafName = type.fullName() + "." + part.name();
@@ -170,11 +194,16 @@ final class OptionInterpreter {
       path.add(field);
       if (i < parts.size() - 1) {
         if (field.getType() != Type.TYPE_MESSAGE) {
-          throw error(part.location(), "Option \"" + shown + "\" is an atomic type, not a message.");
+          throw error(
+              part.location(), "Option \"" + shown + "\" is an atomic type, not a message.");
         }
         if (field.getLabel() == Label.LABEL_REPEATED) {
-          throw error(part.location(), "Option field \"" + shown + "\" is a repeated message. Repeated message"
-              + " options must be initialized using an aggregate value.");
+          throw error(
+              part.location(),
+              "Option field \""
+                  + shown
+                  + "\" is a repeated message. Repeated message"
+                  + " options must be initialized using an aggregate value.");
         }
         type = messageType(field.getTypeName(), fieldTable);
       }
@@ -192,9 +221,9 @@ final class OptionInterpreter {
   }
 
   /**
-   * Completes the source path of an option statement as protoc does once the option is
-   * interpreted: the options field's path, then the number of each field in the option's name,
-   * then, for a repeated option, the index of this value.
+   * Completes the source path of an option statement as protoc does once the option is interpreted:
+   * the options field's path, then the number of each field in the option's name, then, for a
+   * repeated option, the index of this value.
    */
   private void recordPath(ParsedOption option, List<FieldDescriptorProtoOrBuilder> path) {
     if (option.sourceInfo() == null) {
@@ -220,7 +249,8 @@ final class OptionInterpreter {
    * protoc's ExamineIfOptionIsSet: walks the options written so far along {@code path}; the leaf is
    * taken when its number is already present at the end of the path.
    */
-  private static boolean isSet(List<FieldDescriptorProtoOrBuilder> path, int depth, ByteString written) {
+  private static boolean isSet(
+      List<FieldDescriptorProtoOrBuilder> path, int depth, ByteString written) {
     UnknownFieldSet fields;
     try {
       fields = UnknownFieldSet.parseFrom(written);
@@ -274,7 +304,8 @@ final class OptionInterpreter {
     String name = typeName.startsWith(".") ? typeName.substring(1) : typeName;
     Symbol s = table.get(name);
     if (s == null || s.kind() != Kind.MESSAGE) {
-      throw error(site.options().get(0).location(), "Type \"" + name + "\" of an option is not linked.");
+      throw error(
+          site.options().get(0).location(), "Type \"" + name + "\" of an option is not linked.");
     }
     return new MessageType(name, (DescriptorProtoOrBuilder) s.node(), s.proto3(), table);
   }
@@ -286,14 +317,23 @@ final class OptionInterpreter {
 
   // ---------------------------------------------------------------- option values
 
-  private ByteString encodeTopValue(FieldDescriptorProtoOrBuilder field, SymbolTable table, OptionValue value,
+  private ByteString encodeTopValue(
+      FieldDescriptorProtoOrBuilder field,
+      SymbolTable table,
+      OptionValue value,
       String optionName) {
     SourceLocation at = value.location();
     if (field.getType() == Type.TYPE_MESSAGE || field.getType() == Type.TYPE_GROUP) {
       if (value.kind() != OptionValue.Kind.AGGREGATE || value.aggregate() == null) {
-        throw error(at, "Option \"" + optionName + "\" is a message. To set the entire message, use syntax like \""
-            + optionName + " = { <proto text format> }\". To set fields within it, use syntax like \"" + optionName
-            + ".foo = value\".");
+        throw error(
+            at,
+            "Option \""
+                + optionName
+                + "\" is a message. To set the entire message, use syntax like \""
+                + optionName
+                + " = { <proto text format> }\". To set fields within it, use syntax like \""
+                + optionName
+                + ".foo = value\".");
       }
       MessageType type = messageType(field.getTypeName(), table);
       TextCursor cursor = new TextCursor(value.aggregate(), at);
@@ -301,24 +341,51 @@ final class OptionInterpreter {
       return lengthDelimited(field.getNumber(), body);
     }
     if (value.kind() == OptionValue.Kind.AGGREGATE) {
-      throw error(at, "Value must be " + expected(field.getType()) + " for " + typeWord(field.getType()) + " option \""
-          + optionName + "\".");
+      throw error(
+          at,
+          "Value must be "
+              + expected(field.getType())
+              + " for "
+              + typeWord(field.getType())
+              + " option \""
+              + optionName
+              + "\".");
     }
     Object scalar = scalarFromOption(field, table, value, optionName);
     return writeSingle(field, scalar);
   }
 
-  private Object scalarFromOption(FieldDescriptorProtoOrBuilder field, SymbolTable table, OptionValue value, String name) {
+  private Object scalarFromOption(
+      FieldDescriptorProtoOrBuilder field, SymbolTable table, OptionValue value, String name) {
     SourceLocation at = value.location();
     Type type = field.getType();
     switch (type) {
-      case TYPE_INT32, TYPE_SINT32, TYPE_SFIXED32, TYPE_INT64, TYPE_SINT64, TYPE_SFIXED64, TYPE_UINT32, TYPE_FIXED32,
-          TYPE_UINT64, TYPE_FIXED64 -> {
+      case TYPE_INT32,
+          TYPE_SINT32,
+          TYPE_SFIXED32,
+          TYPE_INT64,
+          TYPE_SINT64,
+          TYPE_SFIXED64,
+          TYPE_UINT32,
+          TYPE_FIXED32,
+          TYPE_UINT64,
+          TYPE_FIXED64 -> {
         if (value.kind() != OptionValue.Kind.INTEGER || value.integer() == null) {
-          throw error(at, "Value must be " + expected(type) + " for " + typeWord(type) + " option \"" + name + "\".");
+          throw error(
+              at,
+              "Value must be "
+                  + expected(type)
+                  + " for "
+                  + typeWord(type)
+                  + " option \""
+                  + name
+                  + "\".");
         }
-        return checkedInteger(type, value.integer(), at, "Value out of range for " + typeWord(type) + " option \""
-            + name + "\".");
+        return checkedInteger(
+            type,
+            value.integer(),
+            at,
+            "Value out of range for " + typeWord(type) + " option \"" + name + "\".");
       }
       case TYPE_FLOAT, TYPE_DOUBLE -> {
         if (value.kind() == OptionValue.Kind.INTEGER && value.integer() != null) {
@@ -351,8 +418,15 @@ final class OptionInterpreter {
             }
           }
         }
-        throw error(at, "Enum type \"" + field.getTypeName().substring(1) + "\" has no value named \"" + value.text()
-            + "\" for option \"" + name + "\".");
+        throw error(
+            at,
+            "Enum type \""
+                + field.getTypeName().substring(1)
+                + "\" has no value named \""
+                + value.text()
+                + "\" for option \""
+                + name
+                + "\".");
       }
       case TYPE_STRING, TYPE_BYTES -> {
         if (value.kind() != OptionValue.Kind.STRING || value.string() == null) {
@@ -360,7 +434,8 @@ final class OptionInterpreter {
         }
         return value.string();
       }
-      default -> throw error(at, "Unsupported option type " + type + " for option \"" + name + "\".");
+      default ->
+          throw error(at, "Unsupported option type " + type + " for option \"" + name + "\".");
     }
   }
 
@@ -443,11 +518,16 @@ final class OptionInterpreter {
 
   private record FieldValue(FieldDescriptorProtoOrBuilder field, SymbolTable table, Object value) {}
 
-  /** Parses fields until {@code end} (or the end of the tokens) and returns the serialised message. */
+  /**
+   * Parses fields until {@code end} (or the end of the tokens) and returns the serialised message.
+   */
   private ByteString parseMessage(MessageType type, TextCursor c, @Nullable String end) {
     if (++c.depth > ProtoParser.MAX_NESTING) {
-      throw error(c.peek().location(), "Error while parsing option value: messages nest more than "
-          + ProtoParser.MAX_NESTING + " levels deep.");
+      throw error(
+          c.peek().location(),
+          "Error while parsing option value: messages nest more than "
+              + ProtoParser.MAX_NESTING
+              + " levels deep.");
     }
     try {
       return parseMessageFields(type, c, end);
@@ -478,16 +558,26 @@ final class OptionInterpreter {
           name.append('.').append(identifier(c).text());
         }
         if (c.peek().is("/")) {
-          throw error(c.peek().location(), "Error while parsing option value: Any expansions"
-              + " ([type.googleapis.com/...]) are not supported in option values.");
+          throw error(
+              c.peek().location(),
+              "Error while parsing option value: Any expansions"
+                  + " ([type.googleapis.com/...]) are not supported in option values.");
         }
         expect(c, "]");
         shown = "[" + name + "]";
         Symbol s = linker.resolve(name.toString(), site.relativeTo(), false);
-        if (s == null || s.kind() != Kind.EXTENSION
-            || !((FieldDescriptorProtoOrBuilder) s.node()).getExtendee().equals("." + type.fullName())) {
-          throw error(t.location(), "Error while parsing option value: Extension \"" + name
-              + "\" is not defined or is not an extension of \"" + type.fullName() + "\".");
+        if (s == null
+            || s.kind() != Kind.EXTENSION
+            || !((FieldDescriptorProtoOrBuilder) s.node())
+                .getExtendee()
+                .equals("." + type.fullName())) {
+          throw error(
+              t.location(),
+              "Error while parsing option value: Extension \""
+                  + name
+                  + "\" is not defined or is not an extension of \""
+                  + type.fullName()
+                  + "\".");
         }
         field = (FieldDescriptorProtoOrBuilder) s.node();
         table = linker.table();
@@ -496,8 +586,13 @@ final class OptionInterpreter {
         shown = nameToken.text();
         field = type.field(nameToken.text());
         if (field == null) {
-          throw error(nameToken.location(), "Error while parsing option value: Message type \"" + type.fullName()
-              + "\" has no field named \"" + nameToken.text() + "\".");
+          throw error(
+              nameToken.location(),
+              "Error while parsing option value: Message type \""
+                  + type.fullName()
+                  + "\" has no field named \""
+                  + nameToken.text()
+                  + "\".");
         }
         table = type.table();
       }
@@ -531,8 +626,11 @@ final class OptionInterpreter {
         }
       }
       if (!repeated && list.size() > 1) {
-        throw error(t.location(), "Error while parsing option value: Non-repeated field \"" + shown
-            + "\" is specified multiple times.");
+        throw error(
+            t.location(),
+            "Error while parsing option value: Non-repeated field \""
+                + shown
+                + "\" is specified multiple times.");
       }
       if (!c.tryConsume(",")) {
         c.tryConsume(";");
@@ -571,7 +669,8 @@ final class OptionInterpreter {
     return out.toByteString();
   }
 
-  private ByteString nestedMessage(FieldDescriptorProtoOrBuilder field, SymbolTable table, TextCursor c) {
+  private ByteString nestedMessage(
+      FieldDescriptorProtoOrBuilder field, SymbolTable table, TextCursor c) {
     MessageType nested = messageType(field.getTypeName(), table);
     if (c.tryConsume("{")) {
       return parseMessage(nested, c, "}");
@@ -579,8 +678,9 @@ final class OptionInterpreter {
     if (c.tryConsume("<")) {
       return parseMessage(nested, c, ">");
     }
-    throw error(c.peek().location(), "Error while parsing option value: Expected \"{\", found "
-        + c.peek().describe() + ".");
+    throw error(
+        c.peek().location(),
+        "Error while parsing option value: Expected \"{\", found " + c.peek().describe() + ".");
   }
 
   private Object textScalar(FieldDescriptorProtoOrBuilder field, SymbolTable table, TextCursor c) {
@@ -608,8 +708,15 @@ final class OptionInterpreter {
           case "false", "False", "f", "0" -> {
             return 0L;
           }
-          default -> throw error(t.location(), prefix + "Invalid value for boolean field \"" + field.getName()
-              + "\". Value: \"" + t.text() + "\".");
+          default ->
+              throw error(
+                  t.location(),
+                  prefix
+                      + "Invalid value for boolean field \""
+                      + field.getName()
+                      + "\". Value: \""
+                      + t.text()
+                      + "\".");
         }
       }
       case TYPE_FLOAT, TYPE_DOUBLE -> {
@@ -636,7 +743,11 @@ final class OptionInterpreter {
         Token t = c.next();
         if (t.kind() == Token.Kind.INTEGER) {
           BigInteger v = ProtoParser.integerValue(t);
-          return checkedInteger(Type.TYPE_INT32, negative ? v.negate() : v, t.location(), prefix + "Integer out of range.");
+          return checkedInteger(
+              Type.TYPE_INT32,
+              negative ? v.negate() : v,
+              t.location(),
+              prefix + "Integer out of range.");
         }
         if (e != null && !negative) {
           for (EnumValueDescriptorProtoOrBuilder v : e.getValueOrBuilderList()) {
@@ -645,8 +756,14 @@ final class OptionInterpreter {
             }
           }
         }
-        throw error(t.location(), prefix + "Unknown enumeration value of \"" + t.text() + "\" for field \""
-            + field.getName() + "\".");
+        throw error(
+            t.location(),
+            prefix
+                + "Unknown enumeration value of \""
+                + t.text()
+                + "\" for field \""
+                + field.getName()
+                + "\".");
       }
       default -> {
         boolean negative = c.tryConsume("-");
@@ -655,8 +772,11 @@ final class OptionInterpreter {
           throw error(t.location(), prefix + "Expected integer, got: " + t.text());
         }
         BigInteger v = ProtoParser.integerValue(t);
-        return checkedInteger(type, negative ? v.negate() : v, t.location(), prefix + "Integer out of range ("
-            + (negative ? "-" : "") + t.text() + ")");
+        return checkedInteger(
+            type,
+            negative ? v.negate() : v,
+            t.location(),
+            prefix + "Integer out of range (" + (negative ? "-" : "") + t.text() + ")");
       }
     }
   }
@@ -664,7 +784,8 @@ final class OptionInterpreter {
   private Token identifier(TextCursor c) {
     Token t = c.peek();
     if (t.kind() != Token.Kind.IDENTIFIER) {
-      throw error(t.location(), "Error while parsing option value: Expected identifier, got: " + t.text());
+      throw error(
+          t.location(), "Error while parsing option value: Expected identifier, got: " + t.text());
     }
     return c.next();
   }
@@ -672,8 +793,13 @@ final class OptionInterpreter {
   private void expect(TextCursor c, String symbol) {
     Token t = c.peek();
     if (!t.is(symbol)) {
-      throw error(t.location(), "Error while parsing option value: Expected \"" + symbol + "\", found "
-          + t.describe() + ".");
+      throw error(
+          t.location(),
+          "Error while parsing option value: Expected \""
+              + symbol
+              + "\", found "
+              + t.describe()
+              + ".");
     }
     c.next();
   }
@@ -681,9 +807,13 @@ final class OptionInterpreter {
   // ---------------------------------------------------------------- wire format
 
   /** proto3 scalars outside oneofs are only serialised when they differ from zero, as in C++. */
-  private static boolean hasImplicitPresence(MessageType type, FieldDescriptorProtoOrBuilder field) {
-    return type.proto3() && field.getType() != Type.TYPE_MESSAGE && field.getType() != Type.TYPE_GROUP
-        && !field.hasOneofIndex() && !field.hasExtendee();
+  private static boolean hasImplicitPresence(
+      MessageType type, FieldDescriptorProtoOrBuilder field) {
+    return type.proto3()
+        && field.getType() != Type.TYPE_MESSAGE
+        && field.getType() != Type.TYPE_GROUP
+        && !field.hasOneofIndex()
+        && !field.hasExtendee();
   }
 
   private static boolean isZero(Object v) {
@@ -698,7 +828,10 @@ final class OptionInterpreter {
 
   private boolean isPacked(MessageType type, FieldDescriptorProtoOrBuilder field) {
     Type t = field.getType();
-    if (t == Type.TYPE_STRING || t == Type.TYPE_BYTES || t == Type.TYPE_MESSAGE || t == Type.TYPE_GROUP) {
+    if (t == Type.TYPE_STRING
+        || t == Type.TYPE_BYTES
+        || t == Type.TYPE_MESSAGE
+        || t == Type.TYPE_GROUP) {
       return false;
     }
     Boolean explicit = explicitPacked.get(field);

@@ -30,6 +30,7 @@ final class ParsedFile {
   final List<ServiceNode> services = new ArrayList<>();
   final List<MethodNode> methods = new ArrayList<>();
   final List<OptionSite> optionSites = new ArrayList<>();
+
   /**
    * The declarations' source locations, in the order protoc creates them (by where they start).
    * They stay builders until the option interpreter has turned each option statement's path into
@@ -81,8 +82,10 @@ final class ParsedFile {
 
   static final class FieldNode {
     final FieldDescriptorProto.Builder proto;
+
     /** The message that declares the field, or the package for a file-level extension. */
     final String scope;
+
     final @Nullable MessageNode owner;
     final SourceLocation nameLocation;
     SourceLocation typeLocation;
@@ -94,7 +97,11 @@ final class ParsedFile {
     boolean isExtension;
     boolean inMapEntry;
 
-    FieldNode(FieldDescriptorProto.Builder proto, String scope, @Nullable MessageNode owner, SourceLocation nameLocation) {
+    FieldNode(
+        FieldDescriptorProto.Builder proto,
+        String scope,
+        @Nullable MessageNode owner,
+        SourceLocation nameLocation) {
       this.proto = proto;
       this.scope = scope;
       this.owner = owner;
@@ -124,8 +131,12 @@ final class ParsedFile {
 
   record ServiceNode(String fullName, SourceLocation location) {}
 
-  record MethodNode(MethodDescriptorProto.Builder proto, String fullName, SourceLocation location,
-      SourceLocation inputLocation, SourceLocation outputLocation) {}
+  record MethodNode(
+      MethodDescriptorProto.Builder proto,
+      String fullName,
+      SourceLocation location,
+      SourceLocation inputLocation,
+      SourceLocation outputLocation) {}
 
   /** Receives the encoded options message of one element. */
   interface OptionsSink {
@@ -135,23 +146,32 @@ final class ParsedFile {
   /**
    * The options written on one element.
    *
-   * @param optionsType full name of the options message, such as {@code google.protobuf.FieldOptions}
+   * @param optionsType full name of the options message, such as {@code
+   *     google.protobuf.FieldOptions}
    * @param relativeTo the name protoc resolves option names against (the element's full name; for a
    *     file, the package plus a placeholder component)
    * @param alwaysSet protoc emits an empty options message for an rpc with a {@code {}} body
    */
-  record OptionSite(String optionsType, String relativeTo, List<ParsedOption> options, OptionsSink sink, boolean alwaysSet) {}
+  record OptionSite(
+      String optionsType,
+      String relativeTo,
+      List<ParsedOption> options,
+      OptionsSink sink,
+      boolean alwaysSet) {}
 
   record NamePart(String name, boolean isExtension, SourceLocation location) {}
 
   /**
    * One option as written.
    *
-   * @param sourceInfo the location of an {@code option} statement, if source info is kept; its
-   *     path is the options field's path until the option interpreter appends the option's own
-   *     field numbers, as protoc does
+   * @param sourceInfo the location of an {@code option} statement, if source info is kept; its path
+   *     is the options field's path until the option interpreter appends the option's own field
+   *     numbers, as protoc does
    */
-  record ParsedOption(List<NamePart> name, OptionValue value, SourceLocation location,
+  record ParsedOption(
+      List<NamePart> name,
+      OptionValue value,
+      SourceLocation location,
       SourceCodeInfo.Location.@Nullable Builder sourceInfo) {
     String displayName() {
       StringBuilder out = new StringBuilder();
@@ -166,8 +186,14 @@ final class ParsedFile {
   }
 
   /** An option or default value as written. */
-  record OptionValue(Kind kind, String text, @Nullable BigInteger integer, double number,
-      @Nullable ByteString string, @Nullable List<Token> aggregate, SourceLocation location) {
+  record OptionValue(
+      Kind kind,
+      String text,
+      @Nullable BigInteger integer,
+      double number,
+      @Nullable ByteString string,
+      @Nullable List<Token> aggregate,
+      SourceLocation location) {
     enum Kind {
       IDENTIFIER,
       INTEGER,

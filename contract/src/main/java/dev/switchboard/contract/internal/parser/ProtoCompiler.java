@@ -26,8 +26,8 @@ import org.jspecify.annotations.Nullable;
  * holds the requested files and all their transitive imports, each after its imports (protoc's
  * order: depth first, in import order). Each file equals what protoc 3.21 emits: type names fully
  * qualified with a leading dot, {@code json_name} on every field, synthetic map-entry types and
- * proto3-optional oneofs, and options interpreted (custom ones as unknown fields, byte for byte).
- * A compiler is immutable and thread-safe; calls share no state.
+ * proto3-optional oneofs, and options interpreted (custom ones as unknown fields, byte for byte). A
+ * compiler is immutable and thread-safe; calls share no state.
  *
  * <p><b>Source info.</b> By default each file carries a {@code source_code_info} with one location
  * per declaration (syntax, package, imports, option statements, messages, fields, oneofs, enums,
@@ -47,8 +47,8 @@ import org.jspecify.annotations.Nullable;
  *
  * <p><b>Errors.</b> Every problem found in every file is collected and thrown in one {@link
  * ContractException}; each problem's location is {@code file:line:column} (1-based, tabs to the
- * next multiple of 8, like protoc). A missing import lists every place searched; an unknown type
- * or option lists the nearest defined names.
+ * next multiple of 8, like protoc). A missing import lists every place searched; an unknown type or
+ * option lists the nearest defined names.
  */
 public final class ProtoCompiler {
   private static final String BUNDLED_PREFIX = "google/protobuf/";
@@ -125,8 +125,11 @@ public final class ProtoCompiler {
         if (!path.isAbsolute() && find(normalized(input)) != null) {
           return normalized(input);
         }
-        problems.add(input, "File does not reside within any import path (" + importPathList()
-            + "). Name it relative to an import path, or add its directory as an import path.");
+        problems.add(
+            input,
+            "File does not reside within any import path ("
+                + importPathList()
+                + "). Name it relative to an import path, or add its directory as an import path.");
         return null;
       }
       return normalized(input);
@@ -155,7 +158,9 @@ public final class ProtoCompiler {
       return String.join(", ", shown);
     }
 
-    /** Loads, parses and links {@code name} after its imports; false when it or an import failed. */
+    /**
+     * Loads, parses and links {@code name} after its imports; false when it or an import failed.
+     */
     private boolean ensure(String name, ParsedFile.@Nullable Import importedBy) {
       Boolean known = done.get(name);
       if (known != null) {
@@ -166,14 +171,22 @@ public final class ProtoCompiler {
         List<String> cycle = new ArrayList<>(stack);
         java.util.Collections.reverse(cycle);
         cycle = cycle.subList(cycle.indexOf(name), cycle.size());
-        problems.add(where, "File recursively imports itself: " + String.join(" -> ", cycle) + " -> " + name);
+        problems.add(
+            where,
+            "File recursively imports itself: " + String.join(" -> ", cycle) + " -> " + name);
         return false;
       }
       Source source = find(name);
       if (source == null || source.text() == null) {
-        problems.add(where, source != null ? source.unreadable()
-            : (importedBy == null ? "File \"" : "Import \"") + name + "\" was not found. Searched: "
-                + String.join(", ", searched(name)) + ".");
+        problems.add(
+            where,
+            source != null
+                ? source.unreadable()
+                : (importedBy == null ? "File \"" : "Import \"")
+                    + name
+                    + "\" was not found. Searched: "
+                    + String.join(", ", searched(name))
+                    + ".");
         done.put(name, false);
         return false;
       }
@@ -218,7 +231,8 @@ public final class ProtoCompiler {
       if (Files.isRegularFile(candidate)) {
         try {
           // Decoded leniently: protoc takes any bytes in comments.
-          return new Source(new String(Files.readAllBytes(candidate), StandardCharsets.UTF_8), null);
+          return new Source(
+              new String(Files.readAllBytes(candidate), StandardCharsets.UTF_8), null);
         } catch (IOException e) {
           return new Source(null, "cannot read " + candidate + ": " + e.getMessage());
         }

@@ -25,7 +25,6 @@ import dev.switchboard.contract.internal.parser.ParsedFile.MessageNode;
 import dev.switchboard.contract.internal.parser.ParsedFile.NamePart;
 import dev.switchboard.contract.internal.parser.ParsedFile.OptionSite;
 import dev.switchboard.contract.internal.parser.ParsedFile.OptionValue;
-import dev.switchboard.contract.internal.parser.ParsedFile.OptionsSink;
 import dev.switchboard.contract.internal.parser.ParsedFile.ParsedOption;
 import dev.switchboard.contract.internal.parser.ParsedFile.Range;
 import java.math.BigInteger;
@@ -48,25 +47,27 @@ import org.jspecify.annotations.Nullable;
  */
 final class ProtoParser {
   static final int MAX_FIELD_NUMBER = 536_870_911;
+
   /** Bounds recursion so hostile input gets an error instead of a StackOverflowError. */
   static final int MAX_NESTING = 100;
 
-  private static final Map<String, FieldDescriptorProto.Type> SCALARS = Map.ofEntries(
-      Map.entry("double", FieldDescriptorProto.Type.TYPE_DOUBLE),
-      Map.entry("float", FieldDescriptorProto.Type.TYPE_FLOAT),
-      Map.entry("int64", FieldDescriptorProto.Type.TYPE_INT64),
-      Map.entry("uint64", FieldDescriptorProto.Type.TYPE_UINT64),
-      Map.entry("int32", FieldDescriptorProto.Type.TYPE_INT32),
-      Map.entry("fixed64", FieldDescriptorProto.Type.TYPE_FIXED64),
-      Map.entry("fixed32", FieldDescriptorProto.Type.TYPE_FIXED32),
-      Map.entry("bool", FieldDescriptorProto.Type.TYPE_BOOL),
-      Map.entry("string", FieldDescriptorProto.Type.TYPE_STRING),
-      Map.entry("bytes", FieldDescriptorProto.Type.TYPE_BYTES),
-      Map.entry("uint32", FieldDescriptorProto.Type.TYPE_UINT32),
-      Map.entry("sfixed32", FieldDescriptorProto.Type.TYPE_SFIXED32),
-      Map.entry("sfixed64", FieldDescriptorProto.Type.TYPE_SFIXED64),
-      Map.entry("sint32", FieldDescriptorProto.Type.TYPE_SINT32),
-      Map.entry("sint64", FieldDescriptorProto.Type.TYPE_SINT64));
+  private static final Map<String, FieldDescriptorProto.Type> SCALARS =
+      Map.ofEntries(
+          Map.entry("double", FieldDescriptorProto.Type.TYPE_DOUBLE),
+          Map.entry("float", FieldDescriptorProto.Type.TYPE_FLOAT),
+          Map.entry("int64", FieldDescriptorProto.Type.TYPE_INT64),
+          Map.entry("uint64", FieldDescriptorProto.Type.TYPE_UINT64),
+          Map.entry("int32", FieldDescriptorProto.Type.TYPE_INT32),
+          Map.entry("fixed64", FieldDescriptorProto.Type.TYPE_FIXED64),
+          Map.entry("fixed32", FieldDescriptorProto.Type.TYPE_FIXED32),
+          Map.entry("bool", FieldDescriptorProto.Type.TYPE_BOOL),
+          Map.entry("string", FieldDescriptorProto.Type.TYPE_STRING),
+          Map.entry("bytes", FieldDescriptorProto.Type.TYPE_BYTES),
+          Map.entry("uint32", FieldDescriptorProto.Type.TYPE_UINT32),
+          Map.entry("sfixed32", FieldDescriptorProto.Type.TYPE_SFIXED32),
+          Map.entry("sfixed64", FieldDescriptorProto.Type.TYPE_SFIXED64),
+          Map.entry("sint32", FieldDescriptorProto.Type.TYPE_SINT32),
+          Map.entry("sint64", FieldDescriptorProto.Type.TYPE_SINT64));
 
   /** Thrown to abandon the current statement after its error was recorded. */
   private static final class SyntaxError extends RuntimeException {
@@ -84,15 +85,18 @@ final class ProtoParser {
   private final boolean keepSourceInfo;
   private int index;
   private int messageDepth;
+
   /**
    * protoc's parser state for comments: the comment block above the next declaration, and the
    * detached blocks before it. Only ends of declarations ({@code ;}, {@code {}, {@code }}) move
    * them on, as in protoc; comments elsewhere are dropped.
    */
   private String upcomingDoc = "";
+
   private List<String> upcomingDetached = List.of();
 
-  private ProtoParser(String name, String text, List<Token> tokens, Problems problems, boolean keepSourceInfo) {
+  private ProtoParser(
+      String name, String text, List<Token> tokens, Problems problems, boolean keepSourceInfo) {
     this.text = text;
     this.tokens = tokens;
     this.problems = problems;
@@ -100,7 +104,9 @@ final class ProtoParser {
     this.keepSourceInfo = keepSourceInfo;
   }
 
-  /** Parses one file; with {@code keepSourceInfo}, it also records declarations' spans and comments. */
+  /**
+   * Parses one file; with {@code keepSourceInfo}, it also records declarations' spans and comments.
+   */
   static ParsedFile parse(String name, String source, Problems problems, boolean keepSourceInfo) {
     // A UTF-8 byte order mark is not part of the source.
     String text = source.startsWith("\uFEFF") ? source.substring(1) : source;
@@ -114,9 +120,13 @@ final class ProtoParser {
 
   private void parseFile() {
     List<ParsedOption> fileOptions = new ArrayList<>();
-    file.optionSites.add(new OptionSite("google.protobuf.FileOptions",
-        file.packageName().isEmpty() ? "dummy" : file.packageName() + ".dummy", fileOptions,
-        bytes -> file.proto.setOptions(FileOptions.parseFrom(bytes)), false));
+    file.optionSites.add(
+        new OptionSite(
+            "google.protobuf.FileOptions",
+            file.packageName().isEmpty() ? "dummy" : file.packageName() + ".dummy",
+            fileOptions,
+            bytes -> file.proto.setOptions(FileOptions.parseFrom(bytes)),
+            false));
     if (keepSourceInfo) {
       Comments first = Comments.beforeFirst(text, peek());
       upcomingDoc = first.leading();
@@ -141,25 +151,43 @@ final class ProtoParser {
         sawPackage = true;
         statement(this::parsePackage);
       } else if (t.is("option")) {
-        statement(() -> parseOptionStatement(fileOptions, FileDescriptorProto.OPTIONS_FIELD_NUMBER));
+        statement(
+            () -> parseOptionStatement(fileOptions, FileDescriptorProto.OPTIONS_FIELD_NUMBER));
       } else if (t.is("message")) {
-        statement(() -> {
-          DescriptorProto.Builder message = file.proto.addMessageTypeBuilder();
-          parseMessage("", null, message,
-              path(FileDescriptorProto.MESSAGE_TYPE_FIELD_NUMBER, file.proto.getMessageTypeCount() - 1));
-        });
+        statement(
+            () -> {
+              DescriptorProto.Builder message = file.proto.addMessageTypeBuilder();
+              parseMessage(
+                  "",
+                  null,
+                  message,
+                  path(
+                      FileDescriptorProto.MESSAGE_TYPE_FIELD_NUMBER,
+                      file.proto.getMessageTypeCount() - 1));
+            });
       } else if (t.is("enum")) {
-        statement(() -> {
-          EnumDescriptorProto.Builder enumType = file.proto.addEnumTypeBuilder();
-          parseEnum(file.packageName(), enumType,
-              path(FileDescriptorProto.ENUM_TYPE_FIELD_NUMBER, file.proto.getEnumTypeCount() - 1));
-        });
+        statement(
+            () -> {
+              EnumDescriptorProto.Builder enumType = file.proto.addEnumTypeBuilder();
+              parseEnum(
+                  file.packageName(),
+                  enumType,
+                  path(
+                      FileDescriptorProto.ENUM_TYPE_FIELD_NUMBER,
+                      file.proto.getEnumTypeCount() - 1));
+            });
       } else if (t.is("service")) {
         statement(this::parseService);
       } else if (t.is("extend")) {
-        statement(() -> parseExtend(file.packageName(), null, new FieldAdder(
-            path(FileDescriptorProto.EXTENSION_FIELD_NUMBER), file.proto::addExtensionBuilder,
-            file.proto::getExtensionCount)));
+        statement(
+            () ->
+                parseExtend(
+                    file.packageName(),
+                    null,
+                    new FieldAdder(
+                        path(FileDescriptorProto.EXTENSION_FIELD_NUMBER),
+                        file.proto::addExtensionBuilder,
+                        file.proto::getExtensionCount)));
       } else if (t.is("syntax") || t.is("edition")) {
         problems.add(t.location(), "The syntax statement must come first in the file.");
         statement(this::parseSyntax);
@@ -187,7 +215,8 @@ final class ProtoParser {
   }
 
   private void parseSyntax() {
-    Location.@Nullable Builder location = startLocation(path(FileDescriptorProto.SYNTAX_FIELD_NUMBER));
+    Location.@Nullable Builder location =
+        startLocation(path(FileDescriptorProto.SYNTAX_FIELD_NUMBER));
     Token keyword = next();
     expect("=");
     Token value = peek();
@@ -197,20 +226,27 @@ final class ProtoParser {
     next();
     String syntax = value.bytes() == null ? "" : value.bytes().toStringUtf8();
     if (keyword.is("edition")) {
-      problems.add(keyword.location(), "Editions (edition = \"" + syntax
-          + "\") are not supported; use syntax = \"proto2\" or \"proto3\".");
+      problems.add(
+          keyword.location(),
+          "Editions (edition = \""
+              + syntax
+              + "\") are not supported; use syntax = \"proto2\" or \"proto3\".");
     } else if (syntax.equals("proto3")) {
       file.proto3 = true;
     } else if (!syntax.equals("proto2")) {
-      problems.add(value.location(), "Unrecognized syntax identifier \"" + syntax
-          + "\".  This parser only recognizes \"proto2\" and \"proto3\".");
+      problems.add(
+          value.location(),
+          "Unrecognized syntax identifier \""
+              + syntax
+              + "\".  This parser only recognizes \"proto2\" and \"proto3\".");
     }
     expectEnd(location);
   }
 
   private void parseImport() {
-    Location.@Nullable Builder location = startLocation(
-        path(FileDescriptorProto.DEPENDENCY_FIELD_NUMBER, file.proto.getDependencyCount()));
+    Location.@Nullable Builder location =
+        startLocation(
+            path(FileDescriptorProto.DEPENDENCY_FIELD_NUMBER, file.proto.getDependencyCount()));
     Token keyword = next();
     boolean isPublic = false;
     boolean isWeak = false;
@@ -245,7 +281,8 @@ final class ProtoParser {
   }
 
   private void parsePackage() {
-    Location.@Nullable Builder location = startLocation(path(FileDescriptorProto.PACKAGE_FIELD_NUMBER));
+    Location.@Nullable Builder location =
+        startLocation(path(FileDescriptorProto.PACKAGE_FIELD_NUMBER));
     next();
     Token start = peek();
     String name = dottedName(false);
@@ -254,12 +291,14 @@ final class ProtoParser {
     expectEnd(location);
     // File options resolve option names relative to the package.
     OptionSite site = file.optionSites.get(0);
-    file.optionSites.set(0, new OptionSite(site.optionsType(), name + ".dummy", site.options(), site.sink(), false));
+    file.optionSites.set(
+        0, new OptionSite(site.optionsType(), name + ".dummy", site.options(), site.sink(), false));
   }
 
   // ---------------------------------------------------------------- messages
 
-  private void parseMessage(String scope, @Nullable MessageNode parent, DescriptorProto.Builder message, int[] path) {
+  private void parseMessage(
+      String scope, @Nullable MessageNode parent, DescriptorProto.Builder message, int[] path) {
     Location.@Nullable Builder location = startLocation(path);
     Token keyword = next();
     if (messageDepth >= MAX_NESTING) {
@@ -273,7 +312,10 @@ final class ProtoParser {
     }
   }
 
-  private void parseMessageAfterKeyword(String scope, DescriptorProto.Builder message, int[] path,
+  private void parseMessageAfterKeyword(
+      String scope,
+      DescriptorProto.Builder message,
+      int[] path,
       Location.@Nullable Builder location) {
     Token name = identifier("message name");
     message.setName(name.text());
@@ -281,8 +323,13 @@ final class ProtoParser {
     MessageNode node = new MessageNode(message, fullName, name.location());
     file.messages.add(node);
     List<ParsedOption> options = new ArrayList<>();
-    file.optionSites.add(new OptionSite("google.protobuf.MessageOptions", fullName, options,
-        bytes -> message.setOptions(MessageOptions.parseFrom(bytes)), false));
+    file.optionSites.add(
+        new OptionSite(
+            "google.protobuf.MessageOptions",
+            fullName,
+            options,
+            bytes -> message.setOptions(MessageOptions.parseFrom(bytes)),
+            false));
     expectOpen(location);
     parseMessageBody(node, options, path);
     finish(location);
@@ -291,39 +338,66 @@ final class ProtoParser {
 
   private void parseMessageBody(MessageNode node, List<ParsedOption> options, int[] path) {
     DescriptorProto.Builder message = node.proto;
-    members("message definition", null, t -> {
-      if (t.is("message")) {
-        statement(() -> {
-          DescriptorProto.Builder nested = message.addNestedTypeBuilder();
-          parseMessage(node.fullName, node, nested,
-              path(path, DescriptorProto.NESTED_TYPE_FIELD_NUMBER, message.getNestedTypeCount() - 1));
+    members(
+        "message definition",
+        null,
+        t -> {
+          if (t.is("message")) {
+            statement(
+                () -> {
+                  DescriptorProto.Builder nested = message.addNestedTypeBuilder();
+                  parseMessage(
+                      node.fullName,
+                      node,
+                      nested,
+                      path(
+                          path,
+                          DescriptorProto.NESTED_TYPE_FIELD_NUMBER,
+                          message.getNestedTypeCount() - 1));
+                });
+          } else if (t.is("enum")) {
+            statement(
+                () -> {
+                  EnumDescriptorProto.Builder enumType = message.addEnumTypeBuilder();
+                  parseEnum(
+                      node.fullName,
+                      enumType,
+                      path(
+                          path,
+                          DescriptorProto.ENUM_TYPE_FIELD_NUMBER,
+                          message.getEnumTypeCount() - 1));
+                });
+          } else if (t.is("extend")) {
+            statement(
+                () ->
+                    parseExtend(
+                        node.fullName,
+                        node,
+                        new FieldAdder(
+                            path(path, DescriptorProto.EXTENSION_FIELD_NUMBER),
+                            message::addExtensionBuilder,
+                            message::getExtensionCount)));
+          } else if (t.is("option")) {
+            statement(
+                () ->
+                    parseOptionStatement(
+                        options, path(path, DescriptorProto.OPTIONS_FIELD_NUMBER)));
+          } else if (t.is("oneof")) {
+            statement(() -> parseOneof(node, path));
+          } else if (t.is("extensions")) {
+            statement(() -> parseExtensions(node, path));
+          } else if (t.is("reserved")) {
+            statement(() -> parseReserved(node, path));
+          } else {
+            statement(() -> parseField(node, node.fullName, fieldsOf(message, path), -1));
+          }
         });
-      } else if (t.is("enum")) {
-        statement(() -> {
-          EnumDescriptorProto.Builder enumType = message.addEnumTypeBuilder();
-          parseEnum(node.fullName, enumType,
-              path(path, DescriptorProto.ENUM_TYPE_FIELD_NUMBER, message.getEnumTypeCount() - 1));
-        });
-      } else if (t.is("extend")) {
-        statement(() -> parseExtend(node.fullName, node, new FieldAdder(
-            path(path, DescriptorProto.EXTENSION_FIELD_NUMBER), message::addExtensionBuilder,
-            message::getExtensionCount)));
-      } else if (t.is("option")) {
-        statement(() -> parseOptionStatement(options, path(path, DescriptorProto.OPTIONS_FIELD_NUMBER)));
-      } else if (t.is("oneof")) {
-        statement(() -> parseOneof(node, path));
-      } else if (t.is("extensions")) {
-        statement(() -> parseExtensions(node, path));
-      } else if (t.is("reserved")) {
-        statement(() -> parseReserved(node, path));
-      } else {
-        statement(() -> parseField(node, node.fullName, fieldsOf(message, path), -1));
-      }
-    });
   }
 
   private FieldAdder fieldsOf(DescriptorProto.Builder message, int[] path) {
-    return new FieldAdder(path(path, DescriptorProto.FIELD_FIELD_NUMBER), message::addFieldBuilder,
+    return new FieldAdder(
+        path(path, DescriptorProto.FIELD_FIELD_NUMBER),
+        message::addFieldBuilder,
         message::getFieldCount);
   }
 
@@ -335,33 +409,55 @@ final class ProtoParser {
     Token name = identifier("oneof name");
     OneofDescriptorProto.Builder oneof = node.proto.addOneofDeclBuilder().setName(name.text());
     List<ParsedOption> options = new ArrayList<>();
-    file.optionSites.add(new OptionSite("google.protobuf.OneofOptions", node.fullName + "." + name.text(), options,
-        bytes -> oneof.setOptions(OneofOptions.parseFrom(bytes)), false));
+    file.optionSites.add(
+        new OptionSite(
+            "google.protobuf.OneofOptions",
+            node.fullName + "." + name.text(),
+            options,
+            bytes -> oneof.setOptions(OneofOptions.parseFrom(bytes)),
+            false));
     expectOpen(location);
-    members("oneof definition", location, t -> {
-      if (t.is("option")) {
-        statement(() -> parseOptionStatement(options, path(path, OneofDescriptorProto.OPTIONS_FIELD_NUMBER)));
-      } else {
-        statement(() -> {
-          if (peek().is("required") || peek().is("optional") || peek().is("repeated")) {
-            throw error(peek(), "Fields in oneofs must not have labels (required / optional / repeated).");
+    members(
+        "oneof definition",
+        location,
+        t -> {
+          if (t.is("option")) {
+            statement(
+                () ->
+                    parseOptionStatement(
+                        options, path(path, OneofDescriptorProto.OPTIONS_FIELD_NUMBER)));
+          } else {
+            statement(
+                () -> {
+                  if (peek().is("required") || peek().is("optional") || peek().is("repeated")) {
+                    throw error(
+                        peek(),
+                        "Fields in oneofs must not have labels (required / optional / repeated).");
+                  }
+                  parseField(node, node.fullName, fieldsOf(node.proto, messagePath), oneofIndex);
+                });
           }
-          parseField(node, node.fullName, fieldsOf(node.proto, messagePath), oneofIndex);
         });
-      }
-    });
   }
 
-  /** Where a field goes: the list's path in the file's descriptor, how to add one, how many there are. */
-  private record FieldAdder(int[] path, Supplier<FieldDescriptorProto.Builder> adder, IntSupplier count) {
+  /**
+   * Where a field goes: the list's path in the file's descriptor, how to add one, how many there
+   * are.
+   */
+  private record FieldAdder(
+      int[] path, Supplier<FieldDescriptorProto.Builder> adder, IntSupplier count) {
     FieldDescriptorProto.Builder add() {
       return adder.get();
     }
   }
 
-  /** Parses a field, map field or (rejected) group; {@code owner} is null for file-level extensions. */
-  private void parseField(@Nullable MessageNode owner, String scope, FieldAdder adder, int oneofIndex) {
-    Location.@Nullable Builder location = startLocation(path(adder.path(), adder.count().getAsInt()));
+  /**
+   * Parses a field, map field or (rejected) group; {@code owner} is null for file-level extensions.
+   */
+  private void parseField(
+      @Nullable MessageNode owner, String scope, FieldAdder adder, int oneofIndex) {
+    Location.@Nullable Builder location =
+        startLocation(path(adder.path(), adder.count().getAsInt()));
     Token first = peek();
     FieldDescriptorProto.Label label = null;
     boolean proto3Optional = false;
@@ -370,11 +466,12 @@ final class ProtoParser {
       // "optional.Foo x = 1" style type names are not labels; a label is followed by a type.
       if (!after.is(".")) {
         next();
-        label = switch (first.text()) {
-          case "optional" -> FieldDescriptorProto.Label.LABEL_OPTIONAL;
-          case "required" -> FieldDescriptorProto.Label.LABEL_REQUIRED;
-          default -> FieldDescriptorProto.Label.LABEL_REPEATED;
-        };
+        label =
+            switch (first.text()) {
+              case "optional" -> FieldDescriptorProto.Label.LABEL_OPTIONAL;
+              case "required" -> FieldDescriptorProto.Label.LABEL_REQUIRED;
+              default -> FieldDescriptorProto.Label.LABEL_REPEATED;
+            };
         if (label == FieldDescriptorProto.Label.LABEL_REQUIRED && file.proto3) {
           problems.add(first.location(), "Required fields are not allowed in proto3.");
         }
@@ -385,11 +482,14 @@ final class ProtoParser {
     }
     Token typeToken = peek();
     if (typeToken.is("group")) {
-      throw error(typeToken, "Groups are not supported; use a nested message type and a field instead.");
+      throw error(
+          typeToken, "Groups are not supported; use a nested message type and a field instead.");
     }
     if (typeToken.is("map") && tokens.get(index + 1).is("<")) {
       if (label != null) {
-        problems.add(first.location(), "Field labels (required/optional/repeated) are not allowed on map fields.");
+        problems.add(
+            first.location(),
+            "Field labels (required/optional/repeated) are not allowed on map fields.");
       }
       parseMapField(owner, scope, adder, oneofIndex, location);
       return;
@@ -409,7 +509,9 @@ final class ProtoParser {
     Token numberToken = peek();
     int number = fieldNumber();
     FieldDescriptorProto.Builder field = adder.add();
-    field.setName(name.text()).setNumber(number)
+    field
+        .setName(name.text())
+        .setNumber(number)
         .setLabel(label == null ? FieldDescriptorProto.Label.LABEL_OPTIONAL : label);
     if (scalar != null && typeName == null) {
       field.setType(scalar);
@@ -422,7 +524,9 @@ final class ProtoParser {
     if (proto3Optional) {
       field.setProto3Optional(true);
     }
-    FieldNode node = new FieldNode(field, scope, owner == null || isExtensionScope ? null : owner, name.location());
+    FieldNode node =
+        new FieldNode(
+            field, scope, owner == null || isExtensionScope ? null : owner, name.location());
     node.typeLocation = typeToken.location();
     node.numberLocation = numberToken.location();
     node.isExtension = isExtensionScope;
@@ -435,7 +539,11 @@ final class ProtoParser {
     expectEnd(location);
   }
 
-  private void parseMapField(@Nullable MessageNode owner, String scope, FieldAdder adder, int oneofIndex,
+  private void parseMapField(
+      @Nullable MessageNode owner,
+      String scope,
+      FieldAdder adder,
+      int oneofIndex,
       Location.@Nullable Builder location) {
     Token mapToken = next();
     expect("<");
@@ -472,7 +580,10 @@ final class ProtoParser {
     }
     String entryName = mapEntryName(name.text());
     FieldDescriptorProto.Builder field = adder.add();
-    field.setName(name.text()).setNumber(number).setLabel(FieldDescriptorProto.Label.LABEL_REPEATED)
+    field
+        .setName(name.text())
+        .setNumber(number)
+        .setLabel(FieldDescriptorProto.Label.LABEL_REPEATED)
         .setTypeName(entryName);
     FieldNode node = new FieldNode(field, scope, owner, name.location());
     node.typeLocation = mapToken.location();
@@ -482,18 +593,27 @@ final class ProtoParser {
     // protoc's parser adds the entry type where the map field is declared.
     DescriptorProto.Builder entry = owner.proto.addNestedTypeBuilder().setName(entryName);
     entry.getOptionsBuilder().setMapEntry(true);
-    MessageNode entryNode = new MessageNode(entry, owner.fullName + "." + entryName, name.location());
+    MessageNode entryNode =
+        new MessageNode(entry, owner.fullName + "." + entryName, name.location());
     entryNode.mapEntry = true;
     file.messages.add(entryNode);
-    FieldDescriptorProto.Builder key = entry.addFieldBuilder().setName("key").setNumber(1)
-        .setLabel(FieldDescriptorProto.Label.LABEL_OPTIONAL);
+    FieldDescriptorProto.Builder key =
+        entry
+            .addFieldBuilder()
+            .setName("key")
+            .setNumber(1)
+            .setLabel(FieldDescriptorProto.Label.LABEL_OPTIONAL);
     if (keyTypeName == null) {
       key.setType(keyScalar);
     } else {
       key.setTypeName(keyTypeName);
     }
-    FieldDescriptorProto.Builder value = entry.addFieldBuilder().setName("value").setNumber(2)
-        .setLabel(FieldDescriptorProto.Label.LABEL_OPTIONAL);
+    FieldDescriptorProto.Builder value =
+        entry
+            .addFieldBuilder()
+            .setName("value")
+            .setNumber(2)
+            .setLabel(FieldDescriptorProto.Label.LABEL_OPTIONAL);
     if (valueTypeName == null) {
       value.setType(valueScalar);
     } else {
@@ -502,7 +622,8 @@ final class ProtoParser {
     FieldNode keyNode = new FieldNode(key, entryNode.fullName, entryNode, keyToken.location());
     keyNode.typeLocation = keyToken.location();
     keyNode.inMapEntry = true;
-    FieldNode valueNode = new FieldNode(value, entryNode.fullName, entryNode, valueToken.location());
+    FieldNode valueNode =
+        new FieldNode(value, entryNode.fullName, entryNode, valueToken.location());
     valueNode.typeLocation = valueToken.location();
     valueNode.inMapEntry = true;
     file.fields.add(keyNode);
@@ -542,7 +663,8 @@ final class ProtoParser {
       } else {
         ParsedOption option = option(t, null);
         options.add(option);
-        if (option.name().size() == 1 && !option.name().get(0).isExtension()
+        if (option.name().size() == 1
+            && !option.name().get(0).isExtension()
             && option.name().get(0).name().equals("packed")
             && option.value().kind() == OptionValue.Kind.IDENTIFIER) {
           node.explicitPacked = option.value().text().equals("true");
@@ -551,8 +673,13 @@ final class ProtoParser {
     } while (tryConsume(","));
     expect("]");
     if (!options.isEmpty()) {
-      file.optionSites.add(new OptionSite("google.protobuf.FieldOptions", node.fullName(), options,
-          bytes -> field.setOptions(FieldOptions.parseFrom(bytes)), false));
+      file.optionSites.add(
+          new OptionSite(
+              "google.protobuf.FieldOptions",
+              node.fullName(),
+              options,
+              bytes -> field.setOptions(FieldOptions.parseFrom(bytes)),
+              false));
     }
   }
 
@@ -573,7 +700,10 @@ final class ProtoParser {
     return out.append("Entry").toString();
   }
 
-  /** protoc's parser gives each proto3 {@code optional} field a one-field oneof named {@code _field}. */
+  /**
+   * protoc's parser gives each proto3 {@code optional} field a one-field oneof named {@code
+   * _field}.
+   */
   private static void generateSyntheticOneofs(DescriptorProto.Builder message) {
     Set<String> names = new HashSet<>();
     for (FieldDescriptorProto.Builder f : message.getFieldBuilderList()) {
@@ -597,7 +727,8 @@ final class ProtoParser {
   }
 
   private void parseExtensions(MessageNode node, int[] messagePath) {
-    Location.@Nullable Builder location = startLocation(path(messagePath, DescriptorProto.EXTENSION_RANGE_FIELD_NUMBER));
+    Location.@Nullable Builder location =
+        startLocation(path(messagePath, DescriptorProto.EXTENSION_RANGE_FIELD_NUMBER));
     next();
     List<Range> ranges = new ArrayList<>();
     do {
@@ -624,19 +755,29 @@ final class ProtoParser {
     }
     expectEnd(location);
     for (Range range : ranges) {
-      DescriptorProto.ExtensionRange.Builder r = node.proto.addExtensionRangeBuilder()
-          .setStart(range.start()).setEnd(range.end());
+      DescriptorProto.ExtensionRange.Builder r =
+          node.proto.addExtensionRangeBuilder().setStart(range.start()).setEnd(range.end());
       node.extensionRanges.add(range);
       if (!options.isEmpty()) {
-        file.optionSites.add(new OptionSite("google.protobuf.ExtensionRangeOptions", node.fullName, options,
-            bytes -> r.setOptions(ExtensionRangeOptions.parseFrom(bytes)), false));
+        file.optionSites.add(
+            new OptionSite(
+                "google.protobuf.ExtensionRangeOptions",
+                node.fullName,
+                options,
+                bytes -> r.setOptions(ExtensionRangeOptions.parseFrom(bytes)),
+                false));
       }
     }
   }
 
   private void parseReserved(MessageNode node, int[] messagePath) {
-    Location.@Nullable Builder location = startLocation(path(messagePath, tokens.get(index + 1).kind() == Token.Kind.STRING
-        ? DescriptorProto.RESERVED_NAME_FIELD_NUMBER : DescriptorProto.RESERVED_RANGE_FIELD_NUMBER));
+    Location.@Nullable Builder location =
+        startLocation(
+            path(
+                messagePath,
+                tokens.get(index + 1).kind() == Token.Kind.STRING
+                    ? DescriptorProto.RESERVED_NAME_FIELD_NUMBER
+                    : DescriptorProto.RESERVED_RANGE_FIELD_NUMBER));
     next();
     if (peek().kind() == Token.Kind.STRING) {
       do {
@@ -683,7 +824,8 @@ final class ProtoParser {
     currentExtendee = extendee;
     currentExtendeeLocation = extendeeToken.location();
     try {
-      members("extend definition", location, t -> statement(() -> parseField(owner, scope, adder, -1)));
+      members(
+          "extend definition", location, t -> statement(() -> parseField(owner, scope, adder, -1)));
     } finally {
       isExtensionScope = saved;
       currentExtendee = savedExtendee;
@@ -702,28 +844,40 @@ final class ProtoParser {
     EnumNode node = new EnumNode(enumType, fullName, name.location());
     file.enums.add(node);
     List<ParsedOption> options = new ArrayList<>();
-    file.optionSites.add(new OptionSite("google.protobuf.EnumOptions", fullName, options,
-        bytes -> enumType.setOptions(EnumOptions.parseFrom(bytes)), false));
+    file.optionSites.add(
+        new OptionSite(
+            "google.protobuf.EnumOptions",
+            fullName,
+            options,
+            bytes -> enumType.setOptions(EnumOptions.parseFrom(bytes)),
+            false));
     expectOpen(location);
-    members("enum definition", location, t -> {
-      if (t.is("option")) {
-        statement(() -> parseOptionStatement(options, path(path, EnumDescriptorProto.OPTIONS_FIELD_NUMBER)));
-      } else if (t.is("reserved")) {
-        statement(() -> parseEnumReserved(node, path));
-      } else {
-        statement(() -> parseEnumValue(node, scope, path));
-      }
-    });
+    members(
+        "enum definition",
+        location,
+        t -> {
+          if (t.is("option")) {
+            statement(
+                () ->
+                    parseOptionStatement(
+                        options, path(path, EnumDescriptorProto.OPTIONS_FIELD_NUMBER)));
+          } else if (t.is("reserved")) {
+            statement(() -> parseEnumReserved(node, path));
+          } else {
+            statement(() -> parseEnumValue(node, scope, path));
+          }
+        });
   }
 
   private void parseEnumValue(EnumNode node, String scope, int[] enumPath) {
-    Location.@Nullable Builder location = startLocation(
-        path(enumPath, EnumDescriptorProto.VALUE_FIELD_NUMBER, node.proto.getValueCount()));
+    Location.@Nullable Builder location =
+        startLocation(
+            path(enumPath, EnumDescriptorProto.VALUE_FIELD_NUMBER, node.proto.getValueCount()));
     Token name = identifier("enum constant name");
     expect("=");
     int number = signedInt32();
-    EnumValueDescriptorProto.Builder enumValue = node.proto.addValueBuilder()
-        .setName(name.text()).setNumber(number);
+    EnumValueDescriptorProto.Builder enumValue =
+        node.proto.addValueBuilder().setName(name.text()).setNumber(number);
     node.valueLocations.add(name.location());
     if (peek().is("[")) {
       next();
@@ -733,15 +887,25 @@ final class ProtoParser {
       } while (tryConsume(","));
       expect("]");
       // Enum values are siblings of their enum in protoc's scoping.
-      file.optionSites.add(new OptionSite("google.protobuf.EnumValueOptions", join(scope, name.text()), options,
-          bytes -> enumValue.setOptions(EnumValueOptions.parseFrom(bytes)), false));
+      file.optionSites.add(
+          new OptionSite(
+              "google.protobuf.EnumValueOptions",
+              join(scope, name.text()),
+              options,
+              bytes -> enumValue.setOptions(EnumValueOptions.parseFrom(bytes)),
+              false));
     }
     expectEnd(location);
   }
 
   private void parseEnumReserved(EnumNode node, int[] enumPath) {
-    Location.@Nullable Builder location = startLocation(path(enumPath, tokens.get(index + 1).kind() == Token.Kind.STRING
-        ? EnumDescriptorProto.RESERVED_NAME_FIELD_NUMBER : EnumDescriptorProto.RESERVED_RANGE_FIELD_NUMBER));
+    Location.@Nullable Builder location =
+        startLocation(
+            path(
+                enumPath,
+                tokens.get(index + 1).kind() == Token.Kind.STRING
+                    ? EnumDescriptorProto.RESERVED_NAME_FIELD_NUMBER
+                    : EnumDescriptorProto.RESERVED_RANGE_FIELD_NUMBER));
     next();
     if (peek().kind() == Token.Kind.STRING) {
       do {
@@ -778,25 +942,40 @@ final class ProtoParser {
     String fullName = join(file.packageName(), name.text());
     file.services.add(new ParsedFile.ServiceNode(fullName, name.location()));
     List<ParsedOption> options = new ArrayList<>();
-    file.optionSites.add(new OptionSite("google.protobuf.ServiceOptions", fullName, options,
-        bytes -> service.setOptions(ServiceOptions.parseFrom(bytes)), false));
+    file.optionSites.add(
+        new OptionSite(
+            "google.protobuf.ServiceOptions",
+            fullName,
+            options,
+            bytes -> service.setOptions(ServiceOptions.parseFrom(bytes)),
+            false));
     expectOpen(location);
-    members("service definition", location, t -> {
-      if (t.is("option")) {
-        statement(() -> parseOptionStatement(options, path(path, ServiceDescriptorProto.OPTIONS_FIELD_NUMBER)));
-      } else if (t.is("rpc")) {
-        statement(() -> parseMethod(service, fullName, path));
-      } else {
-        problems.add(t.location(), "Expected \"rpc\", \"option\" or \"}\" in service definition.");
-        statement(() -> {
-          throw new SyntaxError();
+    members(
+        "service definition",
+        location,
+        t -> {
+          if (t.is("option")) {
+            statement(
+                () ->
+                    parseOptionStatement(
+                        options, path(path, ServiceDescriptorProto.OPTIONS_FIELD_NUMBER)));
+          } else if (t.is("rpc")) {
+            statement(() -> parseMethod(service, fullName, path));
+          } else {
+            problems.add(
+                t.location(), "Expected \"rpc\", \"option\" or \"}\" in service definition.");
+            statement(
+                () -> {
+                  throw new SyntaxError();
+                });
+          }
         });
-      }
-    });
   }
 
-  private void parseMethod(ServiceDescriptorProto.Builder service, String serviceName, int[] servicePath) {
-    int[] path = path(servicePath, ServiceDescriptorProto.METHOD_FIELD_NUMBER, service.getMethodCount());
+  private void parseMethod(
+      ServiceDescriptorProto.Builder service, String serviceName, int[] servicePath) {
+    int[] path =
+        path(servicePath, ServiceDescriptorProto.METHOD_FIELD_NUMBER, service.getMethodCount());
     Location.@Nullable Builder location = startLocation(path);
     next();
     Token name = identifier("method name");
@@ -821,8 +1000,8 @@ final class ProtoParser {
     Token outputToken = peek();
     String output = dottedName(true);
     expect(")");
-    MethodDescriptorProto.Builder method = service.addMethodBuilder().setName(name.text())
-        .setInputType(input).setOutputType(output);
+    MethodDescriptorProto.Builder method =
+        service.addMethodBuilder().setName(name.text()).setInputType(input).setOutputType(output);
     if (inputStreaming) {
       method.setClientStreaming(true);
     }
@@ -830,22 +1009,35 @@ final class ProtoParser {
       method.setServerStreaming(true);
     }
     String fullName = serviceName + "." + name.text();
-    file.methods.add(new ParsedFile.MethodNode(method, fullName, name.location(), inputToken.location(),
-        outputToken.location()));
+    file.methods.add(
+        new ParsedFile.MethodNode(
+            method, fullName, name.location(), inputToken.location(), outputToken.location()));
     if (endOfDeclaration("{", location)) {
       List<ParsedOption> options = new ArrayList<>();
-      file.optionSites.add(new OptionSite("google.protobuf.MethodOptions", fullName, options,
-          bytes -> method.setOptions(MethodOptions.parseFrom(bytes)), true));
-      members("method options", location, t -> {
-        if (t.is("option")) {
-          statement(() -> parseOptionStatement(options, path(path, MethodDescriptorProto.OPTIONS_FIELD_NUMBER)));
-        } else {
-          problems.add(t.location(), "Expected \"option\" or \"}\" in method body.");
-          statement(() -> {
-            throw new SyntaxError();
+      file.optionSites.add(
+          new OptionSite(
+              "google.protobuf.MethodOptions",
+              fullName,
+              options,
+              bytes -> method.setOptions(MethodOptions.parseFrom(bytes)),
+              true));
+      members(
+          "method options",
+          location,
+          t -> {
+            if (t.is("option")) {
+              statement(
+                  () ->
+                      parseOptionStatement(
+                          options, path(path, MethodDescriptorProto.OPTIONS_FIELD_NUMBER)));
+            } else {
+              problems.add(t.location(), "Expected \"option\" or \"}\" in method body.");
+              statement(
+                  () -> {
+                    throw new SyntaxError();
+                  });
+            }
           });
-        }
-      });
       // protoc parses this ';' as an empty statement of the service.
       endOfDeclaration(";", null);
     } else {
@@ -913,7 +1105,8 @@ final class ProtoParser {
         body.add(n);
       }
       body.add(new Token(Token.Kind.END, "", null, t.location()));
-      return new OptionValue(OptionValue.Kind.AGGREGATE, "", null, 0, null, List.copyOf(body), t.location());
+      return new OptionValue(
+          OptionValue.Kind.AGGREGATE, "", null, 0, null, List.copyOf(body), t.location());
     }
     boolean negative = tryConsume("-");
     Token v = peek();
@@ -926,14 +1119,23 @@ final class ProtoParser {
         }
         if (negative) {
           if (v.text().equals("inf")) {
-            return new OptionValue(OptionValue.Kind.FLOAT, "-inf", null, Double.NEGATIVE_INFINITY, null, null, t.location());
+            return new OptionValue(
+                OptionValue.Kind.FLOAT,
+                "-inf",
+                null,
+                Double.NEGATIVE_INFINITY,
+                null,
+                null,
+                t.location());
           }
           if (v.text().equals("nan")) {
-            return new OptionValue(OptionValue.Kind.FLOAT, "-nan", null, Double.NaN, null, null, t.location());
+            return new OptionValue(
+                OptionValue.Kind.FLOAT, "-nan", null, Double.NaN, null, null, t.location());
           }
           throw error(v, "Identifier after '-' symbol must be inf or nan.");
         }
-        return new OptionValue(OptionValue.Kind.IDENTIFIER, v.text(), null, 0, null, null, t.location());
+        return new OptionValue(
+            OptionValue.Kind.IDENTIFIER, v.text(), null, 0, null, null, t.location());
       }
       case INTEGER -> {
         next();
@@ -946,20 +1148,40 @@ final class ProtoParser {
         } else if (value.bitLength() > 64) {
           throw error(v, "Integer out of range.");
         }
-        return new OptionValue(OptionValue.Kind.INTEGER, (negative ? "-" : "") + v.text(), value, 0, null, null, t.location());
+        return new OptionValue(
+            OptionValue.Kind.INTEGER,
+            (negative ? "-" : "") + v.text(),
+            value,
+            0,
+            null,
+            null,
+            t.location());
       }
       case FLOAT -> {
         next();
         double d = Double.parseDouble(v.text());
-        return new OptionValue(OptionValue.Kind.FLOAT, (negative ? "-" : "") + v.text(), null, negative ? -d : d,
-            null, null, t.location());
+        return new OptionValue(
+            OptionValue.Kind.FLOAT,
+            (negative ? "-" : "") + v.text(),
+            null,
+            negative ? -d : d,
+            null,
+            null,
+            t.location());
       }
       case STRING -> {
         if (negative) {
           throw error(v, "Invalid '-' symbol before string.");
         }
         ByteString s = strings();
-        return new OptionValue(OptionValue.Kind.STRING, s.toString(StandardCharsets.UTF_8), null, 0, s, null, t.location());
+        return new OptionValue(
+            OptionValue.Kind.STRING,
+            s.toString(StandardCharsets.UTF_8),
+            null,
+            0,
+            s,
+            null,
+            t.location());
       }
       default -> throw error(v, "Expected option value.");
     }
@@ -1074,9 +1296,9 @@ final class ProtoParser {
   /**
    * protoc's TryConsumeEndOfDeclaration: consumes {@code symbol} if it is next and passes the
    * comments on. The declaration at {@code location} gets the comments that led it, the detached
-   * ones before those, and the comment that trails {@code symbol}; the comments after {@code symbol}
-   * wait for the next declaration. Without a location (an empty statement or a closing brace), the
-   * leading comments are dropped, and so are the detached ones at a closing brace.
+   * ones before those, and the comment that trails {@code symbol}; the comments after {@code
+   * symbol} wait for the next declaration. Without a location (an empty statement or a closing
+   * brace), the leading comments are dropped, and so are the detached ones at a closing brace.
    */
   private boolean endOfDeclaration(String symbol, Location.@Nullable Builder location) {
     Token t = peek();
@@ -1129,7 +1351,9 @@ final class ProtoParser {
     return location;
   }
 
-  /** Ends the span at the token consumed last; the end line is left out when it is the start line. */
+  /**
+   * Ends the span at the token consumed last; the end line is left out when it is the start line.
+   */
   /**
    * The members of a {@code { ... }} block, through its closing '}': empty statements are skipped
    * and each other member goes to {@code member}, which gets the member's first token.

@@ -60,9 +60,16 @@ final class SymbolTable {
 
   /**
    * One definition. {@code node} is the descriptor proto (or live builder) of the element; for an
-   * enum value it is the value and {@code parent} its enum; {@code proto3} is the defining file's syntax.
+   * enum value it is the value and {@code parent} its enum; {@code proto3} is the defining file's
+   * syntax.
    */
-  record Symbol(Kind kind, String fullName, String file, Object node, @Nullable Object parent, boolean proto3) {}
+  record Symbol(
+      Kind kind,
+      String fullName,
+      String file,
+      Object node,
+      @Nullable Object parent,
+      boolean proto3) {}
 
   /** Reported when a name is defined twice. */
   interface DuplicateListener {
@@ -71,7 +78,10 @@ final class SymbolTable {
 
   private final Map<String, Symbol> symbols = new HashMap<>();
   private final Map<String, Set<String>> packageFiles = new HashMap<>();
-  /** Explicit {@code packed} settings of fields whose options are not interpreted yet, by full name. */
+
+  /**
+   * Explicit {@code packed} settings of fields whose options are not interpreted yet, by full name.
+   */
   final Map<String, Boolean> explicitPacked = new HashMap<>();
 
   @Nullable Symbol get(String fullName) {
@@ -129,23 +139,36 @@ final class SymbolTable {
       String serviceName = join(pkg, service.getName());
       add(new Symbol(Kind.SERVICE, serviceName, name, service, null, proto3), onDuplicate);
       for (MethodDescriptorProtoOrBuilder method : service.getMethodOrBuilderList()) {
-        add(new Symbol(Kind.METHOD, serviceName + "." + method.getName(), name, method, service, proto3), onDuplicate);
+        add(
+            new Symbol(
+                Kind.METHOD, serviceName + "." + method.getName(), name, method, service, proto3),
+            onDuplicate);
       }
     }
     for (FieldDescriptorProtoOrBuilder ext : file.getExtensionOrBuilderList()) {
-      add(new Symbol(Kind.EXTENSION, join(pkg, ext.getName()), name, ext, null, proto3), onDuplicate);
+      add(
+          new Symbol(Kind.EXTENSION, join(pkg, ext.getName()), name, ext, null, proto3),
+          onDuplicate);
     }
   }
 
-  private void addMessage(String file, String scope, DescriptorProtoOrBuilder message, boolean proto3,
+  private void addMessage(
+      String file,
+      String scope,
+      DescriptorProtoOrBuilder message,
+      boolean proto3,
       DuplicateListener onDuplicate) {
     String fullName = join(scope, message.getName());
     add(new Symbol(Kind.MESSAGE, fullName, file, message, null, proto3), onDuplicate);
     for (OneofDescriptorProtoOrBuilder oneof : message.getOneofDeclOrBuilderList()) {
-      add(new Symbol(Kind.ONEOF, fullName + "." + oneof.getName(), file, oneof, message, proto3), onDuplicate);
+      add(
+          new Symbol(Kind.ONEOF, fullName + "." + oneof.getName(), file, oneof, message, proto3),
+          onDuplicate);
     }
     for (FieldDescriptorProtoOrBuilder field : message.getFieldOrBuilderList()) {
-      add(new Symbol(Kind.FIELD, fullName + "." + field.getName(), file, field, message, proto3), onDuplicate);
+      add(
+          new Symbol(Kind.FIELD, fullName + "." + field.getName(), file, field, message, proto3),
+          onDuplicate);
     }
     for (DescriptorProtoOrBuilder nested : message.getNestedTypeOrBuilderList()) {
       addMessage(file, fullName, nested, proto3, onDuplicate);
@@ -154,17 +177,25 @@ final class SymbolTable {
       addEnum(file, fullName, e, proto3, onDuplicate);
     }
     for (FieldDescriptorProtoOrBuilder ext : message.getExtensionOrBuilderList()) {
-      add(new Symbol(Kind.EXTENSION, fullName + "." + ext.getName(), file, ext, null, proto3), onDuplicate);
+      add(
+          new Symbol(Kind.EXTENSION, fullName + "." + ext.getName(), file, ext, null, proto3),
+          onDuplicate);
     }
   }
 
-  private void addEnum(String file, String scope, EnumDescriptorProtoOrBuilder e, boolean proto3,
+  private void addEnum(
+      String file,
+      String scope,
+      EnumDescriptorProtoOrBuilder e,
+      boolean proto3,
       DuplicateListener onDuplicate) {
     String fullName = join(scope, e.getName());
     add(new Symbol(Kind.ENUM, fullName, file, e, null, proto3), onDuplicate);
     for (EnumValueDescriptorProtoOrBuilder value : e.getValueOrBuilderList()) {
       // C++ scoping: enum values are siblings of their enum.
-      add(new Symbol(Kind.ENUM_VALUE, join(scope, value.getName()), file, value, e, proto3), onDuplicate);
+      add(
+          new Symbol(Kind.ENUM_VALUE, join(scope, value.getName()), file, value, e, proto3),
+          onDuplicate);
     }
   }
 
@@ -184,7 +215,10 @@ final class SymbolTable {
     return scope.isEmpty() ? name : scope + "." + name;
   }
 
-  /** A table of protobuf-java's own descriptor.proto, used when a file sets options without importing it. */
+  /**
+   * A table of protobuf-java's own descriptor.proto, used when a file sets options without
+   * importing it.
+   */
   static SymbolTable builtinDescriptorProto() {
     SymbolTable table = new SymbolTable();
     FileDescriptorProto proto = com.google.protobuf.DescriptorProtos.getDescriptor().toProto();

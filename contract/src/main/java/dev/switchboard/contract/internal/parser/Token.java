@@ -11,8 +11,15 @@ import org.jspecify.annotations.Nullable;
  * 0-based columns protoc writes into {@code SourceCodeInfo} spans: they count UTF-8 bytes, where
  * {@link #location()} counts characters.
  */
-record Token(Kind kind, String text, @Nullable ByteString bytes, SourceLocation location,
-    int start, int end, int spanColumn, int spanEndColumn) {
+record Token(
+    Kind kind,
+    String text,
+    @Nullable ByteString bytes,
+    SourceLocation location,
+    int start,
+    int end,
+    int spanColumn,
+    int spanEndColumn) {
   enum Kind {
     IDENTIFIER,
     INTEGER,

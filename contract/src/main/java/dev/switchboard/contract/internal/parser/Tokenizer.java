@@ -21,8 +21,10 @@ final class Tokenizer {
   private int pos;
   private int line;
   private int column;
+
   /** protoc's column, which counts UTF-8 bytes; spans use it. */
   private int byteColumn;
+
   private int tokenStart;
   private int tokenStartColumn;
 
@@ -54,7 +56,8 @@ final class Tokenizer {
           advance();
         }
         tokens.add(token(Token.Kind.IDENTIFIER, text.substring(start, pos), null, at));
-      } else if (isDigit(c) || (c == '.' && pos + 1 < text.length() && isDigit(text.charAt(pos + 1)))) {
+      } else if (isDigit(c)
+          || (c == '.' && pos + 1 < text.length() && isDigit(text.charAt(pos + 1)))) {
         tokens.add(number(at));
       } else if (c == '"' || c == '\'') {
         tokens.add(string(at));
@@ -69,14 +72,16 @@ final class Tokenizer {
     }
   }
 
-  private Token token(Token.Kind kind, String tokenText, @Nullable ByteString bytes, SourceLocation at) {
+  private Token token(
+      Token.Kind kind, String tokenText, @Nullable ByteString bytes, SourceLocation at) {
     return new Token(kind, tokenText, bytes, at, tokenStart, pos, tokenStartColumn, byteColumn);
   }
 
   private Token number(SourceLocation at) {
     int start = pos;
     boolean isFloat = false;
-    if (text.charAt(pos) == '0' && pos + 1 < text.length()
+    if (text.charAt(pos) == '0'
+        && pos + 1 < text.length()
         && (text.charAt(pos + 1) == 'x' || text.charAt(pos + 1) == 'X')) {
       advance();
       advance();
@@ -86,7 +91,9 @@ final class Tokenizer {
       while (pos < text.length() && Character.digit(text.charAt(pos), 16) >= 0) {
         advance();
       }
-    } else if (text.charAt(pos) == '0' && pos + 1 < text.length() && isDigit(text.charAt(pos + 1))) {
+    } else if (text.charAt(pos) == '0'
+        && pos + 1 < text.length()
+        && isDigit(text.charAt(pos + 1))) {
       while (pos < text.length() && isDigit(text.charAt(pos))) {
         if (text.charAt(pos) > '7') {
           problems.add(here(), "Numbers starting with leading zero must be in octal.");
@@ -119,11 +126,14 @@ final class Tokenizer {
       }
     }
     if (pos < text.length() && (isLetter(text.charAt(pos)) || text.charAt(pos) == '.')) {
-      problems.add(here(), text.charAt(pos) == '.'
-          ? "Already saw decimal point or exponent; can't have another one."
-          : "Need space between number and identifier.");
+      problems.add(
+          here(),
+          text.charAt(pos) == '.'
+              ? "Already saw decimal point or exponent; can't have another one."
+              : "Need space between number and identifier.");
     }
-    return token(isFloat ? Token.Kind.FLOAT : Token.Kind.INTEGER, text.substring(start, pos), null, at);
+    return token(
+        isFloat ? Token.Kind.FLOAT : Token.Kind.INTEGER, text.substring(start, pos), null, at);
   }
 
   private Token string(SourceLocation at) {
@@ -165,7 +175,9 @@ final class Tokenizer {
           case 'x', 'X' -> {
             int value = 0;
             int digits = 0;
-            while (digits < 2 && pos < text.length() && Character.digit(text.charAt(pos), 16) >= 0) {
+            while (digits < 2
+                && pos < text.length()
+                && Character.digit(text.charAt(pos), 16) >= 0) {
               value = value * 16 + Character.digit(text.charAt(pos), 16);
               advance();
               digits++;
@@ -179,7 +191,9 @@ final class Tokenizer {
             int want = e == 'u' ? 4 : 8;
             long value = 0;
             int digits = 0;
-            while (digits < want && pos < text.length() && Character.digit(text.charAt(pos), 16) >= 0) {
+            while (digits < want
+                && pos < text.length()
+                && Character.digit(text.charAt(pos), 16) >= 0) {
               value = value * 16 + Character.digit(text.charAt(pos), 16);
               advance();
               digits++;
@@ -187,7 +201,8 @@ final class Tokenizer {
             if (digits < want || value > 0x10FFFF) {
               problems.add(escapeAt, "Expected " + want + " hex digits for \\" + e + " escape.");
             } else {
-              byte[] utf8 = new String(Character.toChars((int) value)).getBytes(StandardCharsets.UTF_8);
+              byte[] utf8 =
+                  new String(Character.toChars((int) value)).getBytes(StandardCharsets.UTF_8);
               out.write(utf8, 0, utf8.length);
             }
           }
@@ -195,7 +210,10 @@ final class Tokenizer {
             if (e >= '0' && e <= '7') {
               int value = e - '0';
               int digits = 1;
-              while (digits < 3 && pos < text.length() && text.charAt(pos) >= '0' && text.charAt(pos) <= '7') {
+              while (digits < 3
+                  && pos < text.length()
+                  && text.charAt(pos) >= '0'
+                  && text.charAt(pos) <= '7') {
                 value = value * 8 + (text.charAt(pos) - '0');
                 advance();
                 digits++;
@@ -216,7 +234,8 @@ final class Tokenizer {
         pos++;
       }
     }
-    return token(Token.Kind.STRING, text.substring(start, pos), ByteString.copyFrom(out.toByteArray()), at);
+    return token(
+        Token.Kind.STRING, text.substring(start, pos), ByteString.copyFrom(out.toByteArray()), at);
   }
 
   private void skipWhitespaceAndComments() {
@@ -238,7 +257,10 @@ final class Tokenizer {
         SourceLocation at = here();
         advance();
         advance();
-        while (pos < text.length() && !(text.charAt(pos) == '*' && pos + 1 < text.length() && text.charAt(pos + 1) == '/')) {
+        while (pos < text.length()
+            && !(text.charAt(pos) == '*'
+                && pos + 1 < text.length()
+                && text.charAt(pos + 1) == '/')) {
           if (text.charAt(pos) == '/' && pos + 1 < text.length() && text.charAt(pos + 1) == '*') {
             advance();
             problems.add(here(), "\"/*\" inside block comment.  Block comments cannot be nested.");

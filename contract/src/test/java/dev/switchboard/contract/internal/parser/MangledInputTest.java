@@ -20,13 +20,53 @@ import org.junit.jupiter.api.io.TempDir;
  * compiles or yields located problems. The mutations are seeded, so a failure reproduces.
  */
 class MangledInputTest {
-  private static final String[] JUNK = {"{", "}", ";", "=", "[", "]", "(", ")", "<", ">", ".", ",", "-", "\"",
-      "'", "/*", "message", "option", "map<", "oneof", "extend", "rpc", "returns", "stream", "reserved", "to",
-      "max", "0x", "09", "1e", "\\", "(foo).", "\u00e9", "\t", "\n", "optional", "repeated", "required",
-      "group", "syntax = \"proto2\";", "import \"nowhere.proto\";", "{ a: [1, }", "999999999999999999999"};
+  private static final String[] JUNK = {
+    "{",
+    "}",
+    ";",
+    "=",
+    "[",
+    "]",
+    "(",
+    ")",
+    "<",
+    ">",
+    ".",
+    ",",
+    "-",
+    "\"",
+    "'",
+    "/*",
+    "message",
+    "option",
+    "map<",
+    "oneof",
+    "extend",
+    "rpc",
+    "returns",
+    "stream",
+    "reserved",
+    "to",
+    "max",
+    "0x",
+    "09",
+    "1e",
+    "\\",
+    "(foo).",
+    "\u00e9",
+    "\t",
+    "\n",
+    "optional",
+    "repeated",
+    "required",
+    "group",
+    "syntax = \"proto2\";",
+    "import \"nowhere.proto\";",
+    "{ a: [1, }",
+    "999999999999999999999"
+  };
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   @Test
   void mangledSourcesGiveLocatedProblemsNeverCrashes() throws IOException {
@@ -55,7 +95,9 @@ class MangledInputTest {
       } catch (ContractException e) {
         rejected++;
         for (ContractProblem problem : e.problems()) {
-          assertThat(problem.location()).as("round %d: %s", round, problem).matches("[^:]+(:\\d+:\\d+)?");
+          assertThat(problem.location())
+              .as("round %d: %s", round, problem)
+              .matches("[^:]+(:\\d+:\\d+)?");
           assertThat(problem.message()).isNotBlank();
         }
       } catch (RuntimeException | StackOverflowError e) {
@@ -69,9 +111,13 @@ class MangledInputTest {
   void deepNestingIsAnErrorNotAStackOverflow() throws IOException {
     String deep = "syntax = \"proto3\";\n" + "message M {".repeat(5000) + "}".repeat(5000);
     Files.writeString(dir.resolve("deep.proto"), deep);
-    String aggregate = "syntax = \"proto3\";\nimport \"google/protobuf/descriptor.proto\";\n"
-        + "message R { R r = 1; }\nextend google.protobuf.FileOptions { R rr = 50000; }\n"
-        + "option (rr) = " + "{ r ".repeat(5000) + "}".repeat(5000) + ";\n";
+    String aggregate =
+        "syntax = \"proto3\";\nimport \"google/protobuf/descriptor.proto\";\n"
+            + "message R { R r = 1; }\nextend google.protobuf.FileOptions { R rr = 50000; }\n"
+            + "option (rr) = "
+            + "{ r ".repeat(5000)
+            + "}".repeat(5000)
+            + ";\n";
     Files.writeString(dir.resolve("deep_option.proto"), aggregate);
     for (String name : List.of("deep.proto", "deep_option.proto")) {
       try {
@@ -92,7 +138,8 @@ class MangledInputTest {
         case 0 -> out.delete(at, Math.min(out.length(), at + 1 + random.nextInt(12)));
         case 1 -> out.insert(at, JUNK[random.nextInt(JUNK.length)]);
         case 2 -> out.setLength(Math.max(1, Math.min(out.length(), at)));
-        default -> out.replace(at, Math.min(out.length(), at + 1), JUNK[random.nextInt(JUNK.length)]);
+        default ->
+            out.replace(at, Math.min(out.length(), at + 1), JUNK[random.nextInt(JUNK.length)]);
       }
     }
     return out.toString();

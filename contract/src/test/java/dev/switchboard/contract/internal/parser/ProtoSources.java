@@ -22,7 +22,8 @@ final class ProtoSources {
    * Extracts every {@code .proto} under {@code prefixes} from the classpath jar that holds {@code
    * anchor} and whose file name contains {@code jarNameHint}, and returns their relative names.
    */
-  static List<String> extract(String anchor, String jarNameHint, List<String> prefixes, Path into) throws IOException {
+  static List<String> extract(String anchor, String jarNameHint, List<String> prefixes, Path into)
+      throws IOException {
     Enumeration<URL> urls = ProtoSources.class.getClassLoader().getResources(anchor);
     for (URL url : Collections.list(urls)) {
       if (!url.getProtocol().equals("jar")) {
@@ -52,12 +53,20 @@ final class ProtoSources {
       Collections.sort(names);
       return names;
     }
-    throw new IllegalStateException("No jar named like \"" + jarNameHint + "\" holding " + anchor
-        + " on the test classpath; see contract/pom.xml");
+    throw new IllegalStateException(
+        "No jar named like \""
+            + jarNameHint
+            + "\" holding "
+            + anchor
+            + " on the test classpath; see contract/pom.xml");
   }
 
-  /** Copies the test resources under {@code resourceDir} (one level, *.proto) and returns their names. */
-  static List<String> copyResources(String resourceDir, List<String> files, Path into) throws IOException {
+  /**
+   * Copies the test resources under {@code resourceDir} (one level, *.proto) and returns their
+   * names.
+   */
+  static List<String> copyResources(String resourceDir, List<String> files, Path into)
+      throws IOException {
     List<String> names = new ArrayList<>();
     for (String file : files) {
       String resource = resourceDir + "/" + file;

@@ -23,11 +23,17 @@ import org.junit.jupiter.api.io.TempDir;
  * so we may report more; that is intended.
  */
 class ProtocErrorParityTest {
-  static final List<String> FILES = List.of("syntax.proto", "semantic.proto", "tabs.proto", "types.proto",
-      "options.proto", "rules.proto", "extensions.proto");
+  static final List<String> FILES =
+      List.of(
+          "syntax.proto",
+          "semantic.proto",
+          "tabs.proto",
+          "types.proto",
+          "options.proto",
+          "rules.proto",
+          "extensions.proto");
 
-  @TempDir
-  static Path dir;
+  @TempDir static Path dir;
 
   @TestFactory
   Stream<DynamicTest> ourErrorsIncludeProtocsAtTheSameLocations() throws IOException {
@@ -35,30 +41,42 @@ class ProtocErrorParityTest {
     ProtoSources.copyResources("parser/errors", FILES, dir);
     List<DynamicTest> tests = new ArrayList<>();
     for (String file : FILES) {
-      tests.add(DynamicTest.dynamicTest(file, () -> {
-        List<String> expected = protocErrors(protoc, file);
-        assertThat(expected).as("protoc must reject %s", file).isNotEmpty();
-        List<String> ours = new ArrayList<>();
-        try {
-          ProtoCompiler.create(List.of(dir)).compile(List.of(file));
-        } catch (ContractException e) {
-          for (ContractProblem problem : e.problems()) {
-            ours.add(problem.toString());
-          }
-        }
-        for (String error : expected) {
-          String prefix = error.endsWith(".") ? error.substring(0, error.length() - 1) : error;
-          assertThat(ours).as("protoc said: %s", error).anyMatch(o -> o.startsWith(prefix));
-        }
-      }));
+      tests.add(
+          DynamicTest.dynamicTest(
+              file,
+              () -> {
+                List<String> expected = protocErrors(protoc, file);
+                assertThat(expected).as("protoc must reject %s", file).isNotEmpty();
+                List<String> ours = new ArrayList<>();
+                try {
+                  ProtoCompiler.create(List.of(dir)).compile(List.of(file));
+                } catch (ContractException e) {
+                  for (ContractProblem problem : e.problems()) {
+                    ours.add(problem.toString());
+                  }
+                }
+                for (String error : expected) {
+                  String prefix =
+                      error.endsWith(".") ? error.substring(0, error.length() - 1) : error;
+                  assertThat(ours).as("protoc said: %s", error).anyMatch(o -> o.startsWith(prefix));
+                }
+              }));
     }
     return tests.stream();
   }
 
   /** protoc's located errors, without its follow-up notes. */
-  private static List<String> protocErrors(Path protoc, String file) throws IOException, InterruptedException {
-    Process process = new ProcessBuilder(protoc.toString(), "-I" + dir, "--descriptor_set_out=" + dir.resolve("out.pb"),
-        file).directory(dir.toFile()).redirectErrorStream(true).start();
+  private static List<String> protocErrors(Path protoc, String file)
+      throws IOException, InterruptedException {
+    Process process =
+        new ProcessBuilder(
+                protoc.toString(),
+                "-I" + dir,
+                "--descriptor_set_out=" + dir.resolve("out.pb"),
+                file)
+            .directory(dir.toFile())
+            .redirectErrorStream(true)
+            .start();
     String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
     List<String> errors = new ArrayList<>();

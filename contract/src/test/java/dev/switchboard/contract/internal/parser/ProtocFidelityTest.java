@@ -1,6 +1,5 @@
 package dev.switchboard.contract.internal.parser;
 
-import dev.switchboard.testing.PeerPrograms;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
@@ -9,10 +8,11 @@ import com.google.protobuf.CodedInputStream;
 import com.google.protobuf.CodedOutputStream;
 import com.google.protobuf.DescriptorProtos.FileDescriptorProto;
 import com.google.protobuf.DescriptorProtos.SourceCodeInfo;
-import com.google.protobuf.WireFormat;
 import com.google.protobuf.Descriptors.FileDescriptor;
 import com.google.protobuf.TextFormat;
+import com.google.protobuf.WireFormat;
 import dev.switchboard.contract.ContractException;
+import dev.switchboard.testing.PeerPrograms;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -45,8 +45,7 @@ import org.junit.jupiter.api.io.TempDir;
 class ProtocFidelityTest {
   private static final String WKT_ANCHOR = "google/protobuf/descriptor.proto";
 
-  @TempDir
-  static Path work;
+  @TempDir static Path work;
 
   private Path protoc;
   private Path wkt;
@@ -68,32 +67,66 @@ class ProtocFidelityTest {
   void prepare() throws IOException {
     protoc = findProtoc();
     wkt = work.resolve("wkt");
-    List<String> wktFiles = ProtoSources.extract(WKT_ANCHOR, "protobuf-java", List.of("google/protobuf/"), wkt);
+    List<String> wktFiles =
+        ProtoSources.extract(WKT_ANCHOR, "protobuf-java", List.of("google/protobuf/"), wkt);
     corpora.put("well-known types", new Corpus(wkt, wktFiles, List.of(wkt)));
 
     Path interop = work.resolve("interop");
-    corpora.put("grpc-interop-testing", new Corpus(interop, ProtoSources.extract("grpc/testing/messages.proto",
-        "grpc-interop-testing", List.of("grpc/testing/"), interop), List.of(wkt, interop)));
+    corpora.put(
+        "grpc-interop-testing",
+        new Corpus(
+            interop,
+            ProtoSources.extract(
+                "grpc/testing/messages.proto",
+                "grpc-interop-testing",
+                List.of("grpc/testing/"),
+                interop),
+            List.of(wkt, interop)));
     Path benchmarks = work.resolve("benchmarks");
-    corpora.put("grpc-benchmarks", new Corpus(benchmarks, ProtoSources.extract("grpc/testing/messages.proto",
-        "grpc-benchmarks", List.of("grpc/testing/"), benchmarks), List.of(wkt, benchmarks)));
+    corpora.put(
+        "grpc-benchmarks",
+        new Corpus(
+            benchmarks,
+            ProtoSources.extract(
+                "grpc/testing/messages.proto",
+                "grpc-benchmarks",
+                List.of("grpc/testing/"),
+                benchmarks),
+            List.of(wkt, benchmarks)));
     Path services = work.resolve("services");
-    List<String> serviceFiles = ProtoSources.extract("grpc/health/v1/health.proto", "grpc-services",
-        List.of("grpc/health/v1/health.proto", "grpc/reflection/v1/reflection.proto"), services);
+    List<String> serviceFiles =
+        ProtoSources.extract(
+            "grpc/health/v1/health.proto",
+            "grpc-services",
+            List.of("grpc/health/v1/health.proto", "grpc/reflection/v1/reflection.proto"),
+            services);
     corpora.put("grpc-services", new Corpus(services, serviceFiles, List.of(wkt, services)));
     Path common = work.resolve("common");
-    corpora.put("common protos", new Corpus(common, ProtoSources.extract("google/api/http.proto",
-        "proto-google-common-protos", List.of("google/api/", "google/rpc/", "google/longrunning/"), common),
-        List.of(wkt, common)));
+    corpora.put(
+        "common protos",
+        new Corpus(
+            common,
+            ProtoSources.extract(
+                "google/api/http.proto",
+                "proto-google-common-protos",
+                List.of("google/api/", "google/rpc/", "google/longrunning/"),
+                common),
+            List.of(wkt, common)));
 
     Path seed = work.resolve("seed");
-    corpora.put("seed 003", new Corpus(seed,
-        ProtoSources.copyResources("parser/seed-003", List.of("todo.proto"), seed), List.of(seed)));
+    corpora.put(
+        "seed 003",
+        new Corpus(
+            seed,
+            ProtoSources.copyResources("parser/seed-003", List.of("todo.proto"), seed),
+            List.of(seed)));
     // Our side gets only the edge directory: the well-known types it imports come bundled.
     Path edge = work.resolve("edge");
     ProtoSources.copyResources("edge", EdgeCorpus.IMPORTED, edge);
-    corpora.put("edge cases", new Corpus(edge, ProtoSources.copyResources("edge", EdgeCorpus.FILES, edge),
-        List.of(edge)));
+    corpora.put(
+        "edge cases",
+        new Corpus(
+            edge, ProtoSources.copyResources("edge", EdgeCorpus.FILES, edge), List.of(edge)));
   }
 
   @TestFactory
@@ -108,7 +141,8 @@ class ProtocFidelityTest {
       List<String> ourOrder = new ArrayList<>();
       ContractException failure = null;
       try {
-        for (FileDescriptorProto file : ProtoCompiler.create(corpus.ourImportPaths()).compile(corpus.files())) {
+        for (FileDescriptorProto file :
+            ProtoCompiler.create(corpus.ourImportPaths()).compile(corpus.files())) {
           actual.put(file.getName(), file);
           ourOrder.add(file.getName());
         }
@@ -117,62 +151,98 @@ class ProtocFidelityTest {
       }
       ContractException compileFailure = failure;
       List<String> protocOrder = new ArrayList<>(expected.keySet());
-      tests.add(DynamicTest.dynamicTest(entry.getKey() + ": compiles, same files in the same order, links in protobuf-java", () -> {
-        if (compileFailure != null) {
-          fail("our compiler rejected corpus " + entry.getKey() + ":\n" + compileFailure.getMessage());
-        }
-        assertThat(ourOrder).isEqualTo(protocOrder);
-        // What ContractSet does with the result: every file links in protobuf-java.
-        Map<String, FileDescriptor> built = new HashMap<>();
-        for (FileDescriptorProto file : actual.values()) {
-          FileDescriptor[] deps = file.getDependencyList().stream().map(built::get).toArray(FileDescriptor[]::new);
-          built.put(file.getName(), FileDescriptor.buildFrom(file, deps));
-        }
-      }));
+      tests.add(
+          DynamicTest.dynamicTest(
+              entry.getKey() + ": compiles, same files in the same order, links in protobuf-java",
+              () -> {
+                if (compileFailure != null) {
+                  fail(
+                      "our compiler rejected corpus "
+                          + entry.getKey()
+                          + ":\n"
+                          + compileFailure.getMessage());
+                }
+                assertThat(ourOrder).isEqualTo(protocOrder);
+                // What ContractSet does with the result: every file links in protobuf-java.
+                Map<String, FileDescriptor> built = new HashMap<>();
+                for (FileDescriptorProto file : actual.values()) {
+                  FileDescriptor[] deps =
+                      file.getDependencyList().stream()
+                          .map(built::get)
+                          .toArray(FileDescriptor[]::new);
+                  built.put(file.getName(), FileDescriptor.buildFrom(file, deps));
+                }
+              }));
       for (Map.Entry<String, FileDescriptorProto> file : expected.entrySet()) {
         total++;
         // Keyed by corpus too: two corpora hold different grpc/testing/messages.proto files.
         ByteString raw = rawBytes.get(corpus.root() + ":" + file.getKey());
         SourceCodeInfo protocInfo = protocSourceInfo.get(corpus.root() + ":" + file.getKey());
-        tests.add(DynamicTest.dynamicTest(entry.getKey() + ": " + file.getKey(), () -> {
-          assertSame(file.getValue(), actual.get(file.getKey()), file.getKey());
-          compared++;
-          // protoc's own bytes usually match too; where not, only the order of fields differs:
-          // C++ keeps unknown fields (custom options) in insertion order, protobuf-java sorts them.
-          if (raw.equals(actual.get(file.getKey()).toBuilder().clearSourceCodeInfo().build().toByteString())) {
-            rawIdentical++;
-          }
-        }));
-        tests.add(DynamicTest.dynamicTest(entry.getKey() + ": source info of " + file.getKey(), () -> {
-          FileDescriptorProto ours = actual.get(file.getKey());
-          if (ours == null) {
-            fail(file.getKey() + ": protoc emitted it, our compiler did not");
-          }
-          SourceInfoComparison.Result result = SourceInfoComparison.check(file.getKey(), file.getValue(),
-              protocInfo, ours.getSourceCodeInfo());
-          sourceInfoCompared++;
-          ourLocations += result.ours();
-          commentedLocations += result.commented();
-          declarationLocations += result.declarations();
-        }));
+        tests.add(
+            DynamicTest.dynamicTest(
+                entry.getKey() + ": " + file.getKey(),
+                () -> {
+                  assertSame(file.getValue(), actual.get(file.getKey()), file.getKey());
+                  compared++;
+                  // protoc's own bytes usually match too; where not, only the order of fields
+                  // differs:
+                  // C++ keeps unknown fields (custom options) in insertion order, protobuf-java
+                  // sorts them.
+                  if (raw.equals(
+                      actual.get(file.getKey()).toBuilder()
+                          .clearSourceCodeInfo()
+                          .build()
+                          .toByteString())) {
+                    rawIdentical++;
+                  }
+                }));
+        tests.add(
+            DynamicTest.dynamicTest(
+                entry.getKey() + ": source info of " + file.getKey(),
+                () -> {
+                  FileDescriptorProto ours = actual.get(file.getKey());
+                  if (ours == null) {
+                    fail(file.getKey() + ": protoc emitted it, our compiler did not");
+                  }
+                  SourceInfoComparison.Result result =
+                      SourceInfoComparison.check(
+                          file.getKey(), file.getValue(), protocInfo, ours.getSourceCodeInfo());
+                  sourceInfoCompared++;
+                  ourLocations += result.ours();
+                  commentedLocations += result.commented();
+                  declarationLocations += result.declarations();
+                }));
       }
     }
     assertThat(total).as("files in the corpus").isGreaterThan(60);
     int expectedTotal = total;
-    tests.add(DynamicTest.dynamicTest("summary", () -> {
-      System.out.printf("protoc fidelity: %d of %d FileDescriptorProtos equal to protoc's; %d byte-identical"
-          + " to protoc's raw output%n", compared, expectedTotal, rawIdentical);
-      System.out.printf("source info: %d of %d files match protoc's; our %d locations are all protoc's, among"
-          + " them all %d commented ones and all %d declarations protoc locates%n", sourceInfoCompared,
-          expectedTotal, ourLocations, commentedLocations, declarationLocations);
-      assertThat(compared).isEqualTo(expectedTotal);
-      assertThat(sourceInfoCompared).isEqualTo(expectedTotal);
-      assertThat(commentedLocations).as("commented locations in the corpus").isGreaterThan(1000);
-    }));
+    tests.add(
+        DynamicTest.dynamicTest(
+            "summary",
+            () -> {
+              System.out.printf(
+                  "protoc fidelity: %d of %d FileDescriptorProtos equal to protoc's; %d byte-identical"
+                      + " to protoc's raw output%n",
+                  compared, expectedTotal, rawIdentical);
+              System.out.printf(
+                  "source info: %d of %d files match protoc's; our %d locations are all protoc's, among"
+                      + " them all %d commented ones and all %d declarations protoc locates%n",
+                  sourceInfoCompared,
+                  expectedTotal,
+                  ourLocations,
+                  commentedLocations,
+                  declarationLocations);
+              assertThat(compared).isEqualTo(expectedTotal);
+              assertThat(sourceInfoCompared).isEqualTo(expectedTotal);
+              assertThat(commentedLocations)
+                  .as("commented locations in the corpus")
+                  .isGreaterThan(1000);
+            }));
     return tests.stream();
   }
 
-  private Map<String, FileDescriptorProto> runProtoc(Corpus corpus) throws IOException, InterruptedException {
+  private Map<String, FileDescriptorProto> runProtoc(Corpus corpus)
+      throws IOException, InterruptedException {
     Path out = Files.createTempFile(work, "set", ".pb");
     List<String> command = new ArrayList<>();
     command.add(protoc.toString());
@@ -248,7 +318,12 @@ class ProtocFidelityTest {
       if (!x.equals(y)) {
         List<String> shown = new ArrayList<>(path);
         java.util.Collections.reverse(shown);
-        return "  at " + String.join(" > ", shown) + "\n  protoc: " + x.strip() + "\n  ours:   " + y.strip();
+        return "  at "
+            + String.join(" > ", shown)
+            + "\n  protoc: "
+            + x.strip()
+            + "\n  ours:   "
+            + y.strip();
       }
       String t = x.strip();
       if (t.endsWith("{")) {
@@ -266,5 +341,4 @@ class ProtocFidelityTest {
   static Path findProtoc() {
     return PeerPrograms.protoc();
   }
-
 }

@@ -20,8 +20,8 @@ import java.util.Set;
  *   <li>every location we emit is one of protoc's, equal in path, span and all three kinds of
  *       comments, and ours come in protoc's order (ours are a subsequence of protoc's);
  *   <li>every protoc location that has a comment of any kind is among ours;
- *   <li>every protoc location of a declaration (message, field, extension, oneof, enum, enum
- *       value, service, method) is among ours, commented or not.
+ *   <li>every protoc location of a declaration (message, field, extension, oneof, enum, enum value,
+ *       service, method) is among ours, commented or not.
  * </ol>
  */
 final class SourceInfoComparison {
@@ -31,7 +31,8 @@ final class SourceInfoComparison {
   record Result(int ours, int commented, int declarations) {}
 
   /** Returns what matched, or throws an AssertionError naming the first difference. */
-  static Result check(String file, FileDescriptorProto descriptor, SourceCodeInfo protoc, SourceCodeInfo ours) {
+  static Result check(
+      String file, FileDescriptorProto descriptor, SourceCodeInfo protoc, SourceCodeInfo ours) {
     List<Location> expected = protoc.getLocationList();
     List<Location> actual = ours.getLocationList();
     int next = 0;
@@ -44,8 +45,12 @@ final class SourceInfoComparison {
         }
       }
       if (found < 0) {
-        throw new AssertionError(file + ": our location is not protoc's (or not in protoc's order):\n"
-            + show(location) + "protoc's locations with that path:\n" + withPath(expected, location.getPathList()));
+        throw new AssertionError(
+            file
+                + ": our location is not protoc's (or not in protoc's order):\n"
+                + show(location)
+                + "protoc's locations with that path:\n"
+                + withPath(expected, location.getPathList()));
       }
       next = found + 1;
     }
@@ -54,15 +59,21 @@ final class SourceInfoComparison {
     int commented = 0;
     int declared = 0;
     for (Location location : expected) {
-      boolean hasComments = location.hasLeadingComments() || location.hasTrailingComments()
-          || location.getLeadingDetachedCommentsCount() > 0;
+      boolean hasComments =
+          location.hasLeadingComments()
+              || location.hasTrailingComments()
+              || location.getLeadingDetachedCommentsCount() > 0;
       boolean isDeclaration = declarations.contains(location.getPathList());
       if (!hasComments && !isDeclaration) {
         continue;
       }
       if (!ourSet.contains(location)) {
-        throw new AssertionError(file + ": protoc's location is missing from ours:\n" + show(location)
-            + "our locations with that path:\n" + withPath(actual, location.getPathList()));
+        throw new AssertionError(
+            file
+                + ": protoc's location is missing from ours:\n"
+                + show(location)
+                + "our locations with that path:\n"
+                + withPath(actual, location.getPathList()));
       }
       commented += hasComments ? 1 : 0;
       declared += isDeclaration ? 1 : 0;
@@ -88,7 +99,8 @@ final class SourceInfoComparison {
   private static Set<List<Integer>> declarationPaths(FileDescriptorProto file) {
     Set<List<Integer>> out = new HashSet<>();
     for (int i = 0; i < file.getMessageTypeCount(); i++) {
-      message(file.getMessageType(i), List.of(FileDescriptorProto.MESSAGE_TYPE_FIELD_NUMBER, i), out);
+      message(
+          file.getMessageType(i), List.of(FileDescriptorProto.MESSAGE_TYPE_FIELD_NUMBER, i), out);
     }
     for (int i = 0; i < file.getEnumTypeCount(); i++) {
       enumType(file.getEnumType(i), List.of(FileDescriptorProto.ENUM_TYPE_FIELD_NUMBER, i), out);
@@ -119,14 +131,17 @@ final class SourceInfoComparison {
       out.add(append(path, DescriptorProto.ONEOF_DECL_FIELD_NUMBER, i));
     }
     for (int i = 0; i < message.getNestedTypeCount(); i++) {
-      message(message.getNestedType(i), append(path, DescriptorProto.NESTED_TYPE_FIELD_NUMBER, i), out);
+      message(
+          message.getNestedType(i), append(path, DescriptorProto.NESTED_TYPE_FIELD_NUMBER, i), out);
     }
     for (int i = 0; i < message.getEnumTypeCount(); i++) {
-      enumType(message.getEnumType(i), append(path, DescriptorProto.ENUM_TYPE_FIELD_NUMBER, i), out);
+      enumType(
+          message.getEnumType(i), append(path, DescriptorProto.ENUM_TYPE_FIELD_NUMBER, i), out);
     }
   }
 
-  private static void enumType(EnumDescriptorProto enumType, List<Integer> path, Set<List<Integer>> out) {
+  private static void enumType(
+      EnumDescriptorProto enumType, List<Integer> path, Set<List<Integer>> out) {
     out.add(path);
     for (int i = 0; i < enumType.getValueCount(); i++) {
       out.add(append(path, EnumDescriptorProto.VALUE_FIELD_NUMBER, i));
