@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 
 /**
  * Runs wasm-tools (from npm, through jco-transpile, on the machine's Node) over emitted WIT package
@@ -44,10 +45,13 @@ final class WasmTools {
     return TOOLS;
   }
 
-  /** Validates each directory; returns directory to "OK" or the wasm-tools message. */
-  static Map<Path, String> check(List<Path> dirs) throws IOException, InterruptedException {
+  /** What wasm-tools said about one directory: the worlds it built, or why it failed. */
+  record Verdict(boolean ok, int worlds, String message) {}
+
+  /** Validates every world of every package in each directory. */
+  static Map<Path, Verdict> check(List<Path> dirs) throws IOException, InterruptedException {
     Path tools = tools();
-    Map<Path, String> results = new LinkedHashMap<>();
+    Map<Path, Verdict> results = new LinkedHashMap<>();
     // Batches keep one Node start-up per many packages without overlong command lines.
     for (int i = 0; i < dirs.size(); i += 50) {
       List<String> cmd =
@@ -60,29 +64,56 @@ final class WasmTools {
       String out = run(tools, cmd.toArray(String[]::new));
       for (Path d : batch) {
         String abs = d.toAbsolutePath().toString();
-        String verdict =
+        String ok = "OK " + abs + " ";
+        String err = "ERR " + abs + " ";
+        Verdict verdict =
             out.lines()
-                .filter(l -> l.startsWith("OK " + abs) || l.startsWith("ERR " + abs + " "))
+                .filter(l -> l.startsWith(ok) || l.startsWith(err))
                 .findFirst()
-                .orElse("ERR no verdict; node said: " + out);
-        results.put(
-            d, verdict.startsWith("OK ") ? "OK" : verdict.substring(("ERR " + abs + " ").length()));
+                .map(
+                    l ->
+                        l.startsWith(ok)
+                            ? new Verdict(true, Integer.parseInt(l.substring(ok.length())), "")
+                            : new Verdict(false, 0, l.substring(err.length())))
+                .orElse(new Verdict(false, 0, "no verdict; node said: " + out));
+        results.put(d, verdict);
       }
     }
     return results;
   }
 
-  /** Asserts every directory is a valid package, listing every failure with wasm-tools' message. */
-  static void assertValid(List<Path> dirs) throws IOException, InterruptedException {
-    Map<Path, String> results = check(dirs);
+  /**
+   * Asserts every directory is valid and that wasm-tools built every world its packages declare
+   * (counted in the files here, independently of the script), listing every failure with
+   * wasm-tools' message. Returns the number of worlds built.
+   */
+  static int assertValid(List<Path> dirs) throws IOException, InterruptedException {
+    Map<Path, Verdict> results = check(dirs);
     List<String> failures = new ArrayList<>();
-    results.forEach(
-        (d, r) -> {
-          if (!r.equals("OK")) {
-            failures.add(d + ": " + r);
-          }
-        });
+    int worlds = 0;
+    for (Map.Entry<Path, Verdict> e : results.entrySet()) {
+      Verdict v = e.getValue();
+      int declared = declaredWorlds(e.getKey());
+      if (!v.ok()) {
+        failures.add(e.getKey() + ": " + v.message());
+      } else if (v.worlds() != declared) {
+        failures.add(e.getKey() + ": built " + v.worlds() + " of " + declared + " worlds");
+      }
+      worlds += v.worlds();
+    }
     assertThat(failures).as("wasm-tools rejected packages").isEmpty();
+    return worlds;
+  }
+
+  /** {@code world} declarations in every .wit file under the directory. */
+  static int declaredWorlds(Path dir) throws IOException {
+    try (Stream<Path> files = Files.walk(dir)) {
+      int n = 0;
+      for (Path f : files.filter(p -> p.toString().endsWith(".wit")).toList()) {
+        n += (int) Files.readString(f).lines().filter(l -> l.startsWith("world ")).count();
+      }
+      return n;
+    }
   }
 
   static String run(Path dir, String... cmd) throws IOException, InterruptedException {

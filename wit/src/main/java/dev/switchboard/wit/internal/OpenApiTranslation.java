@@ -230,7 +230,7 @@ public final class OpenApiTranslation {
             built.isEmpty() ? "" : name.endsWith("-api") ? name : WitNames.join(name, "api"));
     Binding binding =
         new Binding(Binding.Source.OPENAPI, List.of(main, SharedPackage.build()), warnings);
-    Binding broken = new RecursionBreaker(binding).run();
+    Binding broken = new SizeBreaker(new RecursionBreaker(binding).run()).run();
     // Warnings carry JSON pointers; make them document-qualified like the errors.
     List<Binding.Warning> located = new ArrayList<>();
     for (Binding.Warning w : broken.warnings()) {

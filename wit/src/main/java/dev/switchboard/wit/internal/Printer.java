@@ -25,13 +25,14 @@ import java.util.TreeSet;
  */
 public final class Printer {
   private static final String INDENT = "    ";
-  static final int WORLD_SIZE = 250;
 
   private final Binding binding;
+  private final ComponentCosts costs;
   private final Map<String, String> versions = new HashMap<>();
 
   public Printer(Binding binding) {
     this.binding = binding;
+    this.costs = new ComponentCosts(binding);
     for (WitPackage p : binding.packages()) {
       versions.put(p.qualifiedName(), p.version());
     }
@@ -63,20 +64,12 @@ public final class Printer {
       out.append('\n');
       printInterface(out, pkg, iface);
     }
-    if (!pkg.world().isEmpty()) {
-      // A component may hold at most 1000 instances (wasmparser's limit), so a very large API gets
-      // several worlds of WORLD_SIZE interfaces each instead of one no component could target.
-      List<WitInterface> all = pkg.interfaces();
-      int parts = (all.size() + WORLD_SIZE - 1) / WORLD_SIZE;
-      for (int part = 0; part < parts; part++) {
-        String world = parts == 1 ? pkg.world() : WitNames.join(pkg.world(), "part" + (part + 1));
-        out.append('\n').append("world ").append(WitNames.escape(world)).append(" {\n");
-        for (WitInterface iface :
-            all.subList(part * WORLD_SIZE, Math.min(all.size(), (part + 1) * WORLD_SIZE))) {
-          out.append(INDENT).append("import ").append(WitNames.escape(iface.name())).append(";\n");
-        }
-        out.append("}\n");
+    for (WorldPlan.World world : WorldPlan.of(costs, pkg)) {
+      out.append('\n').append("world ").append(WitNames.escape(world.name())).append(" {\n");
+      for (WitInterface iface : world.imports()) {
+        out.append(INDENT).append("import ").append(WitNames.escape(iface.name())).append(";\n");
       }
+      out.append("}\n");
     }
     return out.toString();
   }

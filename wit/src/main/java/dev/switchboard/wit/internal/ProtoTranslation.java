@@ -107,7 +107,7 @@ public final class ProtoTranslation {
     }
     out.add(SharedPackage.build());
     Binding binding = new Binding(Binding.Source.PROTO, out, warnings);
-    Binding broken = new RecursionBreaker(binding).run();
+    Binding broken = new SizeBreaker(new RecursionBreaker(binding).run()).run();
     // The breaker names fields by their full proto name; users want file:line.
     List<Binding.Warning> located = new ArrayList<>();
     for (Binding.Warning w : broken.warnings()) {
