@@ -18,7 +18,7 @@ import java.util.stream.Stream;
  * directories. The npm packages are installed once per build into target/node-tools from the pinned
  * versions in node-tools/package.json; nothing is committed but that file and the check script.
  */
-final class WasmTools {
+public final class WasmTools {
   private static final Path TOOLS = Path.of("target/node-tools");
 
   private WasmTools() {}
@@ -46,10 +46,10 @@ final class WasmTools {
   }
 
   /** What wasm-tools said about one directory: the worlds it built, or why it failed. */
-  record Verdict(boolean ok, int worlds, String message) {}
+  public record Verdict(boolean ok, int worlds, String message) {}
 
   /** Validates every world of every package in each directory. */
-  static Map<Path, Verdict> check(List<Path> dirs) throws IOException, InterruptedException {
+  public static Map<Path, Verdict> check(List<Path> dirs) throws IOException, InterruptedException {
     Path tools = tools();
     Map<Path, Verdict> results = new LinkedHashMap<>();
     // Batches keep one Node start-up per many packages without overlong command lines.
@@ -87,7 +87,7 @@ final class WasmTools {
    * (counted in the files here, independently of the script), listing every failure with
    * wasm-tools' message. Returns the number of worlds built.
    */
-  static int assertValid(List<Path> dirs) throws IOException, InterruptedException {
+  public static int assertValid(List<Path> dirs) throws IOException, InterruptedException {
     Map<Path, Verdict> results = check(dirs);
     List<String> failures = new ArrayList<>();
     int worlds = 0;
