@@ -13,9 +13,11 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Prints WIT source from a Binding. Output depends only on the Binding, so the same Binding always
@@ -191,7 +193,7 @@ public final class Printer {
     collect(f.error(), refs);
   }
 
-  private static void collect(WitTypeRef ref, List<WitTypeRef> refs) {
+  private static void collect(@Nullable WitTypeRef ref, List<WitTypeRef> refs) {
     if (ref == null) {
       return;
     }
@@ -217,7 +219,8 @@ public final class Printer {
               .append("type ")
               .append(name)
               .append(" = ")
-              .append(ref(pkg, iface, type.target(), aliases))
+              // WitType requires a target for an alias.
+              .append(ref(pkg, iface, Objects.requireNonNull(type.target()), aliases))
               .append(";\n");
       case RECORD, VARIANT, ENUM, FLAGS -> {
         out.append(INDENT).append(keyword(type.kind())).append(' ').append(name).append(" {\n");
@@ -275,7 +278,12 @@ public final class Printer {
         out.append(", ");
       }
       first = false;
-      out.append(WitNames.escape(p.name())).append(": ").append(ref(pkg, iface, p.type(), aliases));
+      WitTypeRef type = p.type();
+      if (type == null) {
+        throw new IllegalArgumentException(
+            "parameter " + p.name() + " of " + fn.name() + " in " + iface.name() + " has no type");
+      }
+      out.append(WitNames.escape(p.name())).append(": ").append(ref(pkg, iface, type, aliases));
     }
     out.append(')');
     if (fn.error() != null) {

@@ -304,7 +304,7 @@ final class SizeBreaker {
     List<WitField> members = new ArrayList<>(t.members());
     for (int i = 0; i < n; i++) {
       WitField m = members.get(i);
-      if (slots[i] != null && (slots[i] != m.type() || origins[i] != m.origin())) {
+      if (slots[i] != null && (!slots[i].equals(m.type()) || !origins[i].equals(m.origin()))) {
         members.set(i, m.withType(slots[i], origins[i]));
       }
     }
