@@ -10,6 +10,7 @@ import dev.switchboard.wit.WitTypeRef;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -361,7 +362,8 @@ final class ComponentCosts {
       }
     }
     InterfaceCost cost =
-        new InterfaceCost(size, declarations, functions, used.size(), Set.copyOf(dependencies));
+        new InterfaceCost(
+            size, declarations, functions, used.size(), Collections.unmodifiableSet(dependencies));
     interfaceCosts.put(key, cost);
     return cost;
   }
