@@ -14,6 +14,7 @@ import java.util.Collections;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -74,111 +75,164 @@ final class ComponentCosts {
 
   private static final long SATURATED = Long.MAX_VALUE / 4;
 
-  private final Map<String, WitType> types = new HashMap<>();
-  private final Map<String, WitPackage> packages = new LinkedHashMap<>();
-  private final Map<String, WitInterface> interfaces = new LinkedHashMap<>();
-  private final Map<String, TypeCost> typeCosts = new HashMap<>();
-  private final Map<String, InterfaceCost> interfaceCosts = new HashMap<>();
+  /** Named types costed by recursion before the rest of a chain goes on an explicit stack. */
+  private static final int MAX_RECURSION = 200;
 
-  ComponentCosts(Binding binding) {
-    for (WitPackage p : binding.packages()) {
-      packages.put(p.qualifiedName(), p);
-      for (WitInterface i : p.interfaces()) {
-        interfaces.put(interfaceKey(p.qualifiedName(), i.name()), i);
-        for (WitType t : i.types()) {
-          types.put(typeKey(p.qualifiedName(), i.name(), t.name()), t);
-        }
-      }
+  /** A named type: its package ({@code namespace:name}), interface and name. */
+  record TypeName(String pkg, String iface, String name) {
+    static TypeName of(WitTypeRef named) {
+      return new TypeName(
+          String.valueOf(named.packageName()), String.valueOf(named.interfaceName()), named.name());
+    }
+
+    @Override
+    public String toString() {
+      return pkg + "/" + iface + "." + name;
     }
   }
 
-  static String typeKey(@Nullable String pkg, @Nullable String iface, String name) {
-    return pkg + "|" + iface + "|" + name;
+  /** One named type: its current definition and what has been worked out about it. */
+  private static final class Node {
+    final TypeName key;
+    final String interfaceKey;
+    WitType definition;
+    @Nullable List<Node> targets;
+    @Nullable TypeCost cost;
+    boolean open;
+
+    Node(TypeName key, String interfaceKey, WitType definition) {
+      this.key = key;
+      this.interfaceKey = interfaceKey;
+      this.definition = definition;
+    }
+  }
+
+  /** Every named type, in declaration order. */
+  private final Map<TypeName, Node> nodes = new LinkedHashMap<>();
+
+  private final Map<String, WitInterface> interfaces = new LinkedHashMap<>();
+  private final Map<String, List<Node>> interfaceTypes = new HashMap<>();
+
+  /** The same nodes by package, interface and name: found without building a key string. */
+  private final Map<String, Map<String, Map<String, Node>>> byName = new HashMap<>();
+
+  private final Map<String, InterfaceCost> interfaceCosts = new HashMap<>();
+  private final Map<String, Set<String>> closures = new HashMap<>();
+
+  ComponentCosts(Binding binding) {
+    for (WitPackage p : binding.packages()) {
+      String pkg = p.qualifiedName();
+      for (WitInterface i : p.interfaces()) {
+        String ikey = interfaceKey(pkg, i.name());
+        interfaces.put(ikey, i);
+        List<Node> own = new ArrayList<>(i.types().size());
+        Map<String, Node> named =
+            byName
+                .computeIfAbsent(pkg, k -> new HashMap<>())
+                .computeIfAbsent(i.name(), k -> new HashMap<>());
+        for (WitType t : i.types()) {
+          Node n = new Node(new TypeName(pkg, i.name(), t.name()), ikey, t);
+          nodes.put(n.key, n);
+          named.put(t.name(), n);
+          own.add(n);
+        }
+        interfaceTypes.put(ikey, own);
+      }
+    }
   }
 
   static String interfaceKey(@Nullable String pkg, @Nullable String iface) {
     return pkg + "|" + iface;
   }
 
-  /** Every named type, by {@link #typeKey}, in the order the packages declare them. */
-  Set<String> typeKeys() {
-    Set<String> keys = new LinkedHashSet<>();
-    for (WitPackage p : packages.values()) {
-      for (WitInterface i : p.interfaces()) {
-        for (WitType t : i.types()) {
-          keys.add(typeKey(p.qualifiedName(), i.name(), t.name()));
-        }
-      }
-    }
-    return keys;
+  /** Every named type, in the order the packages declare them. */
+  Set<TypeName> typeKeys() {
+    return Collections.unmodifiableSet(nodes.keySet());
+  }
+
+  /** The type a named reference refers to, or null when the Binding does not define it. */
+  private @Nullable Node node(WitTypeRef named) {
+    Map<String, Map<String, Node>> pkg = byName.get(named.packageName());
+    Map<String, Node> iface = pkg == null ? null : pkg.get(named.interfaceName());
+    return iface == null ? null : iface.get(named.name());
   }
 
   /** The current definition of the named type with this key. */
-  @Nullable WitType definitionOf(String key) {
-    return types.get(key);
+  @Nullable WitType definitionOf(TypeName key) {
+    Node n = nodes.get(key);
+    return n == null ? null : n.definition;
   }
 
   /**
    * Replaces the definition of one type. Only valid while no type that refers to it has been costed
    * yet, as when types are rewritten in {@link #postOrder()}.
    */
-  void replace(String key, WitType type) {
-    types.put(key, type);
-    typeCosts.remove(key);
+  void replace(TypeName key, WitType type) {
+    Node n = nodes.get(key);
+    if (n == null) {
+      throw new IllegalArgumentException("no type " + key);
+    }
+    n.definition = type;
+    n.targets = null;
+    n.cost = null;
     interfaceCosts.clear();
+    closures.clear();
   }
 
   /**
    * Every named type, each after the types it refers to (a cycle, which the recursion breaker has
    * already removed from translated Bindings, is cut where the walk closes it).
    */
-  List<String> postOrder() {
-    List<String> order = new ArrayList<>();
-    Set<String> seen = new HashSet<>();
-    for (String start : typeKeys()) {
+  List<TypeName> postOrder() {
+    List<TypeName> order = new ArrayList<>();
+    Set<Node> seen = new HashSet<>();
+    for (Node start : nodes.values()) {
       if (!seen.add(start)) {
         continue;
       }
-      Deque<Map.Entry<String, Deque<String>>> stack = new ArrayDeque<>();
-      stack.push(Map.entry(start, new ArrayDeque<>(namedTargets(start))));
+      Deque<Map.Entry<Node, Iterator<Node>>> stack = new ArrayDeque<>();
+      stack.push(Map.entry(start, targets(start).iterator()));
       while (!stack.isEmpty()) {
-        Map.Entry<String, Deque<String>> top = stack.peek();
-        String next = top.getValue().poll();
-        if (next == null) {
-          order.add(top.getKey());
+        Map.Entry<Node, Iterator<Node>> top = stack.peek();
+        if (!top.getValue().hasNext()) {
+          order.add(top.getKey().key);
           stack.pop();
-        } else if (seen.add(next)) {
-          stack.push(Map.entry(next, new ArrayDeque<>(namedTargets(next))));
+          continue;
+        }
+        Node next = top.getValue().next();
+        if (seen.add(next)) {
+          stack.push(Map.entry(next, targets(next).iterator()));
         }
       }
     }
     return order;
   }
 
-  /** The named types (keys) a type's definition refers to, in member order. */
-  List<String> namedTargets(String key) {
-    WitType t = types.get(key);
-    List<String> out = new ArrayList<>();
-    if (t == null) {
-      return out;
+  /** The named types a type's definition refers to, in member order. */
+  private List<Node> targets(Node n) {
+    List<Node> known = n.targets;
+    if (known != null) {
+      return known;
     }
     List<WitTypeRef> refs = new ArrayList<>();
-    WitTypeRef target = t.target();
+    WitTypeRef target = n.definition.target();
     if (target != null) {
       collectNamed(target, refs);
     }
-    for (WitField m : t.members()) {
+    for (WitField m : n.definition.members()) {
       WitTypeRef mt = m.type();
       if (mt != null) {
         collectNamed(mt, refs);
       }
     }
+    List<Node> out = new ArrayList<>(refs.size());
     for (WitTypeRef r : refs) {
-      String k = typeKey(r.packageName(), r.interfaceName(), r.name());
-      if (types.containsKey(k)) {
-        out.add(k);
+      Node t = node(r);
+      if (t != null) {
+        out.add(t);
       }
     }
+    n.targets = out;
     return out;
   }
 
@@ -192,25 +246,52 @@ final class ComponentCosts {
   }
 
   /** The cost of the named type with this key (leaf cost when it is unknown). */
-  TypeCost typeCost(String key) {
-    TypeCost known = typeCosts.get(key);
+  TypeCost typeCost(TypeName key) {
+    Node n = nodes.get(key);
+    return n == null ? TypeCost.LEAF : cost(n);
+  }
+
+  private TypeCost cost(Node n) {
+    return cost(n, 0);
+  }
+
+  /**
+   * Recursive while the chain of named types is short, which is the common case and the cheap one;
+   * a longer chain is finished with an explicit stack (schemas can chain thousands deep before they
+   * are cut).
+   */
+  private TypeCost cost(Node n, int chain) {
+    TypeCost known = n.cost;
     if (known != null) {
       return known;
     }
-    // Post-order without recursion: schemas can chain thousands deep before they are cut.
-    Deque<String> stack = new ArrayDeque<>();
-    Set<String> open = new HashSet<>();
-    stack.push(key);
+    if (n.open) {
+      return TypeCost.LEAF; // closes a cycle
+    }
+    if (chain > MAX_RECURSION) {
+      return costIteratively(n);
+    }
+    n.open = true;
+    TypeCost cost = costOf(n.definition, chain + 1);
+    n.open = false;
+    n.cost = cost;
+    return cost;
+  }
+
+  private TypeCost costIteratively(Node start) {
+    Deque<Node> stack = new ArrayDeque<>();
+    stack.push(start);
     while (!stack.isEmpty()) {
-      String k = stack.peek();
-      if (typeCosts.containsKey(k)) {
+      Node n = stack.peek();
+      if (n.cost != null) {
         stack.pop();
         continue;
       }
       boolean ready = true;
-      if (open.add(k)) {
-        for (String d : namedTargets(k)) {
-          if (!typeCosts.containsKey(d) && !open.contains(d)) {
+      if (!n.open) {
+        n.open = true;
+        for (Node d : targets(n)) {
+          if (d.cost == null && !d.open) {
             stack.push(d);
             ready = false;
           }
@@ -218,25 +299,21 @@ final class ComponentCosts {
       }
       if (ready) {
         stack.pop();
-        open.remove(k);
-        typeCosts.put(k, costOf(k));
+        n.open = false;
+        n.cost = costOf(n.definition, 0);
       }
     }
-    TypeCost cost = typeCosts.get(key);
+    TypeCost cost = start.cost;
     return cost == null ? TypeCost.LEAF : cost;
   }
 
   /** The cost of a type's definition, from the (already known) costs of what it refers to. */
-  private TypeCost costOf(String key) {
-    WitType t = types.get(key);
-    if (t == null) {
-      return TypeCost.LEAF;
-    }
+  private TypeCost costOf(WitType t, int chain) {
     return switch (t.kind()) {
       case ENUM, FLAGS, RESOURCE -> TypeCost.LEAF;
       case ALIAS -> {
         WitTypeRef target = t.target();
-        yield target == null ? TypeCost.LEAF : ref(target);
+        yield target == null ? TypeCost.LEAF : ref(target, chain);
       }
       case RECORD, VARIANT -> {
         long size = 1;
@@ -244,7 +321,7 @@ final class ComponentCosts {
         for (WitField m : t.members()) {
           WitTypeRef mt = m.type();
           if (mt != null) {
-            TypeCost c = ref(mt);
+            TypeCost c = ref(mt, chain);
             size = add(size, c.size());
             depth = Math.max(depth, c.depth() + 1);
           }
@@ -256,19 +333,24 @@ final class ComponentCosts {
 
   /** The cost of a use of a type; a named type costs what {@link #typeCost} says (known or not). */
   TypeCost ref(WitTypeRef ref) {
+    return ref(ref, 0);
+  }
+
+  private TypeCost ref(WitTypeRef ref, int chain) {
     return switch (ref.kind()) {
       case PRIMITIVE, OWN, BORROW -> TypeCost.LEAF;
       case NAMED -> {
-        String k = typeKey(ref.packageName(), ref.interfaceName(), ref.name());
-        WitType t = types.get(k);
-        // A resource named as a value is an own handle.
-        yield t == null || t.kind() == WitType.Kind.RESOURCE ? TypeCost.LEAF : typeCost(k);
+        Node n = node(ref);
+        // A resource named as a value is an own handle; a type being costed closes a cycle.
+        yield n == null || n.definition.kind() == WitType.Kind.RESOURCE
+            ? TypeCost.LEAF
+            : cost(n, chain);
       }
       case LIST, OPTION, TUPLE -> {
         long size = 1;
         int depth = 1;
         for (WitTypeRef a : ref.args()) {
-          TypeCost c = ref(a);
+          TypeCost c = ref(a, chain);
           size = add(size, c.size());
           depth = Math.max(depth, c.depth() + 1);
         }
@@ -310,25 +392,23 @@ final class ComponentCosts {
     if (i == null) {
       return new InterfaceCost(1, 1, 0, 0, Set.of());
     }
-    String pkg = key.substring(0, key.indexOf('|'));
     long size = 1;
     long declarations = 0;
     long functions = 0;
     List<WitTypeRef> refs = new ArrayList<>();
     List<WitFunction> allFunctions = new ArrayList<>(i.functions());
-    for (WitType t : i.types()) {
-      size = add(size, typeCost(typeKey(pkg, i.name(), t.name())).size());
+    for (Node n : interfaceTypes.getOrDefault(key, List.of())) {
+      WitType t = n.definition;
+      size = add(size, cost(n).size());
       declarations += 2; // the definition and its export
       WitTypeRef target = t.target();
       if (target != null) {
-        collectNamed(target, refs);
-        declarations += anonymous(target);
+        declarations += walk(target, refs);
       }
       for (WitField m : t.members()) {
         WitTypeRef mt = m.type();
         if (mt != null) {
-          collectNamed(mt, refs);
-          declarations += anonymous(mt);
+          declarations += walk(mt, refs);
         }
       }
       allFunctions.addAll(t.methods());
@@ -340,22 +420,25 @@ final class ComponentCosts {
       for (WitField p : f.params()) {
         WitTypeRef pt = p.type();
         if (pt != null) {
-          collectNamed(pt, refs);
-          declarations += anonymous(pt);
+          declarations += walk(pt, refs);
         }
       }
-      for (WitTypeRef r : new WitTypeRef[] {f.ok(), f.error()}) {
-        if (r != null) {
-          collectNamed(r, refs);
-          declarations += anonymous(r);
-        }
+      WitTypeRef ok = f.ok();
+      if (ok != null) {
+        declarations += walk(ok, refs);
+      }
+      WitTypeRef error = f.error();
+      if (error != null) {
+        declarations += walk(error, refs);
       }
     }
-    Set<String> used = new LinkedHashSet<>();
+    Set<TypeName> used = new LinkedHashSet<>();
     Set<String> dependencies = new LinkedHashSet<>();
     for (WitTypeRef r : refs) {
-      String owner = interfaceKey(r.packageName(), r.interfaceName());
-      if (!owner.equals(key) && used.add(typeKey(r.packageName(), r.interfaceName(), r.name()))) {
+      Node n = node(r);
+      String owner = n == null ? interfaceKey(r.packageName(), r.interfaceName()) : n.interfaceKey;
+      TypeName typeName = n == null ? TypeName.of(r) : n.key;
+      if (!owner.equals(key) && used.add(typeName)) {
         dependencies.add(owner);
         size = add(size, ref(r).size());
         declarations += 2; // the alias and its export
@@ -368,20 +451,35 @@ final class ComponentCosts {
     return cost;
   }
 
-  /** Compound types written inline: each may be a type declaration of its own. */
-  private static long anonymous(WitTypeRef ref) {
-    long n = 0;
-    if (ref.kind() != WitTypeRef.Kind.PRIMITIVE && ref.kind() != WitTypeRef.Kind.NAMED) {
-      n++;
+  /**
+   * Adds the named types in {@code ref} to {@code named} and returns how many compound types it
+   * writes inline (each may be a type declaration of its own).
+   */
+  private static long walk(WitTypeRef ref, List<WitTypeRef> named) {
+    switch (ref.kind()) {
+      case PRIMITIVE -> {
+        return 0;
+      }
+      case NAMED -> {
+        named.add(ref);
+        return 0;
+      }
+      default -> {
+        long n = 1;
+        for (WitTypeRef a : ref.args()) {
+          n += walk(a, named);
+        }
+        return n;
+      }
     }
-    for (WitTypeRef a : ref.args()) {
-      n += anonymous(a);
-    }
-    return n;
   }
 
   /** The interface and every interface it uses types from, transitively, dependencies first. */
   Set<String> closure(String key) {
+    Set<String> known = closures.get(key);
+    if (known != null) {
+      return known;
+    }
     Set<String> out = new LinkedHashSet<>();
     Deque<Map.Entry<String, Deque<String>>> stack = new ArrayDeque<>();
     Set<String> seen = new HashSet<>();
@@ -397,7 +495,9 @@ final class ComponentCosts {
         stack.push(Map.entry(next, new ArrayDeque<>(iface(next).dependencies())));
       }
     }
-    return out;
+    Set<String> closure = Collections.unmodifiableSet(out);
+    closures.put(key, closure);
+    return closure;
   }
 
   /**

@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Keeps every type and every interface of a translated Binding inside {@link ComponentLimits}, so
@@ -27,9 +28,9 @@ import java.util.TreeSet;
  *       ComponentLimits#TYPE_SIZE_BUDGET}, has references to other named types replaced by {@code
  *       json} inside the same wrappers, deepest (or largest) first, until it fits. Types are
  *       visited after the types they use, so each cut is as small as it can be.
- *   <li>If an interface, with every interface it uses types from, still does not fit in a world of
- *       its own, the size budget of every type is lowered (binary search for the largest that makes
- *       every interface fit) and the cuts are made again.
+ *   <li>If an interface, with every interface it uses types from, still takes more than {@link
+ *       ComponentLimits#INTERFACE_SIZE_BUDGET}, the size budget of every type is halved until every
+ *       interface fits, and the cuts are made again.
  * </ul>
  *
  * Each cut field's origin gets {@code encoding=json} and {@code encodes=<contract type>}, as for a
@@ -49,7 +50,7 @@ final class SizeBreaker {
     List<Binding.Warning> warnings = new ArrayList<>(binding.warnings());
     Binding shaped = shapes(binding, warnings);
     List<Binding.Warning> cuts = new ArrayList<>();
-    Binding capped =
+    Capped capped =
         cap(shaped, ComponentLimits.TYPE_SIZE_BUDGET, ComponentLimits.TYPE_SIZE_BUDGET, cuts);
     List<String> tooLarge = tooLarge(capped);
     // Halving rather than a finer search: each try is a pass over every type, and a budget within
@@ -71,14 +72,17 @@ final class SizeBreaker {
                   + " as JSON text; wasm-tools will reject its world"));
     }
     warnings.addAll(cuts);
-    return new Binding(capped.source(), capped.packages(), warnings);
+    return capped.binding().toBuilder().warnings(warnings).build();
   }
 
-  /** Interfaces ({@code pkg|iface}) that do not fit in a world of their own. */
-  private static List<String> tooLarge(Binding b) {
-    ComponentCosts costs = new ComponentCosts(b);
+  /** A Binding with its types cut to a budget, and the costs (kept current while cutting). */
+  private record Capped(Binding binding, ComponentCosts costs) {}
+
+  /** Interfaces ({@code pkg|iface}) that take more than an interface's budget. */
+  private static List<String> tooLarge(Capped capped) {
+    ComponentCosts costs = capped.costs();
     List<String> out = new ArrayList<>();
-    for (WitPackage p : b.packages()) {
+    for (WitPackage p : capped.binding().packages()) {
       for (WitInterface i : p.interfaces()) {
         String key = ComponentCosts.interfaceKey(p.qualifiedName(), i.name());
         if (!costs.fitsAlone(key)) {
@@ -93,12 +97,12 @@ final class SizeBreaker {
   private static Binding shapes(Binding b, List<Binding.Warning> warnings) {
     return rewrite(
         b,
-        (key, t) -> {
+        (pkg, iface, t) -> {
           int n = t.members().size();
           return switch (t.kind()) {
             case ENUM -> {
               if (n <= ComponentLimits.MAX_ENUM_CASES) {
-                yield t;
+                yield null;
               }
               warnings.add(
                   new Binding.Warning(
@@ -120,7 +124,7 @@ final class SizeBreaker {
                       ? ComponentLimits.MAX_VARIANT_CASES
                       : ComponentLimits.MAX_RECORD_FIELDS;
               if (n <= max) {
-                yield t;
+                yield null;
               }
               warnings.add(
                   new Binding.Warning(
@@ -136,40 +140,56 @@ final class SizeBreaker {
               yield WitType.alias(
                   t.name(), t.docs(), t.origin().with("encoding", "json"), SharedPackage.JSON);
             }
-            default -> t;
+            default -> null;
           };
         });
   }
 
+  /** A replacement for a type of interface {@code iface} in package {@code pkg}, or null. */
   private interface TypeRewrite {
-    WitType apply(String key, WitType t);
+    @Nullable WitType apply(String pkg, String iface, WitType t);
   }
 
+  /** Applies {@code f} to every type; returns {@code b} itself when nothing changed. */
   private static Binding rewrite(Binding b, TypeRewrite f) {
+    boolean changed = false;
     List<WitPackage> packages = new ArrayList<>();
     for (WitPackage p : b.packages()) {
+      String pkg = p.qualifiedName();
       List<WitInterface> ifaces = new ArrayList<>();
       for (WitInterface i : p.interfaces()) {
         List<WitType> ts = new ArrayList<>();
         for (WitType t : i.types()) {
-          ts.add(f.apply(ComponentCosts.typeKey(p.qualifiedName(), i.name(), t.name()), t));
+          WitType now = f.apply(pkg, i.name(), t);
+          changed |= now != null;
+          ts.add(now == null ? t : now);
         }
         ifaces.add(i.toBuilder().types(ts).build());
       }
       packages.add(p.toBuilder().interfaces(ifaces).build());
     }
-    return b.toBuilder().packages(packages).build();
+    return changed ? b.toBuilder().packages(packages).build() : b;
   }
 
   /**
    * Cuts references until every type is within {@code sizeBudget} and the depth budget; {@code
    * typeBudget} is the budget the warnings name as the reason when the size budget was lowered.
    */
-  private static Binding cap(
+  private static Capped cap(
       Binding b, long sizeBudget, long typeBudget, List<Binding.Warning> warnings) {
+    ComponentCosts uncut = new ComponentCosts(b);
+    boolean over = false;
+    for (ComponentCosts.TypeName key : uncut.typeKeys()) {
+      ComponentCosts.TypeCost cost = uncut.typeCost(key);
+      over |= cost.size() > sizeBudget || cost.depth() > ComponentLimits.TYPE_DEPTH_BUDGET;
+    }
+    if (!over) {
+      return new Capped(b, uncut);
+    }
+    // Those costs are of types before their parts are cut: start again, bottom up.
     ComponentCosts costs = new ComponentCosts(b);
-    boolean changed = false;
-    for (String key : costs.postOrder()) {
+    Set<ComponentCosts.TypeName> changed = new HashSet<>();
+    for (ComponentCosts.TypeName key : costs.postOrder()) {
       ComponentCosts.TypeCost cost = costs.typeCost(key);
       if (cost.size() <= sizeBudget && cost.depth() <= ComponentLimits.TYPE_DEPTH_BUDGET) {
         continue;
@@ -178,22 +198,27 @@ final class SizeBreaker {
       if (t == null) {
         continue;
       }
-      costs.replace(key, shrink(costs, t, sizeBudget, typeBudget, warnings));
-      changed = true;
+      WitType shrunk = shrink(costs, t, sizeBudget, typeBudget, warnings);
+      if (!shrunk.equals(t)) {
+        costs.replace(key, shrunk);
+        changed.add(key);
+      }
     }
-    if (!changed) {
-      return b;
+    if (changed.isEmpty()) {
+      return new Capped(b, costs);
     }
-    return rewrite(
-        b,
-        (key, t) -> {
-          WitType now = costs.definitionOf(key);
-          return now == null ? t : now;
-        });
+    return new Capped(
+        rewrite(
+            b,
+            (pkg, iface, t) -> {
+              ComponentCosts.TypeName key = new ComponentCosts.TypeName(pkg, iface, t.name());
+              return changed.contains(key) ? costs.definitionOf(key) : null;
+            }),
+        costs);
   }
 
   /** One cut: every reference to {@code target} inside slot {@code slot}. */
-  private record Cut(int slot, String target, long weight, int depth) {}
+  private record Cut(int slot, ComponentCosts.TypeName target, long weight, int depth) {}
 
   /**
    * Cuts references out of one type until it fits. The type is seen as slots (the alias target, or
@@ -264,7 +289,7 @@ final class SizeBreaker {
       done.add(best);
       int i = best.slot();
       WitType cutType = costs.definitionOf(best.target());
-      String encodes = cutType == null ? best.target() : cutType.origin().ref();
+      String encodes = cutType == null ? best.target().toString() : cutType.origin().ref();
       String reason =
           tooDeep
               ? "nesting depth "
@@ -315,9 +340,9 @@ final class SizeBreaker {
   private static void addCandidates(ComponentCosts costs, int slot, WitTypeRef ref, List<Cut> out) {
     List<WitTypeRef> named = new ArrayList<>();
     ComponentCosts.collectNamed(ref, named);
-    Map<String, long[]> byTarget = new LinkedHashMap<>();
+    Map<ComponentCosts.TypeName, long[]> byTarget = new LinkedHashMap<>();
     for (WitTypeRef r : named) {
-      String key = ComponentCosts.typeKey(r.packageName(), r.interfaceName(), r.name());
+      ComponentCosts.TypeName key = ComponentCosts.TypeName.of(r);
       WitType target = costs.definitionOf(key);
       if (target == null
           || target.kind() == WitType.Kind.ENUM
@@ -332,7 +357,7 @@ final class SizeBreaker {
       long[] acc = byTarget.computeIfAbsent(key, k -> new long[] {0, c.depth()});
       acc[0] = ComponentCosts.add(acc[0], c.size());
     }
-    for (Map.Entry<String, long[]> e : byTarget.entrySet()) {
+    for (Map.Entry<ComponentCosts.TypeName, long[]> e : byTarget.entrySet()) {
       out.add(new Cut(slot, e.getKey(), e.getValue()[0], (int) e.getValue()[1]));
     }
   }
@@ -347,12 +372,9 @@ final class SizeBreaker {
     return origin.with("encoding", "json").with("encodes", String.join(",", all));
   }
 
-  private static WitTypeRef replace(WitTypeRef ref, String targetKey) {
+  private static WitTypeRef replace(WitTypeRef ref, ComponentCosts.TypeName targetKey) {
     if (ref.kind() == WitTypeRef.Kind.NAMED) {
-      return ComponentCosts.typeKey(ref.packageName(), ref.interfaceName(), ref.name())
-              .equals(targetKey)
-          ? SharedPackage.JSON
-          : ref;
+      return ComponentCosts.TypeName.of(ref).equals(targetKey) ? SharedPackage.JSON : ref;
     }
     if (ref.args().isEmpty()) {
       return ref;

@@ -175,8 +175,8 @@ class ComponentCostsTest {
     return dir;
   }
 
-  private static String key(String iface, String type) {
-    return ComponentCosts.typeKey(PKG, iface, type);
+  private static ComponentCosts.TypeName key(String iface, String type) {
+    return new ComponentCosts.TypeName(PKG, iface, type);
   }
 
   private static Binding binding(WitInterface... interfaces) {
