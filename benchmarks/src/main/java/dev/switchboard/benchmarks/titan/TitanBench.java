@@ -1,8 +1,14 @@
 package dev.switchboard.benchmarks.titan;
 
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.JWSSigner;
+import com.nimbusds.jose.jwk.Curve;
+import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
+import com.nimbusds.jose.util.Base64URL;
 import dev.switchboard.runtime.SwitchboardChannel;
 import dev.switchboard.runtime.SwitchboardServer;
 import dev.switchboard.runtime.Target;
+import dev.switchboard.titancompute.Es256;
 import dev.switchboard.titancompute.agent.Agent;
 import dev.switchboard.titancompute.agent.GenerationRequest;
 import dev.switchboard.titancompute.agent.InferenceEngine;
@@ -27,6 +33,14 @@ import io.grpc.protobuf.ProtoUtils;
 import io.grpc.stub.ClientCalls;
 import io.grpc.stub.ServerCalls;
 import io.grpc.stub.StreamObserver;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -35,6 +49,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
@@ -53,7 +68,12 @@ import org.jspecify.annotations.Nullable;
  * <ol>
  *   <li><b>route</b>: RequestInference on a coordinator that 1,000 simulated agents heartbeat at 1
  *       Hz, against a no-op unary call (the same request and response messages, a canned answer) on
- *       a Switchboard server, while the same heartbeat load runs.
+ *       a Switchboard server, while the same heartbeat load runs. Each round also measures the
+ *       ES256 signature a route makes (TitanCompute's signer on one thread, the route's own signing
+ *       input) and, with {@code --go-sign PATH}, Go's {@code crypto/ecdsa} signing the same number
+ *       of bytes in its own process ({@code benchmarks/src/main/go/es256sign}). The report gives
+ *       the CPU per call of both calls, the signature's CPU in Java and Go, and the route's CPU
+ *       without the signature as a multiple of the no-op call's.
  *   <li><b>stream</b>: StreamInference from an agent with the demo engine (no per-token delay;
  *       token verification and the single-use check included, a fresh token per stream) against a
  *       raw server stream that sends the same messages. The request leaves max_tokens unset, so the
@@ -61,12 +81,15 @@ import org.jspecify.annotations.Nullable;
  * </ol>
  *
  * On a shared 2-core machine one long phase after another measures the machine's mood as much as
- * the code, so each comparison runs in interleaved rounds (A B B A A B ...: each side goes first
- * equally often), and the report gives every round, the medians, and the ratio of the medians.
+ * the code, so each comparison runs in interleaved rounds (A B, B A, ...: each side goes first
+ * equally often), and the report gives every round, the medians, and the ratio of the medians. CPU
+ * time per call (this process's, all threads) moves far less with other processes' load than calls
+ * per second do; the load average is printed at the start and the end.
  *
  * <p>Usage: {@code java -cp benchmarks.jar dev.switchboard.benchmarks.titan.TitanBench [--seconds
- * 10] [--warmup 5] [--clients 8] [--agents 1000] [--rounds 5] [--only route|stream]}: {@code
- * --seconds} per side, split over the rounds.
+ * 10] [--warmup 5] [--clients 8] [--agents 1000] [--rounds 5] [--only route|stream] [--go-sign
+ * PATH]}: {@code --seconds} per side, split over the rounds. {@code benchmarks/run-titan.sh} builds
+ * what is missing and runs the route comparison with the Go anchor.
  */
 public final class TitanBench {
   private static final String MODEL = "bench-model";
@@ -85,6 +108,7 @@ public final class TitanBench {
     int agents = Integer.parseInt(opts.getOrDefault("agents", "1000"));
     int rounds = Integer.parseInt(opts.getOrDefault("rounds", "5"));
     String only = opts.getOrDefault("only", "all");
+    String goSign = opts.get("go-sign");
     System.out.printf(
         Locale.ROOT,
         "TitanBench: %d s per side in %d interleaved rounds after %d s warm-up each,"
@@ -95,18 +119,21 @@ public final class TitanBench {
         clients,
         agents,
         Runtime.getRuntime().availableProcessors());
+    System.out.println("load average at the start: " + loadAverage());
     if (!only.equals("stream")) {
-      route(seconds, warmup, clients, agents, rounds);
+      route(seconds, warmup, clients, agents, rounds, goSign);
     }
     if (!only.equals("route")) {
       stream(seconds, warmup, clients, rounds);
     }
+    System.out.println("load average at the end: " + loadAverage());
     System.exit(0);
   }
 
   // ---------------------------------------------------------------- routing
 
-  private static void route(int seconds, int warmup, int clients, int agents, int rounds)
+  private static void route(
+      int seconds, int warmup, int clients, int agents, int rounds, @Nullable String goSign)
       throws Exception {
     try (Coordinator coordinator =
         Coordinator.builder(Target.tcp("127.0.0.1", 0))
@@ -124,6 +151,7 @@ public final class TitanBench {
               .build();
       InferenceResponse canned =
           CoordinatorServiceGrpc.newBlockingStub(channel).requestInference(request);
+      Signatures signatures = new Signatures(canned.getToken(), goSign);
 
       MethodDescriptor<InferenceRequest, InferenceResponse> noop =
           MethodDescriptor.<InferenceRequest, InferenceResponse>newBuilder()
@@ -154,6 +182,8 @@ public final class TitanBench {
             "%d agents registered, heartbeating at 1 Hz (%d heartbeats acked so far)%n",
             coordinator.status().getTotalAgents(),
             simulated.acks.get());
+        CoordinatorServiceGrpc.CoordinatorServiceBlockingStub stub =
+            CoordinatorServiceGrpc.newBlockingStub(channel);
         Compared c =
             compare(
                 "no-op unary",
@@ -164,24 +194,148 @@ public final class TitanBench {
                 rounds,
                 () ->
                     ClientCalls.blockingUnaryCall(noopChannel, noop, CallOptions.DEFAULT, request),
-                () -> CoordinatorServiceGrpc.newBlockingStub(channel).requestInference(request),
-                null);
+                () -> stub.requestInference(request),
+                null,
+                signatures);
         System.out.printf(
             Locale.ROOT,
             "heartbeats acked during the run: %d; healthy agents at the end: %d%n",
             simulated.acks.get(),
             coordinator.status().getHealthyAgents());
-        System.out.printf(
-            Locale.ROOT,
-            "route ratio (median of rounds): throughput %.2fx of no-op unary (goal >= 0.70x);"
-                + " p99 %.3f ms vs %.3f ms%n",
-            c.ratio(),
-            c.b().p99Ms(),
-            c.a().p99Ms());
+        signatures.report(c);
         noopChannel.shutdownNow();
       }
       simulated.close();
       channel.shutdownNow();
+    }
+  }
+
+  /**
+   * The ES256 signature a route makes, measured between the call rounds: TitanCompute's signer on
+   * this thread (its CPU time per signature) and, when given, Go's {@code crypto/ecdsa} in its own
+   * process on as many bytes.
+   */
+  private static final class Signatures implements RoundHook {
+    private final JWSSigner signer;
+    private final JWSHeader header;
+    private final byte[] signingInput;
+    private final @Nullable String goSign;
+    private final List<Double> javaUs = new ArrayList<>();
+    private final List<Double> goUs = new ArrayList<>();
+    private String goVersion = "";
+
+    Signatures(String token, @Nullable String goSign) throws Exception {
+      String[] parts = token.split("\\.");
+      this.header = JWSHeader.parse(Base64URL.from(parts[0]));
+      this.signingInput = (parts[0] + '.' + parts[1]).getBytes(StandardCharsets.US_ASCII);
+      this.signer =
+          Es256.signer(new ECKeyGenerator(Curve.P_256).keyID(header.getKeyID()).generate());
+      this.goSign = goSign;
+    }
+
+    @Override
+    public void warmUp(double seconds) throws Exception {
+      java(seconds);
+    }
+
+    @Override
+    public void afterRound(int round, double seconds) throws Exception {
+      double java = java(seconds);
+      javaUs.add(java);
+      if (goSign == null) {
+        System.out.printf(
+            Locale.ROOT, "  %-20s %6.1f us/signature (CPU)%n", "ES256 sign, Java", java);
+        return;
+      }
+      double go = go(seconds);
+      goUs.add(go);
+      System.out.printf(
+          Locale.ROOT,
+          "  %-20s %6.1f us/signature (CPU)   Go %6.1f us   %.2fx%n",
+          "ES256 sign, Java",
+          java,
+          go,
+          java / go);
+    }
+
+    /** CPU microseconds per signature on this thread, signing for {@code seconds}. */
+    private double java(double seconds) throws Exception {
+      ThreadMXBean mx = ManagementFactory.getThreadMXBean();
+      long end = System.nanoTime() + (long) (seconds * 1e9);
+      long count = 0;
+      long cpu = mx.getCurrentThreadCpuTime();
+      while (System.nanoTime() < end) {
+        signer.sign(header, signingInput);
+        count++;
+      }
+      return (mx.getCurrentThreadCpuTime() - cpu) / 1e3 / count;
+    }
+
+    /** Runs the Go anchor for {@code seconds}; its CPU microseconds per signature. */
+    private double go(double seconds) throws Exception {
+      Process go =
+          new ProcessBuilder(
+                  Objects.requireNonNull(goSign),
+                  "-seconds",
+                  String.format(Locale.ROOT, "%.1f", seconds),
+                  "-payload",
+                  Integer.toString(signingInput.length))
+              .redirectError(ProcessBuilder.Redirect.INHERIT)
+              .start();
+      String line;
+      try (BufferedReader out =
+          new BufferedReader(new InputStreamReader(go.getInputStream(), StandardCharsets.UTF_8))) {
+        line = out.readLine();
+      }
+      if (go.waitFor() != 0 || line == null) {
+        throw new IllegalStateException(goSign + " failed (exit " + go.exitValue() + ")");
+      }
+      Map<String, String> fields = new HashMap<>();
+      for (String field : line.split(" ")) {
+        int eq = field.indexOf('=');
+        if (eq > 0) {
+          fields.put(field.substring(0, eq), field.substring(eq + 1));
+        }
+      }
+      goVersion = fields.getOrDefault("go", "");
+      return Long.parseLong(Objects.requireNonNull(fields.get("cpu_ns_per_op"))) / 1e3;
+    }
+
+    void report(Compared c) {
+      double noop = c.a().cpuUsPerCall();
+      double route = c.b().cpuUsPerCall();
+      double java = middle(javaUs.stream().mapToDouble(Double::doubleValue).sorted().toArray());
+      System.out.printf(
+          Locale.ROOT,
+          "route, CPU per call (client and server, medians of rounds): no-op unary %.1f us,"
+              + " RequestInference %.1f us (%.2fx); calls/s %.2fx of the no-op's%n",
+          noop,
+          route,
+          route / noop,
+          c.ratio());
+      System.out.printf(
+          Locale.ROOT,
+          "ES256 signature of the route's %d-byte signing input, CPU, median of rounds:"
+              + " Java %.1f us%n",
+          signingInput.length,
+          java);
+      if (!goUs.isEmpty()) {
+        double go = middle(goUs.stream().mapToDouble(Double::doubleValue).sorted().toArray());
+        System.out.printf(
+            Locale.ROOT,
+            "  vs Go crypto/ecdsa (%s) %.1f us: Java %.2fx of Go (goal <= 1.5x)%n",
+            goVersion,
+            go,
+            java / go);
+      }
+      System.out.printf(
+          Locale.ROOT,
+          "route without the signature: %.1f - %.1f = %.1f us = %.2fx of the no-op call"
+              + " (goal <= 1.15x)%n",
+          route,
+          java,
+          route - java,
+          (route - java) / noop);
     }
   }
 
@@ -412,7 +566,8 @@ public final class TitanBench {
                 // Enough tokens for the coming round at the last measured rate, with a margin.
                 (round, last) ->
                     refill.accept(
-                        (int) Math.min(200_000, 1.5 * Math.max(2_000, last) * round) + 500));
+                        (int) Math.min(200_000, 1.5 * Math.max(2_000, last) * round) + 500),
+                null);
         System.out.printf(
             Locale.ROOT,
             "stream ratio (median of rounds): %.2fx of the raw server stream (goal >= 0.90x);"
@@ -487,6 +642,13 @@ public final class TitanBench {
     void prepare(double roundSeconds, double lastPerSecond) throws Exception;
   }
 
+  /** More work measured in every round, after both sides. */
+  private interface RoundHook {
+    void warmUp(double seconds) throws Exception;
+
+    void afterRound(int round, double seconds) throws Exception;
+  }
+
   /**
    * Interleaved rounds of A and B (A B, B A, A B, ...), after a warm-up of each. Returns the median
    * round of each side (throughput and p99 medians taken separately) and the ratio of the medians.
@@ -500,7 +662,8 @@ public final class TitanBench {
       int rounds,
       Call a,
       Call b,
-      @Nullable BeforeB beforeB)
+      @Nullable BeforeB beforeB,
+      @Nullable RoundHook hook)
       throws Exception {
     double roundSeconds = Math.max(1.0, seconds / (double) rounds);
     if (beforeB != null) {
@@ -508,6 +671,9 @@ public final class TitanBench {
     }
     loop(clients, warmup, a, null);
     loop(clients, warmup, b, null);
+    if (hook != null) {
+      hook.warmUp(warmup);
+    }
     List<Result> as = new ArrayList<>();
     List<Result> bs = new ArrayList<>();
     for (int r = 0; r < rounds; r++) {
@@ -526,6 +692,9 @@ public final class TitanBench {
           "    round %d ratio %.2fx%n",
           r + 1,
           bs.get(r).perSecond() / as.get(r).perSecond());
+      if (hook != null) {
+        hook.afterRound(r + 1, roundSeconds);
+      }
     }
     Result ma = median(as);
     Result mb = median(bs);
@@ -596,13 +765,23 @@ public final class TitanBench {
     return r;
   }
 
+  /** The system's load averages (1, 5, 15 minutes) as the kernel reports them, or "unknown". */
+  private static String loadAverage() {
+    try {
+      String[] fields =
+          Files.readString(Path.of("/proc/loadavg"), StandardCharsets.US_ASCII).split(" ");
+      return fields[0] + " " + fields[1] + " " + fields[2];
+    } catch (IOException | RuntimeException e) {
+      return "unknown";
+    }
+  }
+
   /**
    * CPU time of this whole process (client, servers, heartbeat load): robust to other processes'
    * load.
    */
   private static long processCpuNanos() {
-    return ((com.sun.management.OperatingSystemMXBean)
-            java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+    return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
         .getProcessCpuTime();
   }
 
