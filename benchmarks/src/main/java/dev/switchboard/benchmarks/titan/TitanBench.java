@@ -1,5 +1,6 @@
 package dev.switchboard.benchmarks.titan;
 
+import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.JWSSigner;
 import com.nimbusds.jose.jwk.Curve;
@@ -55,6 +56,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -81,10 +83,10 @@ import org.jspecify.annotations.Nullable;
  * </ol>
  *
  * On a shared 2-core machine one long phase after another measures the machine's mood as much as
- * the code, so each comparison runs in interleaved rounds (A B, B A, ...: each side goes first
- * equally often), and the report gives every round, the medians, and the ratio of the medians. CPU
- * time per call (this process's, all threads) moves far less with other processes' load than calls
- * per second do; the load average is printed at the start and the end.
+ * the code, so each comparison runs in interleaved rounds (A B, B A, ... or A B C, B C A, ...: each
+ * side goes first equally often), and the report gives every round, the medians, and the ratio of
+ * the medians. CPU time per call (this process's, all threads) moves far less with other processes'
+ * load than calls per second do; the load average is printed at the start and the end.
  *
  * <p>Usage: {@code java -cp benchmarks.jar dev.switchboard.benchmarks.titan.TitanBench [--seconds
  * 10] [--warmup 5] [--clients 8] [--agents 1000] [--rounds 5] [--only route|stream] [--go-sign
@@ -153,19 +155,22 @@ public final class TitanBench {
           CoordinatorServiceGrpc.newBlockingStub(channel).requestInference(request);
       Signatures signatures = new Signatures(canned.getToken(), goSign);
 
-      MethodDescriptor<InferenceRequest, InferenceResponse> noop =
-          MethodDescriptor.<InferenceRequest, InferenceResponse>newBuilder()
-              .setType(MethodDescriptor.MethodType.UNARY)
-              .setFullMethodName("bench.Noop/Call")
-              .setRequestMarshaller(ProtoUtils.marshaller(InferenceRequest.getDefaultInstance()))
-              .setResponseMarshaller(ProtoUtils.marshaller(InferenceResponse.getDefaultInstance()))
-              .build();
+      MethodDescriptor<InferenceRequest, InferenceResponse> noop = unary("bench.Noop/Call");
+      MethodDescriptor<InferenceRequest, InferenceResponse> signing = unary("bench.Noop/Sign");
       ServerServiceDefinition noopService =
           ServerServiceDefinition.builder("bench.Noop")
               .addMethod(
                   noop,
                   ServerCalls.asyncUnaryCall(
                       (InferenceRequest r, StreamObserver<InferenceResponse> o) -> {
+                        o.onNext(canned);
+                        o.onCompleted();
+                      }))
+              .addMethod(
+                  signing,
+                  ServerCalls.asyncUnaryCall(
+                      (InferenceRequest r, StreamObserver<InferenceResponse> o) -> {
+                        signatures.signOnce();
                         o.onNext(canned);
                         o.onCompleted();
                       }))
@@ -184,25 +189,26 @@ public final class TitanBench {
             simulated.acks.get());
         CoordinatorServiceGrpc.CoordinatorServiceBlockingStub stub =
             CoordinatorServiceGrpc.newBlockingStub(channel);
-        Compared c =
-            compare(
-                "no-op unary",
-                "RequestInference",
-                clients,
-                warmup,
-                seconds,
-                rounds,
-                () ->
-                    ClientCalls.blockingUnaryCall(noopChannel, noop, CallOptions.DEFAULT, request),
-                () -> stub.requestInference(request),
-                null,
-                signatures);
+        List<Side> sides =
+            List.of(
+                new Side(
+                    "no-op unary",
+                    () ->
+                        ClientCalls.blockingUnaryCall(
+                            noopChannel, noop, CallOptions.DEFAULT, request)),
+                new Side("RequestInference", () -> stub.requestInference(request)),
+                new Side(
+                    "no-op + signature",
+                    () ->
+                        ClientCalls.blockingUnaryCall(
+                            noopChannel, signing, CallOptions.DEFAULT, request)));
+        List<Result> medians = rounds(sides, clients, warmup, seconds, rounds, signatures);
         System.out.printf(
             Locale.ROOT,
             "heartbeats acked during the run: %d; healthy agents at the end: %d%n",
             simulated.acks.get(),
             coordinator.status().getHealthyAgents());
-        signatures.report(c);
+        signatures.report(medians.get(0), medians.get(1), medians.get(2));
         noopChannel.shutdownNow();
       }
       simulated.close();
@@ -210,10 +216,88 @@ public final class TitanBench {
     }
   }
 
+  private static MethodDescriptor<InferenceRequest, InferenceResponse> unary(String name) {
+    return MethodDescriptor.<InferenceRequest, InferenceResponse>newBuilder()
+        .setType(MethodDescriptor.MethodType.UNARY)
+        .setFullMethodName(name)
+        .setRequestMarshaller(ProtoUtils.marshaller(InferenceRequest.getDefaultInstance()))
+        .setResponseMarshaller(ProtoUtils.marshaller(InferenceResponse.getDefaultInstance()))
+        .build();
+  }
+
+  /** One side of a comparison: a name and the call a client thread makes. */
+  private record Side(String name, Call call) {}
+
   /**
-   * The ES256 signature a route makes, measured between the call rounds: TitanCompute's signer on
-   * this thread (its CPU time per signature) and, when given, Go's {@code crypto/ecdsa} in its own
-   * process on as many bytes.
+   * Interleaved rounds of every side, each round starting one side later than the one before (A B
+   * C, B C A, C A B, ...), after a warm-up of each; then an idle pause, in which only the
+   * background work runs (heartbeats, timers, the JIT, GC), and the hook's own measurement.
+   * Returns, per side in the order given, the median round with its CPU per call net of the
+   * background: the process's CPU per second while calling, minus the median idle CPU per second,
+   * divided by the calls per second. Without that, a slower call would be charged more of the
+   * background per call.
+   */
+  private static List<Result> rounds(
+      List<Side> sides, int clients, int warmup, int seconds, int rounds, RoundHook hook)
+      throws Exception {
+    double roundSeconds = Math.max(1.0, seconds / (double) rounds);
+    for (Side side : sides) {
+      loop(clients, warmup, side.call(), null);
+    }
+    hook.warmUp(warmup);
+    List<List<Result>> results = new ArrayList<>();
+    sides.forEach(side -> results.add(new ArrayList<>()));
+    double[] idle = new double[rounds];
+    for (int r = 0; r < rounds; r++) {
+      for (int k = 0; k < sides.size(); k++) {
+        int index = (r + k) % sides.size();
+        Side side = sides.get(index);
+        results.get(index).add(run(side.name(), clients, roundSeconds, side.call()));
+      }
+      idle[r] = idleCpuUsPerSecond(roundSeconds / 2);
+      System.out.printf(Locale.ROOT, "  %-20s %10.0f us CPU per second%n", "idle", idle[r]);
+      hook.afterRound(r + 1, roundSeconds);
+    }
+    Arrays.sort(idle);
+    double background = middle(idle);
+    List<Result> medians = new ArrayList<>();
+    for (int k = 0; k < sides.size(); k++) {
+      Result m = median(results.get(k));
+      double net =
+          middle(
+              results.get(k).stream()
+                  .mapToDouble(r -> (r.cpuUsPerSecond() - background) / r.perSecond())
+                  .sorted()
+                  .toArray());
+      medians.add(new Result(m.perSecond(), m.p50Ms(), m.p99Ms(), net, m.cpuUsPerSecond()));
+      System.out.printf(
+          Locale.ROOT,
+          "  median %-20s %10.0f calls/s   p50 %7.3f ms   p99 %7.3f ms   CPU %6.1f us/call"
+              + " (%.1f net of the background)%n",
+          sides.get(k).name(),
+          m.perSecond(),
+          m.p50Ms(),
+          m.p99Ms(),
+          m.cpuUsPerCall(),
+          net);
+    }
+    System.out.printf(
+        Locale.ROOT, "  median background (idle) CPU: %.0f us per second%n", background);
+    return medians;
+  }
+
+  private static double idleCpuUsPerSecond(double seconds) throws InterruptedException {
+    long cpu = processCpuNanos();
+    long started = System.nanoTime();
+    Thread.sleep((long) (seconds * 1000));
+    return (processCpuNanos() - cpu) / 1e3 / ((System.nanoTime() - started) / 1e9);
+  }
+
+  /**
+   * The ES256 signature a route makes: TitanCompute's signer on one thread between the call rounds
+   * (its CPU time per signature), and, when given, Go's {@code crypto/ecdsa} in its own process on
+   * as many bytes. The no-op + signature side of the route comparison signs through {@link
+   * #signOnce}, so that the signature's cost inside a server (cache, scheduling) shows too.
    */
   private static final class Signatures implements RoundHook {
     private final JWSSigner signer;
@@ -225,12 +309,20 @@ public final class TitanBench {
     private String goVersion = "";
 
     Signatures(String token, @Nullable String goSign) throws Exception {
-      String[] parts = token.split("\\.");
+      String[] parts = token.split("\\.", 3);
       this.header = JWSHeader.parse(Base64URL.from(parts[0]));
       this.signingInput = (parts[0] + '.' + parts[1]).getBytes(StandardCharsets.US_ASCII);
       this.signer =
           Es256.signer(new ECKeyGenerator(Curve.P_256).keyID(header.getKeyID()).generate());
       this.goSign = goSign;
+    }
+
+    void signOnce() {
+      try {
+        signer.sign(header, signingInput);
+      } catch (JOSEException e) {
+        throw new IllegalStateException(e);
+      }
     }
 
     @Override
@@ -273,9 +365,10 @@ public final class TitanBench {
 
     /** Runs the Go anchor for {@code seconds}; its CPU microseconds per signature. */
     private double go(double seconds) throws Exception {
+      String command = Objects.requireNonNull(goSign);
       Process go =
           new ProcessBuilder(
-                  Objects.requireNonNull(goSign),
+                  command,
                   "-seconds",
                   String.format(Locale.ROOT, "%.1f", seconds),
                   "-payload",
@@ -287,55 +380,71 @@ public final class TitanBench {
           new BufferedReader(new InputStreamReader(go.getInputStream(), StandardCharsets.UTF_8))) {
         line = out.readLine();
       }
-      if (go.waitFor() != 0 || line == null) {
-        throw new IllegalStateException(goSign + " failed (exit " + go.exitValue() + ")");
+      int exit = go.waitFor();
+      if (exit != 0 || line == null) {
+        throw new IllegalStateException(command + " failed (exit " + exit + ")");
       }
       Map<String, String> fields = new HashMap<>();
-      for (String field : line.split(" ")) {
+      for (String field : line.split(" ", -1)) {
         int eq = field.indexOf('=');
         if (eq > 0) {
           fields.put(field.substring(0, eq), field.substring(eq + 1));
         }
       }
       goVersion = fields.getOrDefault("go", "");
-      return Long.parseLong(Objects.requireNonNull(fields.get("cpu_ns_per_op"))) / 1e3;
+      String cpu = fields.get("cpu_ns_per_op");
+      if (cpu == null) {
+        throw new IllegalStateException(command + " printed no cpu_ns_per_op: " + line);
+      }
+      return Long.parseLong(cpu) / 1e3;
     }
 
-    void report(Compared c) {
-      double noop = c.a().cpuUsPerCall();
-      double route = c.b().cpuUsPerCall();
+    void report(Result noop, Result route, Result noopSigning) {
       double java = middle(javaUs.stream().mapToDouble(Double::doubleValue).sorted().toArray());
+      double inServer = noopSigning.cpuUsPerCall() - noop.cpuUsPerCall();
+      double withoutIsolated = route.cpuUsPerCall() - java;
+      double withoutInServer = route.cpuUsPerCall() - inServer;
+      System.out.println();
       System.out.printf(
           Locale.ROOT,
-          "route, CPU per call (client and server, medians of rounds): no-op unary %.1f us,"
-              + " RequestInference %.1f us (%.2fx); calls/s %.2fx of the no-op's%n",
-          noop,
-          route,
-          route / noop,
-          c.ratio());
+          "CPU per call, client and server in this JVM, net of the background (medians of"
+              + " rounds): no-op unary %.1f us,"
+              + " RequestInference %.1f us (%.2fx), no-op + signature %.1f us%n",
+          noop.cpuUsPerCall(),
+          route.cpuUsPerCall(),
+          route.cpuUsPerCall() / noop.cpuUsPerCall(),
+          noopSigning.cpuUsPerCall());
       System.out.printf(
           Locale.ROOT,
-          "ES256 signature of the route's %d-byte signing input, CPU, median of rounds:"
-              + " Java %.1f us%n",
+          "ES256 signature of the route's %d-byte signing input: %.1f us CPU on one thread"
+              + " (median of rounds); %.1f us inside a server (no-op + signature minus no-op)%n",
           signingInput.length,
-          java);
+          java,
+          inServer);
       if (!goUs.isEmpty()) {
         double go = middle(goUs.stream().mapToDouble(Double::doubleValue).sorted().toArray());
         System.out.printf(
             Locale.ROOT,
-            "  vs Go crypto/ecdsa (%s) %.1f us: Java %.2fx of Go (goal <= 1.5x)%n",
+            "  Go crypto/ecdsa (%s) on one thread: %.1f us; Java %.2fx of Go (goal <= 1.5x)%n",
             goVersion,
             go,
             java / go);
       }
       System.out.printf(
           Locale.ROOT,
-          "route without the signature: %.1f - %.1f = %.1f us = %.2fx of the no-op call"
+          "route without the signature: %.1f us = %.2fx of the no-op call with the signature's"
+              + " one-thread cost taken off, %.1f us = %.2fx with its in-server cost taken off"
               + " (goal <= 1.15x)%n",
-          route,
-          java,
-          route - java,
-          (route - java) / noop);
+          withoutIsolated,
+          withoutIsolated / noop.cpuUsPerCall(),
+          withoutInServer,
+          withoutInServer / noop.cpuUsPerCall());
+      System.out.printf(
+          Locale.ROOT,
+          "calls/s: RequestInference %.2fx of the no-op's (p99 %.3f vs %.3f ms)%n",
+          route.perSecond() / noop.perSecond(),
+          route.p99Ms(),
+          noop.p99Ms());
     }
   }
 
@@ -349,6 +458,7 @@ public final class TitanBench {
     private final List<ManagedChannel> channels = new ArrayList<>();
     private final List<StreamObserver<HealthUpdate>> streams = new ArrayList<>();
     private final ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor();
+    private @Nullable ScheduledFuture<?> heartbeats;
     final AtomicLong acks = new AtomicLong();
 
     SimulatedAgents(Target coordinator, int count) {
@@ -391,37 +501,41 @@ public final class TitanBench {
       // Spread the 1,000 heartbeats over each second: one batch every 10 ms.
       int perTick = Math.max(1, count / 100);
       int[] next = {0};
-      ticker.scheduleAtFixedRate(
-          () -> {
-            for (int k = 0; k < perTick; k++) {
-              int i = next[0]++ % count;
-              ThreadLocalRandom r = ThreadLocalRandom.current();
-              StreamObserver<HealthUpdate> s = streams.get(i);
-              synchronized (s) {
-                s.onNext(
-                    HealthUpdate.newBuilder()
-                        .setAgentId("sim-" + i)
-                        .setSequence(next[0])
-                        .setRttMs(0.2 + r.nextDouble())
-                        .setMetrics(
-                            SystemMetrics.newBuilder()
-                                .setCpuPercent(r.nextDouble(100))
-                                .setActiveStreams(r.nextInt(4))
-                                .setQueueDepth(r.nextInt(2))
-                                .setMemoryTotalBytes(32L << 30)
-                                .setMemoryUsedBytes(r.nextLong(32L << 30)))
-                        .build());
-              }
-            }
-          },
-          10,
-          10,
-          TimeUnit.MILLISECONDS);
+      heartbeats =
+          ticker.scheduleAtFixedRate(
+              () -> {
+                for (int k = 0; k < perTick; k++) {
+                  int i = next[0]++ % count;
+                  ThreadLocalRandom r = ThreadLocalRandom.current();
+                  StreamObserver<HealthUpdate> s = streams.get(i);
+                  synchronized (s) {
+                    s.onNext(
+                        HealthUpdate.newBuilder()
+                            .setAgentId("sim-" + i)
+                            .setSequence(next[0])
+                            .setRttMs(0.2 + r.nextDouble())
+                            .setMetrics(
+                                SystemMetrics.newBuilder()
+                                    .setCpuPercent(r.nextDouble(100))
+                                    .setActiveStreams(r.nextInt(4))
+                                    .setQueueDepth(r.nextInt(2))
+                                    .setMemoryTotalBytes(32L << 30)
+                                    .setMemoryUsedBytes(r.nextLong(32L << 30)))
+                            .build());
+                  }
+                }
+              },
+              10,
+              10,
+              TimeUnit.MILLISECONDS);
       Thread.sleep(1500);
     }
 
     @Override
     public void close() {
+      if (heartbeats != null) {
+        heartbeats.cancel(false);
+      }
       ticker.shutdownNow();
       for (int i = 0; i < streams.size(); i++) {
         StreamObserver<HealthUpdate> s = streams.get(i);
@@ -566,8 +680,7 @@ public final class TitanBench {
                 // Enough tokens for the coming round at the last measured rate, with a margin.
                 (round, last) ->
                     refill.accept(
-                        (int) Math.min(200_000, 1.5 * Math.max(2_000, last) * round) + 500),
-                null);
+                        (int) Math.min(200_000, 1.5 * Math.max(2_000, last) * round) + 500));
         System.out.printf(
             Locale.ROOT,
             "stream ratio (median of rounds): %.2fx of the raw server stream (goal >= 0.90x);"
@@ -627,7 +740,8 @@ public final class TitanBench {
   // ---------------------------------------------------------------- measurement
 
   /** One measured round; {@code cpuUsPerCall} is this process's CPU time (all threads) per call. */
-  private record Result(double perSecond, double p50Ms, double p99Ms, double cpuUsPerCall) {}
+  private record Result(
+      double perSecond, double p50Ms, double p99Ms, double cpuUsPerCall, double cpuUsPerSecond) {}
 
   @FunctionalInterface
   private interface Call {
@@ -642,7 +756,7 @@ public final class TitanBench {
     void prepare(double roundSeconds, double lastPerSecond) throws Exception;
   }
 
-  /** More work measured in every round, after both sides. */
+  /** More work measured in every round, after the calls. */
   private interface RoundHook {
     void warmUp(double seconds) throws Exception;
 
@@ -662,8 +776,7 @@ public final class TitanBench {
       int rounds,
       Call a,
       Call b,
-      @Nullable BeforeB beforeB,
-      @Nullable RoundHook hook)
+      @Nullable BeforeB beforeB)
       throws Exception {
     double roundSeconds = Math.max(1.0, seconds / (double) rounds);
     if (beforeB != null) {
@@ -671,9 +784,6 @@ public final class TitanBench {
     }
     loop(clients, warmup, a, null);
     loop(clients, warmup, b, null);
-    if (hook != null) {
-      hook.warmUp(warmup);
-    }
     List<Result> as = new ArrayList<>();
     List<Result> bs = new ArrayList<>();
     for (int r = 0; r < rounds; r++) {
@@ -692,9 +802,6 @@ public final class TitanBench {
           "    round %d ratio %.2fx%n",
           r + 1,
           bs.get(r).perSecond() / as.get(r).perSecond());
-      if (hook != null) {
-        hook.afterRound(r + 1, roundSeconds);
-      }
     }
     Result ma = median(as);
     Result mb = median(bs);
@@ -728,7 +835,8 @@ public final class TitanBench {
     double[] p50 = results.stream().mapToDouble(Result::p50Ms).sorted().toArray();
     double[] p99 = results.stream().mapToDouble(Result::p99Ms).sorted().toArray();
     double[] cpu = results.stream().mapToDouble(Result::cpuUsPerCall).sorted().toArray();
-    return new Result(middle(rate), middle(p50), middle(p99), middle(cpu));
+    double[] load = results.stream().mapToDouble(Result::cpuUsPerSecond).sorted().toArray();
+    return new Result(middle(rate), middle(p50), middle(p99), middle(cpu), middle(load));
   }
 
   private static double middle(double[] sorted) {
@@ -752,7 +860,8 @@ public final class TitanBench {
             count / elapsed,
             all[(int) (all.length * 0.50)] / 1e6,
             all[Math.min(all.length - 1, (int) (all.length * 0.99))] / 1e6,
-            cpu / 1e3 / count);
+            cpu / 1e3 / count,
+            cpu / 1e3 / elapsed);
     System.out.printf(
         Locale.ROOT,
         "  %-20s %10.0f calls/s   p50 %7.3f ms   p99 %7.3f ms   CPU %6.0f us/call   (%d calls)%n",
@@ -769,7 +878,7 @@ public final class TitanBench {
   private static String loadAverage() {
     try {
       String[] fields =
-          Files.readString(Path.of("/proc/loadavg"), StandardCharsets.US_ASCII).split(" ");
+          Files.readString(Path.of("/proc/loadavg"), StandardCharsets.US_ASCII).split(" ", 4);
       return fields[0] + " " + fields[1] + " " + fields[2];
     } catch (IOException | RuntimeException e) {
       return "unknown";
@@ -785,7 +894,7 @@ public final class TitanBench {
         .getProcessCpuTime();
   }
 
-  private static long loop(int clients, double seconds, Call call, long[][] latencies)
+  private static long loop(int clients, double seconds, Call call, long @Nullable [][] latencies)
       throws Exception {
     long end = System.nanoTime() + (long) (seconds * 1e9);
     AtomicLong total = new AtomicLong();
