@@ -27,7 +27,7 @@ import org.bouncycastle.math.raw.Nat256;
  * BigInteger}.
  *
  * <p>The mixed addition has no case for adding a point to itself or to its negation. Neither can
- * happen for {@code 0 < k < n}: before window {@code i} the sum is {@code S·G} with {@code |S| <
+ * happen for {@code 0 < k < n}: before window {@code i} the sum is {@code S·G} with {@code |S| <=
  * 2^(6i-1)}, and the added point is {@code d·2^(6i)·G} with {@code 1 <= |d| <= 32}, so {@code S ≡
  * ±d·2^(6i) (mod n)} would need {@code |S ∓ d·2^(6i)|} to be 0 (impossible: {@code |S| < 2^(6i)})
  * or a multiple of n, which the sizes allow only in the last window, where it would make {@code k}

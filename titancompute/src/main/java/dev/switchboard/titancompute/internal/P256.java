@@ -25,7 +25,7 @@ final class P256 {
     X9ECParameters x9 = CustomNamedCurves.getByName("secp256r1");
     if (x9.getCurve().getCoordinateSystem() != ECCurve.COORD_JACOBIAN) {
       throw new IllegalStateException(
-          "affineX assumes BouncyCastle's secp256r1 uses Jacobian coordinates");
+          "publicAffineX assumes BouncyCastle's secp256r1 uses Jacobian coordinates");
     }
     return new ECDomainParameters(x9.getCurve(), x9.getG(), x9.getN(), x9.getH(), x9.getSeed());
   }
