@@ -134,9 +134,18 @@ final class GroupCommitWriter implements AutoCloseable {
       groups.incrementAndGet();
     } catch (SQLException | RuntimeException e) {
       rollback();
+      String message = String.valueOf(e.getMessage());
       OplogStoreException failed =
           new OplogStoreException(
-              "could not commit to the oplog " + where + ": " + e.getMessage(), e);
+              message.contains("SQLITE_FULL")
+                  ? "the disk holding the oplog "
+                      + where
+                      + " is full; nothing of this write was committed, and everything"
+                      + " committed before is kept ("
+                      + message
+                      + ")"
+                  : "could not commit to the oplog " + where + ": " + message,
+              e);
       log.warn("oplog {}: a group of {} writes failed: {}", where, group.size(), e.getMessage());
       for (Pending<?> pending : group) {
         pending.done.completeExceptionally(failed);
