@@ -55,15 +55,20 @@ public final class Redactor {
     for (String secret : call.secrets()) {
       body = replace(body, secret.getBytes(StandardCharsets.UTF_8), MASK_BYTES);
     }
+    byte[] masked = body;
+    return new RedactedRequest(hash(call.function(), masked), () -> display(call, masked));
+  }
+
+  private String display(DurableCall call, byte[] maskedBody) {
     String bodyDisplay = call.bodyDisplay();
-    String display = bodyDisplay != null ? mask(bodyDisplay, call.secrets()) : shown(body);
+    String display = bodyDisplay != null ? mask(bodyDisplay, call.secrets()) : shown(maskedBody);
     StringBuilder text = new StringBuilder(display);
     for (Map.Entry<String, String> header : call.headers()) {
       String value =
           isSensitiveHeader(header.getKey()) ? MASK : mask(header.getValue(), call.secrets());
       text.append('\n').append(header.getKey()).append(": ").append(value);
     }
-    return new RedactedRequest(hash(call.function(), body), text.toString());
+    return text.toString();
   }
 
   private static final byte[] MASK_BYTES = MASK.getBytes(StandardCharsets.UTF_8);
@@ -128,8 +133,27 @@ public final class Redactor {
     return true;
   }
 
-  /** A request as the oplog keeps it: the hash and the masked display form. */
-  record RedactedRequest(String hash, String display) {}
+  /**
+   * A request as the oplog keeps it: the hash and the masked display form. The display is made only
+   * when needed (recording, or reporting a divergence), never on the replay path.
+   */
+  static final class RedactedRequest {
+    private final String hash;
+    private final java.util.function.Supplier<String> display;
+
+    RedactedRequest(String hash, java.util.function.Supplier<String> display) {
+      this.hash = hash;
+      this.display = display;
+    }
+
+    String hash() {
+      return hash;
+    }
+
+    String display() {
+      return display.get();
+    }
+  }
 
   /** Builds a {@link Redactor}. */
   public static final class Builder {

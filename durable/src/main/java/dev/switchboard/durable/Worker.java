@@ -151,7 +151,7 @@ public final class Worker implements AutoCloseable {
    */
   public synchronized String run(String name, Callable<String> action) {
     Redactor.RedactedRequest request =
-        new Redactor.RedactedRequest(Redactor.hash("run:" + name, new byte[0]), "");
+        new Redactor.RedactedRequest(Redactor.hash("run:" + name, new byte[0]), () -> "");
     Outcome outcome =
         step(Kind.RUN, name, Idempotency.IDEMPOTENT, request, key -> Outcome.ok(action.call()));
     return outcome.text();

@@ -17,11 +17,13 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One thread owns the SQLite write connection and commits the writes of every worker in groups: it
- * takes whatever writes are waiting, runs each inside its own savepoint in one transaction, commits
- * once (one WAL fsync under {@code synchronous=FULL}) and only then lets their callers go. A write
- * refused by its own checks (a lost lease, a duplicate entry) rolls back to its savepoint and fails
- * alone; a failure of the database itself (disk full, I/O error) rolls the whole group back and
- * fails every write in it, so a caller is never told a write committed that did not.
+ * takes whatever writes are waiting, runs them in one transaction, commits once (one WAL fsync
+ * under {@code synchronous=FULL}) and only then lets their callers go. A write refused by its own
+ * checks (a lost lease, a duplicate entry) fails alone and the rest of its group commits: every
+ * write refuses before it changes anything (a fenced statement that matches no row, or a single
+ * statement that SQLite undoes by itself on a constraint violation), so no savepoint is needed. A
+ * failure of the database itself (disk full, I/O error) rolls the whole group back and fails every
+ * write in it, so a caller is never told a write committed that did not.
  */
 final class GroupCommitWriter implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(GroupCommitWriter.class);
@@ -163,25 +165,16 @@ final class GroupCommitWriter implements AutoCloseable {
   }
 
   private static <T> void run(Statement sql, Pending<T> pending) throws SQLException {
-    sql.execute("SAVEPOINT write");
     try {
       pending.result = pending.write.apply(sql.getConnection());
-      sql.execute("RELEASE write");
     } catch (DurableException e) {
-      undo(sql);
       pending.refused = e;
     } catch (SQLException e) {
       if (e.getErrorCode() != SQLITE_CONSTRAINT) {
         throw e; // the database itself failed: the whole group goes
       }
-      undo(sql);
       pending.refused = e;
     }
-  }
-
-  private static void undo(Statement sql) throws SQLException {
-    sql.execute("ROLLBACK TO write");
-    sql.execute("RELEASE write");
   }
 
   private void rollback() {

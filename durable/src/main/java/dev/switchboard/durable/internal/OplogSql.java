@@ -15,9 +15,13 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.WeakHashMap;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -46,31 +50,53 @@ final class OplogSql {
   private final Dialect dialect;
   private final String where;
 
+  /**
+   * Prepared statements per connection, kept for the connection's life: SQLite compiles a statement
+   * on every prepare, which would otherwise cost the single writer thread more than the write
+   * itself. Each connection is used by one thread at a time.
+   */
+  private final Map<Connection, Map<String, PreparedStatement>> prepared =
+      Collections.synchronizedMap(new WeakHashMap<>());
+
   OplogSql(Dialect dialect, String where) {
     this.dialect = dialect;
     this.where = where;
   }
 
+  private PreparedStatement prepare(Connection c, String sql) throws SQLException {
+    Map<String, PreparedStatement> statements = prepared.computeIfAbsent(c, k -> new HashMap<>());
+    PreparedStatement statement = statements.get(sql);
+    if (statement == null || statement.isClosed()) {
+      statement = c.prepareStatement(sql);
+      statements.put(sql, statement);
+    }
+    return statement;
+  }
+
   Lease acquire(Connection c, String workerId, String owner, Duration ttl, long takeOverToken)
       throws SQLException {
-    try (PreparedStatement insert =
-        c.prepareStatement(
-            "INSERT INTO sb_workers (worker_id, incarnation, lease_token, lease_expires_at,"
-                + " created_at) VALUES (?, ?, 0, 0, "
-                + dialect.nowMillis
-                + ") ON CONFLICT (worker_id) DO NOTHING")) {
+    {
+      PreparedStatement insert =
+          prepare(
+              c,
+              "INSERT INTO sb_workers (worker_id, incarnation, lease_token, lease_expires_at,"
+                  + " created_at) VALUES (?, ?, 0, 0, "
+                  + dialect.nowMillis
+                  + ") ON CONFLICT (worker_id) DO NOTHING");
       insert.setString(1, workerId);
       insert.setString(2, UUID.randomUUID().toString());
       insert.executeUpdate();
     }
-    try (PreparedStatement update =
-        c.prepareStatement(
-            "UPDATE sb_workers SET lease_owner = ?, lease_token = lease_token + 1,"
-                + " lease_expires_at = "
-                + dialect.nowMillis
-                + " + ? WHERE worker_id = ? AND (lease_owner IS NULL OR lease_expires_at <= "
-                + dialect.nowMillis
-                + " OR lease_token = ?) RETURNING lease_token, incarnation, lease_expires_at")) {
+    {
+      PreparedStatement update =
+          prepare(
+              c,
+              "UPDATE sb_workers SET lease_owner = ?, lease_token = lease_token + 1,"
+                  + " lease_expires_at = "
+                  + dialect.nowMillis
+                  + " + ? WHERE worker_id = ? AND (lease_owner IS NULL OR lease_expires_at <= "
+                  + dialect.nowMillis
+                  + " OR lease_token = ?) RETURNING lease_token, incarnation, lease_expires_at");
       update.setString(1, owner);
       update.setLong(2, ttl.toMillis());
       update.setString(3, workerId);
@@ -93,11 +119,13 @@ final class OplogSql {
   }
 
   boolean renew(Connection c, Lease lease, Duration ttl) throws SQLException {
-    try (PreparedStatement s =
-        c.prepareStatement(
-            "UPDATE sb_workers SET lease_expires_at = "
-                + dialect.nowMillis
-                + " + ? WHERE worker_id = ? AND lease_token = ? AND lease_owner = ?")) {
+    {
+      PreparedStatement s =
+          prepare(
+              c,
+              "UPDATE sb_workers SET lease_expires_at = "
+                  + dialect.nowMillis
+                  + " + ? WHERE worker_id = ? AND lease_token = ? AND lease_owner = ?");
       s.setLong(1, ttl.toMillis());
       s.setString(2, lease.workerId());
       s.setLong(3, lease.token());
@@ -107,10 +135,12 @@ final class OplogSql {
   }
 
   void release(Connection c, Lease lease) throws SQLException {
-    try (PreparedStatement s =
-        c.prepareStatement(
-            "UPDATE sb_workers SET lease_owner = NULL, lease_expires_at = 0"
-                + " WHERE worker_id = ? AND lease_token = ?")) {
+    {
+      PreparedStatement s =
+          prepare(
+              c,
+              "UPDATE sb_workers SET lease_owner = NULL, lease_expires_at = 0"
+                  + " WHERE worker_id = ? AND lease_token = ?");
       s.setString(1, lease.workerId());
       s.setLong(2, lease.token());
       s.executeUpdate();
@@ -118,10 +148,12 @@ final class OplogSql {
   }
 
   Optional<Lease> lease(Connection c, String workerId) throws SQLException {
-    try (PreparedStatement s =
-        c.prepareStatement(
-            "SELECT lease_owner, lease_token, incarnation, lease_expires_at FROM sb_workers"
-                + " WHERE worker_id = ?")) {
+    {
+      PreparedStatement s =
+          prepare(
+              c,
+              "SELECT lease_owner, lease_token, incarnation, lease_expires_at FROM sb_workers"
+                  + " WHERE worker_id = ?");
       s.setString(1, workerId);
       try (ResultSet rs = s.executeQuery()) {
         if (!rs.next()) {
@@ -145,14 +177,16 @@ final class OplogSql {
   void append(Connection c, Lease lease, OplogEntry e) throws SQLException {
     Outcome outcome = e.outcome();
     Instant completedAt = e.completedAt();
-    try (PreparedStatement s =
-        c.prepareStatement(
-            "INSERT INTO sb_oplog (worker_id, seq, kind, function_name, idempotency,"
-                + " request_hash, request, idempotency_key, started_at, intent_crc, outcome,"
-                + " result, completed_at, result_crc)"
-                + " SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ? FROM sb_workers"
-                + " WHERE worker_id = ? AND lease_token = ?"
-                + dialect.lockWorkerRow)) {
+    {
+      PreparedStatement s =
+          prepare(
+              c,
+              "INSERT INTO sb_oplog (worker_id, seq, kind, function_name, idempotency,"
+                  + " request_hash, request, idempotency_key, started_at, intent_crc, outcome,"
+                  + " result, completed_at, result_crc)"
+                  + " SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ? FROM sb_workers"
+                  + " WHERE worker_id = ? AND lease_token = ?"
+                  + dialect.lockWorkerRow);
       s.setString(1, lease.workerId());
       s.setLong(2, e.sequence());
       s.setString(3, e.kind().name());
@@ -190,13 +224,15 @@ final class OplogSql {
     if (outcome == null || completedAt == null) {
       throw new IllegalArgumentException("complete() needs an entry with its outcome");
     }
-    try (PreparedStatement s =
-        c.prepareStatement(
-            "UPDATE sb_oplog SET outcome = ?, result = ?, completed_at = ?, result_crc = ?"
-                + " WHERE worker_id = ? AND seq = ? AND outcome IS NULL AND EXISTS (SELECT 1"
-                + " FROM sb_workers w WHERE w.worker_id = ? AND w.lease_token = ?"
-                + dialect.lockWorkerRow
-                + ")")) {
+    {
+      PreparedStatement s =
+          prepare(
+              c,
+              "UPDATE sb_oplog SET outcome = ?, result = ?, completed_at = ?, result_crc = ?"
+                  + " WHERE worker_id = ? AND seq = ? AND outcome IS NULL AND EXISTS (SELECT 1"
+                  + " FROM sb_workers w WHERE w.worker_id = ? AND w.lease_token = ?"
+                  + dialect.lockWorkerRow
+                  + ")");
       s.setString(1, outcome.isOk() ? "ok" : "error");
       s.setBytes(2, outcome.value());
       s.setLong(3, completedAt.toEpochMilli());
@@ -219,13 +255,15 @@ final class OplogSql {
   }
 
   void compact(Connection c, Lease lease, Snapshot snapshot) throws SQLException {
-    try (PreparedStatement s =
-        c.prepareStatement(
-            "INSERT INTO sb_snapshots (worker_id, seq, state, created_at, crc)"
-                + " SELECT ?, ?, ?, ?, ? FROM sb_workers WHERE worker_id = ? AND lease_token = ?"
-                + dialect.lockWorkerRow
-                + " ON CONFLICT (worker_id) DO UPDATE SET seq = excluded.seq,"
-                + " state = excluded.state, created_at = excluded.created_at, crc = excluded.crc")) {
+    {
+      PreparedStatement s =
+          prepare(
+              c,
+              "INSERT INTO sb_snapshots (worker_id, seq, state, created_at, crc)"
+                  + " SELECT ?, ?, ?, ?, ? FROM sb_workers WHERE worker_id = ? AND lease_token = ?"
+                  + dialect.lockWorkerRow
+                  + " ON CONFLICT (worker_id) DO UPDATE SET seq = excluded.seq,"
+                  + " state = excluded.state, created_at = excluded.created_at, crc = excluded.crc");
       s.setString(1, lease.workerId());
       s.setLong(2, snapshot.sequence());
       s.setBytes(3, snapshot.state());
@@ -237,8 +275,8 @@ final class OplogSql {
         throw lost(c, lease);
       }
     }
-    try (PreparedStatement s =
-        c.prepareStatement("DELETE FROM sb_oplog WHERE worker_id = ? AND seq <= ?")) {
+    {
+      PreparedStatement s = prepare(c, "DELETE FROM sb_oplog WHERE worker_id = ? AND seq <= ?");
       s.setString(1, lease.workerId());
       s.setLong(2, snapshot.sequence());
       s.executeUpdate();
@@ -247,9 +285,9 @@ final class OplogSql {
 
   History load(Connection c, String workerId) throws SQLException {
     Snapshot snapshot = null;
-    try (PreparedStatement s =
-        c.prepareStatement(
-            "SELECT seq, state, created_at, crc FROM sb_snapshots WHERE worker_id = ?")) {
+    {
+      PreparedStatement s =
+          prepare(c, "SELECT seq, state, created_at, crc FROM sb_snapshots WHERE worker_id = ?");
       s.setString(1, workerId);
       try (ResultSet rs = s.executeQuery()) {
         if (rs.next()) {
@@ -262,11 +300,13 @@ final class OplogSql {
       }
     }
     List<OplogEntry> entries = new ArrayList<>();
-    try (PreparedStatement s =
-        c.prepareStatement(
-            "SELECT seq, kind, function_name, idempotency, request_hash, request,"
-                + " idempotency_key, started_at, intent_crc, outcome, result, completed_at,"
-                + " result_crc FROM sb_oplog WHERE worker_id = ? ORDER BY seq")) {
+    {
+      PreparedStatement s =
+          prepare(
+              c,
+              "SELECT seq, kind, function_name, idempotency, request_hash, request,"
+                  + " idempotency_key, started_at, intent_crc, outcome, result, completed_at,"
+                  + " result_crc FROM sb_oplog WHERE worker_id = ? ORDER BY seq");
       s.setString(1, workerId);
       try (ResultSet rs = s.executeQuery()) {
         while (rs.next()) {
@@ -323,9 +363,8 @@ final class OplogSql {
 
   List<String> workers(Connection c) throws SQLException {
     List<String> workers = new ArrayList<>();
-    try (PreparedStatement s =
-            c.prepareStatement("SELECT worker_id FROM sb_workers ORDER BY worker_id");
-        ResultSet rs = s.executeQuery()) {
+    PreparedStatement s = prepare(c, "SELECT worker_id FROM sb_workers ORDER BY worker_id");
+    try (ResultSet rs = s.executeQuery()) {
       while (rs.next()) {
         workers.add(rs.getString(1));
       }
@@ -334,8 +373,8 @@ final class OplogSql {
   }
 
   private long currentToken(Connection c, String workerId) throws SQLException {
-    try (PreparedStatement s =
-        c.prepareStatement("SELECT lease_token FROM sb_workers WHERE worker_id = ?")) {
+    {
+      PreparedStatement s = prepare(c, "SELECT lease_token FROM sb_workers WHERE worker_id = ?");
       s.setString(1, workerId);
       try (ResultSet rs = s.executeQuery()) {
         return rs.next() ? rs.getLong(1) : -1;

@@ -31,7 +31,9 @@ import org.slf4j.LoggerFactory;
  */
 public final class PostgresOplogStore implements OplogStore {
   private static final Logger log = LoggerFactory.getLogger(PostgresOplogStore.class);
-  private static final int POOL = 8;
+  // Enough connections that concurrent workers' commits overlap: PostgreSQL flushes the WAL of
+  // overlapping commits together, so this, not a writer thread, is what groups its fsyncs.
+  private static final int POOL = 32;
 
   private final PGSimpleDataSource dataSource;
   private final String where;

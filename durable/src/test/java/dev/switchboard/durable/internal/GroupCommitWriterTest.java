@@ -106,7 +106,7 @@ class GroupCommitWriterTest {
             () ->
                 writer.submit(
                     c -> {
-                      insert(c, "fenced");
+                      // Writes refuse before they change anything, as the fenced statements do.
                       throw new LeaseException("lost");
                     }));
     Future<?> duplicate = callers.submit(() -> writer.submit(c -> insert(c, "ok")));
