@@ -164,8 +164,9 @@ public final class DurableBench {
       out.println();
       out.printf(Locale.ROOT, "## Replay of a %d-call history (one worker)%n%n", history);
       out.println(
-          "| store | live, plain (s) | recording, idempotent calls (s) | replay, warm JVM (s) | live ÷ replay |");
-      out.println("|---|---:|---:|---:|---:|");
+          "| store | live, plain: wall s (CPU s) | recording, idempotent calls: wall s"
+              + " | replay, warm JVM: wall s (CPU s) | live ÷ replay, wall | live ÷ replay, CPU |");
+      out.println("|---|---:|---:|---:|---:|---:|");
       // The live calls above ran in a warm JVM; warm the replay path the same way first.
       bench.replay(null, "warm-up", sqlite, Math.min(history, 1000));
       bench.replay(out, "sqlite", sqlite, history);

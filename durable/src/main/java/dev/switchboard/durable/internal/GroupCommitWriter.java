@@ -11,24 +11,28 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One thread owns the SQLite write connection and commits the writes of every worker in groups: it
- * takes whatever writes are waiting, runs them in one transaction, commits once (one WAL fsync
- * under {@code synchronous=FULL}) and only then lets their callers go. A write refused by its own
- * checks (a lost lease, a duplicate entry) fails alone and the rest of its group commits: every
- * write refuses before it changes anything (a fenced statement that matches no row, or a single
- * statement that SQLite undoes by itself on a constraint violation), so no savepoint is needed. A
- * failure of the database itself (disk full, I/O error) rolls the whole group back and fails every
- * write in it, so a caller is never told a write committed that did not.
+ * One thread owns the write connection and commits the writes of every worker in groups: it takes
+ * whatever writes are waiting, runs them in one transaction, commits once (one fsync: SQLite's WAL
+ * under {@code synchronous=FULL}, PostgreSQL's WAL flush) and only then lets their callers go.
+ *
+ * <p>A write refused by its own checks (a lost lease, a duplicate entry) fails alone and the rest
+ * of its group commits: every write refuses before it changes anything (a fenced statement that
+ * matches no row, an insert that does nothing on conflict), so no savepoint is needed and the
+ * transaction is never aborted by a refusal. A failure of the database itself (disk full, I/O
+ * error, the server gone) rolls the whole group back and fails every write in it, so a caller is
+ * never told a write committed that did not; the connection is then opened afresh for the next
+ * group.
  */
 final class GroupCommitWriter implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(GroupCommitWriter.class);
   private static final int MAX_GROUP = 512;
-  private static final int SQLITE_CONSTRAINT = 19;
 
   /** A write to run in the group's transaction. */
   interface Write<T> {
@@ -38,6 +42,11 @@ final class GroupCommitWriter implements AutoCloseable {
   /** A write with nothing to return. */
   interface Update {
     void apply(Connection connection) throws SQLException;
+  }
+
+  /** Opens the write connection, in auto-commit mode (the writer issues BEGIN and COMMIT). */
+  interface Connector {
+    Connection open() throws SQLException;
   }
 
   private static final class Pending<T> {
@@ -60,17 +69,28 @@ final class GroupCommitWriter implements AutoCloseable {
     }
   }
 
-  private final Connection connection;
+  private final Connector connector;
+  private final String begin;
   private final String where;
+  private final Function<Exception, String> explain;
   private final BlockingQueue<Pending<?>> queue = new LinkedBlockingQueue<>();
   private final Thread thread;
+  private final AtomicLong groups = new AtomicLong();
   private volatile boolean closed;
-  private final java.util.concurrent.atomic.AtomicLong groups =
-      new java.util.concurrent.atomic.AtomicLong();
+  // Only the writer thread touches it (and close(), after that thread ended).
+  private @Nullable Connection connection;
 
-  GroupCommitWriter(Connection connection, String where) {
-    this.connection = connection;
+  /**
+   * @param begin the statement that opens a group's transaction ({@code BEGIN IMMEDIATE} takes
+   *     SQLite's write lock up front, so a group never fails half-way on a busy database)
+   * @param explain turns a failure of the database into a message for people
+   */
+  GroupCommitWriter(
+      Connector connector, String begin, String where, Function<Exception, String> explain) {
+    this.connector = connector;
+    this.begin = begin;
     this.where = where;
+    this.explain = explain;
     this.thread = new Thread(this::loop, "sb-oplog-writer");
     thread.setDaemon(true);
     thread.start();
@@ -109,6 +129,11 @@ final class GroupCommitWriter implements AutoCloseable {
         });
   }
 
+  /** How many groups have committed: fewer than the writes when concurrent writes share fsyncs. */
+  long groupsCommitted() {
+    return groups.get();
+  }
+
   private void loop() {
     List<Pending<?>> group = new ArrayList<>();
     while (true) {
@@ -127,27 +152,18 @@ final class GroupCommitWriter implements AutoCloseable {
   }
 
   private void commit(List<Pending<?>> group) {
-    try (Statement sql = connection.createStatement()) {
-      sql.execute("BEGIN IMMEDIATE");
-      for (Pending<?> pending : group) {
-        run(sql, pending);
+    try {
+      Connection c = begin();
+      try (Statement sql = c.createStatement()) {
+        for (Pending<?> pending : group) {
+          run(c, pending);
+        }
+        sql.execute("COMMIT");
       }
-      sql.execute("COMMIT");
       groups.incrementAndGet();
     } catch (SQLException | RuntimeException e) {
       rollback();
-      String message = String.valueOf(e.getMessage());
-      OplogStoreException failed =
-          new OplogStoreException(
-              message.contains("SQLITE_FULL")
-                  ? "the disk holding the oplog "
-                      + where
-                      + " is full; nothing of this write was committed, and everything"
-                      + " committed before is kept ("
-                      + message
-                      + ")"
-                  : "could not commit to the oplog " + where + ": " + message,
-              e);
+      OplogStoreException failed = new OplogStoreException(explain.apply(e), e);
       log.warn("oplog {}: a group of {} writes failed: {}", where, group.size(), e.getMessage());
       for (Pending<?> pending : group) {
         pending.done.completeExceptionally(failed);
@@ -164,31 +180,63 @@ final class GroupCommitWriter implements AutoCloseable {
     }
   }
 
-  private static <T> void run(Statement sql, Pending<T> pending) throws SQLException {
-    try {
-      pending.result = pending.write.apply(sql.getConnection());
-    } catch (DurableException e) {
-      pending.refused = e;
-    } catch (SQLException e) {
-      if (e.getErrorCode() != SQLITE_CONSTRAINT) {
-        throw e; // the database itself failed: the whole group goes
+  /**
+   * Opens the group's transaction. A connection that went stale while idle (the server restarted
+   * since the last group) fails right here, before anything of the group was sent, so it is safe to
+   * replace it and begin once more.
+   */
+  private Connection begin() throws SQLException {
+    Connection c = connection;
+    if (c != null && !c.isClosed()) {
+      try (Statement sql = c.createStatement()) {
+        sql.execute(begin);
+        return c;
+      } catch (SQLException stale) {
+        log.debug("oplog {}: write connection went stale: {}", where, stale.getMessage());
+        closeConnection();
       }
+    }
+    c = connector.open();
+    connection = c;
+    try (Statement sql = c.createStatement()) {
+      sql.execute(begin);
+    }
+    return c;
+  }
+
+  private static <T> void run(Connection c, Pending<T> pending) throws SQLException {
+    try {
+      pending.result = pending.write.apply(c);
+    } catch (DurableException e) {
       pending.refused = e;
     }
   }
 
   private void rollback() {
-    try (Statement sql = connection.createStatement()) {
+    Connection c = connection;
+    if (c == null) {
+      return;
+    }
+    try (Statement sql = c.createStatement()) {
       sql.execute("ROLLBACK");
     } catch (SQLException e) {
-      // SQLite may have rolled the transaction back itself after an I/O error: nothing to undo.
+      // SQLite may have rolled back by itself after an I/O error, or the server is gone: either
+      // way nothing of the group remains, and a fresh connection serves the next group.
       log.debug("oplog {}: rollback after a failed group: {}", where, e.getMessage());
+      closeConnection();
     }
   }
 
-  /** How many groups have committed: fewer than the writes when concurrent writes share fsyncs. */
-  long groupsCommitted() {
-    return groups.get();
+  private void closeConnection() {
+    Connection c = connection;
+    connection = null;
+    if (c != null) {
+      try {
+        c.close();
+      } catch (SQLException e) {
+        log.debug("oplog {}: closing the write connection: {}", where, e.getMessage());
+      }
+    }
   }
 
   /** Commits what is queued, then stops the writer thread and closes its connection. */
@@ -201,10 +249,6 @@ final class GroupCommitWriter implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-    try {
-      connection.close();
-    } catch (SQLException e) {
-      log.debug("oplog {}: closing the write connection: {}", where, e.getMessage());
-    }
+    closeConnection();
   }
 }

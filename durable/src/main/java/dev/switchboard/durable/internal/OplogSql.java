@@ -186,7 +186,8 @@ final class OplogSql {
                   + " result, completed_at, result_crc)"
                   + " SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ? FROM sb_workers"
                   + " WHERE worker_id = ? AND lease_token = ?"
-                  + dialect.lockWorkerRow);
+                  + dialect.lockWorkerRow
+                  + " ON CONFLICT (worker_id, seq) DO NOTHING");
       s.setString(1, lease.workerId());
       s.setLong(2, e.sequence());
       s.setString(3, e.kind().name());
@@ -212,10 +213,16 @@ final class OplogSql {
       }
       s.setString(15, lease.workerId());
       s.setLong(16, lease.token());
-      if (s.executeUpdate() != 1) {
-        throw lost(c, lease);
+      if (s.executeUpdate() == 1) {
+        return;
       }
     }
+    // Nothing inserted: either the lease is no longer current, or the entry is already there.
+    if (currentToken(c, lease.workerId()) != lease.token()) {
+      throw lost(c, lease);
+    }
+    throw new OplogStoreException(
+        "worker " + lease.workerId() + " already has an entry #" + e.sequence() + " " + where);
   }
 
   void complete(Connection c, Lease lease, OplogEntry e) throws SQLException {

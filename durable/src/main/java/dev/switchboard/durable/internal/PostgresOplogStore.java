@@ -23,29 +23,29 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The shared oplog on PostgreSQL. Each write is one short transaction on a pooled connection;
- * PostgreSQL itself groups the WAL flushes of concurrent commits, so concurrent workers share
- * fsyncs without a writer thread here. A connection that fails (the server restarted, the network
- * dropped) is discarded and a fresh one opened for the next write, so the store recovers on its own
- * once the server is back.
+ * The shared oplog on PostgreSQL. Writes go through a {@link GroupCommitWriter}, as on SQLite: the
+ * writes of concurrent workers share one transaction and one WAL flush. Reads use a small pool of
+ * their own. A connection that fails (the server restarted, the network dropped) is discarded and a
+ * fresh one opened for the next use, so the store recovers on its own once the server is back.
  */
 public final class PostgresOplogStore implements OplogStore {
   private static final Logger log = LoggerFactory.getLogger(PostgresOplogStore.class);
-  // Enough connections that concurrent workers' commits overlap: PostgreSQL flushes the WAL of
-  // overlapping commits together, so this, not a writer thread, is what groups its fsyncs.
-  private static final int POOL = 32;
+  private static final int READ_POOL = 4;
 
   private final PGSimpleDataSource dataSource;
   private final String where;
   private final OplogSql sql;
-  private final Semaphore permits = new Semaphore(POOL, true);
+  private final Semaphore permits = new Semaphore(READ_POOL, true);
   private final Deque<Connection> idle = new ArrayDeque<>();
   private volatile boolean closed;
+
+  private final GroupCommitWriter writer;
 
   private PostgresOplogStore(PGSimpleDataSource dataSource, String where) {
     this.dataSource = dataSource;
     this.where = where;
     this.sql = new OplogSql(OplogSql.Dialect.POSTGRESQL, where);
+    this.writer = new GroupCommitWriter(dataSource::getConnection, "BEGIN", where, this::explain);
   }
 
   /** Opens the oplog at {@code url} ({@code postgresql://HOST:PORT/DB?user=...}), migrated. */
@@ -97,19 +97,6 @@ public final class PostgresOplogStore implements OplogStore {
     T apply(Connection c) throws SQLException;
   }
 
-  private interface Update {
-    void apply(Connection c) throws SQLException;
-  }
-
-  private void update(boolean transaction, Update update) {
-    withConnection(
-        transaction,
-        c -> {
-          update.apply(c);
-          return Boolean.TRUE;
-        });
-  }
-
   private <T> T withConnection(boolean transaction, Work<T> work) {
     if (closed) {
       throw new OplogStoreException("the oplog " + where + " is closed");
@@ -121,9 +108,25 @@ public final class PostgresOplogStore implements OplogStore {
       throw new OplogStoreException(
           "interrupted waiting for a connection to the oplog " + where, e);
     }
+    try {
+      try {
+        return attempt(transaction, work, true);
+      } catch (SQLException stale) {
+        // An idle pooled connection may have died with a server restart: reads are safe to try
+        // once more on a fresh one.
+        return attempt(transaction, work, false);
+      }
+    } catch (SQLException e) {
+      throw new OplogStoreException(explain(e), e);
+    } finally {
+      permits.release();
+    }
+  }
+
+  private <T> T attempt(boolean transaction, Work<T> work, boolean pooled) throws SQLException {
     Connection c = null;
     try {
-      c = borrow();
+      c = pooled ? borrow() : dataSource.getConnection();
       c.setAutoCommit(!transaction);
       T result;
       try {
@@ -146,9 +149,7 @@ public final class PostgresOplogStore implements OplogStore {
       throw e;
     } catch (SQLException e) {
       discard(c);
-      throw new OplogStoreException(explain(e), e);
-    } finally {
-      permits.release();
+      throw e;
     }
   }
 
@@ -179,8 +180,8 @@ public final class PostgresOplogStore implements OplogStore {
     }
   }
 
-  private String explain(SQLException e) {
-    String state = e.getSQLState();
+  private String explain(Exception e) {
+    String state = e instanceof SQLException sqlException ? sqlException.getSQLState() : null;
     if (state != null && (state.startsWith("08") || state.startsWith("57P"))) {
       return "the oplog database "
           + where
@@ -196,17 +197,17 @@ public final class PostgresOplogStore implements OplogStore {
 
   @Override
   public Lease acquire(String workerId, String owner, Duration ttl, long takeOverToken) {
-    return withConnection(true, c -> sql.acquire(c, workerId, owner, ttl, takeOverToken));
+    return writer.submit(c -> sql.acquire(c, workerId, owner, ttl, takeOverToken));
   }
 
   @Override
   public boolean renew(Lease lease, Duration ttl) {
-    return withConnection(false, c -> sql.renew(c, lease, ttl));
+    return writer.submit(c -> sql.renew(c, lease, ttl));
   }
 
   @Override
   public void release(Lease lease) {
-    update(false, c -> sql.release(c, lease));
+    writer.execute(c -> sql.release(c, lease));
   }
 
   @Override
@@ -232,17 +233,17 @@ public final class PostgresOplogStore implements OplogStore {
 
   @Override
   public void append(Lease lease, OplogEntry entry) {
-    update(false, c -> sql.append(c, lease, entry));
+    writer.execute(c -> sql.append(c, lease, entry));
   }
 
   @Override
   public void complete(Lease lease, OplogEntry entry) {
-    update(false, c -> sql.complete(c, lease, entry));
+    writer.execute(c -> sql.complete(c, lease, entry));
   }
 
   @Override
   public void compact(Lease lease, Snapshot snapshot) {
-    update(true, c -> sql.compact(c, lease, snapshot));
+    writer.execute(c -> sql.compact(c, lease, snapshot));
   }
 
   @Override
@@ -252,6 +253,7 @@ public final class PostgresOplogStore implements OplogStore {
 
   @Override
   public void close() {
+    writer.close();
     closed = true;
     synchronized (idle) {
       for (Connection c : idle) {

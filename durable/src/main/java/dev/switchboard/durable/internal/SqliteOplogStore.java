@@ -35,10 +35,12 @@ public final class SqliteOplogStore implements OplogStore {
   private final GroupCommitWriter writer;
   private final Connection reader;
 
-  private SqliteOplogStore(Path file, Connection writeConnection, Connection reader) {
+  private SqliteOplogStore(Path file, SQLiteDataSource dataSource, Connection reader) {
     this.where = "in " + file;
     this.sql = new OplogSql(OplogSql.Dialect.SQLITE, where);
-    this.writer = new GroupCommitWriter(writeConnection, where);
+    this.writer =
+        new GroupCommitWriter(
+            dataSource::getConnection, "BEGIN IMMEDIATE", where, e -> describe(e, file));
     this.reader = reader;
   }
 
@@ -51,23 +53,19 @@ public final class SqliteOplogStore implements OplogStore {
     createPrivately(dataDirectory, file);
     SQLiteDataSource dataSource = new SQLiteDataSource(config());
     dataSource.setUrl("jdbc:sqlite:" + file);
-    Connection write = null;
     Connection read = null;
     try {
-      write = dataSource.getConnection();
-      checkIntegrityCheap(write, file);
-      Migrations.apply(dataSource, "sqlite", where);
       read = dataSource.getConnection();
+      checkIntegrityCheap(read, file);
+      Migrations.apply(dataSource, "sqlite", where);
       // Each read runs in its own transaction, so the snapshot and the entries it loads come from
       // one moment even while a compaction commits.
       read.setAutoCommit(false);
-      return new SqliteOplogStore(file, write, read);
+      return new SqliteOplogStore(file, dataSource, read);
     } catch (SQLException e) {
-      closeQuietly(write);
       closeQuietly(read);
       throw new OplogStoreException(describe(e, file), e);
     } catch (RuntimeException e) {
-      closeQuietly(write);
       closeQuietly(read);
       throw e;
     }
@@ -114,7 +112,7 @@ public final class SqliteOplogStore implements OplogStore {
     }
   }
 
-  private static String describe(SQLException e, Path file) {
+  private static String describe(Exception e, Path file) {
     String message = String.valueOf(e.getMessage());
     if (message.contains("SQLITE_NOTADB") || message.contains("SQLITE_CORRUPT")) {
       return "the oplog "
@@ -124,9 +122,14 @@ public final class SqliteOplogStore implements OplogStore {
           + "); restore it from a backup, or move it away to start with an empty oplog";
     }
     if (message.contains("SQLITE_FULL")) {
-      return "the disk holding the oplog " + file + " is full (" + message + ")";
+      return "the disk holding the oplog "
+          + file
+          + " is full; nothing of this write was committed, and everything committed before is"
+          + " kept ("
+          + message
+          + ")";
     }
-    return "cannot open the oplog " + file + ": " + message;
+    return "oplog " + file + ": " + message;
   }
 
   private static void closeQuietly(@Nullable Connection c) {

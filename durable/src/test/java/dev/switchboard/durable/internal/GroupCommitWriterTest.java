@@ -28,13 +28,24 @@ class GroupCommitWriterTest {
 
   @BeforeEach
   void open() throws Exception {
-    Connection c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("t.db"));
-    try (Statement s = c.createStatement()) {
+    String url = "jdbc:sqlite:" + dir.resolve("t.db");
+    try (Connection c = DriverManager.getConnection(url);
+        Statement s = c.createStatement()) {
       s.execute("PRAGMA journal_mode=WAL");
-      s.execute("PRAGMA synchronous=FULL");
       s.execute("CREATE TABLE t (k TEXT PRIMARY KEY)");
     }
-    writer = new GroupCommitWriter(c, "in a test");
+    writer =
+        new GroupCommitWriter(
+            () -> {
+              Connection c = DriverManager.getConnection(url);
+              try (Statement s = c.createStatement()) {
+                s.execute("PRAGMA synchronous=FULL");
+              }
+              return c;
+            },
+            "BEGIN IMMEDIATE",
+            "in a test",
+            e -> "failed: " + e.getMessage());
   }
 
   @AfterEach
@@ -44,9 +55,13 @@ class GroupCommitWriterTest {
   }
 
   private Boolean insert(Connection c, String key) throws java.sql.SQLException {
-    try (PreparedStatement s = c.prepareStatement("INSERT INTO t VALUES (?)")) {
+    try (PreparedStatement s =
+        c.prepareStatement("INSERT INTO t VALUES (?) ON CONFLICT DO NOTHING")) {
       s.setString(1, key);
-      return s.executeUpdate() == 1;
+      if (s.executeUpdate() != 1) {
+        throw new dev.switchboard.durable.OplogStoreException("duplicate " + key);
+      }
+      return true;
     }
   }
 
@@ -114,7 +129,7 @@ class GroupCommitWriterTest {
     release.countDown();
     first.get();
     assertThatThrownBy(fenced::get).hasCauseInstanceOf(LeaseException.class);
-    // One of the two "ok" inserts wins; the other is refused by the primary key, alone.
+    // One of the two "ok" inserts wins; the other finds its key taken and refuses, alone.
     int failures = 0;
     for (Future<?> f : List.of(ok, duplicate)) {
       try {
