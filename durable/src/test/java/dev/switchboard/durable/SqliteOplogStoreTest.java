@@ -10,6 +10,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -46,9 +47,18 @@ class SqliteOplogStoreTest extends OplogStoreContract {
 
   @Test
   void theFileIsReadableOnlyByItsOwnerAndUsesWalWithFullSync() throws Exception {
-    assertThat(
-            PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve("oplog.db"))))
-        .isEqualTo("rw-------");
+    Lease lease = store.acquire("w", "me/1/1", TTL, 0);
+    store.append(lease, done(1));
+    for (String file : List.of("oplog.db", "oplog.db-wal", "oplog.db-shm")) {
+      assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve(file))))
+          .as(file)
+          .isEqualTo("rw-------");
+    }
+    store.close();
+    Path fresh = dir.resolve("new/data");
+    store = OplogStore.sqlite(fresh);
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(fresh)))
+        .isEqualTo("rwx------");
     try (Connection c = rawConnection();
         var s = c.createStatement();
         var rs = s.executeQuery("PRAGMA journal_mode")) {

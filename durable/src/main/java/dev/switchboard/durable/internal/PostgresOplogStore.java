@@ -13,6 +13,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import java.util.Optional;
@@ -23,10 +24,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The shared oplog on PostgreSQL. Writes go through a {@link GroupCommitWriter}, as on SQLite: the
- * writes of concurrent workers share one transaction and one WAL flush. Reads use a small pool of
- * their own. A connection that fails (the server restarted, the network dropped) is discarded and a
- * fresh one opened for the next use, so the store recovers on its own once the server is back.
+ * The shared oplog on PostgreSQL. Writes go through {@link GroupCommitWriter}s, as on SQLite: the
+ * writes of concurrent workers share one transaction. Unlike SQLite, PostgreSQL takes writes on
+ * several connections at once and flushes the WAL of overlapping commits together, while each
+ * statement costs a round trip; so there are several writers, each worker always on the same one
+ * (its writes stay in order), and their groups commit in parallel. Reads use a small pool of their
+ * own. A connection that fails (the server restarted, the network dropped) is discarded and a fresh
+ * one opened for the next use, so the store recovers on its own once the server is back.
  */
 public final class PostgresOplogStore implements OplogStore {
   private static final Logger log = LoggerFactory.getLogger(PostgresOplogStore.class);
@@ -39,13 +43,17 @@ public final class PostgresOplogStore implements OplogStore {
   private final Deque<Connection> idle = new ArrayDeque<>();
   private volatile boolean closed;
 
-  private final GroupCommitWriter writer;
+  private static final int WRITERS = 8;
+
+  private final List<GroupCommitWriter> writers = new ArrayList<>();
 
   private PostgresOplogStore(PGSimpleDataSource dataSource, String where) {
     this.dataSource = dataSource;
     this.where = where;
     this.sql = new OplogSql(OplogSql.Dialect.POSTGRESQL, where);
-    this.writer = new GroupCommitWriter(dataSource::getConnection, "BEGIN", where, this::explain);
+    for (int i = 0; i < WRITERS; i++) {
+      writers.add(new GroupCommitWriter(dataSource::getConnection, "BEGIN", where, this::explain));
+    }
   }
 
   /** Opens the oplog at {@code url} ({@code postgresql://HOST:PORT/DB?user=...}), migrated. */
@@ -195,19 +203,23 @@ public final class PostgresOplogStore implements OplogStore {
     return "oplog database " + where + ": " + e.getMessage();
   }
 
+  private GroupCommitWriter writer(String workerId) {
+    return writers.get(Math.floorMod(workerId.hashCode(), writers.size()));
+  }
+
   @Override
   public Lease acquire(String workerId, String owner, Duration ttl, long takeOverToken) {
-    return writer.submit(c -> sql.acquire(c, workerId, owner, ttl, takeOverToken));
+    return writer(workerId).submit(c -> sql.acquire(c, workerId, owner, ttl, takeOverToken));
   }
 
   @Override
   public boolean renew(Lease lease, Duration ttl) {
-    return writer.submit(c -> sql.renew(c, lease, ttl));
+    return writer(lease.workerId()).submit(c -> sql.renew(c, lease, ttl));
   }
 
   @Override
   public void release(Lease lease) {
-    writer.execute(c -> sql.release(c, lease));
+    writer(lease.workerId()).execute(c -> sql.release(c, lease));
   }
 
   @Override
@@ -233,17 +245,17 @@ public final class PostgresOplogStore implements OplogStore {
 
   @Override
   public void append(Lease lease, OplogEntry entry) {
-    writer.execute(c -> sql.append(c, lease, entry));
+    writer(lease.workerId()).execute(c -> sql.append(c, lease, entry));
   }
 
   @Override
   public void complete(Lease lease, OplogEntry entry) {
-    writer.execute(c -> sql.complete(c, lease, entry));
+    writer(lease.workerId()).execute(c -> sql.complete(c, lease, entry));
   }
 
   @Override
   public void compact(Lease lease, Snapshot snapshot) {
-    writer.execute(c -> sql.compact(c, lease, snapshot));
+    writer(lease.workerId()).execute(c -> sql.compact(c, lease, snapshot));
   }
 
   @Override
@@ -253,7 +265,9 @@ public final class PostgresOplogStore implements OplogStore {
 
   @Override
   public void close() {
-    writer.close();
+    for (GroupCommitWriter writer : writers) {
+      writer.close();
+    }
     closed = true;
     synchronized (idle) {
       for (Connection c : idle) {

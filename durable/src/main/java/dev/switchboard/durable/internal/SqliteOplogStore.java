@@ -85,8 +85,18 @@ public final class SqliteOplogStore implements OplogStore {
    */
   private static void createPrivately(Path dir, Path file) {
     try {
-      Files.createDirectories(dir);
       boolean posix = dir.getFileSystem().supportedFileAttributeViews().contains("posix");
+      if (posix && !Files.isDirectory(dir)) {
+        Path parent = dir.toAbsolutePath().getParent();
+        if (parent != null) {
+          Files.createDirectories(parent);
+        }
+        Files.createDirectory(
+            dir,
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+      } else {
+        Files.createDirectories(dir);
+      }
       if (posix) {
         try {
           Files.createFile(
