@@ -2,6 +2,8 @@ package dev.switchboard.durable;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.switchboard.testing.PeerPrograms;
+import dev.switchboard.testing.TestProcess;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -31,13 +33,15 @@ class CrashRecoveryIT {
           "#6 local e1");
 
   @TempDir Path dir;
-  JavaProcess server;
+  TestProcess server;
   int port;
 
   @BeforeEach
   void startPeer() throws Exception {
-    server = JavaProcess.start(EffectServer.class);
-    port = Integer.parseInt(server.awaitLine("listening ", WAIT).substring("listening ".length()));
+    server = peer("effect-server", EffectServer.class);
+    port =
+        Integer.parseInt(
+            server.awaitLine(line("listening "), WAIT).group().substring("listening ".length()));
   }
 
   @AfterEach
@@ -45,14 +49,14 @@ class CrashRecoveryIT {
     server.close();
   }
 
-  private JavaProcess worker(String crash, String... more) throws Exception {
+  private TestProcess worker(String crash, String... more) throws Exception {
     String[] args = new String[4 + more.length];
     args[0] = "sqlite:" + dir;
     args[1] = String.valueOf(port);
     args[2] = "order-42";
     args[3] = crash;
     System.arraycopy(more, 0, args, 4, more.length);
-    return JavaProcess.start(CrashingWorker.class, args);
+    return peer("worker", CrashingWorker.class, args);
   }
 
   private Map<String, String> stats() throws Exception {
@@ -84,13 +88,15 @@ class CrashRecoveryIT {
     "3, after-commit"
   })
   void everyEffectHappensExactlyOnceWhereverTheWorkerDies(int seq, String point) throws Exception {
-    JavaProcess crashed = worker(seq + ":" + point);
-    assertThat(crashed.exitCode(WAIT)).as("killed by SIGKILL: %s", crashed.stderr()).isEqualTo(137);
+    TestProcess crashed = worker(seq + ":" + point);
+    assertThat(crashed.awaitExit(WAIT))
+        .as("killed by SIGKILL: %s", crashed.stderr())
+        .isEqualTo(137);
     int requestsBefore = Integer.parseInt(stats().get("requests"));
 
-    JavaProcess rerun = worker("none");
-    assertThat(rerun.exitCode(WAIT)).as("%s", rerun.stderr()).isZero();
-    assertThat(rerun.stdout()).containsSubsequence(CLEAN_RUN);
+    TestProcess rerun = worker("none");
+    assertThat(rerun.awaitExit(WAIT)).as("%s", rerun.stderr()).isZero();
+    assertThat(rerun.stdout().lines().toList()).containsSubsequence(CLEAN_RUN);
 
     Map<String, String> stats = stats();
     assertThat(stats).containsEntry("effect e0", "1").containsEntry("effect e1", "1");
@@ -104,27 +110,35 @@ class CrashRecoveryIT {
 
   @Test
   void replayNeedsNoPeerAtAll() throws Exception {
-    JavaProcess first = worker("none");
-    assertThat(first.exitCode(WAIT)).isZero();
+    TestProcess first = worker("none");
+    assertThat(first.awaitExit(WAIT)).isZero();
     server.close();
     // The peer is gone: a replay that sent anything would fail to connect.
-    JavaProcess replay = worker("none");
-    assertThat(replay.exitCode(WAIT)).as("%s", replay.stderr()).isZero();
-    assertThat(replay.stdout()).containsSubsequence(CLEAN_RUN);
+    TestProcess replay = worker("none");
+    assertThat(replay.awaitExit(WAIT)).as("%s", replay.stderr()).isZero();
+    assertThat(replay.stdout().lines().toList()).containsSubsequence(CLEAN_RUN);
   }
 
   @Test
   void aNotIdempotentCallCutOffInFlightIsReportedUncertainNotRepeated() throws Exception {
-    JavaProcess crashed = worker("4:after-send", "--not-idempotent");
-    assertThat(crashed.exitCode(WAIT)).isEqualTo(137);
-    JavaProcess rerun = worker("none", "--not-idempotent");
-    assertThat(rerun.exitCode(WAIT)).isEqualTo(3);
-    assertThat(String.join("\n", rerun.stderr()))
+    TestProcess crashed = worker("4:after-send", "--not-idempotent");
+    assertThat(crashed.awaitExit(WAIT)).isEqualTo(137);
+    TestProcess rerun = worker("none", "--not-idempotent");
+    assertThat(rerun.awaitExit(WAIT)).isEqualTo(3);
+    assertThat(rerun.stderr())
         .contains("worker order-42: call #4 POST /effects/e1")
         .contains("may or may not have taken effect");
     Map<String, String> stats = stats();
     assertThat(stats).containsEntry("effect e1", "1");
     assertThat(stats.entrySet().stream().filter(e -> e.getKey().startsWith("key ")))
         .allSatisfy(e -> assertThat(e.getValue()).isEqualTo("1"));
+  }
+
+  static TestProcess peer(String name, Class<?> main, String... args) {
+    return TestProcess.builder(PeerPrograms.javaMain(main.getName(), args)).name(name).start();
+  }
+
+  static java.util.regex.Pattern line(String prefix) {
+    return java.util.regex.Pattern.compile("^" + java.util.regex.Pattern.quote(prefix) + ".*");
   }
 }

@@ -2,7 +2,9 @@ package dev.switchboard.durable;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.switchboard.testing.PeerPrograms;
 import dev.switchboard.testing.PostgresServer;
+import dev.switchboard.testing.TestProcess;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
@@ -30,8 +32,9 @@ class SharedOplogIT {
 
   @Test
   void theOtherProcessTakesOverAfterTheLeaseExpiresWithNoDuplicateEffects() throws Exception {
-    try (JavaProcess server = JavaProcess.start(EffectServer.class)) {
-      String port = server.awaitLine("listening ", WAIT).substring("listening ".length());
+    try (TestProcess server = peer("effect-server", EffectServer.class)) {
+      String port =
+          server.awaitLine(line("listening "), WAIT).group().substring("listening ".length());
       String[] common = {
         postgres.url(),
         port,
@@ -44,26 +47,28 @@ class SharedOplogIT {
         "--lease-ttl-ms",
         "2000"
       };
-      try (JavaProcess holder =
-          JavaProcess.start(CrashingWorker.class, with(common, "--host", "host-a"))) {
-        holder.awaitLine("acquired", WAIT);
-        try (JavaProcess waiter =
-            JavaProcess.start(
-                CrashingWorker.class, with(common, "--host", "host-b", "--await-ms", "60000"))) {
-          holder.awaitLine("#9 ", WAIT);
-          assertThat(waiter.stdout())
+      try (TestProcess holder =
+          peer("worker", CrashingWorker.class, with(common, "--host", "host-a"))) {
+        holder.awaitLine(line("acquired"), WAIT).group();
+        try (TestProcess waiter =
+            peer(
+                "worker",
+                CrashingWorker.class,
+                with(common, "--host", "host-b", "--await-ms", "60000"))) {
+          holder.awaitLine(line("#9 "), WAIT).group();
+          assertThat(waiter.stdout().lines().toList())
               .as("the waiter runs nothing while the holder lives")
               .isEmpty();
 
           holder.kill();
           long killedAt = System.nanoTime();
-          waiter.awaitLine("acquired", WAIT);
+          waiter.awaitLine(line("acquired"), WAIT).group();
           long tookOverAfterMs = (System.nanoTime() - killedAt) / 1_000_000;
-          assertThat(waiter.exitCode(WAIT)).as("%s", waiter.stderr()).isZero();
+          assertThat(waiter.awaitExit(WAIT)).as("%s", waiter.stderr()).isZero();
 
           // It waited for the lease to lapse (2 s, renewed every 0.67 s), not a moment less.
           assertThat(tookOverAfterMs).isGreaterThan(1_000);
-          List<String> out = waiter.stdout();
+          List<String> out = waiter.stdout().lines().toList();
           assertThat(out).contains("#1 ok e0 applied #1", "#24 local e7");
           assertThat(out.stream().filter(l -> l.startsWith("#"))).hasSize(24);
         }
@@ -91,5 +96,13 @@ class SharedOplogIT {
                 java.net.http.HttpResponse.BodyHandlers.ofString())
             .body()
             .split("\n"));
+  }
+
+  static TestProcess peer(String name, Class<?> main, String... args) {
+    return TestProcess.builder(PeerPrograms.javaMain(main.getName(), args)).name(name).start();
+  }
+
+  static java.util.regex.Pattern line(String prefix) {
+    return java.util.regex.Pattern.compile("^" + java.util.regex.Pattern.quote(prefix) + ".*");
   }
 }

@@ -5,16 +5,16 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.switchboard.testing.PeerPrograms;
 import dev.switchboard.testing.PostgresServer;
-import java.io.IOException;
+import dev.switchboard.testing.TestProcess;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -219,15 +219,15 @@ class StorageFaultsIT {
     }
   }
 
-  private static void run(String... command) throws IOException, InterruptedException {
+  private static void run(String... command) {
     PeerPrograms.onPath(command[0], "util-linux");
-    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    if (!p.waitFor(30, TimeUnit.SECONDS) || p.exitValue() != 0) {
+    TestProcess.Result result =
+        TestProcess.builder(command).name(command[0]).run(Duration.ofSeconds(30));
+    if (result.exitCode() != 0) {
       throw new AssertionError(
           String.join(" ", command)
               + " failed (mounting a small tmpfs to fill needs root, as CI runs): "
-              + out);
+              + result.output());
     }
   }
 }

@@ -1,15 +1,13 @@
 package dev.switchboard.testing;
 
 import java.io.IOException;
-import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.UserPrincipal;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
@@ -43,7 +41,7 @@ public final class PostgresServer implements AutoCloseable {
           dir.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName("postgres");
       Files.setOwner(dir, postgres);
     }
-    PostgresServer server = new PostgresServer(dir, bin, freePort(), root);
+    PostgresServer server = new PostgresServer(dir, bin, FreePorts.pick(), root);
     server.run(
         "initdb",
         "-D",
@@ -108,7 +106,7 @@ public final class PostgresServer implements AutoCloseable {
     return dir.resolve("data");
   }
 
-  private void run(String program, String... args) throws IOException, InterruptedException {
+  private void run(String program, String... args) throws IOException {
     List<String> command = new ArrayList<>();
     if (asPostgresUser) {
       command.addAll(
@@ -116,17 +114,15 @@ public final class PostgresServer implements AutoCloseable {
     }
     command.add(bin.resolve(program).toString());
     command.addAll(List.of(args));
-    Process process =
-        new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start();
-    String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    if (!process.waitFor(90, TimeUnit.SECONDS) || process.exitValue() != 0) {
-      process.destroyForcibly();
+    TestProcess.Result result =
+        TestProcess.builder(command).name(program).directory(dir).run(Duration.ofSeconds(90));
+    if (result.exitCode() != 0) {
       String log = "";
       Path serverLog = dir.resolve("server.log");
       if (Files.exists(serverLog)) {
         log = "\nserver log:\n" + Files.readString(serverLog);
       }
-      throw new AssertionError(program + " failed: " + output + log);
+      throw new AssertionError(program + " failed: " + result.output() + log);
     }
   }
 
@@ -154,12 +150,6 @@ public final class PostgresServer implements AutoCloseable {
       return Integer.parseInt(versionDir.getFileName().toString());
     } catch (NumberFormatException e) {
       return 0;
-    }
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
     }
   }
 }
