@@ -177,12 +177,36 @@ public final class Worker implements AutoCloseable {
   }
 
   /**
+   * Skips replaying the committed history, for callers that make one call per run rather than
+   * running the worker's code from its start (the CLI's {@code sb invoke --worker}): the next call
+   * is recorded after the last committed entry or, when the last entry is an open intent, must be
+   * that very call, which is then resumed with its idempotency key (or reported uncertain).
+   */
+  public synchronized void fastForward() {
+    usable();
+    if (entries.isEmpty()) {
+      return;
+    }
+    OplogEntry last = entries.get(entries.size() - 1);
+    next = last.isOpen() ? last.sequence() : last.sequence() + 1;
+    state = last.isOpen() ? State.REPLAYING : State.RECORDING;
+  }
+
+  /** The open intent at the end of the oplog, if a call was interrupted before its outcome. */
+  public synchronized Optional<OplogEntry> openIntent() {
+    if (entries.isEmpty() || !entries.get(entries.size() - 1).isOpen()) {
+      return Optional.empty();
+    }
+    return Optional.of(entries.get(entries.size() - 1));
+  }
+
+  /**
    * Records {@code outcome} as the result of the uncertain call at {@code sequence}, found out from
    * the peer or decided by the caller. The code, run again, then receives it there.
    */
   public synchronized void resolve(long sequence, Outcome outcome) {
     usable();
-    OplogEntry open = openIntent(sequence);
+    OplogEntry open = openIntentAt(sequence);
     OplogEntry done = open.complete(outcome, now());
     guard(() -> store.complete(lease, done));
     entries.set(entries.size() - 1, done);
@@ -199,11 +223,11 @@ public final class Worker implements AutoCloseable {
    */
   public synchronized void retry(long sequence) {
     usable();
-    openIntent(sequence);
+    openIntentAt(sequence);
     retriesAllowed.add(sequence);
   }
 
-  private OplogEntry openIntent(long sequence) {
+  private OplogEntry openIntentAt(long sequence) {
     OplogEntry last = entries.isEmpty() ? null : entries.get(entries.size() - 1);
     if (last == null || last.sequence() != sequence || !last.isOpen()) {
       throw new IllegalStateException(

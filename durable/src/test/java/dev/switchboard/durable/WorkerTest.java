@@ -340,4 +340,42 @@ class WorkerTest {
       assertThat(durable.history("solo").entries()).isEmpty();
     }
   }
+
+  @Test
+  void fastForwardAppendsOneCallPerRunAndResumesAnOpenIntentWithItsKey() {
+    try (Worker w = durable.worker("cli")) {
+      w.call(post("1"), answer("one"));
+      assertThatThrownBy(
+              () ->
+                  w.call(
+                      post("2"),
+                      key -> {
+                        sent.add(key);
+                        throw new java.io.IOException("reset");
+                      }))
+          .isInstanceOf(DurableException.class);
+    }
+    reopen();
+    try (Worker w = durable.worker("cli")) {
+      w.fastForward();
+      assertThat(w.openIntent()).map(OplogEntry::sequence).contains(2L);
+      assertThatThrownBy(() -> w.call(post("other"), mustNotSend()))
+          .isInstanceOf(DivergenceException.class)
+          .hasMessageContaining("diverged from its oplog at #2");
+    }
+    reopen();
+    try (Worker w = durable.worker("cli")) {
+      w.fastForward();
+      assertThat(w.call(post("2"), answer("two")).text()).isEqualTo("two");
+      assertThat(sent.get(2)).isEqualTo(sent.get(1));
+      assertThat(w.openIntent()).isEmpty();
+    }
+    reopen();
+    try (Worker w = durable.worker("cli")) {
+      w.fastForward();
+      assertThat(w.position()).isEqualTo(3);
+      w.call(post("3"), answer("three"));
+    }
+    assertThat(durable.history("cli").entries()).hasSize(3);
+  }
 }
