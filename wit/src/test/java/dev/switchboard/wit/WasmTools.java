@@ -3,10 +3,12 @@ package dev.switchboard.wit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.switchboard.testing.PeerPrograms;
+import dev.switchboard.testing.TestProcess;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -20,6 +22,8 @@ import java.util.stream.Stream;
  */
 public final class WasmTools {
   private static final Path TOOLS = Path.of("target/node-tools");
+  // npm install on a cold cache is the slowest thing run here.
+  private static final Duration RUN_TIMEOUT = Duration.ofMinutes(10);
 
   private WasmTools() {}
 
@@ -116,13 +120,7 @@ public final class WasmTools {
     }
   }
 
-  static String run(Path dir, String... cmd) throws IOException, InterruptedException {
-    Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true).start();
-    String out = new String(p.getInputStream().readAllBytes());
-    int code = p.waitFor();
-    if (code != 0) {
-      throw new AssertionError(String.join(" ", cmd) + " failed (" + code + "): " + out);
-    }
-    return out;
+  static String run(Path dir, String... cmd) {
+    return TestProcess.builder(cmd).directory(dir).run(RUN_TIMEOUT).assertSuccess().output();
   }
 }
