@@ -240,7 +240,7 @@ public final class WitTypes {
       case PRIMITIVE, NAMED -> type.name();
       case LIST -> "list<" + describe(type.args().get(0)) + ">";
       case OPTION -> "option<" + describe(type.args().get(0)) + ">";
-      case OWN -> "own<" + describe(type.args().get(0)) + ">";
+      case OWN -> describe(type.args().get(0));
       case BORROW -> "borrow<" + describe(type.args().get(0)) + ">";
       case TUPLE ->
           "tuple<"

@@ -44,10 +44,19 @@ public final class JsonCodec {
 
   private final WitTypes types;
   private final @Nullable ProtoCodec proto;
+  private final boolean request;
 
   public JsonCodec(WitTypes types, @Nullable ProtoCodec proto) {
+    this(types, proto, false);
+  }
+
+  /**
+   * @param request encode for a request: properties the schema marks {@code readOnly} are left out
+   */
+  public JsonCodec(WitTypes types, @Nullable ProtoCodec proto, boolean request) {
     this.types = types;
     this.proto = proto;
+    this.request = request;
   }
 
   // ---- WIT -> JSON
@@ -128,7 +137,14 @@ public final class JsonCodec {
           WitValue.RecordValue r = (WitValue.RecordValue) value;
           for (WitField f : t.members()) {
             WitValue v = r.get(f.name());
+            if (request && "true".equals(f.origin().attribute("read-only"))) {
+              continue;
+            }
             if (v == null || v instanceof WitValue.OptionValue o && o.value() == null) {
+              // a required property that is nullable is sent as null; an optional one is left out
+              if (v != null && f.rules().required()) {
+                obj.putNull(jsonName(f));
+              }
               continue;
             }
             if ("true".equals(f.origin().attribute("additional-properties"))) {
