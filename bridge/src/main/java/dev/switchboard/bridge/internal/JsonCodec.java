@@ -465,6 +465,9 @@ public final class JsonCodec {
       if (v == null || v.isNull()) {
         if (f.type() != null && f.type().kind() == WitTypeRef.Kind.OPTION) {
           out.put(f.name(), WitValue.none());
+        } else if (f.role() == WitField.Role.AUTH) {
+          // left for the stub to fill from its configured credentials
+          continue;
         } else {
           problems.add(
               new ValueException.Problem(

@@ -203,6 +203,9 @@ public final class WaveParser {
       if (v == null) {
         if (f.type() != null && f.type().kind() == WitTypeRef.Kind.OPTION) {
           v = WitValue.none();
+        } else if (f.role() == WitField.Role.AUTH) {
+          // left for the stub to fill from its configured credentials
+          continue;
         } else {
           missing.add(f.name());
           continue;
