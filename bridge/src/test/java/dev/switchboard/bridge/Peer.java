@@ -14,9 +14,9 @@ import java.util.regex.Pattern;
 
 /**
  * A real peer process (Prism on Node, grpc-java's interop server, a Python grpcio server) with its
- * output captured, so a failure shows what the peer said. {@link #close()} ends it and its children.
- * The bridge's only process launcher, kept small so it moves to the shared testing harness as one
- * piece.
+ * output captured, so a failure shows what the peer said. {@link #close()} ends it and its
+ * children. The bridge's only process launcher, kept small so it moves to the shared testing
+ * harness as one piece.
  */
 final class Peer implements AutoCloseable {
   private final Process process;
@@ -49,7 +49,10 @@ final class Peer implements AutoCloseable {
     try {
       peer =
           new Peer(
-              new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start());
+              new ProcessBuilder(command)
+                  .directory(dir.toFile())
+                  .redirectErrorStream(true)
+                  .start());
     } catch (IOException e) {
       throw new UncheckedIOException("could not start " + command, e);
     }
@@ -61,7 +64,8 @@ final class Peer implements AutoCloseable {
       }
       if (System.nanoTime() > deadline) {
         peer.close();
-        throw new AssertionError(command + " was not ready within " + timeout + ":\n" + peer.output);
+        throw new AssertionError(
+            command + " was not ready within " + timeout + ":\n" + peer.output);
       }
       try {
         Thread.sleep(50);
@@ -76,7 +80,8 @@ final class Peer implements AutoCloseable {
   /** Runs a command to its end; fails with its output when it does not exit 0. */
   static String run(List<String> command, Path dir, Duration timeout) {
     try {
-      Process p = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start();
+      Process p =
+          new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start();
       byte[] out = p.getInputStream().readAllBytes();
       if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS) || p.exitValue() != 0) {
         p.destroyForcibly();

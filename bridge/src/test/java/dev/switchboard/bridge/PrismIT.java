@@ -49,13 +49,18 @@ class PrismIT {
                 "-p",
                 Integer.toString(port),
                 "--errors",
-                Contracts.RESOURCES.resolve("openapi/todo-openapi.yaml").toAbsolutePath().toString()),
+                Contracts.RESOURCES
+                    .resolve("openapi/todo-openapi.yaml")
+                    .toAbsolutePath()
+                    .toString()),
             TOOLS,
             Pattern.compile("Prism is listening"),
             Duration.ofSeconds(60));
     base = URI.create("http://127.0.0.1:" + port);
     types = Contracts.todoOpenApi();
-    stub = Bridge.open(types, BridgeConfig.builder().baseUrl(base).bearerToken(Secret.of("t0k3n")).build());
+    stub =
+        Bridge.open(
+            types, BridgeConfig.builder().baseUrl(base).bearerToken(Secret.of("t0k3n")).build());
   }
 
   /** npm ci from the pinned lockfile into target/node-tools, once per build. */
@@ -80,7 +85,9 @@ class PrismIT {
     String log = prism.output();
     int received = count(RECEIVED, log);
     int passed = count(PASSED, log);
-    assertThat(passed).as("requests Prism validated successfully, of %d received:%n%s", received, log).isEqualTo(received);
+    assertThat(passed)
+        .as("requests Prism validated successfully, of %d received:%n%s", received, log)
+        .isEqualTo(received);
   }
 
   private static int count(Pattern p, String text) {
@@ -113,7 +120,8 @@ class PrismIT {
             .baseUrl(base)
             .bearerToken(Secret.of("t0k3n"))
             .maxAttempts(1)
-            .interceptor((call, chain) -> chain.proceed(call.withHeader("Prefer", "code=" + status)))
+            .interceptor(
+                (call, chain) -> chain.proceed(call.withHeader("Prefer", "code=" + status)))
             .build());
   }
 
@@ -163,13 +171,17 @@ class PrismIT {
     }
     try (Stub s404 = preferring(404)) {
       assertThat(Wave.print(s404.invoke("todos-resource.get", WitValue.string(id))))
-          .isEqualTo("err(not-found({resource: \"/todos/{todoId}\", id: \"" + id + "\", message: \"string\"}))");
+          .isEqualTo(
+              "err(not-found({resource: \"/todos/{todoId}\", id: \""
+                  + id
+                  + "\", message: \"string\"}))");
     }
     try (Stub s400 = preferring(400)) {
       assertThat(
               Wave.print(
                   s400.invoke(
-                      "todos-collection.list", request("todos-collection.list", 0, "{user-id: \"u1\"}"))))
+                      "todos-collection.list",
+                      request("todos-collection.list", 0, "{user-id: \"u1\"}"))))
           .isEqualTo(
               "err(validation-error({message: \"string\", fields: [{field: \"string\", message: \"string\"}]}))");
     }
@@ -177,7 +189,8 @@ class PrismIT {
       assertThat(
               Wave.print(
                   s429.invoke(
-                      "todos-collection.list", request("todos-collection.list", 0, "{user-id: \"u1\"}"))))
+                      "todos-collection.list",
+                      request("todos-collection.list", 0, "{user-id: \"u1\"}"))))
           .isEqualTo("err(rate-limited({retry-after: some(0), message: \"string\"}))");
     }
     try (Stub s500 = preferring(500)) {
@@ -192,17 +205,24 @@ class PrismIT {
     WitValue.ResultValue r =
         stub.invoke(
             "todos-collection.create",
-            request("todos-collection.create", 0, "{title: \"\", due-date: some(\"tomorrow\"), user-id: \"u1\"}"));
+            request(
+                "todos-collection.create",
+                0,
+                "{title: \"\", due-date: some(\"tomorrow\"), user-id: \"u1\"}"));
     assertThat(Wave.print(r))
         .isEqualTo(
             "err(validation-error({message: \"2 values break the contract; nothing was sent\", fields: ["
                 + "{field: \"request.title\", message: \"must be at least 1 characters long (minLength), is 0\"}, "
                 + "{field: \"request.due-date\", message: \"must be an RFC 3339 date-time such as 2025-01-31T12:00:00Z (format date-time)\"}]}))");
     WitValue.ResultValue empty =
-        stub.invoke("todos-resource.update", WitValue.string("497f6eca-6276-4993-bfeb-53cbbbba6f08"), request("todos-resource.update", 1, "{:}"));
+        stub.invoke(
+            "todos-resource.update",
+            WitValue.string("497f6eca-6276-4993-bfeb-53cbbbba6f08"),
+            request("todos-resource.update", 1, "{:}"));
     assertThat(Wave.print(empty)).contains("needs at least 1 properties (minProperties), has 0");
     WitValue.ResultValue badId = stub.invoke("todos-resource.get", WitValue.string("not-a-uuid"));
-    assertThat(Wave.print(badId)).contains("{field: \"todo-id\", message: \"must be a UUID (format uuid)\"}");
+    assertThat(Wave.print(badId))
+        .contains("{field: \"todo-id\", message: \"must be a UUID (format uuid)\"}");
     assertThat(count(RECEIVED, prism.output())).isEqualTo(before);
   }
 }

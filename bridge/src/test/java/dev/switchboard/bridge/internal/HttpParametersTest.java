@@ -20,8 +20,7 @@ class HttpParametersTest {
   private static final HttpParameters.Shape ARRAY =
       new HttpParameters.Items(List.of("blue", "black", "brown"));
   private static final HttpParameters.Shape OBJECT =
-      new HttpParameters.Pairs(
-          List.of(entry("R", "100"), entry("G", "200"), entry("B", "150")));
+      new HttpParameters.Pairs(List.of(entry("R", "100"), entry("G", "200"), entry("B", "150")));
 
   private static Map.Entry<String, String> entry(String k, String v) {
     return new AbstractMap.SimpleImmutableEntry<>(k, v);
@@ -105,6 +104,7 @@ class HttpParametersTest {
     assertThat(HttpParameters.header(ARRAY, false)).isEqualTo("blue,black,brown");
     assertThat(HttpParameters.header(OBJECT, true)).isEqualTo("R=100,G=200,B=150");
     assertThat(HttpParameters.cookie("color", STRING, null)).containsExactly("color=blue");
-    assertThat(HttpParameters.cookie("color", ARRAY, false)).containsExactly("color=blue,black,brown");
+    assertThat(HttpParameters.cookie("color", ARRAY, false))
+        .containsExactly("color=blue,black,brown");
   }
 }
