@@ -43,7 +43,8 @@ final class Samples {
   }
 
   private WitValue value(WitTypeRef type, int depth) {
-    boolean deep = depth > 4;
+    // Beyond a few levels the sample is the zero value, so wide documents stay small.
+    boolean deep = depth > 3;
     switch (type.kind()) {
       case PRIMITIVE:
         return primitive(type.name(), depth);
@@ -56,7 +57,9 @@ final class Samples {
           List<WitValue> out = new ArrayList<>();
           if (rich && !deep) {
             out.add(value(type.args().get(0), depth + 1));
-            out.add(value(type.args().get(0), depth + 2));
+            if (depth < 2) {
+              out.add(value(type.args().get(0), depth + 2));
+            }
           }
           return new WitValue.ListValue(out);
         }
@@ -79,6 +82,26 @@ final class Samples {
     if ("json".equals(ref.name()) && "switchboard:rpc".equals(ref.packageName())) {
       return WitValue.string(rich ? "{\"k\":[1,\"two\",null]}" : "{}");
     }
+    if ("switchboard:rpc".equals(ref.packageName())
+        && ("timestamp".equals(ref.name()) || "duration".equals(ref.name()))) {
+      // protobuf's JSON form accepts only the documented ranges
+      return WitValue.record()
+          .field("seconds", WitValue.s64(rich ? 1_700_000_000L : 0))
+          .field(
+              "nanos",
+              ref.name().equals("timestamp")
+                  ? WitValue.u32(rich ? 5 : 0)
+                  : WitValue.s32(rich ? 5 : 0))
+          .build();
+    }
+    if ("switchboard:rpc".equals(ref.packageName()) && "any".equals(ref.name())) {
+      // proto3 JSON prints an Any by its type, so it must name one the contract knows: an Any
+      // holding an empty Any is the one every contract that uses Any has
+      return WitValue.record()
+          .field("type-url", WitValue.string(rich ? "type.googleapis.com/google.protobuf.Any" : ""))
+          .field("value", WitValue.bytes(new byte[0]))
+          .build();
+    }
     WitType t = types.resolve(ref);
     switch (t.kind()) {
       case ALIAS:
@@ -87,7 +110,16 @@ final class Samples {
         {
           WitValue.RecordBuilder b = WitValue.record();
           for (WitField f : t.members()) {
-            b.field(f.name(), value(f.type(), depth + 1));
+            String json = jsonFor(f);
+            if ("field-mask".equals(f.origin().attribute("encoding"))) {
+              b.field(
+                  f.name(),
+                  rich
+                      ? WitValue.list(WitValue.string("name"), WitValue.string("a.b_c"))
+                      : WitValue.list());
+              continue;
+            }
+            b.field(f.name(), json == null ? value(f.type(), depth + 1) : wrap(f.type(), json));
           }
           return b.build();
         }
@@ -113,6 +145,36 @@ final class Samples {
         return new WitValue.HandleValue(t.name(), 1);
     }
     throw new IllegalStateException(t.kind().toString());
+  }
+
+  /**
+   * A proto field carried as JSON text must hold proto3 JSON of what it encodes: a Struct an
+   * object, a ListValue an array, a message cut for recursion that message.
+   */
+  private String jsonFor(WitField f) {
+    if (!"json".equals(f.origin().attribute("encoding"))) {
+      return null;
+    }
+    String typeName = f.origin().attribute("type-name");
+    if (!rich) {
+      return "google.protobuf.ListValue".equals(typeName) ? "[]" : "{}";
+    }
+    if ("google.protobuf.ListValue".equals(typeName)) {
+      return "[1.5,\"two\",null]";
+    }
+    if ("google.protobuf.Struct".equals(typeName) || "google.protobuf.Value".equals(typeName)) {
+      return "{\"k\":[1.5,\"two\",null]}";
+    }
+    return "{}";
+  }
+
+  private static WitValue wrap(WitTypeRef type, String json) {
+    return switch (type.kind()) {
+      case OPTION -> WitValue.some(wrap(type.args().get(0), json));
+      case LIST -> WitValue.list(wrap(type.args().get(0), json));
+      case TUPLE -> WitValue.tuple(WitValue.string("key"), wrap(type.args().get(1), json));
+      default -> WitValue.string(json);
+    };
   }
 
   private WitValue primitive(String keyword, int depth) {
@@ -142,7 +204,7 @@ final class Samples {
       case "s64" -> WitValue.s64(odd ? Long.MIN_VALUE : Long.MAX_VALUE);
       case "u8" -> WitValue.u8(odd ? 255 : 7);
       case "u16" -> WitValue.u16(65535);
-      case "u32" -> WitValue.u32(odd ? 4294967295L : 1);
+      case "u32" -> WitValue.u32(odd ? 65537 : 1);
       case "u64" -> WitValue.u64(odd ? -1L : 12345);
       case "f32" -> WitValue.f32(odd ? -1.5e-7f : 3.25f);
       case "f64" -> WitValue.f64(odd ? 6.02214076e23 : -0.1);

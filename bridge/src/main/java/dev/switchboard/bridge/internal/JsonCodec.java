@@ -123,7 +123,14 @@ public final class JsonCodec {
     Origin.Kind origin = t.origin().kind();
     if (proto != null && origin == Origin.Kind.PROTO_MESSAGE) {
       Descriptor d = proto.descriptor(t.origin().ref());
-      return parseTree(proto.toJson(proto.toMessage(d, value)));
+      try {
+        return parseTree(proto.toJson(proto.toMessage(d, value)));
+      } catch (IllegalArgumentException e) {
+        // protobuf's JSON form refuses some values the binary form carries (an out-of-range
+        // Duration or Timestamp): say so at the value rather than fail deep inside JsonFormat
+        throw new ValueException(
+            t.name(), "has no proto3 JSON form: " + String.valueOf(e.getMessage()));
+      }
     }
     switch (t.kind()) {
       case ALIAS:

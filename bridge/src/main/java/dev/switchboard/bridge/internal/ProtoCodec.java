@@ -38,6 +38,16 @@ import org.jspecify.annotations.Nullable;
  * when the codec is made; converting then only walks values. Thread-safe once built.
  */
 public final class ProtoCodec {
+  /**
+   * A repeated empty message travels as its count; each costs two bytes on the wire, so more than
+   * this would pass the 16 MiB message limit anyway and is refused before memory is spent on it.
+   */
+  static final long MAX_COUNT = 1_000_000;
+
+  /** A FieldMask path: field names joined by dots (anything else has no JSON form). */
+  private static final java.util.regex.Pattern FIELD_PATH =
+      java.util.regex.Pattern.compile("[A-Za-z_][A-Za-z0-9_]*(\\.[A-Za-z_][A-Za-z0-9_]*)*");
+
   private final WitTypes types;
   private final ContractSet descriptors;
   private final Map<WitType, Plan> plans = new IdentityHashMap<>();
@@ -149,6 +159,10 @@ public final class ProtoCodec {
     if (fd.isRepeated()) {
       if ("count".equals(enc)) {
         long n = ((WitValue.U32) v).value();
+        if (n > MAX_COUNT) {
+          throw new ValueException(
+              path, n + " empty messages is more than the " + MAX_COUNT + " a request may carry");
+        }
         DynamicMessage empty = DynamicMessage.getDefaultInstance(fd.getMessageType());
         for (long i = 0; i < n; i++) {
           b.addRepeatedField(fd, empty);
@@ -226,7 +240,12 @@ public final class ProtoCodec {
             DynamicMessage.Builder b = DynamicMessage.newBuilder(m);
             FieldDescriptor paths = m.findFieldByNumber(1);
             for (WitValue p : ((WitValue.ListValue) v).elements()) {
-              b.addRepeatedField(paths, ((WitValue.Str) p).value());
+              String fieldPath = ((WitValue.Str) p).value();
+              if (!FIELD_PATH.matcher(fieldPath).matches()) {
+                throw new ValueException(
+                    path, "\"" + fieldPath + "\" is not a field path (a.b_c) a FieldMask can hold");
+              }
+              b.addRepeatedField(paths, fieldPath);
             }
             return b.build();
           }
