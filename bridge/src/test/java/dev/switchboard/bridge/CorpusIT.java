@@ -7,6 +7,7 @@ import dev.switchboard.contract.ContractLoader;
 import dev.switchboard.contract.ContractSet;
 import dev.switchboard.contract.OpenApiContract;
 import dev.switchboard.testing.PeerPrograms;
+import dev.switchboard.testing.TestProcess;
 import dev.switchboard.wit.Binding;
 import dev.switchboard.wit.OpenApiTranslator;
 import dev.switchboard.wit.ProtoTranslator;
@@ -193,13 +194,18 @@ class CorpusIT {
     if (!Files.exists(done)) {
       Files.createDirectories(dir);
       String out =
-          Peer.run(
-                  List.of(PeerPrograms.onPath("npm", "npm").toString(), "pack", "--silent", spec),
-                  dir,
-                  Duration.ofMinutes(3))
+          TestProcess.builder(
+                  PeerPrograms.onPath("npm", "npm").toString(), "pack", "--silent", spec)
+              .directory(dir)
+              .run(Duration.ofMinutes(3))
+              .assertSuccess()
+              .stdout()
               .strip();
       String tarball = out.lines().reduce((a, b) -> b).orElseThrow();
-      Peer.run(List.of("tar", "xzf", tarball), dir, Duration.ofMinutes(1));
+      TestProcess.builder("tar", "xzf", tarball)
+          .directory(dir)
+          .run(Duration.ofMinutes(1))
+          .assertSuccess();
       Files.delete(dir.resolve(tarball));
       Files.createFile(done);
     }

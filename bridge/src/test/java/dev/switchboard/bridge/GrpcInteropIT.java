@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.switchboard.contract.ContractLoader;
 import dev.switchboard.contract.ContractSet;
+import dev.switchboard.testing.FreePorts;
+import dev.switchboard.testing.PeerPrograms;
+import dev.switchboard.testing.TestProcess;
 import dev.switchboard.wit.Binding;
 import dev.switchboard.wit.ProtoTranslator;
 import dev.switchboard.wit.WitTypeRef;
@@ -25,7 +28,7 @@ import org.junit.jupiter.api.TestInstance;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class GrpcInteropIT {
-  private Peer server;
+  private TestProcess server;
   private WitTypes types;
   private Stub stub;
   private int port;
@@ -45,27 +48,22 @@ class GrpcInteropIT {
                     .filter(f -> f.getName().equals("grpc/testing/test.proto"))
                     .toList());
     types = WitTypes.of(binding, set);
-    port = Peer.freePort();
+    port = FreePorts.pick();
     String classpath = Files.readString(Path.of(property("anchor.classpath.file"))).strip();
     server =
-        Peer.start(
-            List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-XX:+UseSerialGC",
-                "-cp",
-                classpath,
-                "io.grpc.testing.integration.TestServiceServer",
-                "--port=" + port,
-                "--use_tls=false"),
-            Path.of("."),
-            Pattern.compile("Server started on port"),
-            Duration.ofSeconds(60));
+        TestProcess.builder(
+                PeerPrograms.java(
+                    "-cp",
+                    classpath,
+                    "io.grpc.testing.integration.TestServiceServer",
+                    "--port=" + port,
+                    "--use_tls=false"))
+            .name("TestServiceServer")
+            .start();
+    server.awaitLine(Pattern.compile("Server started on port"), Duration.ofSeconds(60));
+    // grpc-java prints its line before the port is bound
+    server.awaitListening(port, Duration.ofSeconds(20));
     stub = openStub(Duration.ofSeconds(20));
-    // grpc-java prints its line before the port is bound; the first call waits for it.
-    long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-    while (!stub.invoke("test-service.empty-call").isOk() && System.nanoTime() < deadline) {
-      Thread.sleep(100);
-    }
   }
 
   private Stub openStub(Duration timeout) {

@@ -2,7 +2,9 @@ package dev.switchboard.bridge;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.switchboard.testing.FreePorts;
 import dev.switchboard.testing.PeerPrograms;
+import dev.switchboard.testing.TestProcess;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,7 +32,7 @@ class PrismIT {
   private static final Pattern RECEIVED = Pattern.compile("Request received");
   private static final Pattern PASSED = Pattern.compile("The request passed the validation rules");
 
-  private Peer prism;
+  private TestProcess prism;
   private WitTypes types;
   private Stub stub;
   private URI base;
@@ -38,24 +40,25 @@ class PrismIT {
   @BeforeAll
   void start() throws Exception {
     Path prismBin = install();
-    int port = Peer.freePort();
+    int port = FreePorts.pick();
     prism =
-        Peer.start(
-            List.of(
-                prismBin.toString(),
-                "mock",
-                "-h",
-                "127.0.0.1",
-                "-p",
-                Integer.toString(port),
-                "--errors",
-                Contracts.RESOURCES
-                    .resolve("openapi/todo-openapi.yaml")
-                    .toAbsolutePath()
-                    .toString()),
-            TOOLS,
-            Pattern.compile("Prism is listening"),
-            Duration.ofSeconds(60));
+        TestProcess.builder(
+                List.of(
+                    prismBin.toString(),
+                    "mock",
+                    "-h",
+                    "127.0.0.1",
+                    "-p",
+                    Integer.toString(port),
+                    "--errors",
+                    Contracts.RESOURCES
+                        .resolve("openapi/todo-openapi.yaml")
+                        .toAbsolutePath()
+                        .toString()))
+            .name("prism")
+            .directory(TOOLS)
+            .start();
+    prism.awaitLine(Pattern.compile("Prism is listening"), Duration.ofSeconds(60));
     base = URI.create("http://127.0.0.1:" + port);
     types = Contracts.todoOpenApi();
     stub =
@@ -73,10 +76,11 @@ class PrismIT {
     for (String f : List.of("package.json", "package-lock.json")) {
       Files.copy(Path.of("node-tools", f), TOOLS.resolve(f), StandardCopyOption.REPLACE_EXISTING);
     }
-    Peer.run(
-        List.of(PeerPrograms.onPath("npm", "npm").toString(), "ci", "--no-audit", "--no-fund"),
-        TOOLS,
-        Duration.ofMinutes(5));
+    TestProcess.builder(
+            PeerPrograms.onPath("npm", "npm").toString(), "ci", "--no-audit", "--no-fund")
+        .directory(TOOLS)
+        .run(Duration.ofMinutes(5))
+        .assertSuccess();
     return bin.toAbsolutePath();
   }
 

@@ -2,7 +2,9 @@ package dev.switchboard.bridge;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.switchboard.testing.FreePorts;
 import dev.switchboard.testing.PeerPrograms;
+import dev.switchboard.testing.TestProcess;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,14 +26,13 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class RichStatusIT {
-  private static final String PYTHON = "/usr/bin/python3";
-  private Peer server;
+  private TestProcess server;
   private Stub stub;
   private WitTypes types;
 
   @BeforeAll
   void start(@TempDir Path work) throws Exception {
-    Peer.run(List.of(PYTHON, "-c", "import grpc, google.protobuf"), work, Duration.ofSeconds(30));
+    Path python = PeerPrograms.python("grpc, google.protobuf", "python3-grpcio python3-protobuf");
     Path protos = Files.createDirectories(work.resolve("protos"));
     for (String f : List.of("google/rpc/status.proto", "google/rpc/error_details.proto")) {
       try (InputStream in = getClass().getClassLoader().getResourceAsStream(f)) {
@@ -41,23 +42,22 @@ class RichStatusIT {
       }
     }
     Path stubs = Files.createDirectories(work.resolve("stubs"));
-    Peer.run(
-        List.of(
+    TestProcess.builder(
             PeerPrograms.protoc().toString(),
             "-I" + protos,
             "--python_out=" + stubs,
             "google/rpc/status.proto",
-            "google/rpc/error_details.proto"),
-        work,
-        Duration.ofSeconds(60));
-    int port = Peer.freePort();
+            "google/rpc/error_details.proto")
+        .run(Duration.ofSeconds(60))
+        .assertSuccess();
+    int port = FreePorts.pick();
     Path script = Path.of("src/test/resources/python/rich_status_server.py").toAbsolutePath();
     server =
-        Peer.start(
-            List.of(PYTHON, script.toString(), Integer.toString(port), stubs.toString()),
-            work,
-            Pattern.compile("listening on"),
-            Duration.ofSeconds(30));
+        TestProcess.builder(
+                python.toString(), script.toString(), Integer.toString(port), stubs.toString())
+            .name("rich_status_server.py")
+            .start();
+    server.awaitLine(Pattern.compile("listening on"), Duration.ofSeconds(30));
     types = Contracts.proto(Contracts.RESOURCES.resolve("proto"), "shapes.proto");
     stub =
         Bridge.open(types, BridgeConfig.builder().target("127.0.0.1:" + port).plaintext().build());
