@@ -216,7 +216,13 @@ public final class OpenApiTranslation {
             location,
             title,
             null,
-            Map.of("info.version", rawVersion, "servers", servers()));
+            Map.of(
+                "info.version",
+                rawVersion,
+                "servers",
+                servers(),
+                "server-variables",
+                serverVariables()));
     String docs =
         api.getInfo() == null || api.getInfo().getDescription() == null
             ? ""
@@ -252,6 +258,27 @@ public final class OpenApiTranslation {
     return String.join(" ", urls);
   }
 
+  /** The default of every server variable, {@code name=value} separated by spaces. */
+  private String serverVariables() {
+    Map<String, String> defaults = new TreeMap<>();
+    if (api.getServers() != null) {
+      for (io.swagger.v3.oas.models.servers.Server s : api.getServers()) {
+        if (s.getVariables() != null) {
+          s.getVariables()
+              .forEach(
+                  (k, v) -> {
+                    if (v.getDefault() != null) {
+                      defaults.putIfAbsent(k, v.getDefault());
+                    }
+                  });
+        }
+      }
+    }
+    List<String> out = new ArrayList<>();
+    defaults.forEach((k, v) -> out.add(k + "=" + v));
+    return String.join(" ", out);
+  }
+
   private String semver(String raw) {
     if (raw.matches("\\d+\\.\\d+\\.\\d+(?:-[0-9A-Za-z.-]+)?")) {
       return raw;
@@ -283,7 +310,7 @@ public final class OpenApiTranslation {
       addType(iface, WitType.alias(name, docs, origin, typeOf(schema, name, iface, pointer)));
       return;
     }
-    WitType t = shape(iface, name, schema, pointer, origin, docs);
+    WitType t = shape(iface, name, schema, pointer, objectRules(origin, schema), docs);
     addType(iface, t);
   }
 
@@ -333,6 +360,21 @@ public final class OpenApiTranslation {
       }
     }
     return WitType.alias(name, docs, origin, typeOf(schema, name, iface, pointer, true));
+  }
+
+  /**
+   * minProperties/maxProperties belong to the object, not to a field; they travel on the type's
+   * origin so a stub can count the properties of a flattened body too.
+   */
+  private static Origin objectRules(Origin origin, Schema<?> schema) {
+    Origin o = origin;
+    if (schema.getMinProperties() != null) {
+      o = o.with("min-properties", schema.getMinProperties().toString());
+    }
+    if (schema.getMaxProperties() != null) {
+      o = o.with("max-properties", schema.getMaxProperties().toString());
+    }
+    return o;
   }
 
   /** Properties gathered from an object schema and the parts of an allOf. */
@@ -446,7 +488,18 @@ public final class OpenApiTranslation {
       if (!required || isNullable(ps)) {
         t = WitTypeRef.option(t);
       }
-      Origin o = new Origin(Origin.Kind.OPENAPI_PROPERTY, propPointer, p.getKey(), null, Map.of());
+      Map<String, String> propAttrs = new TreeMap<>();
+      // A stub leaves readOnly properties out of requests and writeOnly ones out of responses.
+      if (Boolean.TRUE.equals(ps.getReadOnly())) {
+        propAttrs.put("read-only", "true");
+      }
+      if (Boolean.TRUE.equals(ps.getWriteOnly())) {
+        propAttrs.put("write-only", "true");
+      }
+      if (isNullable(ps)) {
+        propAttrs.put("nullable", "true");
+      }
+      Origin o = new Origin(Origin.Kind.OPENAPI_PROPERTY, propPointer, p.getKey(), null, propAttrs);
       fields.add(new WitField(fieldName, t, docsOf(ps), o, rules(ps, required), null));
     }
     if (merged.additional != null) {
@@ -675,7 +728,7 @@ public final class OpenApiTranslation {
       }
       WitTypeRef ref = WitTypeRef.named(pkgName, iface.name, name);
       inlineMemo.put(schema, ref);
-      Origin origin = Origin.of(Origin.Kind.OPENAPI_SCHEMA, pointer);
+      Origin origin = objectRules(Origin.of(Origin.Kind.OPENAPI_SCHEMA, pointer), schema);
       addType(iface, shape(iface, name, schema, pointer, origin, docsOf(schema)));
       return ref;
     }
@@ -835,7 +888,10 @@ public final class OpenApiTranslation {
             s.getMinItems(),
             s.getMaxItems(),
             s.getFormat(),
-            allowed);
+            allowed,
+            s.getMultipleOf(),
+            s.getMinProperties(),
+            s.getMaxProperties());
     return r;
   }
 
@@ -933,8 +989,15 @@ public final class OpenApiTranslation {
                 : typeOf(
                     ps, WitNames.join(context, "params", kebab(pname)), iface, pointer + "/schema");
         String fname = paramScope.claimNumbered(kebab(pname), pname);
-        Origin o =
-            new Origin(Origin.Kind.OPENAPI_PARAMETER, pointer, pname, null, Map.of("in", "path"));
+        Map<String, String> pathAttrs = new TreeMap<>();
+        pathAttrs.put("in", "path");
+        if (p != null && p.getStyle() != null) {
+          pathAttrs.put("style", p.getStyle().toString());
+        }
+        if (p != null && p.getExplode() != null) {
+          pathAttrs.put("explode", p.getExplode().toString());
+        }
+        Origin o = new Origin(Origin.Kind.OPENAPI_PARAMETER, pointer, pname, null, pathAttrs);
         fnParams.add(
             new WitField(
                 fname,
@@ -1014,6 +1077,9 @@ public final class OpenApiTranslation {
       }
       if (p.getExplode() != null) {
         attrs.put("explode", p.getExplode().toString());
+      }
+      if (Boolean.TRUE.equals(p.getAllowReserved())) {
+        attrs.put("allow-reserved", "true");
       }
       Origin o = new Origin(Origin.Kind.OPENAPI_PARAMETER, pointer, headerName, null, attrs);
       requestFields.add(
