@@ -155,7 +155,12 @@ class SbProcessIT {
                   "shop.v1.Orders/GetOrder",
                   "-d",
                   "{\"id\":\"t\"}"));
-      Result untrusted = sb(List.of("health", tls.target()));
+      Path otherPem = work.resolve("other-pem");
+      DevCertificates.generate().writePem(otherPem);
+      String otherCa = otherPem.resolve(DevCertificates.CA_CERT).toString();
+      Result untrusted = sb(List.of("health", "--cacert", otherCa, tls.target()));
+      // A loopback target without TLS flags is dialled in plaintext; sb says how to get TLS.
+      Result defaulted = sb(List.of("health", "--deadline", "5s", tls.target()));
       Result plaintext = sb(List.of("health", "--plaintext", "--deadline", "5s", tls.target()));
       Result mutual =
           sb(
@@ -173,7 +178,11 @@ class SbProcessIT {
       assertThat(trusted.exit()).as(trusted.toString()).isZero();
       assertThat(trusted.out()).startsWith("{\"id\":\"t\",");
       assertThat(untrusted.exit()).as(untrusted.toString()).isEqualTo(1);
-      assertThat(untrusted.err()).startsWith("UNAVAILABLE: ");
+      assertThat(untrusted.err())
+          .startsWith("UNAVAILABLE: ")
+          .contains("the server's certificate is not signed by a CA in --cacert");
+      assertThat(defaulted.exit()).as(defaulted.toString()).isEqualTo(1);
+      assertThat(defaulted.err()).contains("if the server speaks TLS, give --cacert FILE");
       assertThat(plaintext.exit()).as(plaintext.toString()).isEqualTo(1);
       assertThat(mutual.exit()).as(mutual.toString()).isZero();
       assertThat(mutual.out()).isEqualTo("{\"status\":\"SERVING\"}\n");

@@ -96,8 +96,14 @@ public final class ExceptionMapper {
     return toStatus(exception, "a call");
   }
 
-  /** Like {@link #toStatus(Throwable)}, naming the failed method in the log. */
-  Status toStatus(Throwable exception, String method) {
+  /**
+   * Like {@link #toStatus(Throwable)}, naming what failed in the log.
+   *
+   * @param context what failed, for the log line, e.g. {@code "pkg.Service/Method"} or {@code
+   *     "stream 42"}
+   */
+  public Status toStatus(Throwable exception, String context) {
+    String method = Objects.requireNonNull(context, "context");
     Throwable e = unwrap(Objects.requireNonNull(exception, "exception"));
     if (e instanceof StatusRuntimeException || e instanceof StatusException) {
       return Status.fromThrowable(e);

@@ -1,4 +1,4 @@
-package dev.switchboard.titancompute;
+package dev.switchboard.cli.titan;
 
 import java.io.BufferedReader;
 import java.io.IOException;

@@ -1,4 +1,4 @@
-package dev.switchboard.titancompute;
+package dev.switchboard.cli.titan;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package dev.switchboard.titancompute;
+package dev.switchboard.cli.titan;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -271,7 +271,7 @@ class TitanSystemIT {
             "");
     try (bad) {
       assertThat(bad.awaitExit(START)).isEqualTo(1);
-      assertThat(bad.stderrText()).contains("error: INVALID_ARGUMENT: prompt: must not be empty");
+      assertThat(bad.stderrText()).contains("INVALID_ARGUMENT: prompt: must not be empty");
     }
   }
 
