@@ -25,8 +25,7 @@ public final class ExitCode {
   public static final String HELP_OK = "  0  success";
 
   public static final String HELP_FAILED =
-      "  1  a call failed with a gRPC status (printed as CODE: message), or the system"
-          + " refused an operation (a port in use)";
+      "  1  a call failed with a gRPC status (printed as CODE: message), or an I/O operation failed";
 
   public static final String HELP_BAD_INPUT =
       "  2  bad usage, contract or input, printed with its location";
