@@ -7,6 +7,7 @@ import java.security.GeneralSecurityException;
 import java.security.PrivateKey;
 import java.security.Signature;
 import java.security.cert.X509Certificate;
+import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -17,15 +18,13 @@ import org.jspecify.annotations.Nullable;
 final class TlsFiles {
   private TlsFiles() {}
 
-  /** Something that reads PEM files and throws {@link IllegalArgumentException} naming the file. */
-  interface Reading {
-    TlsConfig read();
-  }
-
-  /** Runs a PEM read; its error (which names the file) becomes bad input naming the flag. */
-  static TlsConfig read(String flag, Reading reading) throws BadInputException {
+  /**
+   * Runs a PEM read; its {@link IllegalArgumentException}, which names the file, becomes bad input
+   * naming the flag.
+   */
+  static TlsConfig read(String flag, Supplier<TlsConfig> reading) throws BadInputException {
     try {
-      return reading.read();
+      return reading.get();
     } catch (IllegalArgumentException e) {
       throw new BadInputException(flag + ": " + e.getMessage());
     }
