@@ -7,7 +7,8 @@ import io.grpc.ServerCall;
 import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
 import io.grpc.Status;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,8 +44,20 @@ final class ExceptionMappingInterceptor implements ServerInterceptor {
   /** Maps the status of a close that carries a plain exception, and closes calls that threw. */
   private static final class MappingCall<ReqT, RespT>
       extends SimpleForwardingServerCall<ReqT, RespT> {
+    // A field and a VarHandle rather than an AtomicBoolean: one object less on every call.
+    private static final VarHandle CLOSED;
+
+    static {
+      try {
+        CLOSED = MethodHandles.lookup().findVarHandle(MappingCall.class, "closed", boolean.class);
+      } catch (ReflectiveOperationException e) {
+        throw new ExceptionInInitializerError(e);
+      }
+    }
+
     private final ExceptionMapper mapper;
-    private final AtomicBoolean closed = new AtomicBoolean();
+
+    private volatile boolean closed;
 
     MappingCall(ServerCall<ReqT, RespT> call, ExceptionMapper mapper) {
       super(call);
@@ -53,7 +66,7 @@ final class ExceptionMappingInterceptor implements ServerInterceptor {
 
     @Override
     public void close(Status status, Metadata trailers) {
-      closed.set(true);
+      closed = true;
       Throwable cause = status.getCause();
       // What grpc-java's stubs make of onError(e) for an e without a status of its own.
       if (status.getCode() == Status.Code.UNKNOWN
@@ -67,7 +80,7 @@ final class ExceptionMappingInterceptor implements ServerInterceptor {
 
     /** The handler threw: close the call with the mapped status, unless it is already closed. */
     void fail(Throwable e) {
-      if (!closed.compareAndSet(false, true)) {
+      if (closed || !CLOSED.compareAndSet(this, false, true)) {
         log.debug("{} threw after its call was closed", method(), e);
         return;
       }
