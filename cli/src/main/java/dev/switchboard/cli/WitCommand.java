@@ -21,6 +21,7 @@ import java.util.concurrent.Callable;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -85,6 +86,8 @@ final class WitCommand implements Callable<Integer> {
           "Also write the Binding as DIR/binding.json (and, for --proto, the contract's descriptor"
               + " set as DIR/descriptors.binpb): what sb invoke needs")
   boolean binding;
+
+  @Mixin LogOptions log = new LogOptions();
 
   @Override
   public Integer call() throws Exception {

@@ -148,7 +148,12 @@ class SbProcessIT {
                   "shop.v1.Orders/GetOrder",
                   "-d",
                   "{\"id\":\"t\"}"));
-      TestProcess.Result untrusted = sb(List.of("health", tls.target()));
+      Path otherPem = work.resolve("other-pem");
+      DevCertificates.generate().writePem(otherPem);
+      String otherCa = otherPem.resolve(DevCertificates.CA_CERT).toString();
+      TestProcess.Result untrusted = sb(List.of("health", "--cacert", otherCa, tls.target()));
+      // A loopback target without TLS flags is dialled in plaintext; sb says how to get TLS.
+      TestProcess.Result defaulted = sb(List.of("health", "--deadline", "5s", tls.target()));
       TestProcess.Result plaintext =
           sb(List.of("health", "--plaintext", "--deadline", "5s", tls.target()));
       TestProcess.Result mutual =
@@ -167,7 +172,11 @@ class SbProcessIT {
       assertThat(trusted.exitCode()).as(trusted.toString()).isZero();
       assertThat(trusted.stdout()).startsWith("{\"id\":\"t\",");
       assertThat(untrusted.exitCode()).as(untrusted.toString()).isEqualTo(1);
-      assertThat(untrusted.stderr()).startsWith("UNAVAILABLE: ");
+      assertThat(untrusted.stderr())
+          .startsWith("UNAVAILABLE: ")
+          .contains("the server's certificate is not signed by a CA in --cacert");
+      assertThat(defaulted.exitCode()).as(defaulted.toString()).isEqualTo(1);
+      assertThat(defaulted.stderr()).contains("if the server speaks TLS, give --cacert FILE");
       assertThat(plaintext.exitCode()).as(plaintext.toString()).isEqualTo(1);
       assertThat(mutual.exitCode()).as(mutual.toString()).isZero();
       assertThat(mutual.stdout()).isEqualTo("{\"status\":\"SERVING\"}\n");

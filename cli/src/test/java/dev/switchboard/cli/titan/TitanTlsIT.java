@@ -1,8 +1,9 @@
-package dev.switchboard.titancompute;
+package dev.switchboard.cli.titan;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.switchboard.cli.ExitCode;
 import dev.switchboard.runtime.DevCertificates;
 import dev.switchboard.runtime.SwitchboardChannel;
 import dev.switchboard.runtime.Target;
@@ -72,7 +73,7 @@ class TitanTlsIT {
   }
 
   private TestProcess start(String name, String... args) throws Exception {
-    TestProcess p = Titan.start(name, args);
+    TestProcess p = TitanJar.start(name, args);
     processes.add(p);
     return p;
   }
@@ -196,9 +197,9 @@ class TitanTlsIT {
     assertThat(ok.stderr).contains("[tls-agent, request ", "7 tokens");
 
     Client plain = infer("tls-plaintext-infer", address, List.of());
-    assertThat(plain.exit).as("stdout: %s", plain.stdout).isEqualTo(TitanMain.EXIT_STATUS);
+    assertThat(plain.exit).as("stdout: %s", plain.stdout).isEqualTo(ExitCode.FAILED);
     assertThat(plain.stderr.strip())
-        .startsWith("error: UNAVAILABLE")
+        .startsWith("UNAVAILABLE")
         .contains("if the server speaks TLS, give --cacert FILE")
         .doesNotContain("\tat ");
     // Refused by the handshake, not by the 5 s route deadline: a hang would be DEADLINE_EXCEEDED.
@@ -215,9 +216,9 @@ class TitanTlsIT {
     assertThat(ok.stdout).startsWith("[demo engine: no model was run]");
 
     Client anonymous = infer("mtls-anonymous-infer", address, clientTls(false));
-    assertThat(anonymous.exit).as("stdout: %s", anonymous.stdout).isEqualTo(TitanMain.EXIT_STATUS);
+    assertThat(anonymous.exit).as("stdout: %s", anonymous.stdout).isEqualTo(ExitCode.FAILED);
     assertThat(anonymous.stderr.strip())
-        .startsWith("error: UNAVAILABLE")
+        .startsWith("UNAVAILABLE")
         .contains("the server requires a client certificate: give --cert FILE --key FILE");
 
     // The agent requires client certificates too: without one, even GetStatus is refused.

@@ -1,4 +1,4 @@
-package dev.switchboard.titancompute;
+package dev.switchboard.cli.titan;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -80,7 +80,7 @@ class TitanSystemIT {
     coordinatorAddress = "127.0.0.1:" + port;
     // All three start at once: the agents retry until the coordinator is up, as in real life.
     coordinator =
-        Titan.start(
+        TitanJar.start(
             "coordinator",
             "coordinator",
             "--port",
@@ -90,7 +90,7 @@ class TitanSystemIT {
             "--token-ttl",
             "2s");
     agentA =
-        Titan.start(
+        TitanJar.start(
             "agent-a",
             "agent",
             "--coordinator",
@@ -107,7 +107,7 @@ class TitanSystemIT {
             "--demo-delay",
             "20ms");
     agentB =
-        Titan.start(
+        TitanJar.start(
             "agent-b",
             "agent",
             "--coordinator",
@@ -199,7 +199,7 @@ class TitanSystemIT {
   @Order(1)
   void cliRoutesStreamsAndPrintsTheStatusTable() throws Exception {
     TestProcess infer =
-        Titan.start(
+        TitanJar.start(
             "infer",
             "infer",
             "--coordinator",
@@ -210,7 +210,7 @@ class TitanSystemIT {
             "Why is the sky blue?",
             "--max-tokens",
             "12");
-    TestProcess status = Titan.start("status", "status", "--coordinator", coordinatorAddress);
+    TestProcess status = TitanJar.start("status", "status", "--coordinator", coordinatorAddress);
     try (infer;
         status) {
       assertThat(infer.awaitExit(START)).as(infer.stderr()).isZero();
@@ -226,7 +226,7 @@ class TitanSystemIT {
       assertThat(table).contains("agents: 2, healthy: 2");
     }
     TestProcess bad =
-        Titan.start(
+        TitanJar.start(
             "infer-bad",
             "infer",
             "--coordinator",
@@ -237,7 +237,7 @@ class TitanSystemIT {
             "");
     try (bad) {
       assertThat(bad.awaitExit(START)).isEqualTo(1);
-      assertThat(bad.stderr()).contains("error: INVALID_ARGUMENT: prompt: must not be empty");
+      assertThat(bad.stderr()).contains("INVALID_ARGUMENT: prompt: must not be empty");
     }
   }
 

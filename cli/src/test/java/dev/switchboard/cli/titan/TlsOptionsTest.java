@@ -1,7 +1,8 @@
-package dev.switchboard.titancompute;
+package dev.switchboard.cli.titan;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.switchboard.cli.ExitCode;
 import dev.switchboard.runtime.DevCertificates;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -12,8 +13,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Bad TLS input on the command line: exit 2 and one line that names the flag and the file, no stack
- * trace, and nothing started (every case fails before a server binds or a channel dials).
+ * Bad TLS input on titan's command lines: exit 2 and one line that names the flag and the file, no
+ * stack trace, and nothing started (every case fails before a server binds or a channel dials).
  */
 class TlsOptionsTest {
   @TempDir static Path dir;
@@ -42,11 +43,11 @@ class TlsOptionsTest {
   private static String usageError(String... args) {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
-    int code = TitanMain.run(new PrintWriter(out, true), new PrintWriter(err, true), args);
+    int code = Titan.run(new PrintWriter(out, true), new PrintWriter(err, true), args);
     String text = err.toString().strip();
-    assertThat(code).as("exit code; stderr: %s", text).isEqualTo(TitanMain.EXIT_USAGE);
+    assertThat(code).as("exit code; stderr: %s", text).isEqualTo(ExitCode.BAD_INPUT);
     assertThat(text)
-        .startsWith("error: ")
+        .startsWith("--")
         .doesNotContain("\n")
         .doesNotContain("Exception")
         .doesNotContain("\tat ");
@@ -126,7 +127,7 @@ class TlsOptionsTest {
     for (String command : new String[] {"coordinator", "agent", "infer", "status"}) {
       StringWriter out = new StringWriter();
       int code =
-          TitanMain.run(
+          Titan.run(
               new PrintWriter(out, true),
               new PrintWriter(new StringWriter(), true),
               command,
@@ -135,7 +136,7 @@ class TlsOptionsTest {
       assertThat(out.toString()).as(command).contains("TLS");
     }
     StringWriter out = new StringWriter();
-    TitanMain.run(
+    Titan.run(
         new PrintWriter(out, true), new PrintWriter(new StringWriter(), true), "agent", "--help");
     assertThat(out.toString())
         .contains("--tls-cert", "--tls-key", "--client-ca", "--cacert", "--cert", "--key");

@@ -1,5 +1,7 @@
-package dev.switchboard.titancompute;
+package dev.switchboard.cli.titan;
 
+import dev.switchboard.cli.ExitCode;
+import dev.switchboard.cli.LogOptions;
 import dev.switchboard.runtime.Target;
 import dev.switchboard.titancompute.agent.Agent;
 import dev.switchboard.titancompute.agent.InferenceEngine;
@@ -13,28 +15,30 @@ import java.time.Duration;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
 
 @Command(
     name = "demo",
     mixinStandardHelpOptions = true,
     description =
-        "Start a coordinator and two demo agents on loopback, run one inference, print the status.")
+        "Start a coordinator and two demo agents on loopback, run one inference, print the status.",
+    footer = {"", "Examples:", "  titan demo", "  titan demo --prompt \"What is gRPC?\""})
 final class DemoCommand implements Callable<Integer> {
   private static final String MODEL = "demo-llm";
 
-  @ParentCommand private TitanCommand root;
+  @Spec CommandSpec spec;
 
-  @Option(
-      names = "--prompt",
-      defaultValue = "Why is the sky blue?",
-      description = "Default: ${DEFAULT-VALUE}")
-  private String prompt;
+  @Option(names = "--prompt", paramLabel = "TEXT", description = "Default: ${DEFAULT-VALUE}")
+  String prompt = "Why is the sky blue?";
+
+  @Mixin LogOptions log = new LogOptions();
 
   @Override
   public Integer call() throws Exception {
-    PrintWriter out = root.out;
+    PrintWriter out = spec.commandLine().getOut();
     Duration heartbeat = Duration.ofMillis(200);
     out.println(
         "TitanCompute demo: a coordinator and two demo agents on loopback, speaking real gRPC.");
@@ -54,8 +58,10 @@ final class DemoCommand implements Callable<Integer> {
         long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
         while (coordinator.status().getHealthyAgents() < 2) {
           if (System.nanoTime() > deadline) {
-            root.err.println("error: the demo agents did not register within 10 s");
-            return TitanMain.EXIT_STATUS;
+            spec.commandLine()
+                .getErr()
+                .println("titan: the demo agents did not register within 10 s");
+            return ExitCode.FAILED;
           }
           Thread.sleep(20);
         }
@@ -110,7 +116,7 @@ final class DemoCommand implements Callable<Integer> {
     out.println(
         "Run it for real: bin/titan coordinator --port 50051 --http-port 8080, then bin/titan agent ... (docs/titancompute.md)");
     out.flush();
-    return TitanMain.EXIT_OK;
+    return ExitCode.OK;
   }
 
   private static Agent agent(Target coordinator, String id, Duration heartbeat)

@@ -1,4 +1,4 @@
-package dev.switchboard.titancompute;
+package dev.switchboard.cli.titan;
 
 import dev.switchboard.testing.PeerPrograms;
 import dev.switchboard.testing.TestProcess;
@@ -9,8 +9,8 @@ import java.util.List;
 /**
  * {@code bin/titan} as a real process: the shaded jar in its own JVM, through the shared harness.
  */
-final class Titan {
-  private Titan() {}
+final class TitanJar {
+  private TitanJar() {}
 
   /** The jar that failsafe builds before the integration tests run. */
   static Path jar() {

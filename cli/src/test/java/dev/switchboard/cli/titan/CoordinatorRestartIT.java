@@ -1,4 +1,4 @@
-package dev.switchboard.titancompute;
+package dev.switchboard.cli.titan;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -28,9 +28,9 @@ class CoordinatorRestartIT {
     String[] coordinatorArgs = {
       "coordinator", "--port", String.valueOf(port), "--heartbeat-timeout", "2s"
     };
-    TestProcess first = Titan.start("coordinator-1", coordinatorArgs);
+    TestProcess first = TitanJar.start("coordinator-1", coordinatorArgs);
     TestProcess agentA =
-        Titan.start(
+        TitanJar.start(
             "agent-a",
             "agent",
             "--coordinator",
@@ -44,7 +44,7 @@ class CoordinatorRestartIT {
             "--demo-delay",
             "0ms");
     TestProcess agentB =
-        Titan.start(
+        TitanJar.start(
             "agent-b",
             "agent",
             "--coordinator",
@@ -68,7 +68,7 @@ class CoordinatorRestartIT {
       client.infer(request, t -> {});
 
       first.kill();
-      second = Titan.start("coordinator-2", coordinatorArgs);
+      second = TitanJar.start("coordinator-2", coordinatorArgs);
       second.awaitLine(Pattern.compile("coordinator listening on"), START);
       long up = System.nanoTime();
       Await.until(
