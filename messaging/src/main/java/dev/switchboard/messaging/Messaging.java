@@ -4,6 +4,7 @@ import com.google.protobuf.ByteString;
 import dev.switchboard.messaging.SubscribeOptions.Overflow;
 import dev.switchboard.messaging.internal.Subjects;
 import dev.switchboard.messaging.internal.client.HubTransport;
+import dev.switchboard.messaging.internal.nats.NatsTransport;
 import dev.switchboard.messaging.spi.IncomingRequest;
 import dev.switchboard.messaging.spi.Transport;
 import dev.switchboard.runtime.Target;
@@ -60,6 +61,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class Messaging implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Messaging.class);
+  private static final String NATS_SCHEME = "nats://";
 
   /** Requests that may wait for one responder before new ones fail with RESOURCE_EXHAUSTED. */
   private static final int RESPONDER_BACKLOG = 1024;
@@ -491,6 +493,7 @@ public final class Messaging implements AutoCloseable {
     private boolean plaintext;
     private @Nullable String token;
     private Duration connectTimeout = Duration.ofSeconds(5);
+    private Duration heartbeat = Liveness.DEFAULT_INTERVAL;
     private @Nullable Executor executor;
 
     private Builder(@Nullable String address, @Nullable Transport transport) {
@@ -529,6 +532,19 @@ public final class Messaging implements AutoCloseable {
       return this;
     }
 
+    /**
+     * The heartbeat interval where the client chooses it: on NATS, responders send progress,
+     * consumers keep their messages and group members their presence at this interval, and a peer
+     * silent for 3 of them is dead. The hub tells its clients its own interval. Default 1 s.
+     */
+    public Builder heartbeat(Duration interval) {
+      if (interval.toMillis() < 1) {
+        throw new IllegalArgumentException("heartbeat must be at least 1 ms, was " + interval);
+      }
+      this.heartbeat = interval;
+      return this;
+    }
+
     /** How long {@link #build()} waits for the first session. Default 5 s. */
     public Builder connectTimeout(Duration timeout) {
       if (timeout.isNegative() || timeout.isZero()) {
@@ -558,6 +574,18 @@ public final class Messaging implements AutoCloseable {
     public Messaging build() {
       String peer = name != null ? name : "sb-" + HexFormat.of().formatHex(randomBytes(4));
       Transport built = transport;
+      if (built == null && Objects.requireNonNull(address).startsWith(NATS_SCHEME)) {
+        built =
+            NatsTransport.connect(
+                new NatsTransport.Settings(
+                    address,
+                    peer,
+                    tls,
+                    token,
+                    connectTimeout,
+                    heartbeat,
+                    MessagingHub.DEFAULT_DEDUP_WINDOW));
+      }
       if (built == null) {
         String where = Objects.requireNonNull(address);
         Target target = Target.parse(where);

@@ -294,25 +294,29 @@ abstract class MessagingContract {
   @Test
   void anIdempotentRequestMovesToAnotherResponderWhenItsResponderDies() throws Exception {
     String subject = uniq("idem");
-    FrozenPeer frozen = closeLater(frozenResponder(subject, "g"));
+    // Clients first: the frozen peer's silence counts from its start.
     Messaging asker = client("asker");
+    Messaging alive = client("alive");
+    FrozenPeer frozen = closeLater(frozenResponder(subject, "g"));
     CompletableFuture<Message> reply =
         asker.requestAsync(
             Message.ofText(subject, "x"), RequestOptions.deadline(WAIT).idempotent());
     Eventually.until(WAIT, "the frozen responder took the request", () -> frozen.received() == 1);
-    client("alive").respond(subject, "g", request -> ByteString.copyFromUtf8("from alive"));
+    alive.respond(subject, "g", request -> ByteString.copyFromUtf8("from alive"));
     assertThat(reply.get(WAIT.toMillis(), TimeUnit.MILLISECONDS).text()).isEqualTo("from alive");
   }
 
   @Test
   void aNonIdempotentRequestFailsWithUnavailableWhenItsResponderDies() throws Exception {
     String subject = uniq("once");
-    FrozenPeer frozen = closeLater(frozenResponder(subject, "g"));
+    // Clients first: the frozen peer's silence counts from its start.
     Messaging asker = client("asker");
+    Messaging alive = client("alive");
+    FrozenPeer frozen = closeLater(frozenResponder(subject, "g"));
     CompletableFuture<Message> reply =
         asker.requestAsync(Message.ofText(subject, "x"), RequestOptions.deadline(WAIT));
     Eventually.until(WAIT, "the frozen responder took the request", () -> frozen.received() == 1);
-    client("alive").respond(subject, "g", request -> ByteString.copyFromUtf8("from alive"));
+    alive.respond(subject, "g", request -> ByteString.copyFromUtf8("from alive"));
     assertThatThrownBy(() -> reply.get(WAIT.toMillis(), TimeUnit.MILLISECONDS))
         .isInstanceOf(ExecutionException.class)
         .cause()
@@ -477,17 +481,17 @@ abstract class MessagingContract {
     for (int i = 0; i < 3; i++) {
       producer.push(Message.ofText(queue, "j" + i)).get(10, TimeUnit.SECONDS);
     }
+    Messaging alive = client("alive");
     FrozenPeer frozen = closeLater(frozenConsumer(queue, 3));
     Eventually.until(WAIT, "the frozen consumer took 3", () -> frozen.received() == 3);
     BlockingQueue<Long> redelivered = new LinkedBlockingQueue<>();
-    client("alive")
-        .consume(
-            queue,
-            ConsumerOptions.defaults(),
-            d -> {
-              redelivered.add(System.nanoTime());
-              d.ack();
-            });
+    alive.consume(
+        queue,
+        ConsumerOptions.defaults(),
+        d -> {
+          redelivered.add(System.nanoTime());
+          d.ack();
+        });
     for (int i = 0; i < 3; i++) {
       Long at = redelivered.poll(10, TimeUnit.SECONDS);
       assertThat(at).as("redelivery " + i).isNotNull();

@@ -3,6 +3,7 @@ package dev.switchboard.messaging;
 import dev.switchboard.messaging.internal.proto.ClientBatch;
 import dev.switchboard.messaging.internal.proto.ClientFrame;
 import dev.switchboard.messaging.internal.proto.Consume;
+import dev.switchboard.messaging.internal.proto.Flush;
 import dev.switchboard.messaging.internal.proto.Hello;
 import dev.switchboard.messaging.internal.proto.HubBatch;
 import dev.switchboard.messaging.internal.proto.HubFrame;
@@ -12,6 +13,7 @@ import dev.switchboard.runtime.SwitchboardChannel;
 import dev.switchboard.runtime.Target;
 import io.grpc.ManagedChannel;
 import io.grpc.stub.StreamObserver;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -24,6 +26,7 @@ final class RawHubPeer implements MessagingContract.FrozenPeer {
   private final ManagedChannel channel;
   private final StreamObserver<ClientBatch> requests;
   private final AtomicInteger received = new AtomicInteger();
+  private final CountDownLatch registered = new CountDownLatch(1);
   private volatile long lastSent;
 
   private RawHubPeer(Target hub, String peer, ClientFrame registration) {
@@ -38,6 +41,9 @@ final class RawHubPeer implements MessagingContract.FrozenPeer {
                       if (frame.hasDelivery() || frame.hasRequest()) {
                         received.incrementAndGet();
                       }
+                      if (frame.hasResult()) {
+                        registered.countDown();
+                      }
                     }
                   }
 
@@ -51,8 +57,18 @@ final class RawHubPeer implements MessagingContract.FrozenPeer {
         ClientBatch.newBuilder()
             .addFrames(ClientFrame.newBuilder().setHello(Hello.newBuilder().setPeer(peer)))
             .addFrames(registration)
+            .addFrames(ClientFrame.newBuilder().setFlush(Flush.newBuilder().setSeq(1)))
             .build());
     lastSent = System.nanoTime();
+    // The flush is answered once the hub has handled the registration before it.
+    try {
+      if (!registered.await(10, TimeUnit.SECONDS)) {
+        throw new AssertionError("the hub did not confirm the raw peer's registration");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError("interrupted", e);
+    }
   }
 
   static RawHubPeer consumer(Target hub, String peer, String queue, int take) {
