@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.google.protobuf.DynamicMessage;
+import dev.switchboard.testing.Await;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
@@ -15,6 +16,7 @@ import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -168,12 +170,10 @@ class TransportsIT {
       channel.shutdown();
       assertThat(channel.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
       assertThat(channel.isTerminated()).isTrue();
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-      while (threadsNamed("switchboard-channel " + server.target()) > 0
-          && System.nanoTime() < deadline) {
-        Thread.sleep(20);
-      }
-      assertThat(threadsNamed("switchboard-channel " + server.target())).isZero();
+      Await.until(
+          "the channel's threads to end",
+          Duration.ofSeconds(10),
+          () -> threadsNamed("switchboard-channel " + server.target()) == 0);
     }
     assertThat(threadsNamed("switchboard-server")).as("server threads after close").isZero();
   }

@@ -3,13 +3,15 @@ package dev.switchboard.titancompute;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.switchboard.runtime.Target;
+import dev.switchboard.testing.Await;
+import dev.switchboard.testing.FreePorts;
+import dev.switchboard.testing.TestProcess;
 import dev.switchboard.titancompute.client.InferenceResult;
 import dev.switchboard.titancompute.client.TitanClient;
 import dev.switchboard.titancompute.v1.InferenceRequest;
-import java.nio.file.Path;
 import java.time.Duration;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The coordinator is SIGKILLed and started again on the same port with no memory of its agents and
@@ -19,19 +21,16 @@ import org.junit.jupiter.api.io.TempDir;
 class CoordinatorRestartIT {
   private static final Duration START = Duration.ofSeconds(60);
 
-  @TempDir Path dir;
-
   @Test
   void agentsRegisterAgainAfterACoordinatorRestart() throws Exception {
-    int port = TitanSystemIT.freePort();
+    int port = FreePorts.pick();
     String address = "127.0.0.1:" + port;
     String[] coordinatorArgs = {
       "coordinator", "--port", String.valueOf(port), "--heartbeat-timeout", "2s"
     };
-    TitanProcess first = TitanProcess.start(dir, "coordinator-1", coordinatorArgs);
-    TitanProcess agentA =
-        TitanProcess.start(
-            dir,
+    TestProcess first = Titan.start("coordinator-1", coordinatorArgs);
+    TestProcess agentA =
+        Titan.start(
             "agent-a",
             "agent",
             "--coordinator",
@@ -44,9 +43,8 @@ class CoordinatorRestartIT {
             "200ms",
             "--demo-delay",
             "0ms");
-    TitanProcess agentB =
-        TitanProcess.start(
-            dir,
+    TestProcess agentB =
+        Titan.start(
             "agent-b",
             "agent",
             "--coordinator",
@@ -59,22 +57,21 @@ class CoordinatorRestartIT {
             "200ms",
             "--demo-delay",
             "0ms");
-    TitanProcess second = null;
+    TestProcess second = null;
     try (TitanClient client = TitanClient.connect(Target.parse(address))) {
-      first.awaitLine("coordinator listening on", START);
-      agentA.awaitLine("listening on", START);
-      agentB.awaitLine("listening on", START);
-      TitanSystemIT.await(
-          "both agents registered", START, () -> client.status().getHealthyAgents() == 2);
+      first.awaitLine(Pattern.compile("coordinator listening on"), START);
+      agentA.awaitLine(Pattern.compile("listening on"), START);
+      agentB.awaitLine(Pattern.compile("listening on"), START);
+      Await.until("both agents registered", START, () -> client.status().getHealthyAgents() == 2);
       InferenceRequest request =
           InferenceRequest.newBuilder().setModel("m").setPrompt("hi").setMaxTokens(3).build();
       client.infer(request, t -> {});
 
       first.kill();
-      second = TitanProcess.start(dir, "coordinator-2", coordinatorArgs);
-      second.awaitLine("coordinator listening on", START);
+      second = Titan.start("coordinator-2", coordinatorArgs);
+      second.awaitLine(Pattern.compile("coordinator listening on"), START);
       long up = System.nanoTime();
-      TitanSystemIT.await(
+      Await.until(
           "both agents registered again",
           Duration.ofSeconds(20),
           () -> client.status().getHealthyAgents() == 2);
@@ -87,7 +84,7 @@ class CoordinatorRestartIT {
       System.out.println(
           "agents registered again " + took.toMillis() + " ms after the coordinator restarted");
     } finally {
-      for (TitanProcess p : new TitanProcess[] {agentA, agentB, first, second}) {
+      for (TestProcess p : new TestProcess[] {agentA, agentB, first, second}) {
         if (p != null) {
           p.close();
         }

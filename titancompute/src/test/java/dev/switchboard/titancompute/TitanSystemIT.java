@@ -12,6 +12,9 @@ import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
 import com.nimbusds.jwt.SignedJWT;
 import dev.switchboard.runtime.SwitchboardChannel;
 import dev.switchboard.runtime.Target;
+import dev.switchboard.testing.Await;
+import dev.switchboard.testing.FreePorts;
+import dev.switchboard.testing.TestProcess;
 import dev.switchboard.titancompute.client.InferenceResult;
 import dev.switchboard.titancompute.client.TitanClient;
 import dev.switchboard.titancompute.v1.AgentInfo;
@@ -36,8 +39,6 @@ import io.grpc.reflection.v1.ServerReflectionRequest;
 import io.grpc.reflection.v1.ServerReflectionResponse;
 import io.grpc.reflection.v1.ServiceResponse;
 import io.grpc.stub.StreamObserver;
-import java.net.ServerSocket;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.Iterator;
@@ -45,7 +46,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -53,7 +54,6 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A coordinator and two agents as real processes, talking real gRPC on loopback: routing, the CLI,
@@ -65,31 +65,22 @@ class TitanSystemIT {
   private static final Duration START = Duration.ofSeconds(60);
   private static final long HEARTBEAT_TIMEOUT_MS = 2000;
 
-  @TempDir static Path dir;
-
-  private TitanProcess coordinator;
-  private TitanProcess agentA;
-  private TitanProcess agentB;
+  private TestProcess coordinator;
+  private TestProcess agentA;
+  private TestProcess agentB;
   private String coordinatorAddress;
   private String endpointA;
   private String endpointB;
   private ManagedChannel coordinatorChannel;
   private TitanClient client;
 
-  static int freePort() throws Exception {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    }
-  }
-
   @BeforeAll
   void startSystem() throws Exception {
-    int port = freePort();
+    int port = FreePorts.pick();
     coordinatorAddress = "127.0.0.1:" + port;
     // All three start at once: the agents retry until the coordinator is up, as in real life.
     coordinator =
-        TitanProcess.start(
-            dir,
+        Titan.start(
             "coordinator",
             "coordinator",
             "--port",
@@ -99,8 +90,7 @@ class TitanSystemIT {
             "--token-ttl",
             "2s");
     agentA =
-        TitanProcess.start(
-            dir,
+        Titan.start(
             "agent-a",
             "agent",
             "--coordinator",
@@ -117,8 +107,7 @@ class TitanSystemIT {
             "--demo-delay",
             "20ms");
     agentB =
-        TitanProcess.start(
-            dir,
+        Titan.start(
             "agent-b",
             "agent",
             "--coordinator",
@@ -133,13 +122,13 @@ class TitanSystemIT {
             "2",
             "--demo-delay",
             "20ms");
-    coordinator.awaitLine("coordinator listening on", START);
-    endpointA = agentA.awaitLine("listening on (\\S+)", START).group(1);
-    endpointB = agentB.awaitLine("listening on (\\S+)", START).group(1);
+    coordinator.awaitLine(Pattern.compile("coordinator listening on"), START);
+    endpointA = agentA.awaitLine(Pattern.compile("listening on (\\S+)"), START).group(1);
+    endpointB = agentB.awaitLine(Pattern.compile("listening on (\\S+)"), START).group(1);
     coordinatorChannel =
         SwitchboardChannel.builder(Target.parse(coordinatorAddress)).plaintext().build();
     client = TitanClient.connect(Target.parse(coordinatorAddress));
-    await(
+    Await.until(
         "both agents healthy",
         Duration.ofSeconds(60),
         () -> client.status().getHealthyAgents() == 2);
@@ -153,30 +142,10 @@ class TitanSystemIT {
     if (coordinatorChannel != null) {
       coordinatorChannel.shutdownNow();
     }
-    for (TitanProcess p : new TitanProcess[] {agentA, agentB, coordinator}) {
+    for (TestProcess p : new TestProcess[] {agentA, agentB, coordinator}) {
       if (p != null) {
         p.close();
       }
-    }
-  }
-
-  static void await(String what, Duration timeout, BooleanSupplier condition)
-      throws InterruptedException {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (!holds(condition)) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("timed out after " + timeout + " waiting for: " + what);
-      }
-      Thread.sleep(25);
-    }
-  }
-
-  /** A call that fails (for example while a process is still starting) counts as "not yet". */
-  private static boolean holds(BooleanSupplier condition) {
-    try {
-      return condition.getAsBoolean();
-    } catch (StatusRuntimeException e) {
-      return false;
     }
   }
 
@@ -229,9 +198,8 @@ class TitanSystemIT {
   @Test
   @Order(1)
   void cliRoutesStreamsAndPrintsTheStatusTable() throws Exception {
-    TitanProcess infer =
-        TitanProcess.start(
-            dir,
+    TestProcess infer =
+        Titan.start(
             "infer",
             "infer",
             "--coordinator",
@@ -242,15 +210,14 @@ class TitanSystemIT {
             "Why is the sky blue?",
             "--max-tokens",
             "12");
-    TitanProcess status =
-        TitanProcess.start(dir, "status", "status", "--coordinator", coordinatorAddress);
+    TestProcess status = Titan.start("status", "status", "--coordinator", coordinatorAddress);
     try (infer;
         status) {
-      assertThat(infer.awaitExit(START)).as(infer.stderrText()).isZero();
+      assertThat(infer.awaitExit(START)).as(infer.stderr()).isZero();
       assertThat(infer.stdout()).startsWith("[demo engine: no model was run]");
-      assertThat(infer.stderrText())
+      assertThat(infer.stderr())
           .containsPattern("\\[agent-[ab], request \\S+, 12 tokens, finish length");
-      assertThat(status.awaitExit(START)).as(status.stderrText()).isZero();
+      assertThat(status.awaitExit(START)).as(status.stderr()).isZero();
       String table = status.stdout();
       assertThat(table)
           .containsPattern(
@@ -258,9 +225,8 @@ class TitanSystemIT {
       assertThat(table).containsPattern("agent-b\\s+HEALTHY\\s+" + endpointB.replace(".", "\\."));
       assertThat(table).contains("agents: 2, healthy: 2");
     }
-    TitanProcess bad =
-        TitanProcess.start(
-            dir,
+    TestProcess bad =
+        Titan.start(
             "infer-bad",
             "infer",
             "--coordinator",
@@ -271,7 +237,7 @@ class TitanSystemIT {
             "");
     try (bad) {
       assertThat(bad.awaitExit(START)).isEqualTo(1);
-      assertThat(bad.stderrText()).contains("error: INVALID_ARGUMENT: prompt: must not be empty");
+      assertThat(bad.stderr()).contains("error: INVALID_ARGUMENT: prompt: must not be empty");
     }
   }
 
@@ -506,7 +472,7 @@ class TitanSystemIT {
                   .getActiveStreams())
           .isEqualTo(1);
       call.cancel(null); // the client goes away mid-stream
-      await(
+      Await.until(
           "agent slot freed",
           Duration.ofSeconds(5),
           () ->
@@ -516,7 +482,7 @@ class TitanSystemIT {
                       .getActiveStreams()
                   == 0);
       // ...and the coordinator hears of it with the next heartbeat.
-      await(
+      Await.until(
           "coordinator sees the slot free",
           Duration.ofSeconds(5),
           () ->
@@ -528,9 +494,10 @@ class TitanSystemIT {
     }
   }
 
-  private static void signal(String sig, long pid) throws Exception {
-    assertThat(new ProcessBuilder("kill", "-" + sig, String.valueOf(pid)).start().waitFor())
-        .isZero();
+  private static void signal(String sig, long pid) {
+    TestProcess.builder("kill", "-" + sig, String.valueOf(pid))
+        .run(Duration.ofSeconds(10))
+        .assertSuccess();
   }
 
   @Test
@@ -540,7 +507,7 @@ class TitanSystemIT {
     signal("STOP", agentB.pid());
     try {
       long frozen = System.nanoTime();
-      await(
+      Await.until(
           "agent-b unhealthy",
           Duration.ofMillis(HEARTBEAT_TIMEOUT_MS + 2000),
           () ->
@@ -558,7 +525,7 @@ class TitanSystemIT {
     } finally {
       signal("CONT", agentB.pid());
     }
-    await(
+    Await.until(
         "agent-b healthy again",
         Duration.ofSeconds(10),
         () -> client.status().getHealthyAgents() == 2);
@@ -569,7 +536,7 @@ class TitanSystemIT {
   void sigkilledAgentLeavesRoutingWithinTheHeartbeatTimeout() throws Exception {
     agentB.kill();
     long killed = System.nanoTime();
-    await(
+    Await.until(
         "agent-b out of routing",
         Duration.ofMillis(HEARTBEAT_TIMEOUT_MS + 1500),
         () -> {

@@ -7,6 +7,9 @@ import dev.switchboard.runtime.DevCertificates;
 import dev.switchboard.runtime.SwitchboardChannel;
 import dev.switchboard.runtime.Target;
 import dev.switchboard.runtime.TlsConfig;
+import dev.switchboard.testing.Await;
+import dev.switchboard.testing.FreePorts;
+import dev.switchboard.testing.TestProcess;
 import dev.switchboard.titancompute.v1.AgentServiceGrpc;
 import dev.switchboard.titancompute.v1.StatusRequest;
 import io.grpc.ManagedChannel;
@@ -19,6 +22,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -38,7 +42,7 @@ class TitanTlsIT {
 
   private static DevCertificates dev;
   private static Path certs;
-  private final List<TitanProcess> processes = new ArrayList<>();
+  private final List<TestProcess> processes = new ArrayList<>();
 
   @BeforeAll
   static void writeCertificates() throws Exception {
@@ -60,15 +64,15 @@ class TitanTlsIT {
 
   @AfterEach
   void stopProcesses() {
-    processes.forEach(TitanProcess::close);
+    processes.forEach(TestProcess::close);
   }
 
   private static String pem(String name) {
     return certs.resolve(name).toString();
   }
 
-  private TitanProcess start(String name, String... args) throws Exception {
-    TitanProcess p = TitanProcess.start(dir, name, args);
+  private TestProcess start(String name, String... args) throws Exception {
+    TestProcess p = Titan.start(name, args);
     processes.add(p);
     return p;
   }
@@ -79,14 +83,14 @@ class TitanTlsIT {
    */
   private String system(String tag, List<String> coordinatorTls, List<String> agentTls)
       throws Exception {
-    int port = TitanSystemIT.freePort();
+    int port = FreePorts.pick();
     // "localhost" checks the certificate's DNS name; agents advertise 127.0.0.1 (its IP address
     // entry).
     String address = "localhost:" + port;
     List<String> coordinator =
         new ArrayList<>(List.of("coordinator", "--port", String.valueOf(port)));
     coordinator.addAll(coordinatorTls);
-    TitanProcess c = start(tag + "-coordinator", coordinator.toArray(String[]::new));
+    TestProcess c = start(tag + "-coordinator", coordinator.toArray(String[]::new));
     List<String> agent =
         new ArrayList<>(
             List.of(
@@ -102,9 +106,9 @@ class TitanTlsIT {
                 "--demo-delay",
                 "0ms"));
     agent.addAll(agentTls);
-    TitanProcess a = start(tag + "-agent", agent.toArray(String[]::new));
-    c.awaitLine("coordinator listening on .*\\((m?TLS)\\)", START);
-    a.awaitLine("listening on", START);
+    TestProcess a = start(tag + "-agent", agent.toArray(String[]::new));
+    c.awaitLine(Pattern.compile("coordinator listening on .*\\((m?TLS)\\)"), START);
+    a.awaitLine(Pattern.compile("listening on"), START);
     // The agent can only register over TLS: the coordinator speaks nothing else.
     awaitHealthyAgent(tag, address, clientTls(coordinatorTls.contains("--client-ca")));
     return address;
@@ -137,19 +141,18 @@ class TitanTlsIT {
     return flags;
   }
 
-  private void awaitHealthyAgent(String tag, String address, List<String> tls) throws Exception {
-    long deadline = System.nanoTime() + START.toNanos();
-    String last = "";
-    for (int i = 0; System.nanoTime() < deadline; i++) {
-      Client status = client(tag + "-status-" + i, "status", address, tls);
-      last = status.stdout + status.stderr;
-      if (status.exit == 0 && status.stdout.contains("HEALTHY")) {
-        return;
-      }
-      Thread.sleep(200);
-    }
-    throw new AssertionError(
-        tag + ": the agent did not become healthy over TLS; last status: " + last);
+  private void awaitHealthyAgent(String tag, String address, List<String> tls) {
+    int[] attempt = {0};
+    Await.until(
+        tag + ": the agent healthy over TLS",
+        START,
+        () -> {
+          Client status = client(tag + "-status-" + attempt[0]++, "status", address, tls);
+          if (status.exit == 0 && status.stdout.contains("HEALTHY")) {
+            return true;
+          }
+          throw new IllegalStateException("titan status said: " + status.stdout + status.stderr);
+        });
   }
 
   private record Client(int exit, String stdout, String stderr, Duration took) {}
@@ -162,10 +165,11 @@ class TitanTlsIT {
     args.addAll(tls);
     args.addAll(List.of(more));
     long started = System.nanoTime();
-    TitanProcess p = start(name, args.toArray(String[]::new));
-    int exit = p.awaitExit(CLIENT);
-    return new Client(
-        exit, p.stdout(), p.stderrText(), Duration.ofNanos(System.nanoTime() - started));
+    try (TestProcess p = start(name, args.toArray(String[]::new))) {
+      int exit = p.awaitExit(CLIENT);
+      return new Client(
+          exit, p.stdout(), p.stderr(), Duration.ofNanos(System.nanoTime() - started));
+    }
   }
 
   private Client infer(String name, String address, List<String> tls) throws Exception {
@@ -217,7 +221,8 @@ class TitanTlsIT {
         .contains("the server requires a client certificate: give --cert FILE --key FILE");
 
     // The agent requires client certificates too: without one, even GetStatus is refused.
-    String agentEndpoint = processes.get(1).awaitLine("listening on (\\S+)", START).group(1);
+    String agentEndpoint =
+        processes.get(1).awaitLine(Pattern.compile("listening on (\\S+)"), START).group(1);
     ManagedChannel anonymousChannel =
         SwitchboardChannel.builder(Target.parse(agentEndpoint))
             .tls(TlsConfig.trustOnly(dev.caCertificate()))

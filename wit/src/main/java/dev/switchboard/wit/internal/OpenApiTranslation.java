@@ -96,7 +96,7 @@ public final class OpenApiTranslation {
   private final Map<String, Draft> interfaces = new LinkedHashMap<>();
   private final NameScope interfaceScope = new NameScope("interfaces");
   private final Map<String, String> schemaNames = new HashMap<>();
-  private final Map<Schema<?>, WitTypeRef> inlineMemo = new IdentityHashMap<>();
+  private final IdentityHashMap<Schema<?>, WitTypeRef> inlineMemo = new IdentityHashMap<>();
 
   /** Every defined type by interface|name, for flattening. */
   private final Map<String, WitType> defined = new HashMap<>();
@@ -154,8 +154,10 @@ public final class OpenApiTranslation {
     interfaces.put(TYPES, types);
 
     Components components = api.getComponents();
-    Map<String, Schema> schemas =
-        components == null || components.getSchemas() == null ? Map.of() : components.getSchemas();
+    Map<String, Schema<?>> schemas = new LinkedHashMap<>();
+    if (components != null && components.getSchemas() != null) {
+      components.getSchemas().forEach(schemas::put);
+    }
     for (String key : schemas.keySet()) {
       String claimed = types.scope.claim(kebab(key), "record", "schema " + key);
       if (claimed == null) {
@@ -172,9 +174,9 @@ public final class OpenApiTranslation {
       }
       schemaNames.put(key, claimed);
     }
-    for (Map.Entry<String, Schema> e : schemas.entrySet()) {
+    for (Map.Entry<String, Schema<?>> e : schemas.entrySet()) {
       String pointer = "/components/schemas/" + escapePointer(e.getKey());
-      defineNamed(types, schemaNames.get(e.getKey()), e.getValue(), pointer, e.getKey());
+      defineNamed(types, schemaName(e.getKey()), e.getValue(), pointer, e.getKey());
     }
 
     int count = 0;
@@ -230,7 +232,7 @@ public final class OpenApiTranslation {
             built.isEmpty() ? "" : name.endsWith("-api") ? name : WitNames.join(name, "api"));
     Binding binding =
         new Binding(Binding.Source.OPENAPI, List.of(main, SharedPackage.build()), warnings);
-    Binding broken = new RecursionBreaker(binding).run();
+    Binding broken = new SizeBreaker(new RecursionBreaker(binding).run()).run();
     // Warnings carry JSON pointers; make them document-qualified like the errors.
     List<Binding.Warning> located = new ArrayList<>();
     for (Binding.Warning w : broken.warnings()) {
@@ -302,13 +304,15 @@ public final class OpenApiTranslation {
       }
       return record(iface, name, merged, pointer, origin, docs);
     }
-    List<Schema> alternatives =
-        schema.getOneOf() != null && !schema.getOneOf().isEmpty()
-            ? schema.getOneOf()
-            : schema.getAnyOf() != null && !schema.getAnyOf().isEmpty() ? schema.getAnyOf() : null;
-    if (alternatives != null) {
-      String keyword =
-          schema.getOneOf() != null && !schema.getOneOf().isEmpty() ? "oneOf" : "anyOf";
+    boolean oneOf = schema.getOneOf() != null && !schema.getOneOf().isEmpty();
+    List<Schema<?>> alternatives = new ArrayList<>();
+    if (oneOf) {
+      schema.getOneOf().forEach(alternatives::add);
+    } else if (schema.getAnyOf() != null) {
+      schema.getAnyOf().forEach(alternatives::add);
+    }
+    if (!alternatives.isEmpty()) {
+      String keyword = oneOf ? "oneOf" : "anyOf";
       if (alternatives.size() == 1) {
         return WitType.alias(
             name,
@@ -321,7 +325,7 @@ public final class OpenApiTranslation {
     if (schema.getEnum() != null && !schema.getEnum().isEmpty() && "string".equals(type)) {
       return enumType(name, schema, origin, docs);
     }
-    if ("object".equals(type) || type == null && schema.getProperties() != null) {
+    if ("object".equals(type) || (type == null && schema.getProperties() != null)) {
       Merged merged = new Merged();
       merged.add(schema);
       if (!merged.properties.isEmpty()) {
@@ -332,13 +336,12 @@ public final class OpenApiTranslation {
   }
 
   /** Properties gathered from an object schema and the parts of an allOf. */
-  private final class Merged {
-    final Map<String, Schema> properties = new LinkedHashMap<>();
+  private static final class Merged {
+    final Map<String, Schema<?>> properties = new LinkedHashMap<>();
     final Map<String, String> pointers = new HashMap<>();
     final Set<String> required = new LinkedHashSet<>();
     @Nullable Object additional;
     @Nullable Schema<?> single;
-    int parts;
 
     void add(Schema<?> s) {
       if (s.getProperties() != null) {
@@ -418,7 +421,7 @@ public final class OpenApiTranslation {
     }
     NameScope scope = new NameScope("fields of " + name);
     List<WitField> fields = new ArrayList<>();
-    for (Map.Entry<String, Schema> p : merged.properties.entrySet()) {
+    for (Map.Entry<String, Schema<?>> p : merged.properties.entrySet()) {
       String propPointer =
           merged.pointers.getOrDefault(
               p.getKey(), pointer + "/properties/" + escapePointer(p.getKey()));
@@ -478,7 +481,7 @@ public final class OpenApiTranslation {
       Draft iface,
       String name,
       Schema<?> schema,
-      List<Schema> alternatives,
+      List<Schema<?>> alternatives,
       String keyword,
       String pointer,
       Origin origin,
@@ -585,7 +588,25 @@ public final class OpenApiTranslation {
         new ContractProblem(location + "#" + pointer, "$ref " + ref + " points to nothing"));
   }
 
-  private WitTypeRef typeOf(Schema<?> schema, String contextName, Draft iface, String pointer) {
+  private Draft typesInterface() {
+    Draft types = interfaces.get(TYPES);
+    if (types == null) {
+      throw new IllegalStateException("the types interface is created before anything else");
+    }
+    return types;
+  }
+
+  /** The WIT type name given to components.schemas entry {@code key} before translation. */
+  private String schemaName(String key) {
+    String name = schemaNames.get(key);
+    if (name == null) {
+      throw new IllegalStateException("schema " + key + " was not named");
+    }
+    return name;
+  }
+
+  private WitTypeRef typeOf(
+      @Nullable Schema<?> schema, String contextName, Draft iface, String pointer) {
     return typeOf(schema, contextName, iface, pointer, false);
   }
 
@@ -619,14 +640,13 @@ public final class OpenApiTranslation {
         dangling(ref, pointer);
         return SharedPackage.JSON;
       }
-      return WitTypeRef.named(
-          pkgName, TYPES, schemaNames.get(ref.substring(SCHEMA_PREFIX.length())));
+      return WitTypeRef.named(pkgName, TYPES, schemaName(ref.substring(SCHEMA_PREFIX.length())));
     }
     String type = typeName(schema);
     boolean composite =
-        schema.getAllOf() != null && !schema.getAllOf().isEmpty()
-            || schema.getOneOf() != null && !schema.getOneOf().isEmpty()
-            || schema.getAnyOf() != null && !schema.getAnyOf().isEmpty();
+        (schema.getAllOf() != null && !schema.getAllOf().isEmpty())
+            || (schema.getOneOf() != null && !schema.getOneOf().isEmpty())
+            || (schema.getAnyOf() != null && !schema.getAnyOf().isEmpty());
     if (schema.getAllOf() != null
         && schema.getAllOf().size() == 1
         && schema.getProperties() == null) {
@@ -636,10 +656,12 @@ public final class OpenApiTranslation {
     boolean namedShape =
         !definingAlias
             && (composite
-                || schema.getEnum() != null && !schema.getEnum().isEmpty() && "string".equals(type)
-                || ("object".equals(type) || type == null)
+                || (schema.getEnum() != null
+                    && !schema.getEnum().isEmpty()
+                    && "string".equals(type))
+                || (("object".equals(type) || type == null)
                     && schema.getProperties() != null
-                    && !schema.getProperties().isEmpty());
+                    && !schema.getProperties().isEmpty()));
     if (namedShape) {
       WitTypeRef memo = inlineMemo.get(schema);
       if (memo != null
@@ -788,7 +810,7 @@ public final class OpenApiTranslation {
 
   private static boolean isNullable(Schema<?> s) {
     return Boolean.TRUE.equals(s.getNullable())
-        || s.getTypes() != null && s.getTypes().contains("null");
+        || (s.getTypes() != null && s.getTypes().contains("null"));
   }
 
   private static Rules rules(Schema<?> s, boolean required) {
@@ -835,7 +857,7 @@ public final class OpenApiTranslation {
       String path, PathItem item, PathItem.HttpMethod method, Operation op) {
     String opPointer =
         "/paths/" + escapePointer(path) + "/" + method.name().toLowerCase(Locale.ROOT);
-    String[] segments = path.replaceAll("^/+|/+$", "").split("/+");
+    String[] segments = path.replaceAll("^/+|/+$", "").split("/+", -1);
     List<String> statics = new ArrayList<>();
     List<String> params = new ArrayList<>();
     boolean item_ = false;
@@ -902,7 +924,8 @@ public final class OpenApiTranslation {
       if (seg.startsWith("{") && seg.endsWith("}")) {
         String pname = seg.substring(1, seg.length() - 1);
         Parameter p = merged.get("path|" + pname);
-        String pointer = p == null ? opPointer : paramPointers.get("path|" + pname);
+        String pointer =
+            p == null ? opPointer : paramPointers.getOrDefault("path|" + pname, opPointer);
         Schema<?> ps = p == null ? null : p.getSchema();
         WitTypeRef t =
             ps == null
@@ -933,7 +956,7 @@ public final class OpenApiTranslation {
       if (in.equals("path")) {
         continue;
       }
-      String pointer = paramPointers.get(e.getKey());
+      String pointer = paramPointers.getOrDefault(e.getKey(), opPointer);
       String headerName = p.getName() == null ? "" : p.getName();
       WitField.Role role = null;
       String wanted = kebab(headerName);
@@ -977,11 +1000,11 @@ public final class OpenApiTranslation {
               ? typeOf(
                   ps,
                   kebab(component.replace("~1", "/").replace("~0", "~")),
-                  interfaces.get(TYPES),
+                  typesInterface(),
                   pointer + "/schema")
               : typeOf(ps, WitNames.join(context, "params", fname), iface, pointer + "/schema");
       boolean required = Boolean.TRUE.equals(p.getRequired());
-      if (!required || ps != null && isNullable(ps)) {
+      if (!required || (ps != null && isNullable(ps))) {
         t = WitTypeRef.option(t);
       }
       Map<String, String> attrs = new TreeMap<>();
@@ -1088,17 +1111,20 @@ public final class OpenApiTranslation {
     if (op.getResponses() != null) {
       op.getResponses().forEach(byStatus::put);
     }
-    List<String> successes = new ArrayList<>();
-    for (String status : byStatus.keySet()) {
-      if (status.startsWith("2")) {
-        successes.add(status);
-      }
-    }
+    Map<String, ApiResponse> successResponses = new LinkedHashMap<>();
+    byStatus.forEach(
+        (status, r) -> {
+          if (status.startsWith("2")) {
+            successResponses.put(status, r);
+          }
+        });
+    List<String> successes = List.copyOf(successResponses.keySet());
     Map<String, WitTypeRef> okTypes = new LinkedHashMap<>();
     Map<String, Boolean> okEmpty = new LinkedHashMap<>();
-    for (String status : successes) {
+    for (Map.Entry<String, ApiResponse> success : successResponses.entrySet()) {
+      String status = success.getKey();
       String rPointer = opPointer + "/responses/" + escapePointer(status);
-      ApiResponse r = resolveResponse(byStatus.get(status), rPointer);
+      ApiResponse r = resolveResponse(success.getValue(), rPointer);
       String okBase = successes.size() == 1 ? fn : WitNames.join(fn, successWord(status));
       WitTypeRef t = okType(r, okBase, okBase, iface, rPointer, status);
       okEmpty.put(status, t == null);
@@ -1107,7 +1133,7 @@ public final class OpenApiTranslation {
       }
     }
     Set<WitTypeRef> distinct = new LinkedHashSet<>(okTypes.values());
-    boolean someEmpty = okEmpty.containsValue(Boolean.TRUE);
+    boolean someEmpty = okEmpty.containsValue(true);
     WitTypeRef ok = null;
     boolean asVariant = distinct.size() > 1;
     if (distinct.size() == 1) {
@@ -1293,7 +1319,7 @@ public final class OpenApiTranslation {
     }
     NameScope scope = new NameScope("response of " + fn);
     List<WitField> fields = new ArrayList<>();
-    if (body != null && !flatten(body, true, bodyOrigin, scope, fields)) {
+    if (body != null && bodyOrigin != null && !flatten(body, true, bodyOrigin, scope, fields)) {
       fields.add(
           new WitField(
               scope.claimNumbered("body", "body"),
@@ -1416,7 +1442,7 @@ public final class OpenApiTranslation {
             || lower.startsWith("multipart/");
     if (!structured) {
       if (lower.startsWith("text/")
-          || lower.contains("xml") && schema != null && "string".equals(typeName(schema))) {
+          || (lower.contains("xml") && schema != null && "string".equals(typeName(schema)))) {
         return STRING;
       }
       if (schema == null || !"string".equals(typeName(schema)) || schema.getFormat() != null) {
@@ -1584,7 +1610,7 @@ public final class OpenApiTranslation {
     if (name == null) {
       // /a/{x}/b and /a/b: name the later one with its parameters too.
       List<String> parts = new ArrayList<>();
-      String[] segments = path.replaceAll("^/+|/+$", "").split("/+");
+      String[] segments = path.replaceAll("^/+|/+$", "").split("/+", -1);
       for (String seg : segments) {
         parts.add(kebab(seg.replace("{", "").replace("}", "")));
       }
