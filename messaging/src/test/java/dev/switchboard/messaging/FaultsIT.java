@@ -1,5 +1,6 @@
 package dev.switchboard.messaging;
 
+import dev.switchboard.testing.Await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.protobuf.ByteString;
@@ -20,6 +21,9 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
+import dev.switchboard.testing.PeerPrograms;
+import dev.switchboard.testing.TestProcess;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -29,6 +33,7 @@ import org.junit.jupiter.api.io.TempDir;
 class FaultsIT {
   private static final Duration HEARTBEAT = Duration.ofMillis(500);
   private static final int TOTAL = 100_000;
+  private static final Pattern LISTENING = Pattern.compile("^hub listening on (\\S+)$");
 
   @TempDir Path temp;
 
@@ -52,6 +57,20 @@ class FaultsIT {
     return builder.build();
   }
 
+  /** A {@link FaultPeer} in its own JVM on this test class path. */
+  private static TestProcess peer(String... args) {
+    return TestProcess.builder(PeerPrograms.javaMain(FaultPeer.class.getName(), args))
+        .name("FaultPeer " + args[0])
+        .start();
+  }
+
+  /** Sends a POSIX signal: SIGSTOP freezes the peer as a debugger or an overloaded host would. */
+  private static void signal(TestProcess process, String signal) {
+    TestProcess.builder("kill", "-" + signal, Long.toString(process.pid()))
+        .run(Duration.ofSeconds(10))
+        .assertSuccess();
+  }
+
   /** What a server under test can be made to do. */
   private interface Server {
     String address();
@@ -65,17 +84,13 @@ class FaultsIT {
   void killingTheHubMidQueueLosesNoAcknowledgedPushAndIdsPreventDuplicates() throws Exception {
     Path data = temp.resolve("hub-data");
     Path log = temp.resolve("hub.log");
-    JavaProcess[] hub = {
-      JavaProcess.start(
-          log,
-          FaultPeer.class,
-          "hub",
+    TestProcess[] hub = {
+      peer("hub",
           "127.0.0.1:0",
           data.toString(),
           Long.toString(HEARTBEAT.toMillis()))
     };
-    String line = hub[0].awaitLine("hub listening on ", Duration.ofSeconds(30));
-    String target = line.substring("hub listening on ".length());
+    String target = hub[0].awaitLine(LISTENING, Duration.ofSeconds(30)).group(1);
     try {
       durability(
           new Server() {
@@ -86,20 +101,17 @@ class FaultsIT {
 
             @Override
             public void kill9() throws Exception {
-              hub[0].kill9();
+              hub[0].kill();
             }
 
             @Override
             public void restart() throws Exception {
               hub[0] =
-                  JavaProcess.start(
-                      log,
-                      FaultPeer.class,
-                      "hub",
+                  peer("hub",
                       target,
                       data.toString(),
                       Long.toString(HEARTBEAT.toMillis()));
-              hub[0].awaitLine("hub listening on ", Duration.ofSeconds(30));
+              hub[0].awaitLine(LISTENING, Duration.ofSeconds(30));
             }
           },
           "hub");
@@ -176,11 +188,8 @@ class FaultsIT {
         push(producer, queue, id, window, confirmed, retried);
       }
       window.acquire(2000);
-      Eventually.until(
-          Duration.ofSeconds(120), "every push confirmed", () -> confirmed.size() == TOTAL);
-      Eventually.until(
-          Duration.ofSeconds(120),
-          "every confirmed push consumed",
+      Await.until("every push confirmed", Duration.ofSeconds(120), () -> confirmed.size() == TOTAL);
+      Await.until("every confirmed push consumed", Duration.ofSeconds(120),
           () -> received.keySet().containsAll(confirmed));
       long seconds = Duration.ofNanos(System.nanoTime() - start).toSeconds();
       int duplicates = deliveries.get() - received.size();
@@ -256,16 +265,13 @@ class FaultsIT {
       for (int i = 0; i < held; i++) {
         producer.push(Message.ofText(queue, "j" + i)).get(20, TimeUnit.SECONDS);
       }
-      try (JavaProcess holder =
-          JavaProcess.start(
-              temp.resolve("holder.log"),
-              FaultPeer.class,
-              "hold",
+      try (TestProcess holder =
+          peer("hold",
               address,
               queue,
               Integer.toString(held),
               Long.toString(HEARTBEAT.toMillis()))) {
-        holder.awaitLine("holding " + held, Duration.ofSeconds(30));
+        holder.awaitLine(Pattern.compile("^holding " + held + "$"), Duration.ofSeconds(30));
         BlockingQueue<Long> redelivered = new LinkedBlockingQueue<>();
         alive.consume(
             queue,
@@ -274,7 +280,7 @@ class FaultsIT {
               redelivered.add(System.nanoTime());
               d.ack();
             });
-        holder.signal("STOP");
+        signal(holder, "STOP");
         long frozenAt = System.nanoTime();
         long last = 0;
         for (int i = 0; i < held; i++) {
@@ -282,6 +288,7 @@ class FaultsIT {
           assertThat(at).as("redelivery " + i).isNotNull();
           last = Math.max(last, at);
         }
+        signal(holder, "CONT");
         Duration took = Duration.ofNanos(last - frozenAt);
         record(
             name
@@ -304,26 +311,23 @@ class FaultsIT {
     try (MessagingHub hub = MessagingHub.builder("127.0.0.1:0").heartbeat(HEARTBEAT).start();
         Messaging publisher = client(hub.target().toString(), "publisher");
         Messaging fast = client(hub.target().toString(), "fast");
-        JavaProcess frozen =
-            JavaProcess.start(
-                temp.resolve("sub.log"),
-                FaultPeer.class,
-                "subscribe",
+        TestProcess frozen =
+            peer("subscribe",
                 hub.target().toString(),
                 "ticks",
                 Long.toString(HEARTBEAT.toMillis()))) {
-      frozen.awaitLine("subscribed", Duration.ofSeconds(30));
+      frozen.awaitLine(Pattern.compile("^subscribed$"), Duration.ofSeconds(30));
       AtomicInteger got = new AtomicInteger();
       fast.subscribe("ticks", m -> got.incrementAndGet());
-      frozen.signal("STOP");
+      signal(frozen, "STOP");
       int total = 50_000;
       ByteString payload = ByteString.copyFrom(new byte[1024]);
       for (int i = 0; i < total; i++) {
         publisher.publish(Message.of("ticks", payload));
       }
       publisher.flush(Duration.ofSeconds(30));
-      Eventually.until(
-          Duration.ofSeconds(60), "the fast subscriber got all", () -> got.get() == total);
+      Await.until("the fast subscriber got all", Duration.ofSeconds(60), () -> got.get() == total);
+      signal(frozen, "CONT");
       double dropped = hub.meterRegistry().get("switchboard.hub.dropped").counter().count();
       double dead = hub.meterRegistry().get("switchboard.hub.peers.dead").counter().count();
       record(

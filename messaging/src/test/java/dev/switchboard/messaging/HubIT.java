@@ -1,5 +1,6 @@
 package dev.switchboard.messaging;
 
+import dev.switchboard.testing.Await;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -286,8 +287,7 @@ class HubIT {
                 d.ack();
               }
             });
-        Eventually.until(
-            Duration.ofSeconds(20), "half consumed", () -> consumed.size() == total / 2);
+        Await.until("half consumed", Duration.ofSeconds(20), () -> consumed.size() == total / 2);
         consumer.flush(Duration.ofSeconds(10));
       }
     }
@@ -306,7 +306,7 @@ class HubIT {
             rest.add(d.message().text());
             d.ack();
           });
-      Eventually.until(Duration.ofSeconds(20), "the other half", () -> rest.size() >= total / 2);
+      Await.until("the other half", Duration.ofSeconds(20), () -> rest.size() >= total / 2);
       Thread.sleep(200);
       assertThat(rest).hasSize(total / 2);
     }

@@ -1,5 +1,6 @@
 package dev.switchboard.messaging;
 
+import dev.switchboard.testing.Await;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -140,8 +141,7 @@ abstract class MessagingContract {
     for (int i = 0; i < 200; i++) {
       publisher.publish(Message.ofText(subject, "x"));
     }
-    Eventually.until(
-        WAIT, "all 200 delivered", () -> a.get() + b.get() == 200 && plain.get() == 200);
+    Await.until("all 200 delivered", WAIT, () -> a.get() + b.get() == 200 && plain.get() == 200);
     assertThat(a.get()).isPositive();
     assertThat(b.get()).isPositive();
   }
@@ -166,11 +166,9 @@ abstract class MessagingContract {
     for (int i = 0; i < total; i++) {
       publisher.publish(Message.of(subject, ByteString.copyFromUtf8(Integer.toString(i))));
     }
-    Eventually.until(WAIT, "the fast subscriber got all", () -> fast.get() == total);
+    Await.until("the fast subscriber got all", WAIT, () -> fast.get() == total);
     release.countDown();
-    Eventually.until(
-        WAIT,
-        "the slow subscriber accounted for every message",
+    Await.until("the slow subscriber accounted for every message", WAIT,
         () -> {
           synchronized (slow) {
             return slow.size() + slow.stream().mapToLong(Message::missedBefore).sum() == total;
@@ -206,7 +204,7 @@ abstract class MessagingContract {
     Status status = subscription.closed().toCompletableFuture().get(10, TimeUnit.SECONDS);
     release.countDown();
     assertThat(status.getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
-    Eventually.until(WAIT, "the fast subscriber got all", () -> fast.get() == 2000);
+    Await.until("the fast subscriber got all", WAIT, () -> fast.get() == 2000);
   }
 
   @Test
@@ -301,7 +299,7 @@ abstract class MessagingContract {
     CompletableFuture<Message> reply =
         asker.requestAsync(
             Message.ofText(subject, "x"), RequestOptions.deadline(WAIT).idempotent());
-    Eventually.until(WAIT, "the frozen responder took the request", () -> frozen.received() == 1);
+    Await.until("the frozen responder took the request", WAIT, () -> frozen.received() == 1);
     alive.respond(subject, "g", request -> ByteString.copyFromUtf8("from alive"));
     assertThat(reply.get(WAIT.toMillis(), TimeUnit.MILLISECONDS).text()).isEqualTo("from alive");
   }
@@ -315,7 +313,7 @@ abstract class MessagingContract {
     FrozenPeer frozen = closeLater(frozenResponder(subject, "g"));
     CompletableFuture<Message> reply =
         asker.requestAsync(Message.ofText(subject, "x"), RequestOptions.deadline(WAIT));
-    Eventually.until(WAIT, "the frozen responder took the request", () -> frozen.received() == 1);
+    Await.until("the frozen responder took the request", WAIT, () -> frozen.received() == 1);
     alive.respond(subject, "g", request -> ByteString.copyFromUtf8("from alive"));
     assertThatThrownBy(() -> reply.get(WAIT.toMillis(), TimeUnit.MILLISECONDS))
         .isInstanceOf(ExecutionException.class)
@@ -354,7 +352,7 @@ abstract class MessagingContract {
       pushes.add(producer.push(Message.ofText(queue, "job-" + i)));
     }
     CompletableFuture.allOf(pushes.toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);
-    Eventually.until(WAIT, "all 300 consumed", () -> seenA.size() + seenB.size() == 300);
+    Await.until("all 300 consumed", WAIT, () -> seenA.size() + seenB.size() == 300);
     Set<String> overlap = new HashSet<>(seenA);
     overlap.retainAll(seenB);
     assertThat(overlap).isEmpty();
@@ -467,11 +465,11 @@ abstract class MessagingContract {
     }
     List<Delivery> held = Collections.synchronizedList(new ArrayList<>());
     client("c").consume(queue, ConsumerOptions.builder().maxInFlight(3).build(), held::add);
-    Eventually.until(WAIT, "3 in flight", () -> held.size() == 3);
+    Await.until("3 in flight", WAIT, () -> held.size() == 3);
     Thread.sleep(200);
     assertThat(held).hasSize(3);
     held.get(0).ack();
-    Eventually.until(WAIT, "a fourth after one ack", () -> held.size() == 4);
+    Await.until("a fourth after one ack", WAIT, () -> held.size() == 4);
   }
 
   @Test
@@ -483,7 +481,7 @@ abstract class MessagingContract {
     }
     Messaging alive = client("alive");
     FrozenPeer frozen = closeLater(frozenConsumer(queue, 3));
-    Eventually.until(WAIT, "the frozen consumer took 3", () -> frozen.received() == 3);
+    Await.until("the frozen consumer took 3", WAIT, () -> frozen.received() == 3);
     BlockingQueue<Long> redelivered = new LinkedBlockingQueue<>();
     alive.consume(
         queue,
@@ -626,9 +624,7 @@ abstract class MessagingContract {
     assertThat(poll(got).text()).isEqualTo("before");
     restartServer();
     AtomicLong sent = new AtomicLong();
-    Eventually.until(
-        Duration.ofSeconds(20),
-        "a message published after the restart arrives",
+    Await.until("a message published after the restart arrives", Duration.ofSeconds(20),
         () -> {
           try {
             publisher.publish(Message.ofText(subject, "after-" + sent.incrementAndGet()));
