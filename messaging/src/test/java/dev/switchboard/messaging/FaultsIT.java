@@ -1,9 +1,11 @@
 package dev.switchboard.messaging;
 
-import dev.switchboard.testing.Await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.protobuf.ByteString;
+import dev.switchboard.testing.Await;
+import dev.switchboard.testing.PeerPrograms;
+import dev.switchboard.testing.TestProcess;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,10 +22,8 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.Test;
-import dev.switchboard.testing.PeerPrograms;
-import dev.switchboard.testing.TestProcess;
 import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -85,10 +85,7 @@ class FaultsIT {
     Path data = temp.resolve("hub-data");
     Path log = temp.resolve("hub.log");
     TestProcess[] hub = {
-      peer("hub",
-          "127.0.0.1:0",
-          data.toString(),
-          Long.toString(HEARTBEAT.toMillis()))
+      peer("hub", "127.0.0.1:0", data.toString(), Long.toString(HEARTBEAT.toMillis()))
     };
     String target = hub[0].awaitLine(LISTENING, Duration.ofSeconds(30)).group(1);
     try {
@@ -106,11 +103,7 @@ class FaultsIT {
 
             @Override
             public void restart() throws Exception {
-              hub[0] =
-                  peer("hub",
-                      target,
-                      data.toString(),
-                      Long.toString(HEARTBEAT.toMillis()));
+              hub[0] = peer("hub", target, data.toString(), Long.toString(HEARTBEAT.toMillis()));
               hub[0].awaitLine(LISTENING, Duration.ofSeconds(30));
             }
           },
@@ -189,7 +182,9 @@ class FaultsIT {
       }
       window.acquire(2000);
       Await.until("every push confirmed", Duration.ofSeconds(120), () -> confirmed.size() == TOTAL);
-      Await.until("every confirmed push consumed", Duration.ofSeconds(120),
+      Await.until(
+          "every confirmed push consumed",
+          Duration.ofSeconds(120),
           () -> received.keySet().containsAll(confirmed));
       long seconds = Duration.ofNanos(System.nanoTime() - start).toSeconds();
       int duplicates = deliveries.get() - received.size();
@@ -266,7 +261,8 @@ class FaultsIT {
         producer.push(Message.ofText(queue, "j" + i)).get(20, TimeUnit.SECONDS);
       }
       try (TestProcess holder =
-          peer("hold",
+          peer(
+              "hold",
               address,
               queue,
               Integer.toString(held),
@@ -312,7 +308,8 @@ class FaultsIT {
         Messaging publisher = client(hub.target().toString(), "publisher");
         Messaging fast = client(hub.target().toString(), "fast");
         TestProcess frozen =
-            peer("subscribe",
+            peer(
+                "subscribe",
                 hub.target().toString(),
                 "ticks",
                 Long.toString(HEARTBEAT.toMillis()))) {

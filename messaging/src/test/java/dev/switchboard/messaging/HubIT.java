@@ -1,6 +1,5 @@
 package dev.switchboard.messaging;
 
-import dev.switchboard.testing.Await;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -16,6 +15,7 @@ import dev.switchboard.messaging.internal.proto.Push;
 import dev.switchboard.runtime.DevCertificates;
 import dev.switchboard.runtime.SwitchboardChannel;
 import dev.switchboard.runtime.TlsConfig;
+import dev.switchboard.testing.Await;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;

@@ -1,10 +1,10 @@
 package dev.switchboard.messaging;
 
-import dev.switchboard.testing.Await;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.google.protobuf.ByteString;
+import dev.switchboard.testing.Await;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import java.time.Duration;
@@ -168,7 +168,9 @@ abstract class MessagingContract {
     }
     Await.until("the fast subscriber got all", WAIT, () -> fast.get() == total);
     release.countDown();
-    Await.until("the slow subscriber accounted for every message", WAIT,
+    Await.until(
+        "the slow subscriber accounted for every message",
+        WAIT,
         () -> {
           synchronized (slow) {
             return slow.size() + slow.stream().mapToLong(Message::missedBefore).sum() == total;
@@ -624,7 +626,9 @@ abstract class MessagingContract {
     assertThat(poll(got).text()).isEqualTo("before");
     restartServer();
     AtomicLong sent = new AtomicLong();
-    Await.until("a message published after the restart arrives", Duration.ofSeconds(20),
+    Await.until(
+        "a message published after the restart arrives",
+        Duration.ofSeconds(20),
         () -> {
           try {
             publisher.publish(Message.ofText(subject, "after-" + sent.incrementAndGet()));

@@ -9,8 +9,8 @@ import java.util.List;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A real {@code nats-server} (Debian's package) with JetStream, on a free loopback port and a
- * store directory of its own; restartable on the same port and store, and killable with SIGKILL.
+ * A real {@code nats-server} (Debian's package) with JetStream, on a free loopback port and a store
+ * directory of its own; restartable on the same port and store, and killable with SIGKILL.
  */
 final class NatsServer implements AutoCloseable {
   private final Path store;
@@ -38,7 +38,13 @@ final class NatsServer implements AutoCloseable {
         TestProcess.builder(
                 List.of(
                     PeerPrograms.onPath("nats-server", "nats-server").toString(),
-                    "-a", "127.0.0.1", "-p", Integer.toString(port), "-js", "-sd", store.toString()))
+                    "-a",
+                    "127.0.0.1",
+                    "-p",
+                    Integer.toString(port),
+                    "-js",
+                    "-sd",
+                    store.toString()))
             .name("nats-server :" + port)
             .start();
     process = started;

@@ -26,7 +26,8 @@ class BackoffTest {
   void clientsCutOffTogetherDoNotComeBackTogether() {
     Set<Long> firstWaits = new HashSet<>();
     for (int client = 0; client < 20; client++) {
-      Backoff backoff = new Backoff(Duration.ofMillis(100), Duration.ofSeconds(5), new Random(client));
+      Backoff backoff =
+          new Backoff(Duration.ofMillis(100), Duration.ofSeconds(5), new Random(client));
       backoff.next();
       backoff.next();
       firstWaits.add(backoff.next().toMillis());
