@@ -152,7 +152,7 @@ final class Peers {
     }
     Path kvproto = src.resolve("kvproto");
     Files.createDirectories(kvproto);
-    Path protoDir = MODULE.resolve("src/main/proto/examples");
+    Path protoDir = MODULE.resolve("src/examples/proto");
     run(
         List.of(
             protoc.toString(),
