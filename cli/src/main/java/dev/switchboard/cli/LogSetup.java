@@ -35,9 +35,6 @@ public final class LogSetup extends ContextAwareBase implements Configurator {
     Logger root = context.getLogger(Logger.ROOT_LOGGER_NAME);
     root.setLevel(Level.WARN);
     root.addAppender(appender);
-    // grpc-java asks for SO_KEEPALIVE on every connection, and netty warns on each unix-socket one
-    // that the option does not apply there: harmless, and only noise for someone at a terminal.
-    context.getLogger("io.grpc.netty.shaded.io.netty.bootstrap").setLevel(Level.ERROR);
     return ExecutionStatus.DO_NOT_INVOKE_NEXT_IF_ANY;
   }
 

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import org.junit.jupiter.api.Test;
 
-/** The examples run as their users would run them. */
+/** Every example main runs as its users would run it. */
 class ExamplesIT {
   @Test
   void kvHostLoadsTheGoPlugin() throws Exception {
@@ -34,6 +34,14 @@ class ExamplesIT {
             120);
     assertThat(get.status()).as(get.output()).isEqualTo(1);
     assertThat(get.output()).contains("NOT_FOUND");
+  }
+
+  @Test
+  void kvPluginWarmupServesAndCallsItselfInBothModes() throws Exception {
+    Peers.Result run =
+        Peers.runProgram(Peers.javaMain("dev.switchboard.plugin.examples.KvPluginWarmup"), 120);
+    assertThat(run.status()).as(run.output()).isZero();
+    assertThat(run.output()).as("nothing a host could take for a handshake").doesNotContain("|");
   }
 
   @Test

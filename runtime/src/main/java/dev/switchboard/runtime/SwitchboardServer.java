@@ -213,11 +213,13 @@ public final class SwitchboardServer implements AutoCloseable {
     return false;
   }
 
-  /** The requested target, with its port range if it has one. */
+  /** The requested target, or its host and port range when it has one. */
   private String where() {
-    return firstPort == lastPort
-        ? requestedTarget.toString()
-        : requestedTarget.host() + " in ports " + firstPort + ".." + lastPort;
+    boolean ranged =
+        requestedTarget.kind() == Target.Kind.TCP && firstPort != requestedTarget.port();
+    return ranged
+        ? requestedTarget.host() + " in ports " + firstPort + ".." + lastPort
+        : requestedTarget.toString();
   }
 
   private Target resolveBoundTarget() {
