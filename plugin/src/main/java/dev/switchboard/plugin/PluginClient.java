@@ -208,7 +208,7 @@ public final class PluginClient implements AutoCloseable {
     if (identity != null) {
       // The TLS context trusts the plugin's certificate, which only the handshake line brings;
       // meanwhile this thread, which would only wait, readies what the context needs otherwise.
-      AutoMtls.preloadTls();
+      AutoMtls.preloadTls(identity.certificate());
     }
 
     PluginProcess.Start outcome;

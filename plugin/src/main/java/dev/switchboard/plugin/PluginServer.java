@@ -22,6 +22,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -148,11 +149,12 @@ public final class PluginServer {
       // and the host's certificate: it runs on its own thread, starting with the part that needs
       // neither, while this one makes the identity, the services and the listener and prints the
       // line. The first connection's handshake waits for the context if it is not ready yet.
+      X509Certificate host = AutoMtls.parsePem(clientCert);
       CompletableFuture<TlsContext> serverTls = new CompletableFuture<>();
       Thread prepare =
           new Thread(
               () -> {
-                AutoMtls.preloadTls();
+                AutoMtls.preloadTls(host);
                 try {
                   serverTls.join().prepare();
                 } catch (RuntimeException e) {
@@ -164,9 +166,7 @@ public final class PluginServer {
       prepare.start();
       try {
         identity = AutoMtls.generate();
-        connections =
-            Connections.autoMtls(
-                identity, AutoMtls.parsePem(clientCert), socketDir, settings.maxMessageSize());
+        connections = Connections.autoMtls(identity, host, socketDir, settings.maxMessageSize());
         serverTls.complete(connections.serverTls());
       } catch (RuntimeException e) {
         serverTls.completeExceptionally(e);

@@ -67,17 +67,20 @@ public final class AutoMtls {
   }
 
   /**
-   * Initialises what every AutoMTLS context needs but neither identity nor peer: the JDK's TLS
-   * provider and trust store, netty's JDK support, and {@link java.net.IDN}. A cold JVM spends tens
-   * of milliseconds there, so a plugin runs this on another thread while it makes its identity. It
-   * builds and drops a JDK client context with default trust, which loads and initialises the same
-   * classes as the real one. Go hosts send the SNI name {@code localhost}, whose parsing would load
+   * Initialises what every AutoMTLS context needs but our identity: the JDK's TLS provider and
+   * default trust store (which netty's JDK support reads once), netty's JDK support, and {@link
+   * java.net.IDN}. A cold JVM spends tens of milliseconds there, so a plugin runs this on another
+   * thread while it makes its identity. It builds and drops a JDK client context pinned to {@code
+   * anyCertificate}, which loads and initialises the same classes as the real one without reading a
+   * trust store of its own. Go hosts send the SNI name {@code localhost}, whose parsing would load
    * ICU data (~12 ms) in the middle of the first handshake. Failures are left for the real context
    * to report.
    */
-  public static void preloadTls() {
+  public static void preloadTls(X509Certificate anyCertificate) {
     try {
-      TlsContext.forClient(TlsConfig.systemTrust().provider(TlsConfig.Provider.JDK)).prepare();
+      TlsContext.forClient(
+              TlsConfig.systemTrust().pinning(anyCertificate).provider(TlsConfig.Provider.JDK))
+          .prepare();
       new SNIHostName("localhost".getBytes(StandardCharsets.US_ASCII));
     } catch (RuntimeException e) {
       // Reported where the real context is built.
