@@ -30,6 +30,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CountDownLatch;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -146,19 +147,23 @@ public final class PluginServer {
     if (clientCert != null && !clientCert.isBlank()) {
       log.debug("configuring server automatic mTLS");
       // Making the TLS context is the longest step of an mTLS start and needs only our identity
-      // and the host's certificate: it runs on its own thread, starting with the part that needs
-      // neither, while this one makes the identity, the services and the listener and prints the
-      // line. The first connection's handshake waits for the context if it is not ready yet.
-      X509Certificate host = AutoMtls.parsePem(clientCert);
+      // and the host's certificate: it runs on its own thread, starting with what needs neither,
+      // while this one makes the identity, the services and the listener and prints the line. The
+      // first connection's handshake waits for the context if it is not ready yet.
+      CompletableFuture<X509Certificate> hostCertificate = new CompletableFuture<>();
       CompletableFuture<TlsContext> serverTls = new CompletableFuture<>();
       Thread prepare =
           new Thread(
               () -> {
-                AutoMtls.preloadTls(host);
                 try {
+                  X509Certificate host = AutoMtls.parsePem(clientCert);
+                  hostCertificate.complete(host);
+                  AutoMtls.preloadTls(host);
                   serverTls.join().prepare();
                 } catch (RuntimeException e) {
-                  // This thread prepares again below and reports the failure.
+                  // This thread reports a bad certificate; the main one a context that cannot be
+                  // made, when it prepares it below.
+                  hostCertificate.completeExceptionally(e);
                 }
               },
               "plugin-tls-init");
@@ -166,7 +171,9 @@ public final class PluginServer {
       prepare.start();
       try {
         identity = AutoMtls.generate();
-        connections = Connections.autoMtls(identity, host, socketDir, settings.maxMessageSize());
+        connections =
+            Connections.autoMtls(
+                identity, join(hostCertificate), socketDir, settings.maxMessageSize());
         serverTls.complete(connections.serverTls());
       } catch (RuntimeException e) {
         serverTls.completeExceptionally(e);
@@ -247,6 +254,18 @@ public final class PluginServer {
       server.shutdown(settings.gracePeriod());
     }
     return 0;
+  }
+
+  /** The value, or the exception that failed it as thrown. */
+  private static <T> T join(CompletableFuture<T> future) {
+    try {
+      return future.join();
+    } catch (CompletionException e) {
+      if (e.getCause() instanceof RuntimeException failure) {
+        throw failure;
+      }
+      throw e;
+    }
   }
 
   /** A unix socket in PLUGIN_UNIX_SOCKET_DIR, or TCP within PLUGIN_MIN_PORT..PLUGIN_MAX_PORT. */

@@ -108,6 +108,23 @@ class PluginServerTest {
   }
 
   @Test
+  void aHostCertificateThatIsNotPemIsAStartFailure() {
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    int status =
+        PluginServer.builder(HANDSHAKE)
+            .protocol(services -> {})
+            .environment(Map.of("TEST_COOKIE", "yes", "PLUGIN_CLIENT_CERT", "not a certificate"))
+            .stdout(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8))
+            .stderr(new PrintStream(err, true, StandardCharsets.UTF_8))
+            .watchParent(false)
+            .build()
+            .serve();
+    assertThat(status).isEqualTo(1);
+    assertThat(err.toString(StandardCharsets.UTF_8))
+        .contains("\"@level\":\"error\"", "PLUGIN_CLIENT_CERT is not a PEM certificate");
+  }
+
+  @Test
   void negotiatesNewestCommonVersionElseOldest() {
     PluginServer server =
         PluginServer.builder(HANDSHAKE)

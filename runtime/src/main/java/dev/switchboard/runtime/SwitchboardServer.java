@@ -625,7 +625,8 @@ public final class SwitchboardServer implements AutoCloseable {
 
     /**
      * Netty worker threads for TCP and unix targets; 0 (default) means netty's default, twice the
-     * cores. A server with few connections (one client process) needs one.
+     * cores. A server with few connections (one client process) needs one, which then also accepts
+     * the connections instead of a thread of its own.
      */
     public Builder workerThreads(int threads) {
       if (threads < 0) {
@@ -704,8 +705,10 @@ public final class SwitchboardServer implements AutoCloseable {
         }
       }
       String label = target.toString();
-      groups.add(loops.newGroup(1, "switchboard-server-boss " + label));
       groups.add(loops.newGroup(workerThreads, "switchboard-server " + label));
+      if (workerThreads != 1) {
+        groups.add(loops.newGroup(1, "switchboard-server-boss " + label));
+      }
       return loops;
     }
 
@@ -765,8 +768,9 @@ public final class SwitchboardServer implements AutoCloseable {
                 .channelType(loops.tcpServerChannel());
       }
       netty
-          .bossEventLoopGroup(groups.get(0))
-          .workerEventLoopGroup(groups.get(1))
+          // The last group accepts: the boss, or the single worker itself.
+          .bossEventLoopGroup(groups.get(groups.size() - 1))
+          .workerEventLoopGroup(groups.get(0))
           .maxInboundMessageSize(maxInboundMessageSize)
           .maxInboundMetadataSize(maxInboundMetadataSize)
           .keepAliveTime(keepAliveTime.toNanos(), TimeUnit.NANOSECONDS)
