@@ -6,9 +6,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.switchboard.plugin.internal.AutoMtls;
 import dev.switchboard.plugin.internal.CertificateSamples;
+import dev.switchboard.testing.PeerPrograms;
+import dev.switchboard.testing.TestProcess;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
@@ -58,14 +61,14 @@ class SelfSignedCertificateIT {
       Files.writeString(file, pem(sample.certificate()));
       files.add(file.toString());
     }
-    Path openssl = Peers.onPath("openssl", "openssl");
+    Path openssl = PeerPrograms.onPath("openssl", "openssl");
     List<String> go = new ArrayList<>(List.of(Peers.goCertInfo().toString()));
     go.addAll(files);
-    Peers.Result goRun = Peers.runProgram(go, 60);
-    assertThat(goRun.status())
+    TestProcess.Result goRun = TestProcess.builder(go).run(Duration.ofSeconds(60));
+    assertThat(goRun.exitCode())
         .as("crypto/x509 parses every certificate: " + goRun.output())
         .isZero();
-    List<String> goLines = goRun.output().lines().toList();
+    List<String> goLines = goRun.stdout().lines().toList();
     assertThat(goLines).hasSize(samples.size());
     ObjectMapper json = new ObjectMapper();
 
@@ -75,22 +78,22 @@ class SelfSignedCertificateIT {
       Instant notBefore = certificate.getNotBefore().toInstant();
       Instant notAfter = certificate.getNotAfter().toInstant();
 
-      Peers.Result text =
-          Peers.runProgram(
-              List.of(openssl.toString(), "x509", "-text", "-noout", "-in", files.get(i)), 60);
-      assertThat(text.status()).as(sample.name() + ": " + text.output()).isZero();
-      Map<String, Object> fromOpenssl = opensslFields(text.output());
-      Peers.Result verify =
-          Peers.runProgram(
-              List.of(
+      TestProcess.Result text =
+          TestProcess.builder(openssl.toString(), "x509", "-text", "-noout", "-in", files.get(i))
+              .run(Duration.ofSeconds(60));
+      assertThat(text.exitCode()).as(sample.name() + ": " + text.output()).isZero();
+      assertThat(text.stderr()).as(sample.name() + ": openssl's complaints").isEmpty();
+      Map<String, Object> fromOpenssl = opensslFields(text.stdout());
+      TestProcess.Result verify =
+          TestProcess.builder(
                   openssl.toString(),
                   "verify",
                   "-check_ss_sig",
                   "-x509_strict",
                   "-CAfile",
                   files.get(i),
-                  files.get(i)),
-              60);
+                  files.get(i))
+              .run(Duration.ofSeconds(60));
       assertThat(verify.output()).as(sample.name() + " self-signature").contains(": OK");
 
       JsonNode fromGo = json.readTree(goLines.get(i));

@@ -466,6 +466,7 @@ public final class SwitchboardServer implements AutoCloseable {
     private @Nullable Executor executor;
     private @Nullable HandlerRegistry fallbackRegistry;
     private int workerThreads;
+    private ExceptionMapper exceptionMapper = ExceptionMapper.defaults();
 
     private Builder(Target target) {
       this.target = Objects.requireNonNull(target, "target");
@@ -624,6 +625,15 @@ public final class SwitchboardServer implements AutoCloseable {
     }
 
     /**
+     * How exceptions thrown by handlers become the status clients see; default {@link
+     * ExceptionMapper#defaults()}. It applies to every service, inside every interceptor.
+     */
+    public Builder exceptionMapper(ExceptionMapper mapper) {
+      this.exceptionMapper = Objects.requireNonNull(mapper, "mapper");
+      return this;
+    }
+
+    /**
      * Netty worker threads for TCP and unix targets; 0 (default) means netty's default, twice the
      * cores. A server with few connections (one client process) needs one, which then also accepts
      * the connections instead of a thread of its own.
@@ -727,6 +737,8 @@ public final class SwitchboardServer implements AutoCloseable {
         builder.addService(v1alphaReflection());
       }
       services.forEach(builder::addService);
+      // Added first, so it runs last: innermost, next to the handlers.
+      builder.intercept(exceptionMapper.interceptor());
       // grpc-java runs the last added interceptor first; add in reverse so the first added runs
       // first.
       for (int i = interceptors.size() - 1; i >= 0; i--) {

@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.google.protobuf.DynamicMessage;
+import dev.switchboard.testing.Await;
 import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
 import io.grpc.Status;
@@ -19,6 +20,7 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -266,12 +268,10 @@ class TransportsIT {
       channel.shutdown();
       assertThat(channel.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
       assertThat(channel.isTerminated()).isTrue();
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-      while (threadsNamed("switchboard-channel " + server.target()) > 0
-          && System.nanoTime() < deadline) {
-        Thread.sleep(20);
-      }
-      assertThat(threadsNamed("switchboard-channel " + server.target())).isZero();
+      Await.until(
+          "the channel's threads to end",
+          Duration.ofSeconds(10),
+          () -> threadsNamed("switchboard-channel " + server.target()) == 0);
     }
     assertThat(threadsNamed("switchboard-server")).as("server threads after close").isZero();
   }

@@ -1,8 +1,15 @@
 package dev.switchboard.benchmarks.titan;
 
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.JWSSigner;
+import com.nimbusds.jose.jwk.Curve;
+import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
+import com.nimbusds.jose.util.Base64URL;
 import dev.switchboard.runtime.SwitchboardChannel;
 import dev.switchboard.runtime.SwitchboardServer;
 import dev.switchboard.runtime.Target;
+import dev.switchboard.titancompute.Es256;
 import dev.switchboard.titancompute.agent.Agent;
 import dev.switchboard.titancompute.agent.GenerationRequest;
 import dev.switchboard.titancompute.agent.InferenceEngine;
@@ -27,6 +34,14 @@ import io.grpc.protobuf.ProtoUtils;
 import io.grpc.stub.ClientCalls;
 import io.grpc.stub.ServerCalls;
 import io.grpc.stub.StreamObserver;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -35,11 +50,13 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -53,7 +70,12 @@ import org.jspecify.annotations.Nullable;
  * <ol>
  *   <li><b>route</b>: RequestInference on a coordinator that 1,000 simulated agents heartbeat at 1
  *       Hz, against a no-op unary call (the same request and response messages, a canned answer) on
- *       a Switchboard server, while the same heartbeat load runs.
+ *       a Switchboard server, while the same heartbeat load runs. Each round also measures the
+ *       ES256 signature a route makes (TitanCompute's signer on one thread, the route's own signing
+ *       input) and, with {@code --go-sign PATH}, Go's {@code crypto/ecdsa} signing the same number
+ *       of bytes in its own process ({@code benchmarks/src/main/go/es256sign}). The report gives
+ *       the CPU per call of both calls, the signature's CPU in Java and Go, and the route's CPU
+ *       without the signature as a multiple of the no-op call's.
  *   <li><b>stream</b>: StreamInference from an agent with the demo engine (no per-token delay;
  *       token verification and the single-use check included, a fresh token per stream) against a
  *       raw server stream that sends the same messages. The request leaves max_tokens unset, so the
@@ -61,12 +83,15 @@ import org.jspecify.annotations.Nullable;
  * </ol>
  *
  * On a shared 2-core machine one long phase after another measures the machine's mood as much as
- * the code, so each comparison runs in interleaved rounds (A B B A A B ...: each side goes first
- * equally often), and the report gives every round, the medians, and the ratio of the medians.
+ * the code, so each comparison runs in interleaved rounds (A B, B A, ... or A B C, B C A, ...: each
+ * side goes first equally often), and the report gives every round, the medians, and the ratio of
+ * the medians. CPU time per call (this process's, all threads) moves far less with other processes'
+ * load than calls per second do; the load average is printed at the start and the end.
  *
  * <p>Usage: {@code java -cp benchmarks.jar dev.switchboard.benchmarks.titan.TitanBench [--seconds
- * 10] [--warmup 5] [--clients 8] [--agents 1000] [--rounds 5] [--only route|stream]}: {@code
- * --seconds} per side, split over the rounds.
+ * 10] [--warmup 5] [--clients 8] [--agents 1000] [--rounds 5] [--only route|stream] [--go-sign
+ * PATH]}: {@code --seconds} per side, split over the rounds. {@code benchmarks/run-titan.sh} builds
+ * what is missing and runs the route comparison with the Go anchor.
  */
 public final class TitanBench {
   private static final String MODEL = "bench-model";
@@ -85,6 +110,7 @@ public final class TitanBench {
     int agents = Integer.parseInt(opts.getOrDefault("agents", "1000"));
     int rounds = Integer.parseInt(opts.getOrDefault("rounds", "5"));
     String only = opts.getOrDefault("only", "all");
+    String goSign = opts.get("go-sign");
     System.out.printf(
         Locale.ROOT,
         "TitanBench: %d s per side in %d interleaved rounds after %d s warm-up each,"
@@ -95,18 +121,21 @@ public final class TitanBench {
         clients,
         agents,
         Runtime.getRuntime().availableProcessors());
+    System.out.println("load average at the start: " + loadAverage());
     if (!only.equals("stream")) {
-      route(seconds, warmup, clients, agents, rounds);
+      route(seconds, warmup, clients, agents, rounds, goSign);
     }
     if (!only.equals("route")) {
       stream(seconds, warmup, clients, rounds);
     }
+    System.out.println("load average at the end: " + loadAverage());
     System.exit(0);
   }
 
   // ---------------------------------------------------------------- routing
 
-  private static void route(int seconds, int warmup, int clients, int agents, int rounds)
+  private static void route(
+      int seconds, int warmup, int clients, int agents, int rounds, @Nullable String goSign)
       throws Exception {
     try (Coordinator coordinator =
         Coordinator.builder(Target.tcp("127.0.0.1", 0))
@@ -124,20 +153,24 @@ public final class TitanBench {
               .build();
       InferenceResponse canned =
           CoordinatorServiceGrpc.newBlockingStub(channel).requestInference(request);
+      Signatures signatures = new Signatures(canned.getToken(), goSign);
 
-      MethodDescriptor<InferenceRequest, InferenceResponse> noop =
-          MethodDescriptor.<InferenceRequest, InferenceResponse>newBuilder()
-              .setType(MethodDescriptor.MethodType.UNARY)
-              .setFullMethodName("bench.Noop/Call")
-              .setRequestMarshaller(ProtoUtils.marshaller(InferenceRequest.getDefaultInstance()))
-              .setResponseMarshaller(ProtoUtils.marshaller(InferenceResponse.getDefaultInstance()))
-              .build();
+      MethodDescriptor<InferenceRequest, InferenceResponse> noop = unary("bench.Noop/Call");
+      MethodDescriptor<InferenceRequest, InferenceResponse> signing = unary("bench.Noop/Sign");
       ServerServiceDefinition noopService =
           ServerServiceDefinition.builder("bench.Noop")
               .addMethod(
                   noop,
                   ServerCalls.asyncUnaryCall(
                       (InferenceRequest r, StreamObserver<InferenceResponse> o) -> {
+                        o.onNext(canned);
+                        o.onCompleted();
+                      }))
+              .addMethod(
+                  signing,
+                  ServerCalls.asyncUnaryCall(
+                      (InferenceRequest r, StreamObserver<InferenceResponse> o) -> {
+                        signatures.signOnce();
                         o.onNext(canned);
                         o.onCompleted();
                       }))
@@ -154,34 +187,264 @@ public final class TitanBench {
             "%d agents registered, heartbeating at 1 Hz (%d heartbeats acked so far)%n",
             coordinator.status().getTotalAgents(),
             simulated.acks.get());
-        Compared c =
-            compare(
-                "no-op unary",
-                "RequestInference",
-                clients,
-                warmup,
-                seconds,
-                rounds,
-                () ->
-                    ClientCalls.blockingUnaryCall(noopChannel, noop, CallOptions.DEFAULT, request),
-                () -> CoordinatorServiceGrpc.newBlockingStub(channel).requestInference(request),
-                null);
+        CoordinatorServiceGrpc.CoordinatorServiceBlockingStub stub =
+            CoordinatorServiceGrpc.newBlockingStub(channel);
+        List<Side> sides =
+            List.of(
+                new Side(
+                    "no-op unary",
+                    () ->
+                        ClientCalls.blockingUnaryCall(
+                            noopChannel, noop, CallOptions.DEFAULT, request)),
+                new Side("RequestInference", () -> stub.requestInference(request)),
+                new Side(
+                    "no-op + signature",
+                    () ->
+                        ClientCalls.blockingUnaryCall(
+                            noopChannel, signing, CallOptions.DEFAULT, request)));
+        List<Result> medians = rounds(sides, clients, warmup, seconds, rounds, signatures);
         System.out.printf(
             Locale.ROOT,
             "heartbeats acked during the run: %d; healthy agents at the end: %d%n",
             simulated.acks.get(),
             coordinator.status().getHealthyAgents());
-        System.out.printf(
-            Locale.ROOT,
-            "route ratio (median of rounds): throughput %.2fx of no-op unary (goal >= 0.70x);"
-                + " p99 %.3f ms vs %.3f ms%n",
-            c.ratio(),
-            c.b().p99Ms(),
-            c.a().p99Ms());
+        signatures.report(medians.get(0), medians.get(1), medians.get(2));
         noopChannel.shutdownNow();
       }
       simulated.close();
       channel.shutdownNow();
+    }
+  }
+
+  private static MethodDescriptor<InferenceRequest, InferenceResponse> unary(String name) {
+    return MethodDescriptor.<InferenceRequest, InferenceResponse>newBuilder()
+        .setType(MethodDescriptor.MethodType.UNARY)
+        .setFullMethodName(name)
+        .setRequestMarshaller(ProtoUtils.marshaller(InferenceRequest.getDefaultInstance()))
+        .setResponseMarshaller(ProtoUtils.marshaller(InferenceResponse.getDefaultInstance()))
+        .build();
+  }
+
+  /** One side of a comparison: a name and the call a client thread makes. */
+  private record Side(String name, Call call) {}
+
+  /**
+   * Interleaved rounds of every side, each round starting one side later than the one before (A B
+   * C, B C A, C A B, ...), after a warm-up of each; then an idle pause, in which only the
+   * background work runs (heartbeats, timers, the JIT, GC), and the hook's own measurement.
+   * Returns, per side in the order given, the median round with its CPU per call net of the
+   * background: the process's CPU per second while calling, minus the median idle CPU per second,
+   * divided by the calls per second. Without that, a slower call would be charged more of the
+   * background per call.
+   */
+  private static List<Result> rounds(
+      List<Side> sides, int clients, int warmup, int seconds, int rounds, RoundHook hook)
+      throws Exception {
+    double roundSeconds = Math.max(1.0, seconds / (double) rounds);
+    for (Side side : sides) {
+      loop(clients, warmup, side.call(), null);
+    }
+    hook.warmUp(warmup);
+    List<List<Result>> results = new ArrayList<>();
+    sides.forEach(side -> results.add(new ArrayList<>()));
+    double[] idle = new double[rounds];
+    for (int r = 0; r < rounds; r++) {
+      for (int k = 0; k < sides.size(); k++) {
+        int index = (r + k) % sides.size();
+        Side side = sides.get(index);
+        results.get(index).add(run(side.name(), clients, roundSeconds, side.call()));
+      }
+      idle[r] = idleCpuUsPerSecond(roundSeconds / 2);
+      System.out.printf(Locale.ROOT, "  %-20s %10.0f us CPU per second%n", "idle", idle[r]);
+      hook.afterRound(r + 1, roundSeconds);
+    }
+    Arrays.sort(idle);
+    double background = middle(idle);
+    List<Result> medians = new ArrayList<>();
+    for (int k = 0; k < sides.size(); k++) {
+      Result m = median(results.get(k));
+      double net =
+          middle(
+              results.get(k).stream()
+                  .mapToDouble(r -> (r.cpuUsPerSecond() - background) / r.perSecond())
+                  .sorted()
+                  .toArray());
+      medians.add(new Result(m.perSecond(), m.p50Ms(), m.p99Ms(), net, m.cpuUsPerSecond()));
+      System.out.printf(
+          Locale.ROOT,
+          "  median %-20s %10.0f calls/s   p50 %7.3f ms   p99 %7.3f ms   CPU %6.1f us/call"
+              + " (%.1f net of the background)%n",
+          sides.get(k).name(),
+          m.perSecond(),
+          m.p50Ms(),
+          m.p99Ms(),
+          m.cpuUsPerCall(),
+          net);
+    }
+    System.out.printf(
+        Locale.ROOT, "  median background (idle) CPU: %.0f us per second%n", background);
+    return medians;
+  }
+
+  private static double idleCpuUsPerSecond(double seconds) throws InterruptedException {
+    long cpu = processCpuNanos();
+    long started = System.nanoTime();
+    Thread.sleep((long) (seconds * 1000));
+    return (processCpuNanos() - cpu) / 1e3 / ((System.nanoTime() - started) / 1e9);
+  }
+
+  /**
+   * The ES256 signature a route makes: TitanCompute's signer on one thread between the call rounds
+   * (its CPU time per signature), and, when given, Go's {@code crypto/ecdsa} in its own process on
+   * as many bytes. The no-op + signature side of the route comparison signs through {@link
+   * #signOnce}, so that the signature's cost inside a server (cache, scheduling) shows too.
+   */
+  private static final class Signatures implements RoundHook {
+    private final JWSSigner signer;
+    private final JWSHeader header;
+    private final byte[] signingInput;
+    private final @Nullable String goSign;
+    private final List<Double> javaUs = new ArrayList<>();
+    private final List<Double> goUs = new ArrayList<>();
+    private String goVersion = "";
+
+    Signatures(String token, @Nullable String goSign) throws Exception {
+      String[] parts = token.split("\\.", 3);
+      this.header = JWSHeader.parse(Base64URL.from(parts[0]));
+      this.signingInput = (parts[0] + '.' + parts[1]).getBytes(StandardCharsets.US_ASCII);
+      this.signer =
+          Es256.signer(new ECKeyGenerator(Curve.P_256).keyID(header.getKeyID()).generate());
+      this.goSign = goSign;
+    }
+
+    void signOnce() {
+      try {
+        signer.sign(header, signingInput);
+      } catch (JOSEException e) {
+        throw new IllegalStateException(e);
+      }
+    }
+
+    @Override
+    public void warmUp(double seconds) throws Exception {
+      java(seconds);
+    }
+
+    @Override
+    public void afterRound(int round, double seconds) throws Exception {
+      double java = java(seconds);
+      javaUs.add(java);
+      if (goSign == null) {
+        System.out.printf(
+            Locale.ROOT, "  %-20s %6.1f us/signature (CPU)%n", "ES256 sign, Java", java);
+        return;
+      }
+      double go = go(seconds);
+      goUs.add(go);
+      System.out.printf(
+          Locale.ROOT,
+          "  %-20s %6.1f us/signature (CPU)   Go %6.1f us   %.2fx%n",
+          "ES256 sign, Java",
+          java,
+          go,
+          java / go);
+    }
+
+    /** CPU microseconds per signature on this thread, signing for {@code seconds}. */
+    private double java(double seconds) throws Exception {
+      ThreadMXBean mx = ManagementFactory.getThreadMXBean();
+      long end = System.nanoTime() + (long) (seconds * 1e9);
+      long count = 0;
+      long cpu = mx.getCurrentThreadCpuTime();
+      while (System.nanoTime() < end) {
+        signer.sign(header, signingInput);
+        count++;
+      }
+      return (mx.getCurrentThreadCpuTime() - cpu) / 1e3 / count;
+    }
+
+    /** Runs the Go anchor for {@code seconds}; its CPU microseconds per signature. */
+    private double go(double seconds) throws Exception {
+      String command = Objects.requireNonNull(goSign);
+      Process go =
+          new ProcessBuilder(
+                  command,
+                  "-seconds",
+                  String.format(Locale.ROOT, "%.1f", seconds),
+                  "-payload",
+                  Integer.toString(signingInput.length))
+              .redirectError(ProcessBuilder.Redirect.INHERIT)
+              .start();
+      String line;
+      try (BufferedReader out =
+          new BufferedReader(new InputStreamReader(go.getInputStream(), StandardCharsets.UTF_8))) {
+        line = out.readLine();
+      }
+      int exit = go.waitFor();
+      if (exit != 0 || line == null) {
+        throw new IllegalStateException(command + " failed (exit " + exit + ")");
+      }
+      Map<String, String> fields = new HashMap<>();
+      for (String field : line.split(" ", -1)) {
+        int eq = field.indexOf('=');
+        if (eq > 0) {
+          fields.put(field.substring(0, eq), field.substring(eq + 1));
+        }
+      }
+      goVersion = fields.getOrDefault("go", "");
+      String cpu = fields.get("cpu_ns_per_op");
+      if (cpu == null) {
+        throw new IllegalStateException(command + " printed no cpu_ns_per_op: " + line);
+      }
+      return Long.parseLong(cpu) / 1e3;
+    }
+
+    void report(Result noop, Result route, Result noopSigning) {
+      double java = middle(javaUs.stream().mapToDouble(Double::doubleValue).sorted().toArray());
+      double inServer = noopSigning.cpuUsPerCall() - noop.cpuUsPerCall();
+      double withoutIsolated = route.cpuUsPerCall() - java;
+      double withoutInServer = route.cpuUsPerCall() - inServer;
+      System.out.println();
+      System.out.printf(
+          Locale.ROOT,
+          "CPU per call, client and server in this JVM, net of the background (medians of"
+              + " rounds): no-op unary %.1f us,"
+              + " RequestInference %.1f us (%.2fx), no-op + signature %.1f us%n",
+          noop.cpuUsPerCall(),
+          route.cpuUsPerCall(),
+          route.cpuUsPerCall() / noop.cpuUsPerCall(),
+          noopSigning.cpuUsPerCall());
+      System.out.printf(
+          Locale.ROOT,
+          "ES256 signature of the route's %d-byte signing input: %.1f us CPU on one thread"
+              + " (median of rounds); %.1f us inside a server (no-op + signature minus no-op)%n",
+          signingInput.length,
+          java,
+          inServer);
+      if (!goUs.isEmpty()) {
+        double go = middle(goUs.stream().mapToDouble(Double::doubleValue).sorted().toArray());
+        System.out.printf(
+            Locale.ROOT,
+            "  Go crypto/ecdsa (%s) on one thread: %.1f us; Java %.2fx of Go (goal <= 1.5x)%n",
+            goVersion,
+            go,
+            java / go);
+      }
+      System.out.printf(
+          Locale.ROOT,
+          "route without the signature: %.1f us = %.2fx of the no-op call with the signature's"
+              + " one-thread cost taken off, %.1f us = %.2fx with its in-server cost taken off"
+              + " (goal <= 1.15x)%n",
+          withoutIsolated,
+          withoutIsolated / noop.cpuUsPerCall(),
+          withoutInServer,
+          withoutInServer / noop.cpuUsPerCall());
+      System.out.printf(
+          Locale.ROOT,
+          "calls/s: RequestInference %.2fx of the no-op's (p99 %.3f vs %.3f ms)%n",
+          route.perSecond() / noop.perSecond(),
+          route.p99Ms(),
+          noop.p99Ms());
     }
   }
 
@@ -195,6 +458,7 @@ public final class TitanBench {
     private final List<ManagedChannel> channels = new ArrayList<>();
     private final List<StreamObserver<HealthUpdate>> streams = new ArrayList<>();
     private final ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor();
+    private @Nullable ScheduledFuture<?> heartbeats;
     final AtomicLong acks = new AtomicLong();
 
     SimulatedAgents(Target coordinator, int count) {
@@ -237,37 +501,41 @@ public final class TitanBench {
       // Spread the 1,000 heartbeats over each second: one batch every 10 ms.
       int perTick = Math.max(1, count / 100);
       int[] next = {0};
-      ticker.scheduleAtFixedRate(
-          () -> {
-            for (int k = 0; k < perTick; k++) {
-              int i = next[0]++ % count;
-              ThreadLocalRandom r = ThreadLocalRandom.current();
-              StreamObserver<HealthUpdate> s = streams.get(i);
-              synchronized (s) {
-                s.onNext(
-                    HealthUpdate.newBuilder()
-                        .setAgentId("sim-" + i)
-                        .setSequence(next[0])
-                        .setRttMs(0.2 + r.nextDouble())
-                        .setMetrics(
-                            SystemMetrics.newBuilder()
-                                .setCpuPercent(r.nextDouble(100))
-                                .setActiveStreams(r.nextInt(4))
-                                .setQueueDepth(r.nextInt(2))
-                                .setMemoryTotalBytes(32L << 30)
-                                .setMemoryUsedBytes(r.nextLong(32L << 30)))
-                        .build());
-              }
-            }
-          },
-          10,
-          10,
-          TimeUnit.MILLISECONDS);
+      heartbeats =
+          ticker.scheduleAtFixedRate(
+              () -> {
+                for (int k = 0; k < perTick; k++) {
+                  int i = next[0]++ % count;
+                  ThreadLocalRandom r = ThreadLocalRandom.current();
+                  StreamObserver<HealthUpdate> s = streams.get(i);
+                  synchronized (s) {
+                    s.onNext(
+                        HealthUpdate.newBuilder()
+                            .setAgentId("sim-" + i)
+                            .setSequence(next[0])
+                            .setRttMs(0.2 + r.nextDouble())
+                            .setMetrics(
+                                SystemMetrics.newBuilder()
+                                    .setCpuPercent(r.nextDouble(100))
+                                    .setActiveStreams(r.nextInt(4))
+                                    .setQueueDepth(r.nextInt(2))
+                                    .setMemoryTotalBytes(32L << 30)
+                                    .setMemoryUsedBytes(r.nextLong(32L << 30)))
+                            .build());
+                  }
+                }
+              },
+              10,
+              10,
+              TimeUnit.MILLISECONDS);
       Thread.sleep(1500);
     }
 
     @Override
     public void close() {
+      if (heartbeats != null) {
+        heartbeats.cancel(false);
+      }
       ticker.shutdownNow();
       for (int i = 0; i < streams.size(); i++) {
         StreamObserver<HealthUpdate> s = streams.get(i);
@@ -472,7 +740,8 @@ public final class TitanBench {
   // ---------------------------------------------------------------- measurement
 
   /** One measured round; {@code cpuUsPerCall} is this process's CPU time (all threads) per call. */
-  private record Result(double perSecond, double p50Ms, double p99Ms, double cpuUsPerCall) {}
+  private record Result(
+      double perSecond, double p50Ms, double p99Ms, double cpuUsPerCall, double cpuUsPerSecond) {}
 
   @FunctionalInterface
   private interface Call {
@@ -485,6 +754,13 @@ public final class TitanBench {
   @FunctionalInterface
   private interface BeforeB {
     void prepare(double roundSeconds, double lastPerSecond) throws Exception;
+  }
+
+  /** More work measured in every round, after the calls. */
+  private interface RoundHook {
+    void warmUp(double seconds) throws Exception;
+
+    void afterRound(int round, double seconds) throws Exception;
   }
 
   /**
@@ -559,7 +835,8 @@ public final class TitanBench {
     double[] p50 = results.stream().mapToDouble(Result::p50Ms).sorted().toArray();
     double[] p99 = results.stream().mapToDouble(Result::p99Ms).sorted().toArray();
     double[] cpu = results.stream().mapToDouble(Result::cpuUsPerCall).sorted().toArray();
-    return new Result(middle(rate), middle(p50), middle(p99), middle(cpu));
+    double[] load = results.stream().mapToDouble(Result::cpuUsPerSecond).sorted().toArray();
+    return new Result(middle(rate), middle(p50), middle(p99), middle(cpu), middle(load));
   }
 
   private static double middle(double[] sorted) {
@@ -583,7 +860,8 @@ public final class TitanBench {
             count / elapsed,
             all[(int) (all.length * 0.50)] / 1e6,
             all[Math.min(all.length - 1, (int) (all.length * 0.99))] / 1e6,
-            cpu / 1e3 / count);
+            cpu / 1e3 / count,
+            cpu / 1e3 / elapsed);
     System.out.printf(
         Locale.ROOT,
         "  %-20s %10.0f calls/s   p50 %7.3f ms   p99 %7.3f ms   CPU %6.0f us/call   (%d calls)%n",
@@ -596,17 +874,27 @@ public final class TitanBench {
     return r;
   }
 
+  /** The system's load averages (1, 5, 15 minutes) as the kernel reports them, or "unknown". */
+  private static String loadAverage() {
+    try {
+      String[] fields =
+          Files.readString(Path.of("/proc/loadavg"), StandardCharsets.US_ASCII).split(" ", 4);
+      return fields[0] + " " + fields[1] + " " + fields[2];
+    } catch (IOException | RuntimeException e) {
+      return "unknown";
+    }
+  }
+
   /**
    * CPU time of this whole process (client, servers, heartbeat load): robust to other processes'
    * load.
    */
   private static long processCpuNanos() {
-    return ((com.sun.management.OperatingSystemMXBean)
-            java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+    return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
         .getProcessCpuTime();
   }
 
-  private static long loop(int clients, double seconds, Call call, long[][] latencies)
+  private static long loop(int clients, double seconds, Call call, long @Nullable [][] latencies)
       throws Exception {
     long end = System.nanoTime() + (long) (seconds * 1e9);
     AtomicLong total = new AtomicLong();

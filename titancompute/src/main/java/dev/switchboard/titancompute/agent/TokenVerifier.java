@@ -15,7 +15,10 @@ import io.grpc.StatusException;
 import io.grpc.StatusRuntimeException;
 import java.text.ParseException;
 import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.Date;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
@@ -50,9 +53,8 @@ final class TokenVerifier {
   private final KeySource keys;
   private final Clock clock;
   private final Map<String, Es256Verifier> verifiers = new ConcurrentHashMap<>();
-  private final java.util.ArrayDeque<Long> recentFetches =
-      new java.util.ArrayDeque<>(); // guarded by this
-  private final Map<String, Long> recentMisses = new java.util.HashMap<>(); // guarded by this
+  private final ArrayDeque<Long> recentFetches = new ArrayDeque<>(); // guarded by this
+  private final Map<String, Long> recentMisses = new HashMap<>(); // guarded by this
   private final SpentTokens spent;
 
   TokenVerifier(String agentId, KeySource keys, Clock clock) {
@@ -90,13 +92,14 @@ final class TokenVerifier {
     } catch (JOSEException e) {
       throw unauthenticated("token: signature cannot be checked: " + e.getMessage());
     }
-    Date exp = claims.getExpirationTime();
-    if (exp == null) {
+    Date expiry = claims.getExpirationTime();
+    if (expiry == null) {
       throw unauthenticated("token: no expiry (exp)");
     }
+    Instant exp = expiry.toInstant();
     long now = clock.millis();
-    if (exp.getTime() + SKEW_MILLIS < now) {
-      throw unauthenticated("token: expired " + (now - exp.getTime()) / 1000 + " s ago");
+    if (exp.toEpochMilli() + SKEW_MILLIS < now) {
+      throw unauthenticated("token: expired " + (now - exp.toEpochMilli()) / 1000 + " s ago");
     }
     if (claims.getAudience() == null || !claims.getAudience().contains(agentId)) {
       throw Status.PERMISSION_DENIED
@@ -116,7 +119,7 @@ final class TokenVerifier {
       throw unauthenticated("token: no id (jti); tokens are single-use and need one");
     }
     String subject = claims.getSubject() == null ? "" : claims.getSubject();
-    return new Grant(subject, jti, model, exp.getTime());
+    return new Grant(subject, jti, model, exp.toEpochMilli());
   }
 
   /**

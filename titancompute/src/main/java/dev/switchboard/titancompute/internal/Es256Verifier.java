@@ -16,18 +16,21 @@ import org.bouncycastle.util.BigIntegers;
 
 /**
  * ES256 verifier, the counterpart of {@link Es256Signer}. The public point is decoded and validated
- * once per key, and a {@link FixedBaseTable} of its multiples (32 windows of 256 points, about 40
- * ms and 512 KB per key) is built then, so that a verification ({@code u1·G + u2·Q}) is 64
- * additions of precomputed points (with a like table for G) instead of BouncyCastle's 256 doublings
- * and interleaved additions. Verification only handles public values, so the tables are indexed
- * directly. Thread-safe and immutable: agents build one per key id and share it.
+ * once per key, and a {@link FixedBaseTable} of its multiples (about 40 ms and 512 KB per key) is
+ * built then, so that a verification ({@code u1·G + u2·Q}) is 64 additions of precomputed points
+ * (with a like table for G) instead of BouncyCastle's 256 doublings and interleaved additions.
+ * Verification only handles public values, so nothing here needs to be constant-time. Thread-safe
+ * and immutable: agents build one per key id and share it.
  *
  * <p>Rejects anything but a 64-byte R || S signature with R and S in [1, n-1], and any header with
- * critical parameters (we understand none), as the JWS specification requires.
+ * critical parameters (we understand none), as the JWS specification requires. Like the JDK and
+ * nimbus it accepts both {@code s} and {@code n - s}: ECDSA does not tell them apart, and tokens
+ * are spent by their {@code jti}, not by their signature bytes. {@code Es256Test} checks it against
+ * signatures made by the JDK and by nimbus, and at those edges.
  */
 public final class Es256Verifier implements JWSVerifier {
   private final BigInteger n;
-  private final FixedBaseTable generator;
+  private final FixedBaseTable generator = GeneratorTable.TABLE;
   private final FixedBaseTable publicKey;
   private final JCAContext jca = new JCAContext();
 
@@ -51,8 +54,7 @@ public final class Es256Verifier implements JWSVerifier {
           "key " + key.getKeyID() + " is not a valid P-256 point: " + e.getMessage(), e);
     }
     this.n = P256.domain().getN();
-    this.generator = P256.generatorPublicTable();
-    this.publicKey = new FixedBaseTable(point, P256.PUBLIC_WIDTH);
+    this.publicKey = new FixedBaseTable(point);
   }
 
   @Override
@@ -78,13 +80,17 @@ public final class Es256Verifier implements JWSVerifier {
     if (r.signum() == 0 || r.compareTo(n) >= 0 || s.signum() == 0 || s.compareTo(n) >= 0) {
       return false;
     }
-    BigInteger e = new BigInteger(1, P256.sha256(signingInput));
+    BigInteger e = new BigInteger(1, P256.newSha256().digest(signingInput));
     BigInteger w = BigIntegers.modOddInverseVar(n, s);
     BigInteger u1 = e.multiply(w).mod(n);
     BigInteger u2 = r.multiply(w).mod(n);
-    ECPoint point = generator.multiplyPublic(u1).add(publicKey.multiplyPublic(u2));
-    // Public values only: the inversion needs no blinding (and so no shared SecureRandom).
-    return !point.isInfinity() && P256.affineX(point, null).mod(n).equals(r);
+    ECPoint point = generator.multiply(u1).add(publicKey.multiply(u2));
+    return !point.isInfinity() && P256.publicAffineX(point).mod(n).equals(r);
+  }
+
+  /** G's table, shared by every verifier: a constant of the curve, built on first use. */
+  private static final class GeneratorTable {
+    static final FixedBaseTable TABLE = new FixedBaseTable(P256.domain().getG());
   }
 
   @Override

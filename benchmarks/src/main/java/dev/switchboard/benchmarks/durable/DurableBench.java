@@ -1,0 +1,375 @@
+package dev.switchboard.benchmarks.durable;
+
+import dev.switchboard.durable.Durable;
+import dev.switchboard.durable.DurableCall;
+import dev.switchboard.durable.Idempotency;
+import dev.switchboard.durable.OplogStore;
+import dev.switchboard.durable.Outcome;
+import dev.switchboard.durable.Worker;
+import dev.switchboard.runtime.SwitchboardChannel;
+import dev.switchboard.runtime.SwitchboardServer;
+import dev.switchboard.runtime.Target;
+import dev.switchboard.testing.PostgresServer;
+import io.grpc.ManagedChannel;
+import io.grpc.Metadata;
+import io.grpc.benchmarks.proto.BenchmarkServiceGrpc;
+import io.grpc.benchmarks.proto.Messages.SimpleRequest;
+import io.grpc.benchmarks.proto.Messages.SimpleResponse;
+import io.grpc.stub.MetadataUtils;
+import io.grpc.stub.StreamObserver;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Durable calls side by side with plain ones, in one run: {@code W} concurrent workers make gRPC
+ * unary calls to a trivial service on {@link SwitchboardServer} over loopback, first plainly, then
+ * each call recorded in the worker's oplog (SQLite with {@code synchronous=FULL}, then PostgreSQL),
+ * for non-idempotent calls (intent + outcome: two commits) and idempotent ones (one commit). Rounds
+ * interleave the phases. Then one worker records a history of {@code H} calls and replays it,
+ * against the same calls made live.
+ *
+ * <p>Flags: {@code --rounds=3 --duration=8 --warmup=2 --workers=64 --history=10000 --postgres=true
+ * --dir=PATH} (durations in seconds). Prints a Markdown report.
+ */
+public final class DurableBench {
+  private static final SimpleRequest REQUEST =
+      SimpleRequest.newBuilder().setResponseSize(0).build();
+  private static final Metadata.Key<String> KEY =
+      Metadata.Key.of("idempotency-key", Metadata.ASCII_STRING_MARSHALLER);
+
+  private final ManagedChannel channel;
+  private final BenchmarkServiceGrpc.BenchmarkServiceBlockingStub stub;
+  private final AtomicLong workerIds = new AtomicLong();
+
+  private DurableBench(ManagedChannel channel) {
+    this.channel = channel;
+    this.stub = BenchmarkServiceGrpc.newBlockingStub(channel);
+  }
+
+  /** The trivial service: an empty response for every unary call. */
+  static final class Trivial extends BenchmarkServiceGrpc.BenchmarkServiceImplBase {
+    @Override
+    public void unaryCall(SimpleRequest request, StreamObserver<SimpleResponse> response) {
+      response.onNext(SimpleResponse.getDefaultInstance());
+      response.onCompleted();
+    }
+  }
+
+  public static void main(String[] args) throws Exception {
+    Map<String, String> flags = new LinkedHashMap<>();
+    flags.put("rounds", "3");
+    flags.put("duration", "8");
+    flags.put("warmup", "2");
+    flags.put("workers", "64");
+    flags.put("history", "10000");
+    flags.put("postgres", "true");
+    flags.put("dir", "");
+    for (String arg : args) {
+      if (arg.equals("--help")) {
+        System.out.println(
+            "usage: DurableBench [--rounds=3] [--duration=8] [--warmup=2] [--workers=64]"
+                + " [--history=10000] [--postgres=true] [--dir=PATH]");
+        return;
+      }
+      String[] kv = arg.replaceFirst("^--", "").split("=", 2);
+      if (!flags.containsKey(kv[0]) || kv.length != 2) {
+        System.err.println("unknown flag " + arg + " (see --help)");
+        System.exit(2);
+      }
+      flags.put(kv[0], kv[1]);
+    }
+    int rounds = Integer.parseInt(flags.get("rounds"));
+    long durationMs = Long.parseLong(flags.get("duration")) * 1000;
+    long warmupMs = Long.parseLong(flags.get("warmup")) * 1000;
+    int workers = Integer.parseInt(flags.get("workers"));
+    int history = Integer.parseInt(flags.get("history"));
+    boolean postgres = Boolean.parseBoolean(flags.get("postgres"));
+    Path dir =
+        flags.get("dir").isEmpty()
+            ? Files.createTempDirectory("sb-durable-bench")
+            : Files.createDirectories(Path.of(flags.get("dir")));
+    PrintStream out = System.out;
+
+    out.printf(Locale.ROOT, "# Durable calls: %d workers, gRPC unary over loopback%n%n", workers);
+    out.println("load average at start: " + loadAverage());
+    out.printf(
+        Locale.ROOT,
+        "fsync floor (4 KiB write + fdatasync, median of 300, in %s): %.0f µs%n%n",
+        dir,
+        fsyncFloorMicros(dir));
+
+    try (SwitchboardServer server =
+            SwitchboardServer.builder(Target.tcp("127.0.0.1", 0))
+                .service(new Trivial())
+                .build()
+                .start();
+        OplogStore sqlite = OplogStore.sqlite(dir.resolve("oplog"));
+        PostgresServer pg = postgres ? PostgresServer.start() : null;
+        OplogStore shared = pg != null ? OplogStore.open(pg.url()) : null) {
+      ManagedChannel channel = SwitchboardChannel.builder(server.target()).plaintext().build();
+      DurableBench bench = new DurableBench(channel);
+      Map<String, Phase> phases = new LinkedHashMap<>();
+      phases.put("plain", bench.new Phase(null, null));
+      phases.put("sqlite, not idempotent", bench.new Phase(sqlite, Idempotency.NOT_IDEMPOTENT));
+      phases.put("sqlite, idempotent", bench.new Phase(sqlite, Idempotency.IDEMPOTENT));
+      if (shared != null) {
+        phases.put(
+            "postgresql, not idempotent", bench.new Phase(shared, Idempotency.NOT_IDEMPOTENT));
+        phases.put("postgresql, idempotent", bench.new Phase(shared, Idempotency.IDEMPOTENT));
+      }
+      List<String> names = new ArrayList<>(phases.keySet());
+      for (int round = 0; round < rounds; round++) {
+        for (int i = 0; i < names.size(); i++) {
+          String name = names.get((i + round) % names.size());
+          phases.get(name).run(workers, warmupMs, durationMs);
+        }
+      }
+      Phase plain = phases.get("plain");
+      out.println(
+          "| phase | calls/s (median) | ratio to plain (paired median) | CPU µs/call | calls/s per round |");
+      out.println("|---|---:|---:|---:|---|");
+      for (Map.Entry<String, Phase> e : phases.entrySet()) {
+        Phase p = e.getValue();
+        double[] ratios = new double[rounds];
+        for (int r = 0; r < rounds; r++) {
+          ratios[r] = p.rates.get(r) / plain.rates.get(r);
+        }
+        out.printf(
+            Locale.ROOT,
+            "| %s | %.0f | %.2f× | %.0f | %s |%n",
+            e.getKey(),
+            median(p.rates),
+            median(Arrays.stream(ratios).boxed().toList()),
+            median(p.cpuMicrosPerCall),
+            p.rates.stream().map(x -> String.format(Locale.ROOT, "%.0f", x)).toList());
+      }
+      out.println();
+      out.printf(Locale.ROOT, "## Replay of a %d-call history (one worker)%n%n", history);
+      out.println(
+          "| store | live, plain: wall s (CPU s) | recording, idempotent calls: wall s"
+              + " | replay, warm JVM: wall s (CPU s) | live ÷ replay, wall | live ÷ replay, CPU |");
+      out.println("|---|---:|---:|---:|---:|---:|");
+      // The live calls above ran in a warm JVM; warm the replay path the same way first.
+      bench.replay(null, "warm-up", sqlite, Math.min(history, 1000), 10);
+      bench.replay(out, "sqlite", sqlite, history, 1);
+      if (shared != null) {
+        bench.replay(out, "postgresql", shared, history, 1);
+      }
+      out.println();
+      out.println("load average at end: " + loadAverage());
+      channel.shutdownNow();
+    }
+  }
+
+  /** One kind of call, measured once per round. */
+  final class Phase {
+    final OplogStore store;
+    final Idempotency idempotency;
+    final List<Double> rates = new ArrayList<>();
+    final List<Double> cpuMicrosPerCall = new ArrayList<>();
+
+    Phase(OplogStore store, Idempotency idempotency) {
+      this.store = store;
+      this.idempotency = idempotency;
+    }
+
+    void run(int threads, long warmupMs, long durationMs) throws Exception {
+      AtomicBoolean stop = new AtomicBoolean();
+      AtomicBoolean measuring = new AtomicBoolean();
+      LongAdder calls = new LongAdder();
+      CountDownLatch done = new CountDownLatch(threads);
+      Durable durable = store == null ? null : Durable.open(store);
+      List<Throwable> failures = new java.util.concurrent.CopyOnWriteArrayList<>();
+      for (int t = 0; t < threads; t++) {
+        Thread thread =
+            new Thread(
+                () -> {
+                  try (Worker worker =
+                      durable == null
+                          ? null
+                          : durable.worker("bench-" + workerIds.incrementAndGet())) {
+                    while (!stop.get()) {
+                      call(worker, idempotency);
+                      if (measuring.get()) {
+                        calls.increment();
+                      }
+                    }
+                  } catch (Throwable e) {
+                    failures.add(e);
+                  } finally {
+                    done.countDown();
+                  }
+                });
+        thread.start();
+      }
+      Thread.sleep(warmupMs);
+      long cpu0 = processCpuNanos();
+      long t0 = System.nanoTime();
+      measuring.set(true);
+      Thread.sleep(durationMs);
+      measuring.set(false);
+      long elapsed = System.nanoTime() - t0;
+      long cpu = processCpuNanos() - cpu0;
+      stop.set(true);
+      done.await();
+      if (durable != null) {
+        durable.close();
+      }
+      if (!failures.isEmpty()) {
+        throw new IllegalStateException("a worker failed", failures.get(0));
+      }
+      long n = calls.sum();
+      rates.add(n / (elapsed / 1e9));
+      cpuMicrosPerCall.add(cpu / 1e3 / Math.max(1, n));
+    }
+  }
+
+  private void call(Worker worker, Idempotency idempotency) {
+    if (worker == null) {
+      stub.unaryCall(REQUEST);
+      return;
+    }
+    DurableCall call =
+        DurableCall.builder("grpc.testing.BenchmarkService/UnaryCall")
+            .idempotency(idempotency)
+            .body(REQUEST.toByteArray())
+            .build();
+    worker.call(call, key -> send(key));
+  }
+
+  private Outcome send(Optional<String> key) {
+    BenchmarkServiceGrpc.BenchmarkServiceBlockingStub s = stub;
+    if (key.isPresent()) {
+      Metadata headers = new Metadata();
+      headers.put(KEY, key.get());
+      s = stub.withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers));
+    }
+    return Outcome.ok(s.unaryCall(REQUEST).toByteArray());
+  }
+
+  private void replay(
+      @Nullable PrintStream out, String name, OplogStore store, int history, int replays) {
+    long c0 = processCpuNanos();
+    long t0 = System.nanoTime();
+    for (int i = 0; i < history; i++) {
+      stub.unaryCall(REQUEST);
+    }
+    double live = (System.nanoTime() - t0) / 1e9;
+    double liveCpu = (processCpuNanos() - c0) / 1e9;
+    String id = "replay-" + name + "-" + workerIds.incrementAndGet();
+    t0 = System.nanoTime();
+    try (Durable durable = Durable.open(store);
+        Worker worker = durable.worker(id)) {
+      // Idempotent calls, one commit each, to keep the recording short; replay does the same
+      // work for every kind of call.
+      for (int i = 0; i < history; i++) {
+        call(worker, Idempotency.IDEMPOTENT);
+      }
+    }
+    double recording = (System.nanoTime() - t0) / 1e9;
+    for (int r = 1; r < replays; r++) {
+      replayOnce(store, id, history);
+    }
+    c0 = processCpuNanos();
+    t0 = System.nanoTime();
+    replayOnce(store, id, history);
+    double replay = (System.nanoTime() - t0) / 1e9;
+    double replayCpu = (processCpuNanos() - c0) / 1e9;
+    if (out == null) {
+      return;
+    }
+    out.printf(
+        Locale.ROOT,
+        "| %s | %.2f (%.2f) | %.2f | %.3f (%.3f) | %.0f× | %.0f× |%n",
+        name,
+        live,
+        liveCpu,
+        recording,
+        replay,
+        replayCpu,
+        live / replay,
+        liveCpu / replayCpu);
+  }
+
+  /** Replays the worker's whole history; the sender throws if anything would be sent. */
+  private static void replayOnce(OplogStore store, String id, int history) {
+    try (Durable durable = Durable.open(store);
+        Worker worker = durable.worker(id)) {
+      DurableCall call =
+          DurableCall.builder("grpc.testing.BenchmarkService/UnaryCall")
+              .idempotency(Idempotency.IDEMPOTENT)
+              .body(REQUEST.toByteArray())
+              .build();
+      for (int i = 0; i < history; i++) {
+        worker.call(
+            call,
+            key -> {
+              throw new IllegalStateException("replay sent a call");
+            });
+      }
+      if (worker.isReplaying()) {
+        throw new IllegalStateException("the history was not replayed to its end");
+      }
+    }
+  }
+
+  private static double fsyncFloorMicros(Path dir) throws IOException {
+    Path probe = dir.resolve("fsync-probe");
+    double[] micros = new double[300];
+    try (FileChannel ch =
+        FileChannel.open(
+            probe, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.READ)) {
+      ByteBuffer page = ByteBuffer.allocate(4096);
+      for (int i = 0; i < micros.length; i++) {
+        page.clear();
+        page.put(0, (byte) i);
+        long t0 = System.nanoTime();
+        ch.write(page, (long) (i % 16) * 4096);
+        ch.force(false);
+        micros[i] = (System.nanoTime() - t0) / 1e3;
+      }
+    } finally {
+      Files.deleteIfExists(probe);
+    }
+    Arrays.sort(micros);
+    return micros[micros.length / 2];
+  }
+
+  private static long processCpuNanos() {
+    return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+        .getProcessCpuTime();
+  }
+
+  private static String loadAverage() {
+    try {
+      return Files.readString(Path.of("/proc/loadavg")).trim();
+    } catch (IOException e) {
+      return String.format(
+          Locale.ROOT, "%.2f", ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+    }
+  }
+
+  private static double median(List<Double> values) {
+    double[] sorted = values.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+    int n = sorted.length;
+    return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+  }
+}
