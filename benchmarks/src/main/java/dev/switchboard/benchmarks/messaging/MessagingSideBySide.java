@@ -69,6 +69,9 @@ public final class MessagingSideBySide {
   private final int detections;
   private final Duration heartbeat;
   private final Path work;
+  private final List<String> scenarios;
+  private final int[] sizes;
+  private final List<String> serverJvmOptions;
   private final List<Process> processes = new ArrayList<>();
   private String hub = "";
   private String unary = "";
@@ -77,12 +80,22 @@ public final class MessagingSideBySide {
   private long natsPid;
 
   private MessagingSideBySide(
-      int messages, int requests, int detections, Duration heartbeat, Path work) {
+      int messages,
+      int requests,
+      int detections,
+      Duration heartbeat,
+      Path work,
+      List<String> scenarios,
+      int[] sizes,
+      List<String> serverJvmOptions) {
     this.messages = messages;
     this.requests = requests;
     this.detections = detections;
     this.heartbeat = heartbeat;
     this.work = work;
+    this.scenarios = scenarios;
+    this.sizes = sizes;
+    this.serverJvmOptions = serverJvmOptions;
   }
 
   public static void main(String[] args) throws Exception {
@@ -90,6 +103,9 @@ public final class MessagingSideBySide {
     int requests = 5_000;
     int detections = 10;
     long heartbeat = 200;
+    List<String> scenarios = List.of("pubsub", "queue", "latency", "detection");
+    int[] sizes = {16, 1024};
+    List<String> serverJvmOptions = new ArrayList<>();
     for (String arg : args) {
       String[] kv = arg.split("=", 2);
       switch (kv[0]) {
@@ -97,9 +113,17 @@ public final class MessagingSideBySide {
         case "--requests" -> requests = Integer.parseInt(kv[1]);
         case "--detections" -> detections = Integer.parseInt(kv[1]);
         case "--heartbeat-ms" -> heartbeat = Long.parseLong(kv[1]);
+        case "--only" -> scenarios = List.of(kv[1].split(","));
+        case "--sizes" ->
+            sizes = Arrays.stream(kv[1].split(",")).mapToInt(Integer::parseInt).toArray();
+        case "--server-jvm-option" -> serverJvmOptions.add(kv[1]);
         default -> {
           System.err.println(
-              "unknown flag " + arg + "; flags: --messages --requests --detections --heartbeat-ms");
+              "unknown flag "
+                  + arg
+                  + "; flags: --messages --requests --detections --heartbeat-ms"
+                  + " --only=pubsub,queue,latency,detection --sizes=16,1024"
+                  + " --server-jvm-option=OPTION (repeatable)");
           System.exit(2);
         }
       }
@@ -110,7 +134,10 @@ public final class MessagingSideBySide {
             requests,
             detections,
             Duration.ofMillis(heartbeat),
-            Files.createTempDirectory("sb-msg-bench"));
+            Files.createTempDirectory("sb-msg-bench"),
+            scenarios,
+            sizes,
+            serverJvmOptions);
     try {
       bench.run();
     } finally {
@@ -122,68 +149,79 @@ public final class MessagingSideBySide {
   private void run() throws Exception {
     System.out.println("load average at start: " + loadAverage());
     startServers();
-    for (int size : new int[] {16, 1024}) {
+    for (int size : sizes) {
       ByteString payload = ByteString.copyFrom(new byte[size]);
       System.out.println();
       System.out.printf(Locale.ROOT, "### payload %d B%n%n", size);
       System.out.println(
-          "| scenario | hub | NATS | hub / NATS | hub server CPU µs/msg | nats-server CPU µs/msg |");
-      System.out.println("|---|---:|---:|---:|---:|---:|");
-      for (int subscribers : new int[] {1, 4}) {
-        pubSub(payload, subscribers, messages / 5, true);
-        Rate hubRate = pubSub(payload, subscribers, messages, true);
-        pubSub(payload, subscribers, messages / 5, false);
-        Rate natsRate = pubSub(payload, subscribers, messages, false);
-        row("pub/sub 1→" + subscribers + " (msgs/s delivered to each)", hubRate, natsRate);
+          "| scenario | hub | NATS | hub / NATS | hub server CPU µs/msg | nats-server CPU µs/msg"
+              + " | hub clients CPU µs/msg | jnats clients CPU µs/msg | load |");
+      System.out.println("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
+      if (scenarios.contains("pubsub")) {
+        for (int subscribers : new int[] {1, 4}) {
+          // Warm-ups as long as the measured runs: the hub's JIT compiler otherwise spends more
+          // CPU than the messages do, which says nothing about a server that runs for days.
+          pubSub(payload, subscribers, messages, true);
+          Rate hubRate = pubSub(payload, subscribers, messages, true);
+          pubSub(payload, subscribers, messages, false);
+          Rate natsRate = pubSub(payload, subscribers, messages, false);
+          row("pub/sub 1→" + subscribers + " (msgs/s delivered to each)", hubRate, natsRate);
+        }
       }
-      int queued = Math.max(1000, messages / 4);
-      queue(payload, queued / 5, true);
-      Rate hubQueue = queue(payload, queued, true);
-      queue(payload, queued / 5, false);
-      Rate natsQueue = queue(payload, queued, false);
-      row("work queue, push confirmed + consume with ack (msgs/s)", hubQueue, natsQueue);
-      latency(payload);
+      if (scenarios.contains("queue")) {
+        int queued = Math.max(1000, messages / 4);
+        queue(payload, queued, true);
+        Rate hubQueue = queue(payload, queued, true);
+        queue(payload, queued, false);
+        Rate natsQueue = queue(payload, queued, false);
+        row("work queue, push confirmed + consume with ack (msgs/s)", hubQueue, natsQueue);
+      }
+      if (scenarios.contains("latency")) {
+        latency(payload);
+      }
     }
-    System.out.println();
-    detection(true);
-    detection(false);
+    if (scenarios.contains("detection")) {
+      System.out.println();
+      detection(true);
+      detection(false);
+    }
     System.out.println();
     System.out.println("load average at end: " + loadAverage());
   }
 
-  private record Rate(double perSecond, double serverCpuMicros) {}
+  /**
+   * A throughput and the CPU time the server process and this (client) process spent per message.
+   */
+  private record Rate(double perSecond, double serverCpuMicros, double clientCpuMicros) {}
 
   private static void row(String scenario, Rate hub, Rate nats) {
     System.out.printf(
         Locale.ROOT,
-        "| %s | %,.0f | %,.0f | **%.2f×** | %.2f | %.2f |%n",
+        "| %s | %,.0f | %,.0f | **%.2f×** | %.2f | %.2f | %.2f | %.2f | %s |%n",
         scenario,
         hub.perSecond(),
         nats.perSecond(),
         hub.perSecond() / nats.perSecond(),
         hub.serverCpuMicros(),
-        nats.serverCpuMicros());
+        nats.serverCpuMicros(),
+        hub.clientCpuMicros(),
+        nats.clientCpuMicros(),
+        loadAverage());
   }
 
   // ---- servers ----
 
   private void startServers() throws Exception {
     Process servers =
-        new ProcessBuilder(
-                javaBin(),
-                "-Xmx1g",
-                "-cp",
-                System.getProperty("java.class.path"),
-                MessagingServers.class.getName(),
-                work.resolve("hub").toString(),
-                Long.toString(heartbeat.toMillis()))
+        new ProcessBuilder(serverCommand())
             .redirectError(work.resolve("servers.log").toFile())
             .start();
     processes.add(servers);
     hubPid = servers.pid();
     BufferedReader out =
         new BufferedReader(new InputStreamReader(servers.getInputStream(), StandardCharsets.UTF_8));
-    for (int i = 0; i < 2; i++) {
+    // Skips what JVM options print (a flight recording announces itself on stdout).
+    while (hub.isEmpty() || unary.isEmpty()) {
       String line = out.readLine();
       if (line == null) {
         throw new IllegalStateException(
@@ -236,9 +274,28 @@ public final class MessagingSideBySide {
             + " ms");
   }
 
-  private void stop() {
+  private List<String> serverCommand() {
+    List<String> command = new ArrayList<>(List.of(javaBin(), "-Xmx1g"));
+    command.addAll(serverJvmOptions);
+    command.addAll(
+        List.of(
+            "-cp",
+            System.getProperty("java.class.path"),
+            MessagingServers.class.getName(),
+            work.resolve("hub").toString(),
+            Long.toString(heartbeat.toMillis())));
+    return command;
+  }
+
+  /** Ends the servers gently first, so that a flight recording they run is written out. */
+  private void stop() throws InterruptedException {
     for (Process process : processes) {
-      process.destroyForcibly();
+      process.destroy();
+    }
+    for (Process process : processes) {
+      if (!process.waitFor(10, TimeUnit.SECONDS)) {
+        process.destroyForcibly();
+      }
     }
   }
 
@@ -256,6 +313,10 @@ public final class MessagingSideBySide {
         .flatMap(p -> p.info().totalCpuDuration())
         .map(Duration::toNanos)
         .orElse(0L);
+  }
+
+  private static long ownCpuNanos() {
+    return cpuNanos(ProcessHandle.current().pid());
   }
 
   private Messaging hubClient(String name) {
@@ -302,6 +363,7 @@ public final class MessagingSideBySide {
         }
       }
       long cpu0 = cpuNanos(onHub ? hubPid : natsPid);
+      long clientCpu0 = ownCpuNanos();
       long start = System.nanoTime();
       if (onHub) {
         Messaging pub = hubClient("pub");
@@ -324,7 +386,8 @@ public final class MessagingSideBySide {
       }
       double seconds = (last.get() - start) / 1e9;
       long cpu = cpuNanos(onHub ? hubPid : natsPid) - cpu0;
-      return new Rate(count / seconds, cpu / 1000.0 / count);
+      long clientCpu = ownCpuNanos() - clientCpu0;
+      return new Rate(count / seconds, cpu / 1000.0 / count, clientCpu / 1000.0 / count);
     } finally {
       for (AutoCloseable closeable : open) {
         closeable.close();
@@ -339,6 +402,7 @@ public final class MessagingSideBySide {
     CountDownLatch consumed = new CountDownLatch(count);
     Semaphore window = new Semaphore(1000);
     long cpu0 = cpuNanos(onHub ? hubPid : natsPid);
+    long clientCpu0 = ownCpuNanos();
     long start = System.nanoTime();
     if (onHub) {
       try (Messaging producer = hubClient("producer");
@@ -409,7 +473,8 @@ public final class MessagingSideBySide {
     }
     double seconds = (System.nanoTime() - start) / 1e9;
     long cpu = cpuNanos(onHub ? hubPid : natsPid) - cpu0;
-    return new Rate(count / seconds, cpu / 1000.0 / count);
+    long clientCpu = ownCpuNanos() - clientCpu0;
+    return new Rate(count / seconds, cpu / 1000.0 / count, clientCpu / 1000.0 / count);
   }
 
   // ---- request/response ----

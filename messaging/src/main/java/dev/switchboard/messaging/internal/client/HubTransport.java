@@ -1,6 +1,7 @@
 package dev.switchboard.messaging.internal.client;
 
 import com.google.protobuf.ByteString;
+import com.google.protobuf.InvalidProtocolBufferException;
 import dev.switchboard.messaging.BroadcastReport;
 import dev.switchboard.messaging.ConsumerOptions;
 import dev.switchboard.messaging.Delivery;
@@ -20,6 +21,7 @@ import dev.switchboard.messaging.internal.proto.ClientFrame;
 import dev.switchboard.messaging.internal.proto.Consume;
 import dev.switchboard.messaging.internal.proto.Deliver;
 import dev.switchboard.messaging.internal.proto.Ended;
+import dev.switchboard.messaging.internal.proto.Envelope;
 import dev.switchboard.messaging.internal.proto.Flush;
 import dev.switchboard.messaging.internal.proto.Heartbeat;
 import dev.switchboard.messaging.internal.proto.Hello;
@@ -179,6 +181,7 @@ public final class HubTransport implements Transport {
   private final TreeMap<Long, PendingCall> pending = new TreeMap<>();
   private final ArrayDeque<ClientFrame> outbox = new ArrayDeque<>();
   private boolean flushScheduled;
+  private boolean writing;
   private long nextId = 1;
   private long nextSeq = 1;
   private int maxMessageBytes = Integer.MAX_VALUE;
@@ -269,7 +272,8 @@ public final class HubTransport implements Transport {
       current = stream;
     }
     try {
-      HubGrpc.newStub(channel).session(stream);
+      // Ready only when the previous batch has left: see flush().
+      HubGrpc.newStub(channel).withOnReadyThreshold(1).session(stream);
       stream.send(
           ClientBatch.newBuilder()
               .addFrames(
@@ -422,22 +426,37 @@ public final class HubTransport implements Transport {
     }
   }
 
+  /** Has {@link #flush()} run soon on the scheduler, for callers that hold the lock. */
   private void scheduleFlushLocked() {
-    if (!flushScheduled && state == State.CONNECTED) {
+    if (!flushScheduled && !writing && state == State.CONNECTED) {
       flushScheduled = true;
-      scheduler.execute(this::flush);
+      scheduler.execute(
+          () -> {
+            synchronized (lock) {
+              flushScheduled = false;
+            }
+            flush();
+          });
     }
   }
 
-  /** Runs on the scheduler: writes batches while the stream is ready. */
+  /**
+   * Writes batches of everything queued while the stream is ready, on whichever thread finds the
+   * outbox idle (never two at once, so frames keep their order). The session stream is ready only
+   * while nothing of its previous batch waits in the transport, so what callers queue during a
+   * write leaves as one batch when that write is done (on-ready resumes), not frame by frame.
+   */
   private void flush() {
     while (true) {
       SessionStream stream;
       ClientBatch.Builder batch = ClientBatch.newBuilder();
       synchronized (lock) {
         stream = current;
-        if (stream == null || state != State.CONNECTED || outbox.isEmpty() || !stream.isReady()) {
-          flushScheduled = false;
+        if (writing
+            || stream == null
+            || state != State.CONNECTED
+            || outbox.isEmpty()
+            || !stream.isReady()) {
           return;
         }
         int bytes = 0;
@@ -446,9 +465,16 @@ public final class HubTransport implements Transport {
           bytes += frame.getSerializedSize() + 4;
           batch.addFrames(frame);
         }
+        writing = true;
         lock.notifyAll();
       }
-      stream.send(batch.build());
+      try {
+        stream.send(batch.build());
+      } finally {
+        synchronized (lock) {
+          writing = false;
+        }
+      }
     }
   }
 
@@ -456,7 +482,8 @@ public final class HubTransport implements Transport {
   public void publish(Message message) {
     ClientFrame frame =
         ClientFrame.newBuilder()
-            .setPublish(Publish.newBuilder().setMessage(Envelopes.toEnvelope(message)))
+            .setPublish(
+                Publish.newBuilder().setEnvelope(Envelopes.toEnvelope(message).toByteString()))
             .build();
     synchronized (lock) {
       checkSize(message);
@@ -485,11 +512,11 @@ public final class HubTransport implements Transport {
         throw closedError();
       }
       outbox.add(frame);
-      scheduleFlushLocked();
       if (interrupted) {
         Thread.currentThread().interrupt();
       }
     }
+    flush();
   }
 
   private void checkSize(Message message) {
@@ -564,7 +591,6 @@ public final class HubTransport implements Transport {
       if (state == State.CONNECTED) {
         call.sentEpoch = epoch;
         outbox.add(call.frame);
-        scheduleFlushLocked();
       }
       call.timer =
           scheduler.schedule(
@@ -578,6 +604,7 @@ public final class HubTransport implements Transport {
               timeout.toMillis(),
               TimeUnit.MILLISECONDS);
     }
+    flush();
   }
 
   private @Nullable PendingCall removePending(long seq) {
@@ -839,7 +866,14 @@ public final class HubTransport implements Transport {
   private void deliver(Deliver deliver) {
     Registration registration = registration(deliver.getId());
     if (registration != null && registration.messages != null) {
-      registration.messages.accept(Envelopes.toMessage(deliver.getMessage(), deliver.getMissed()));
+      Envelope envelope;
+      try {
+        envelope = Envelope.parseFrom(deliver.getEnvelope());
+      } catch (InvalidProtocolBufferException e) {
+        log.warn("the hub delivered a malformed envelope on subscription {}", deliver.getId());
+        return;
+      }
+      registration.messages.accept(Envelopes.toMessage(envelope, deliver.getMissed()));
     }
   }
 
@@ -980,14 +1014,7 @@ public final class HubTransport implements Transport {
     @Override
     public void beforeStart(ClientCallStreamObserver<ClientBatch> requestStream) {
       this.requests = requestStream;
-      requestStream.setOnReadyHandler(
-          () -> {
-            synchronized (lock) {
-              if (current == this) {
-                scheduleFlushLocked();
-              }
-            }
-          });
+      requestStream.setOnReadyHandler(HubTransport.this::flush);
     }
 
     boolean isReady() {
@@ -1176,9 +1203,9 @@ public final class HubTransport implements Transport {
     synchronized (lock) {
       if (stream == current && state == State.CONNECTED) {
         outbox.add(frame);
-        scheduleFlushLocked();
       }
     }
+    flush();
   }
 
   /** A work-queue delivery, broadcast or notification, acknowledged on its own session. */

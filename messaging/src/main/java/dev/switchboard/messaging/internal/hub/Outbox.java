@@ -1,7 +1,7 @@
 package dev.switchboard.messaging.internal.hub;
 
+import com.google.protobuf.ByteString;
 import dev.switchboard.messaging.internal.proto.Deliver;
-import dev.switchboard.messaging.internal.proto.Envelope;
 import dev.switchboard.messaging.internal.proto.HubBatch;
 import dev.switchboard.messaging.internal.proto.HubFrame;
 import io.grpc.stub.ServerCallStreamObserver;
@@ -29,7 +29,7 @@ final class Outbox {
     final int capacity;
     final boolean dropOldest;
     // @GuardedBy("outbox")
-    final ArrayDeque<Envelope> messages = new ArrayDeque<>();
+    final ArrayDeque<ByteString> messages = new ArrayDeque<>();
     // @GuardedBy("outbox")
     long missed;
     // @GuardedBy("outbox")
@@ -76,8 +76,11 @@ final class Outbox {
     }
   }
 
-  /** Queues a pub/sub message for one subscription; call {@link #flush()} after. */
-  synchronized Offer message(Buffer buffer, Envelope envelope) {
+  /**
+   * Queues a pub/sub message (an encoded envelope) for one subscription; call {@link #flush()}
+   * after.
+   */
+  synchronized Offer message(Buffer buffer, ByteString envelope) {
     if (closed || buffer.closed) {
       return Offer.QUEUED;
     }
@@ -175,12 +178,12 @@ final class Outbox {
     }
     while (!ready.isEmpty() && bytes < BATCH_BYTES) {
       Buffer buffer = ready.poll();
-      Envelope envelope = buffer.messages.poll();
+      ByteString envelope = buffer.messages.poll();
       if (envelope == null || buffer.closed) {
         buffer.scheduled = false;
         continue;
       }
-      Deliver.Builder deliver = Deliver.newBuilder().setId(buffer.id).setMessage(envelope);
+      Deliver.Builder deliver = Deliver.newBuilder().setId(buffer.id).setEnvelope(envelope);
       if (buffer.missed > 0) {
         deliver.setMissed(buffer.missed);
         buffer.missed = 0;
