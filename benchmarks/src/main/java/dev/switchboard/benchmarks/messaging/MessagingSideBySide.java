@@ -29,6 +29,7 @@ import java.io.InputStreamReader;
 import java.lang.management.ManagementFactory;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -154,8 +155,8 @@ public final class MessagingSideBySide {
       System.out.println();
       System.out.printf(Locale.ROOT, "### payload %d B%n%n", size);
       System.out.println(
-          "| scenario | hub | NATS | hub / NATS | hub server CPU µs/msg | nats-server CPU µs/msg"
-              + " | hub clients CPU µs/msg | jnats clients CPU µs/msg | load |");
+          "| scenario | hub | NATS | hub / NATS | hub server CPU µs/msg (+ JIT) | nats-server CPU"
+              + " µs/msg | hub clients CPU µs/msg | jnats clients CPU µs/msg | load |");
       System.out.println("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
       if (scenarios.contains("pubsub")) {
         for (int subscribers : new int[] {1, 4}) {
@@ -190,19 +191,31 @@ public final class MessagingSideBySide {
   }
 
   /**
-   * A throughput and the CPU time the server process and this (client) process spent per message.
+   * A throughput and the CPU time per message of the server process (without its JIT compiler
+   * threads, reported apart as {@code serverJitMicros}) and of this (client) process.
    */
-  private record Rate(double perSecond, double serverCpuMicros, double clientCpuMicros) {}
+  private record Rate(
+      double perSecond, double serverCpuMicros, double serverJitMicros, double clientCpuMicros) {
+
+    static Rate of(int count, double seconds, long serverCpu, long serverJit, long clientCpu) {
+      return new Rate(
+          count / seconds,
+          (serverCpu - serverJit) / 1000.0 / count,
+          serverJit / 1000.0 / count,
+          clientCpu / 1000.0 / count);
+    }
+  }
 
   private static void row(String scenario, Rate hub, Rate nats) {
     System.out.printf(
         Locale.ROOT,
-        "| %s | %,.0f | %,.0f | **%.2f×** | %.2f | %.2f | %.2f | %.2f | %s |%n",
+        "| %s | %,.0f | %,.0f | **%.2f×** | %.2f (+ %.2f) | %.2f | %.2f | %.2f | %s |%n",
         scenario,
         hub.perSecond(),
         nats.perSecond(),
         hub.perSecond() / nats.perSecond(),
         hub.serverCpuMicros(),
+        hub.serverJitMicros(),
         nats.serverCpuMicros(),
         hub.clientCpuMicros(),
         nats.clientCpuMicros(),
@@ -275,7 +288,9 @@ public final class MessagingSideBySide {
   }
 
   private List<String> serverCommand() {
-    List<String> command = new ArrayList<>(List.of(javaBin(), "-Xmx1g"));
+    // Compiler threads that come and go would take their CPU time with them.
+    List<String> command =
+        new ArrayList<>(List.of(javaBin(), "-Xmx1g", "-XX:-UseDynamicNumberOfCompilerThreads"));
     command.addAll(serverJvmOptions);
     command.addAll(
         List.of(
@@ -315,12 +330,45 @@ public final class MessagingSideBySide {
         .orElse(0L);
   }
 
+  /**
+   * CPU time of the process's JIT compiler threads, from /proc (0 where there is none): a warm-up
+   * cost that a long-running server does not pay per message.
+   */
+  private static long jitCpuNanos(long pid) {
+    long ticks = 0;
+    try (DirectoryStream<Path> tasks =
+        Files.newDirectoryStream(Path.of("/proc/" + pid + "/task"))) {
+      for (Path task : tasks) {
+        try {
+          if (!Files.readString(task.resolve("comm")).contains("CompilerThre")) {
+            continue;
+          }
+          String stat = Files.readString(task.resolve("stat"));
+          // After "pid (comm) ", utime and stime are the 12th and 13th fields.
+          String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+          ticks += Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+        } catch (IOException | RuntimeException gone) {
+          // the thread ended meanwhile
+        }
+      }
+    } catch (IOException e) {
+      return 0;
+    }
+    return ticks * 10_000_000L; // USER_HZ is 100 on Linux
+  }
+
   private static long ownCpuNanos() {
     return cpuNanos(ProcessHandle.current().pid());
   }
 
   private Messaging hubClient(String name) {
-    return Messaging.builder(hub).plaintext().name(name).heartbeat(heartbeat).build();
+    return Messaging.builder(hub)
+        .plaintext()
+        .name(name)
+        .heartbeat(heartbeat)
+        // A cold client on a busy machine can take seconds to load and connect.
+        .connectTimeout(Duration.ofSeconds(30))
+        .build();
   }
 
   // ---- pub/sub ----
@@ -363,6 +411,7 @@ public final class MessagingSideBySide {
         }
       }
       long cpu0 = cpuNanos(onHub ? hubPid : natsPid);
+      long jit0 = onHub ? jitCpuNanos(hubPid) : 0;
       long clientCpu0 = ownCpuNanos();
       long start = System.nanoTime();
       if (onHub) {
@@ -386,8 +435,8 @@ public final class MessagingSideBySide {
       }
       double seconds = (last.get() - start) / 1e9;
       long cpu = cpuNanos(onHub ? hubPid : natsPid) - cpu0;
-      long clientCpu = ownCpuNanos() - clientCpu0;
-      return new Rate(count / seconds, cpu / 1000.0 / count, clientCpu / 1000.0 / count);
+      long jit = onHub ? jitCpuNanos(hubPid) - jit0 : 0;
+      return Rate.of(count, seconds, cpu, jit, ownCpuNanos() - clientCpu0);
     } finally {
       for (AutoCloseable closeable : open) {
         closeable.close();
@@ -402,6 +451,7 @@ public final class MessagingSideBySide {
     CountDownLatch consumed = new CountDownLatch(count);
     Semaphore window = new Semaphore(1000);
     long cpu0 = cpuNanos(onHub ? hubPid : natsPid);
+    long jit0 = onHub ? jitCpuNanos(hubPid) : 0;
     long clientCpu0 = ownCpuNanos();
     long start = System.nanoTime();
     if (onHub) {
@@ -473,8 +523,8 @@ public final class MessagingSideBySide {
     }
     double seconds = (System.nanoTime() - start) / 1e9;
     long cpu = cpuNanos(onHub ? hubPid : natsPid) - cpu0;
-    long clientCpu = ownCpuNanos() - clientCpu0;
-    return new Rate(count / seconds, cpu / 1000.0 / count, clientCpu / 1000.0 / count);
+    long jit = onHub ? jitCpuNanos(hubPid) - jit0 : 0;
+    return Rate.of(count, seconds, cpu, jit, ownCpuNanos() - clientCpu0);
   }
 
   // ---- request/response ----
@@ -632,7 +682,11 @@ public final class MessagingSideBySide {
   }
 
   private Messaging client(String address, String name) {
-    Messaging.Builder builder = Messaging.builder(address).name(name).heartbeat(heartbeat);
+    Messaging.Builder builder =
+        Messaging.builder(address)
+            .name(name)
+            .heartbeat(heartbeat)
+            .connectTimeout(Duration.ofSeconds(30));
     if (!address.startsWith("nats://")) {
       builder.plaintext();
     }

@@ -68,9 +68,9 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -189,13 +189,18 @@ public final class HubTransport implements Transport {
 
   private HubTransport(Settings settings) {
     this.settings = settings;
-    this.scheduler =
-        Executors.newSingleThreadScheduledExecutor(
+    ScheduledThreadPoolExecutor timers =
+        new ScheduledThreadPoolExecutor(
+            1,
             runnable -> {
               Thread thread = new Thread(runnable, "sb-hub-client-" + settings.peer());
               thread.setDaemon(true);
               return thread;
             });
+    // Every call arms a timeout that its answer cancels: without this, cancelled timers stay
+    // queued until they would have fired, thousands per second of traffic.
+    timers.setRemoveOnCancelPolicy(true);
+    this.scheduler = timers;
     SwitchboardChannel.Builder channelBuilder = SwitchboardChannel.builder(settings.target());
     if (settings.tls() != null) {
       channelBuilder.tls(settings.tls());

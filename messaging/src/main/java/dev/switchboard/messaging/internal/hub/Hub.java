@@ -971,6 +971,8 @@ public final class Hub {
         queue.seen.put(id, new WorkQueue.Seen(now, durable));
       }
     }
+    // Runs on the log's writer right after the group commit: the message becomes deliverable
+    // and its confirmation is queued in one step, and each touched outbox is flushed once.
     var unused =
         durable.whenComplete(
             (v, error) -> {
@@ -983,40 +985,40 @@ public final class Hub {
                 } else if (!message.getId().isEmpty()) {
                   queue.seen.remove(message.getId());
                 }
+                result(session, push.getSeq(), pushStatus(error), null, later);
               }
               later.forEach(Outbox::flush);
-              answerPush(session, push.getSeq(), error);
             });
+  }
+
+  private static Status pushStatus(@Nullable Throwable error) {
+    return error == null
+        ? Status.OK
+        : Status.UNAVAILABLE.withDescription(
+            "the hub could not store the message: " + error.getMessage());
   }
 
   private void answerPush(Session session, long seq, @Nullable Throwable error) {
     Set<Outbox> touched = new LinkedHashSet<>();
     synchronized (lock) {
-      result(
-          session,
-          seq,
-          error == null
-              ? Status.OK
-              : Status.UNAVAILABLE.withDescription(
-                  "the hub could not store the message: " + error.getMessage()),
-          null,
-          touched);
+      result(session, seq, pushStatus(error), null, touched);
     }
     touched.forEach(Outbox::flush);
   }
 
   private static StoredRecord enqueued(String queue, WorkQueue.Item item) {
-    return StoredRecord.newBuilder()
-        .setEnqueued(
-            Enqueued.newBuilder()
-                .setQueue(queue)
-                .setSeq(item.seq)
-                .setData(item.envelope.getData())
-                .putAllHeaders(item.envelope.getHeadersMap())
-                .setId(item.envelope.getId())
-                .setSender(item.envelope.getSender())
-                .setEnqueuedMillis(item.enqueuedMillis))
-        .build();
+    Enqueued.Builder enqueued =
+        Enqueued.newBuilder()
+            .setQueue(queue)
+            .setSeq(item.seq)
+            .setData(item.envelope.getData())
+            .setId(item.envelope.getId())
+            .setSender(item.envelope.getSender())
+            .setEnqueuedMillis(item.enqueuedMillis);
+    if (item.envelope.getHeadersCount() > 0) {
+      enqueued.putAllHeaders(item.envelope.getHeadersMap());
+    }
+    return StoredRecord.newBuilder().setEnqueued(enqueued).build();
   }
 
   private static StoredRecord removed(String queue, long seq) {
