@@ -5,6 +5,7 @@
 #
 #   mvn -B -pl benchmarks -am package -DskipTests -Danchor.skip   # once: target/benchmarks.jar
 #   benchmarks/run-messaging.sh [--messages=200000] [--requests=5000] [--detections=10] [--heartbeat-ms=200]
+#       [--only=pubsub,queue,latency,detection] [--sizes=16,1024] [--server-jvm-option=OPTION ...]
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 jar="$here/target/benchmarks.jar"

@@ -4,11 +4,13 @@ import com.google.protobuf.ByteString;
 import com.google.protobuf.CodedInputStream;
 import com.google.protobuf.CodedOutputStream;
 import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.UnsafeByteOperations;
 import com.google.protobuf.WireFormat;
 import dev.switchboard.messaging.Message;
 import dev.switchboard.messaging.internal.proto.Envelope;
 import java.io.IOException;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Converts between {@link Message} and the wire's {@link Envelope}, and reads and stamps encoded
@@ -45,6 +47,127 @@ public final class Envelopes {
       message.sender(envelope.getSender());
     }
     return message.build();
+  }
+
+  /**
+   * The message encoded as an envelope, as {@code toEnvelope(message).toByteString()} encodes it,
+   * written straight into one array for the common message without headers.
+   */
+  public static ByteString encode(Message message) {
+    if (!message.headers().isEmpty()) {
+      return toEnvelope(message).toByteString();
+    }
+    String subject = message.subject();
+    ByteString data = message.data();
+    @Nullable String id = message.id().orElse(null);
+    int size = CodedOutputStream.computeStringSize(Envelope.SUBJECT_FIELD_NUMBER, subject);
+    if (!data.isEmpty()) {
+      size += CodedOutputStream.computeBytesSize(Envelope.DATA_FIELD_NUMBER, data);
+    }
+    if (id != null) {
+      size += CodedOutputStream.computeStringSize(Envelope.ID_FIELD_NUMBER, id);
+    }
+    byte[] bytes = new byte[size];
+    CodedOutputStream out = CodedOutputStream.newInstance(bytes);
+    try {
+      out.writeString(Envelope.SUBJECT_FIELD_NUMBER, subject);
+      if (!data.isEmpty()) {
+        out.writeBytes(Envelope.DATA_FIELD_NUMBER, data);
+      }
+      if (id != null) {
+        out.writeString(Envelope.ID_FIELD_NUMBER, id);
+      }
+      out.checkNoSpaceLeft();
+    } catch (IOException e) {
+      throw new IllegalStateException("a sized array overflowed", e);
+    }
+    return UnsafeByteOperations.unsafeWrap(bytes);
+  }
+
+  /**
+   * Decodes encoded envelopes into messages without building an {@link Envelope} first, sharing the
+   * payload's bytes with the envelope's and reusing the subject and sender strings of the previous
+   * message when their bytes are the same (a subscription mostly sees one subject from a few
+   * senders). Not thread-safe: one per session stream, used on its callback thread.
+   */
+  public static final class Decoder {
+    private ByteString subjectBytes = ByteString.EMPTY;
+    private String subject = "";
+    private ByteString senderBytes = ByteString.EMPTY;
+    private String sender = "";
+
+    /**
+     * The message in {@code envelope}, with {@code missed} messages dropped before it.
+     *
+     * @throws InvalidProtocolBufferException the bytes are not an envelope
+     */
+    public Message decode(ByteString envelope, long missed) throws InvalidProtocolBufferException {
+      CodedInputStream in = envelope.newCodedInput();
+      in.enableAliasing(true);
+      ByteString subjectField = ByteString.EMPTY;
+      ByteString data = ByteString.EMPTY;
+      ByteString senderField = ByteString.EMPTY;
+      String id = "";
+      try {
+        fields:
+        while (true) {
+          int tag = in.readTag();
+          if (tag == 0) {
+            break;
+          }
+          switch (WireFormat.getTagFieldNumber(tag)) {
+            case Envelope.SUBJECT_FIELD_NUMBER -> subjectField = in.readBytes();
+            case Envelope.DATA_FIELD_NUMBER -> data = in.readBytes();
+            case Envelope.ID_FIELD_NUMBER -> id = in.readStringRequireUtf8();
+            case Envelope.SENDER_FIELD_NUMBER -> senderField = in.readBytes();
+            case Envelope.HEADERS_FIELD_NUMBER -> {
+              return toMessage(Envelope.parseFrom(envelope), missed);
+            }
+            default -> {
+              if (!in.skipField(tag)) {
+                break fields;
+              }
+            }
+          }
+        }
+      } catch (InvalidProtocolBufferException e) {
+        throw e;
+      } catch (IOException e) {
+        throw new InvalidProtocolBufferException(e);
+      }
+      Message.Builder message =
+          Message.builder(subject(subjectField)).data(data).missedBefore(missed);
+      if (!id.isEmpty()) {
+        message.id(id);
+      }
+      if (!senderField.isEmpty()) {
+        message.sender(sender(senderField));
+      }
+      return message.build();
+    }
+
+    private String subject(ByteString bytes) throws InvalidProtocolBufferException {
+      if (!bytes.equals(subjectBytes)) {
+        subject = utf8(bytes);
+        subjectBytes = bytes;
+      }
+      return subject;
+    }
+
+    private String sender(ByteString bytes) throws InvalidProtocolBufferException {
+      if (!bytes.equals(senderBytes)) {
+        sender = utf8(bytes);
+        senderBytes = bytes;
+      }
+      return sender;
+    }
+
+    private static String utf8(ByteString bytes) throws InvalidProtocolBufferException {
+      if (!bytes.isValidUtf8()) {
+        throw new InvalidProtocolBufferException("an envelope's string is not valid UTF-8");
+      }
+      return bytes.toStringUtf8();
+    }
   }
 
   /**

@@ -21,7 +21,6 @@ import dev.switchboard.messaging.internal.proto.ClientFrame;
 import dev.switchboard.messaging.internal.proto.Consume;
 import dev.switchboard.messaging.internal.proto.Deliver;
 import dev.switchboard.messaging.internal.proto.Ended;
-import dev.switchboard.messaging.internal.proto.Envelope;
 import dev.switchboard.messaging.internal.proto.Flush;
 import dev.switchboard.messaging.internal.proto.Heartbeat;
 import dev.switchboard.messaging.internal.proto.Hello;
@@ -487,8 +486,7 @@ public final class HubTransport implements Transport {
   public void publish(Message message) {
     ClientFrame frame =
         ClientFrame.newBuilder()
-            .setPublish(
-                Publish.newBuilder().setEnvelope(Envelopes.toEnvelope(message).toByteString()))
+            .setPublish(Publish.newBuilder().setEnvelope(Envelopes.encode(message)))
             .build();
     synchronized (lock) {
       checkSize(message);
@@ -846,11 +844,12 @@ public final class HubTransport implements Transport {
     if (liveness != null) {
       liveness.heard();
     }
+    Registration subscription = null;
     for (HubFrame frame : batch.getFramesList()) {
       switch (frame.getKindCase()) {
         case WELCOME -> welcomed(stream, frame.getWelcome());
         case HEARTBEAT -> {}
-        case DELIVER -> deliver(frame.getDeliver());
+        case DELIVER -> subscription = deliver(stream, frame.getDeliver(), subscription);
         case REQUEST -> incomingRequest(stream, frame.getRequest());
         case RESULT -> result(frame.getResult());
         case DELIVERY -> queueDelivery(stream, frame.getDelivery());
@@ -868,18 +867,27 @@ public final class HubTransport implements Transport {
     }
   }
 
-  private void deliver(Deliver deliver) {
-    Registration registration = registration(deliver.getId());
+  /**
+   * Hands a pub/sub message to its subscription; returns the subscription, which the caller passes
+   * back for the next message of the batch (mostly the same one) to save the lookup.
+   */
+  private @Nullable Registration deliver(
+      SessionStream stream, Deliver deliver, @Nullable Registration previous) {
+    Registration registration =
+        previous != null && previous.id == deliver.getId() && !previous.closed.isDone()
+            ? previous
+            : registration(deliver.getId());
     if (registration != null && registration.messages != null) {
-      Envelope envelope;
+      Message message;
       try {
-        envelope = Envelope.parseFrom(deliver.getEnvelope());
+        message = stream.decoder.decode(deliver.getEnvelope(), deliver.getMissed());
       } catch (InvalidProtocolBufferException e) {
         log.warn("the hub delivered a malformed envelope on subscription {}", deliver.getId());
-        return;
+        return registration;
       }
-      registration.messages.accept(Envelopes.toMessage(envelope, deliver.getMissed()));
+      registration.messages.accept(message);
     }
+    return registration;
   }
 
   private void incomingRequest(
@@ -1010,6 +1018,7 @@ public final class HubTransport implements Transport {
     private @Nullable ClientCallStreamObserver<ClientBatch> requests;
     volatile Liveness.@Nullable Peer liveness;
     volatile @Nullable ScheduledFuture<?> welcomeTimeout;
+    final Envelopes.Decoder decoder = new Envelopes.Decoder();
     private final AtomicBoolean ended = new AtomicBoolean();
 
     SessionStream(long epoch) {

@@ -655,7 +655,7 @@ public final class Hub {
 
   private void offer(SubEntry entry, ByteString envelope, Set<Outbox> touched) {
     Outbox.Offer offer = entry.session().outbox.message(entry.buffer(), envelope);
-    touched.add(entry.session().outbox);
+    entry.session().outbox.touchedIn(touched);
     if (offer == Outbox.Offer.DROPPED_OLDEST) {
       metrics.dropped.increment();
     } else if (offer == Outbox.Offer.OVERFLOWED) {

@@ -6,6 +6,7 @@ import dev.switchboard.messaging.internal.proto.HubBatch;
 import dev.switchboard.messaging.internal.proto.HubFrame;
 import io.grpc.stub.ServerCallStreamObserver;
 import java.util.ArrayDeque;
+import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -58,8 +59,23 @@ final class Outbox {
   private boolean closed;
   private @Nullable Runnable afterWrite;
 
+  /**
+   * The last set of outboxes to flush this one was added to. Only ever set to a set it is in, and
+   * each set belongs to one thread, so a thread that reads its own set here (however stale the
+   * read) knows the outbox is in it: fan-out then skips hashing into the set once per message.
+   */
+  private @Nullable Set<Outbox> touchedIn;
+
   Outbox(ServerCallStreamObserver<HubBatch> stream) {
     this.stream = stream;
+  }
+
+  /** Adds this outbox to {@code touched}, the outboxes its thread flushes when done. */
+  void touchedIn(Set<Outbox> touched) {
+    if (touchedIn != touched) {
+      touched.add(this);
+      touchedIn = touched;
+    }
   }
 
   /** Queues a control frame; call {@link #flush()} after. */
