@@ -16,4 +16,4 @@ fi
 command -v nats-server >/dev/null || { echo "run-messaging: nats-server is not on PATH (Debian package nats-server)" >&2; exit 2; }
 java_bin="java"
 if [[ -n "${JAVA_HOME:-}" ]]; then java_bin="$JAVA_HOME/bin/java"; fi
-exec "$java_bin" -Xmx2g -cp "$jar" dev.switchboard.benchmarks.messaging.MessagingSideBySide "$@"
+exec "$java_bin" -Xmx2g -XX:-UseDynamicNumberOfCompilerThreads -cp "$jar" dev.switchboard.benchmarks.messaging.MessagingSideBySide "$@"

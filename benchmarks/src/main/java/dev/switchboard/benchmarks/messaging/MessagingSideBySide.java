@@ -192,7 +192,8 @@ public final class MessagingSideBySide {
 
   /**
    * A throughput and the CPU time per message of the server process (without its JIT compiler
-   * threads, reported apart as {@code serverJitMicros}) and of this (client) process.
+   * threads, reported apart as {@code serverJitMicros}) and of this (client) process (without its
+   * JIT compiler threads).
    */
   private record Rate(
       double perSecond, double serverCpuMicros, double serverJitMicros, double clientCpuMicros) {
@@ -357,8 +358,10 @@ public final class MessagingSideBySide {
     return ticks * 10_000_000L; // USER_HZ is 100 on Linux
   }
 
+  /** This process's CPU time without its JIT compiler threads. */
   private static long ownCpuNanos() {
-    return cpuNanos(ProcessHandle.current().pid());
+    long pid = ProcessHandle.current().pid();
+    return cpuNanos(pid) - jitCpuNanos(pid);
   }
 
   private Messaging hubClient(String name) {

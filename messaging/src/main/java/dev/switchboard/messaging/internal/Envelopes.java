@@ -85,89 +85,56 @@ public final class Envelopes {
   }
 
   /**
-   * Decodes encoded envelopes into messages without building an {@link Envelope} first, sharing the
-   * payload's bytes with the envelope's and reusing the subject and sender strings of the previous
-   * message when their bytes are the same (a subscription mostly sees one subject from a few
-   * senders). Not thread-safe: one per session stream, used on its callback thread.
+   * The message in an encoded envelope, decoded field by field without building an {@link Envelope}
+   * first, its payload sharing the envelope's bytes. Strings are decoded without a separate UTF-8
+   * check: the hub checked the subject when it was published and wrote the sender itself (malformed
+   * bytes would become replacement characters, not an error).
+   *
+   * @throws InvalidProtocolBufferException the bytes are not an envelope
    */
-  public static final class Decoder {
-    private ByteString subjectBytes = ByteString.EMPTY;
-    private String subject = "";
-    private ByteString senderBytes = ByteString.EMPTY;
-    private String sender = "";
-
-    /**
-     * The message in {@code envelope}, with {@code missed} messages dropped before it.
-     *
-     * @throws InvalidProtocolBufferException the bytes are not an envelope
-     */
-    public Message decode(ByteString envelope, long missed) throws InvalidProtocolBufferException {
-      CodedInputStream in = envelope.newCodedInput();
-      in.enableAliasing(true);
-      ByteString subjectField = ByteString.EMPTY;
-      ByteString data = ByteString.EMPTY;
-      ByteString senderField = ByteString.EMPTY;
-      String id = "";
-      try {
-        fields:
-        while (true) {
-          int tag = in.readTag();
-          if (tag == 0) {
-            break;
+  public static Message decode(ByteString envelope, long missed)
+      throws InvalidProtocolBufferException {
+    CodedInputStream in = envelope.newCodedInput();
+    in.enableAliasing(true);
+    String subject = "";
+    ByteString data = ByteString.EMPTY;
+    String id = "";
+    String sender = "";
+    try {
+      fields:
+      while (true) {
+        int tag = in.readTag();
+        if (tag == 0) {
+          break;
+        }
+        switch (WireFormat.getTagFieldNumber(tag)) {
+          case Envelope.SUBJECT_FIELD_NUMBER -> subject = in.readBytes().toStringUtf8();
+          case Envelope.DATA_FIELD_NUMBER -> data = in.readBytes();
+          case Envelope.ID_FIELD_NUMBER -> id = in.readBytes().toStringUtf8();
+          case Envelope.SENDER_FIELD_NUMBER -> sender = in.readBytes().toStringUtf8();
+          case Envelope.HEADERS_FIELD_NUMBER -> {
+            return toMessage(Envelope.parseFrom(envelope), missed);
           }
-          switch (WireFormat.getTagFieldNumber(tag)) {
-            case Envelope.SUBJECT_FIELD_NUMBER -> subjectField = in.readBytes();
-            case Envelope.DATA_FIELD_NUMBER -> data = in.readBytes();
-            case Envelope.ID_FIELD_NUMBER -> id = in.readStringRequireUtf8();
-            case Envelope.SENDER_FIELD_NUMBER -> senderField = in.readBytes();
-            case Envelope.HEADERS_FIELD_NUMBER -> {
-              return toMessage(Envelope.parseFrom(envelope), missed);
-            }
-            default -> {
-              if (!in.skipField(tag)) {
-                break fields;
-              }
+          default -> {
+            if (!in.skipField(tag)) {
+              break fields;
             }
           }
         }
-      } catch (InvalidProtocolBufferException e) {
-        throw e;
-      } catch (IOException e) {
-        throw new InvalidProtocolBufferException(e);
       }
-      Message.Builder message =
-          Message.builder(subject(subjectField)).data(data).missedBefore(missed);
-      if (!id.isEmpty()) {
-        message.id(id);
-      }
-      if (!senderField.isEmpty()) {
-        message.sender(sender(senderField));
-      }
-      return message.build();
+    } catch (InvalidProtocolBufferException e) {
+      throw e;
+    } catch (IOException e) {
+      throw new InvalidProtocolBufferException(e);
     }
-
-    private String subject(ByteString bytes) throws InvalidProtocolBufferException {
-      if (!bytes.equals(subjectBytes)) {
-        subject = utf8(bytes);
-        subjectBytes = bytes;
-      }
-      return subject;
+    Message.Builder message = Message.builder(subject).data(data).missedBefore(missed);
+    if (!id.isEmpty()) {
+      message.id(id);
     }
-
-    private String sender(ByteString bytes) throws InvalidProtocolBufferException {
-      if (!bytes.equals(senderBytes)) {
-        sender = utf8(bytes);
-        senderBytes = bytes;
-      }
-      return sender;
+    if (!sender.isEmpty()) {
+      message.sender(sender);
     }
-
-    private static String utf8(ByteString bytes) throws InvalidProtocolBufferException {
-      if (!bytes.isValidUtf8()) {
-        throw new InvalidProtocolBufferException("an envelope's string is not valid UTF-8");
-      }
-      return bytes.toStringUtf8();
-    }
+    return message.build();
   }
 
   /**

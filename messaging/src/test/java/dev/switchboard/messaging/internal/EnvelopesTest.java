@@ -41,26 +41,26 @@ class EnvelopesTest {
     ByteString stamped = forged.concat(Envelopes.senderField("billing"));
 
     assertThat(Envelope.parseFrom(stamped).getSender()).isEqualTo("billing");
-    assertThat(new Envelopes.Decoder().decode(stamped, 0).sender()).contains("billing");
+    assertThat(Envelopes.decode(stamped, 0).sender()).contains("billing");
   }
 
   @Test
   void decodesEveryFieldAsTheGeneratedCodeDoes() throws InvalidProtocolBufferException {
-    Envelopes.Decoder decoder = new Envelopes.Decoder();
     Message first = Message.builder("orders.eu").data(new byte[] {7}).id("m-1").build();
     Message withHeaders =
         Message.builder("orders.us").header("trace", "abc").header("n", "1").build();
     ByteString sender = Envelopes.senderField("shop");
-    for (Message message : new Message[] {first, first, withHeaders, first}) {
+    for (Message message : new Message[] {first, withHeaders}) {
       ByteString stamped = Envelopes.encode(message).concat(sender);
-      Message decoded = decoder.decode(stamped, 3);
+      Message decoded = Envelopes.decode(stamped, 3);
       assertThat(decoded).isEqualTo(Envelopes.toMessage(Envelope.parseFrom(stamped), 3));
       assertThat(decoded.subject()).isEqualTo(message.subject());
       assertThat(decoded.headers()).isEqualTo(message.headers());
       assertThat(decoded.sender()).contains("shop");
       assertThat(decoded.missedBefore()).isEqualTo(3);
     }
-    assertThatThrownBy(() -> decoder.decode(ByteString.copyFrom(new byte[] {10, 2, -1, -1}), 0))
+    // A subject field longer than what is left: cut short.
+    assertThatThrownBy(() -> Envelopes.decode(ByteString.copyFrom(new byte[] {10, 5, 'a'}), 0))
         .isInstanceOf(InvalidProtocolBufferException.class);
   }
 }

@@ -880,7 +880,7 @@ public final class HubTransport implements Transport {
     if (registration != null && registration.messages != null) {
       Message message;
       try {
-        message = stream.decoder.decode(deliver.getEnvelope(), deliver.getMissed());
+        message = Envelopes.decode(deliver.getEnvelope(), deliver.getMissed());
       } catch (InvalidProtocolBufferException e) {
         log.warn("the hub delivered a malformed envelope on subscription {}", deliver.getId());
         return registration;
@@ -1018,7 +1018,6 @@ public final class HubTransport implements Transport {
     private @Nullable ClientCallStreamObserver<ClientBatch> requests;
     volatile Liveness.@Nullable Peer liveness;
     volatile @Nullable ScheduledFuture<?> welcomeTimeout;
-    final Envelopes.Decoder decoder = new Envelopes.Decoder();
     private final AtomicBoolean ended = new AtomicBoolean();
 
     SessionStream(long epoch) {
