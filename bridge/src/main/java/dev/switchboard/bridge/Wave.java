@@ -36,7 +36,8 @@ public final class Wave {
 
   /**
    * Reads a call's arguments, one WAVE value per parameter in order. Trailing {@code option}
-   * parameters may be left out (they are {@code none}), as WAVE's function-call form allows.
+   * parameters may be left out (they are {@code none}), as WAVE's function-call form allows, and so
+   * may a trailing {@code auth} parameter, which a stub fills from its configured credentials.
    *
    * @throws ValueException for a missing or extra argument, or a value that does not fit
    */
@@ -63,6 +64,9 @@ public final class Wave {
         if (type.kind() == WitTypeRef.Kind.OPTION) {
           out.add(WitValue.none());
           continue;
+        }
+        if (p.role() == WitField.Role.AUTH && i == params.size() - 1) {
+          break;
         }
         throw new ValueException(
             p.name(),
