@@ -42,9 +42,6 @@ public final class LogSetup extends ContextAwareBase implements Configurator {
     Logger root = context.getLogger(Logger.ROOT_LOGGER_NAME);
     root.setLevel(Level.WARN);
     root.addAppender(appender);
-    // grpc-java asks for SO_KEEPALIVE on every connection, and netty warns on each unix-socket one
-    // that the option does not apply there: harmless, and only noise for someone at a terminal.
-    context.getLogger("io.grpc.netty.shaded.io.netty.bootstrap").setLevel(Level.ERROR);
     // Libraries' INFO chatter stays out of a server's INFO log; DEBUG shows it (see level()).
     for (String chatty : CHATTY) {
       context.getLogger(chatty).setLevel(Level.WARN);

@@ -7,7 +7,7 @@ import dev.switchboard.testing.TestProcess;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
-/** The examples run as their users would run them. */
+/** Every example main runs as its users would run it. */
 class ExamplesIT {
   @Test
   void kvHostLoadsTheGoPlugin() throws Exception {
@@ -37,6 +37,15 @@ class ExamplesIT {
             .run(Duration.ofSeconds(120));
     assertThat(get.exitCode()).as(get.output()).isEqualTo(1);
     assertThat(get.output()).contains("NOT_FOUND");
+  }
+
+  @Test
+  void kvPluginWarmupServesAndCallsItselfInBothModes() throws Exception {
+    TestProcess.Result run =
+        TestProcess.builder(PeerPrograms.javaMain("dev.switchboard.plugin.examples.KvPluginWarmup"))
+            .run(Duration.ofSeconds(120));
+    assertThat(run.exitCode()).as(run.output()).isZero();
+    assertThat(run.stdout()).as("nothing a host could take for a handshake").doesNotContain("|");
   }
 
   @Test

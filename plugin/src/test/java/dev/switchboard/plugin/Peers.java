@@ -72,6 +72,14 @@ final class Peers {
   }
 
   /**
+   * The Go program that prints what crypto/x509 reads from certificates (src/test/go/src/certinfo).
+   */
+  static synchronized Path goCertInfo() throws Exception {
+    buildGo();
+    return goBin.resolve("certinfo");
+  }
+
+  /**
    * Copies src/test/go into target/go (a GOPATH), generates the .pb.go files from the KV contract
    * and the broker tests' Counter contract with Debian's protoc and protoc-gen-go, and builds with
    * GO111MODULE=off against /usr/share/gocode.
@@ -105,7 +113,7 @@ final class Peers {
     }
     Path kvproto = src.resolve("kvproto");
     Files.createDirectories(kvproto);
-    Path protoDir = MODULE.resolve("src/main/proto/examples");
+    Path protoDir = MODULE.resolve("src/examples/proto");
     run(
         List.of(
             protoc.toString(),
@@ -132,7 +140,8 @@ final class Peers {
             "GOCACHE", GO_WORK.resolve("cache").toString(),
             "GOPROXY", "off");
     Path bin = GO_WORK.resolve("bin");
-    for (String program : List.of("kvhost", "kvplugin", "counterhost", "counterplugin")) {
+    for (String program :
+        List.of("kvhost", "kvplugin", "counterhost", "counterplugin", "certinfo")) {
       run(List.of(go.toString(), "build", "-o", bin.resolve(program).toString(), program), env);
     }
     goBin = bin;
