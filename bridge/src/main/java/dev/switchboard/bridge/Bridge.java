@@ -76,8 +76,8 @@ public final class Bridge {
    *       BridgeConfig#sensitiveFields()}) are masked before anything is hashed or stored.
    *   <li>A call the contract does not mark idempotent (HTTP POST and PATCH, gRPC methods without
    *       an {@code idempotency_level}) commits an intent first and carries the worker's key as the
-   *       {@code Idempotency-Key} header or {@code idempotency-key} metadata. Interrupted before its
-   *       result was committed, it is resumed with the same key when {@link
+   *       {@code Idempotency-Key} header or {@code idempotency-key} metadata. Interrupted before
+   *       its result was committed, it is resumed with the same key when {@link
    *       BridgeConfig#honoursIdempotencyKeys()}, and otherwise reported as {@link
    *       dev.switchboard.durable.UncertainCallException}.
    *   <li>Ok and error results are recorded; {@code unavailable} and {@code timeout} are thrown as
@@ -100,12 +100,12 @@ public final class Bridge {
   public record Replayed(long sequence, String function, WitValue.ResultValue result) {}
 
   /**
-   * Replays the committed history of {@code worker} against {@code types} without calling
-   * anything: each recorded call is read back from its stored request, checked against the
-   * Binding's types, identified again as a live call would be and compared with the oplog, and its
-   * recorded result read back as the function's result type. Run it after the contract changed, to
-   * know whether existing workers still replay. Local side effects ({@link Worker#run}) are replayed
-   * from their recorded values; an open intent at the end is left as it is.
+   * Replays the committed history of {@code worker} against {@code types} without calling anything:
+   * each recorded call is read back from its stored request, checked against the Binding's types,
+   * identified again as a live call would be and compared with the oplog, and its recorded result
+   * read back as the function's result type. Run it after the contract changed, to know whether
+   * existing workers still replay. Local side effects ({@link Worker#run}) are replayed from their
+   * recorded values; an open intent at the end is left as it is.
    *
    * @return the replayed calls, in oplog order
    * @throws dev.switchboard.durable.DivergenceException a stored request no longer reads as the
@@ -139,8 +139,7 @@ public final class Bridge {
       } catch (ValueException e) {
         throw located(where, e);
       }
-      Call call =
-          new Call(f, arguments, entry.idempotency() == Idempotency.IDEMPOTENT, Map.of());
+      Call call = new Call(f, arguments, entry.idempotency() == Idempotency.IDEMPOTENT, Map.of());
       WitValue.ResultValue result =
           recorder.intercept(
               call,
@@ -152,32 +151,40 @@ public final class Bridge {
     return replayed;
   }
 
-  /** The arguments a stored request holds: one WAVE value per line, credentials left out. */
+  /**
+   * The arguments a stored request holds: one WAVE value per line, for every parameter but the
+   * {@code auth} ones, which were never stored and stand as {@code none} here (the oplog identifies
+   * a call without them).
+   */
   private static List<WitValue> arguments(WitTypes types, WitTypes.Function f, String request) {
-    List<WitField> params =
-        f.function().params().stream().filter(p -> p.role() != WitField.Role.AUTH).toList();
+    List<WitField> params = f.function().params();
+    long stored = params.stream().filter(p -> p.role() != WitField.Role.AUTH).count();
     String[] lines = request.isEmpty() ? new String[0] : request.split("\n", -1);
-    if (lines.length != params.size()) {
+    if (lines.length != stored) {
       throw new ValueException(
           f.name(),
           "the stored request has "
               + lines.length
               + " argument line(s), the function takes "
-              + params.size()
+              + stored
               + " without credentials ("
               + WitTypes.signature(f)
               + ")");
     }
     List<WitValue> out = new ArrayList<>(params.size());
     List<ValueException.Problem> problems = new ArrayList<>();
-    for (int i = 0; i < lines.length; i++) {
-      WitField p = params.get(i);
+    int line = 0;
+    for (WitField p : params) {
+      if (p.role() == WitField.Role.AUTH) {
+        out.add(WitValue.none());
+        continue;
+      }
       WitTypeRef type = p.type();
       if (type == null) {
         throw new IllegalStateException("parameter " + p.name() + " has no type");
       }
       try {
-        out.add(types.check(type, Wave.parse(types, type, lines[i]), p.name()));
+        out.add(types.check(type, Wave.parse(types, type, lines[line++]), p.name()));
       } catch (ValueException e) {
         problems.addAll(e.problems());
       }

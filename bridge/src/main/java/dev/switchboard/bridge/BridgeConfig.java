@@ -187,8 +187,8 @@ public final class BridgeConfig {
   /**
    * The service applies a request once per idempotency key ({@code Idempotency-Key} header, {@code
    * idempotency-key} metadata), as Stripe-style APIs do. A stub opened on a worker then resumes a
-   * call that was interrupted before its result was recorded by sending it again with the same
-   * key; otherwise such a call that is not idempotent is reported uncertain.
+   * call that was interrupted before its result was recorded by sending it again with the same key;
+   * otherwise such a call that is not idempotent is reported uncertain.
    */
   public boolean honoursIdempotencyKeys() {
     return honoursIdempotencyKeys;
@@ -364,8 +364,7 @@ public final class BridgeConfig {
 
     /**
      * Marks the WIT field {@code name} (wherever it occurs in a request, e.g. {@code card-number})
-     * as sensitive: a stub opened on a worker masks its values before anything is hashed or
-     * stored.
+     * as sensitive: a stub opened on a worker masks its values before anything is hashed or stored.
      */
     public Builder sensitiveField(String name) {
       sensitiveFields.add(Objects.requireNonNull(name, "name"));

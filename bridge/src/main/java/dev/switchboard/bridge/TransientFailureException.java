@@ -9,7 +9,7 @@ import java.util.Objects;
  * switchboard:rpc/errors.error}). Such a failure is thrown instead of being recorded, because a
  * recorded result is replayed forever: a brief outage must not become the call's permanent answer.
  *
- * <p>Nothing was recorded. Calling again makes the call again: an idempotent call simply, a call
+ * <p>No result was recorded. Calling again makes the call again: an idempotent call simply, a call
  * protected by an intent with its recorded idempotency key (or, for a call not known to be safe to
  * repeat, as an {@link dev.switchboard.durable.UncertainCallException} for the caller to decide).
  * {@link #result()} is the error the transport produced.
@@ -24,7 +24,8 @@ public final class TransientFailureException extends RuntimeException {
         function
             + " got no answer to record ("
             + describe(Objects.requireNonNull(result, "result"))
-            + "); nothing was recorded, so the call can be made again");
+            + "); no result was recorded, so calling again makes the call again (one protected by"
+            + " an intent with the same idempotency key)");
     this.result = result;
   }
 
@@ -40,7 +41,10 @@ public final class TransientFailureException extends RuntimeException {
     return Wave.print(result);
   }
 
-  /** The error case the transport returned: {@code err(unavailable(...))} or {@code err(timeout(...))}. */
+  /**
+   * The error case the transport returned: {@code err(unavailable(...))} or {@code
+   * err(timeout(...))}.
+   */
   public WitValue.ResultValue result() {
     return result;
   }

@@ -37,7 +37,8 @@ public final class Wave {
   /**
    * Reads a call's arguments, one WAVE value per parameter in order. Trailing {@code option}
    * parameters may be left out (they are {@code none}), as WAVE's function-call form allows, and so
-   * may a trailing {@code auth} parameter, which a stub fills from its configured credentials.
+   * may a trailing {@code auth} parameter, which a stub fills from its configured credentials (or,
+   * when it is an {@code option}, with {@code none}).
    *
    * @throws ValueException for a missing or extra argument, or a value that does not fit
    */
@@ -61,12 +62,12 @@ public final class Wave {
       WitField p = params.get(i);
       WitTypeRef type = requireType(p);
       if (i >= args.size()) {
+        if (p.role() == WitField.Role.AUTH && i == params.size() - 1) {
+          break; // the stub fills it from its credentials (or with none, when it is optional)
+        }
         if (type.kind() == WitTypeRef.Kind.OPTION) {
           out.add(WitValue.none());
           continue;
-        }
-        if (p.role() == WitField.Role.AUTH && i == params.size() - 1) {
-          break;
         }
         throw new ValueException(
             p.name(),

@@ -15,13 +15,17 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     versionProvider = SbVersion.class,
     synopsisSubcommandLabel = "COMMAND",
-    description = "Switchboard: list, describe, call and health-check any gRPC server.",
+    description =
+        "Switchboard: list, describe, call and health-check any gRPC server; translate contracts"
+            + " to WIT and invoke their functions, durably if asked.",
     subcommands = {
       ListCommand.class,
       DescribeCommand.class,
       CallCommand.class,
       HealthCommand.class,
       WitCommand.class,
+      InvokeCommand.class,
+      OplogCommand.class,
       PluginCommand.class,
       HelpCommand.class,
     },

@@ -14,12 +14,12 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A TCP proxy on the loopback address in front of an HTTP/1.1 or HTTP/2 (gRPC) peer, which can
- * hold back the next response. Armed with {@link #holdNextResponse}, it lets the next request
- * through to the peer and, when the peer's answer starts to come back, keeps it: nothing more is
- * forwarded on that connection, and the given action runs. That is the instant crash tests need
- * and cannot get from a client library: the request has reached the peer (which acted on it), and
- * its answer has not reached the caller.
+ * A TCP proxy on the loopback address in front of an HTTP/1.1 or HTTP/2 (gRPC) peer, which can hold
+ * back the next response. Armed with {@link #holdNextResponse}, it lets the next request through to
+ * the peer and, when the peer's answer starts to come back, keeps it: nothing more is forwarded on
+ * that connection, and the given action runs. That is the instant crash tests need and cannot get
+ * from a client library: the request has reached the peer (which acted on it), and its answer has
+ * not reached the caller.
  *
  * <pre>{@code
  * try (HoldingProxy proxy = HoldingProxy.start(peer.port(), HoldingProxy.Protocol.HTTP_1_1)) {
@@ -143,7 +143,9 @@ public final class HoldingProxy implements AutoCloseable {
         int at = 0;
         while (!holding && pending.length - at >= FRAME_HEADER) {
           int length =
-              ((pending[at] & 0xFF) << 16) | ((pending[at + 1] & 0xFF) << 8) | (pending[at + 2] & 0xFF);
+              ((pending[at] & 0xFF) << 16)
+                  | ((pending[at + 1] & 0xFF) << 8)
+                  | (pending[at + 2] & 0xFF);
           if (pending.length - at < FRAME_HEADER + length) {
             break;
           }

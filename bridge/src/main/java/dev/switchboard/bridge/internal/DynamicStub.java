@@ -66,13 +66,18 @@ public final class DynamicStub implements Stub {
     if (args.size() - offset == params.size() - 1
         && params.get(params.size() - 1).role() == WitField.Role.AUTH) {
       WitField missing = params.get(params.size() - 1);
-      throw new ValueException(
-          missing.name(),
-          "missing argument of type "
-              + WitTypes.describe(missing.type())
-              + ": give it, or configure credentials for the stub to fill it ("
-              + WitTypes.signature(f)
-              + ")");
+      if (Refs.typeOf(missing).kind() == WitTypeRef.Kind.OPTION) {
+        args = new ArrayList<>(args);
+        args.add(WitValue.none());
+      } else {
+        throw new ValueException(
+            missing.name(),
+            "missing argument of type "
+                + WitTypes.describe(missing.type())
+                + ": give it, or configure credentials for the stub to fill it ("
+                + WitTypes.signature(f)
+                + ")");
+      }
     }
     if (args.size() - offset != params.size()) {
       throw new ValueException(
