@@ -33,6 +33,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -236,12 +238,8 @@ final class InvokeCommand implements Callable<Integer> {
       List<WitValue> arguments,
       PrintWriter err)
       throws BadInputException {
-    BridgeConfig durableConfig = config.toBuilder().honoursIdempotencyKeys(d.honoursKeys).build();
-    if (!d.sensitiveFields.isEmpty()) {
-      BridgeConfig.Builder b = durableConfig.toBuilder();
-      d.sensitiveFields.forEach(b::sensitiveField);
-      durableConfig = b.build();
-    }
+    BridgeConfig.Builder durableConfig = config.toBuilder().honoursIdempotencyKeys(d.honoursKeys);
+    d.sensitiveFields.forEach(durableConfig::sensitiveField);
     try (OplogStore store = OplogCommand.store(d.oplog);
         Durable open = Durable.open(store);
         Worker worker = open.worker(d.worker)) {
@@ -255,7 +253,7 @@ final class InvokeCommand implements Callable<Integer> {
         worker.retry(interrupted.get().sequence());
       }
       WitValue.ResultValue result;
-      try (Stub stub = Bridge.open(types, durableConfig, worker)) {
+      try (Stub stub = Bridge.open(types, durableConfig.build(), worker)) {
         result = located(() -> stub.invoke(f.name(), arguments));
       }
       if (interrupted.isPresent()) {
@@ -275,9 +273,10 @@ final class InvokeCommand implements Callable<Integer> {
     } catch (UncertainCallException e) {
       err.println(e.getMessage());
       err.println(
-          "Run the same sb invoke again with --retry-uncertain to send it once more with key "
+          "Find out from the service whether it took effect. To send it once more with key "
               + e.idempotencyKey()
-              + ", if the service deduplicates by that key or the call may be applied twice.");
+              + ", run the same sb invoke again with --retry-uncertain (a service that ignores the"
+              + " key may then apply it twice).");
       return Optional.empty();
     }
   }
@@ -362,7 +361,7 @@ final class InvokeCommand implements Callable<Integer> {
     } catch (NoSuchFileException e) {
       throw new BadInputException("--binding " + bindingFile + ": no such file");
     } catch (IOException e) {
-      throw new BadInputException("--binding " + bindingFile + ": " + e.getMessage());
+      throw new BadInputException("--binding " + located(bindingFile, e.getMessage()));
     } catch (ContractException e) {
       List<String> lines = new ArrayList<>();
       for (ContractProblem p : e.problems()) {
@@ -370,6 +369,22 @@ final class InvokeCommand implements Callable<Integer> {
       }
       throw new BadInputException(lines);
     }
+  }
+
+  private static final Pattern JSON_LOCATION = Pattern.compile("line: (\\d+), column: (\\d+)");
+
+  /**
+   * {@code FILE:LINE:COLUMN: message} from a JSON parser's message, whose location sits on a second
+   * line after the parser's view of its source.
+   */
+  private static String located(Path file, @Nullable String message) {
+    String text = message == null ? "cannot be read" : message;
+    int newline = text.indexOf('\n');
+    String first = newline < 0 ? text : text.substring(0, newline);
+    Matcher at = JSON_LOCATION.matcher(text);
+    return at.find()
+        ? file + ":" + at.group(1) + ":" + at.group(2) + ": " + first
+        : file + ": " + first;
   }
 
   /** What the flags configure; a flag that does not fit the contract is exit 2. */

@@ -146,6 +146,9 @@ public final class DurableInterceptor implements CallInterceptor {
         credentials(value, secrets);
         continue;
       }
+      if (config.sensitiveFields().contains(p.name())) {
+        leaves(value, secrets);
+      }
       lines.add(Wave.print(withoutCredentials(p.type(), value, secrets)));
     }
     return String.join("\n", lines);
@@ -196,7 +199,10 @@ public final class DurableInterceptor implements CallInterceptor {
     }
   }
 
-  /** The text of every configured sensitive field, wherever it is in {@code value}. */
+  /**
+   * The text of every configured sensitive field, wherever it is in {@code value} (a parameter of
+   * that name is one too).
+   */
   private void sensitive(WitValue value, List<String> secrets) {
     if (config.sensitiveFields().isEmpty()) {
       return;
