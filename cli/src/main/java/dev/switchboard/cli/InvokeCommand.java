@@ -53,8 +53,8 @@ import picocli.CommandLine.Spec;
       "Calls FUNCTION (interface.function, or namespace:package/interface.function) through the"
           + " Binding that sb wit --binding wrote (for a proto contract, with the descriptor set"
           + " beside it). Each ARG is one WAVE value, in the order of the function's parameters;"
-          + " trailing option parameters may be left out, and so may a trailing auth parameter"
-          + " that --bearer-token-env or --api-key-env fills.",
+          + " trailing option parameters may be left out, and so may auth (a trailing parameter"
+          + " or a field of the request), which --bearer-token-env or --api-key-env fills.",
       "",
       "Prints the ok value as WAVE on stdout and exits 0. An error case of switchboard:rpc/errors"
           + " (not-found, validation-error, unavailable, ...) is printed as WAVE on stdout and exits"
@@ -374,17 +374,22 @@ final class InvokeCommand implements Callable<Integer> {
   private static final Pattern JSON_LOCATION = Pattern.compile("line: (\\d+), column: (\\d+)");
 
   /**
-   * {@code FILE:LINE:COLUMN: message} from a JSON parser's message, whose location sits on a second
-   * line after the parser's view of its source.
+   * {@code FILE:LINE:COLUMN: message} from a JSON parser's message, which ends with the location of
+   * the problem (after the parser's view of its source) and may quote other locations before.
    */
   private static String located(Path file, @Nullable String message) {
     String text = message == null ? "cannot be read" : message;
-    int newline = text.indexOf('\n');
-    String first = newline < 0 ? text : text.substring(0, newline);
+    String first = text.lines().findFirst().orElse(text);
+    int source = first.indexOf(" (start marker at [Source");
+    if (source >= 0) {
+      first = first.substring(0, source);
+    }
     Matcher at = JSON_LOCATION.matcher(text);
-    return at.find()
-        ? file + ":" + at.group(1) + ":" + at.group(2) + ": " + first
-        : file + ": " + first;
+    String where = null;
+    while (at.find()) {
+      where = at.group(1) + ":" + at.group(2);
+    }
+    return where == null ? file + ": " + first : file + ":" + where + ": " + first;
   }
 
   /** What the flags configure; a flag that does not fit the contract is exit 2. */
