@@ -175,6 +175,43 @@ class DurableStubTest {
   }
 
   @Test
+  void replayAgainstAChangedContractNamesTheEntry() throws Exception {
+    BridgeConfig plain = BridgeConfig.builder().maxAttempts(1).build();
+    try (OplogStore store = OplogStore.sqlite(dir.resolve("oplog"));
+        Durable durable = Durable.open(store)) {
+      try (Worker worker = durable.worker("w4");
+          Stub stub = Bridge.open(types, plain, worker)) {
+        stub.invoke("effects-resource.get", WitValue.string("a"));
+      }
+      try (Worker worker = durable.worker("w4")) {
+        assertThat(Bridge.replay(types, worker)).hasSize(1);
+      }
+      try (Worker worker = durable.worker("w4")) {
+        WitTypes renamed =
+            WitTypes.of(
+                OpenApiTranslator.create()
+                    .translate(
+                        OpenApiContract.load(
+                            write(
+                                    "renamed.yaml",
+                                    Files.readString(dir.resolve("effects-openapi.yaml"))
+                                        .replace("/effects/{name}", "/items/{name}"))
+                                .toString())));
+        assertThatThrownBy(() -> Bridge.replay(renamed, worker))
+            .isInstanceOf(ValueException.class)
+            .hasMessageStartingWith("oplog entry #1: effects-resource.get: unknown function");
+      }
+    }
+    assertThat(requests).hasSize(1);
+  }
+
+  private Path write(String name, String text) throws Exception {
+    Path file = dir.resolve(name);
+    Files.writeString(file, text);
+    return file;
+  }
+
+  @Test
   void noAnswerIsThrownNotRecorded() throws Exception {
     BridgeConfig unreachable =
         BridgeConfig.builder()
