@@ -39,7 +39,7 @@ class DurableInvokeIT {
   @Test
   void killedMidCallResumesWithTheSameKeyAndTheEffectHappensOnce() throws Exception {
     try (EffectServer effects = EffectServer.start();
-        HoldingProxy proxy = HoldingProxy.start(effects.port(), HoldingProxy.Protocol.HTTP_1_1)) {
+        HoldingProxy proxy = HoldingProxy.start(effects.port())) {
       SbRun wit =
           SbRun.run(
               "wit",

@@ -7,22 +7,21 @@ import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
-import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicReference;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A TCP proxy on the loopback address in front of an HTTP/1.1 or HTTP/2 (gRPC) peer, which can hold
- * back the next response. Armed with {@link #holdNextResponse}, it lets the next request through to
- * the peer and, when the peer's answer starts to come back, keeps it: nothing more is forwarded on
- * that connection, and the given action runs. That is the instant crash tests need and cannot get
- * from a client library: the request has reached the peer (which acted on it), and its answer has
- * not reached the caller.
+ * A TCP proxy on the loopback address in front of an HTTP/1.1 peer, which can hold back the next
+ * response. Armed with {@link #holdNextResponse}, it lets the next request through to the peer and,
+ * when the peer's answer starts to come back (its first byte after arming), keeps it: nothing more
+ * is forwarded on that connection, and the given action runs. That is the instant crash tests need
+ * and cannot get from a client library: the request has reached the peer (which acted on it), and
+ * its answer has not reached the caller.
  *
  * <pre>{@code
- * try (HoldingProxy proxy = HoldingProxy.start(peer.port(), HoldingProxy.Protocol.HTTP_1_1)) {
+ * try (HoldingProxy proxy = HoldingProxy.start(peer.port())) {
  *   CountDownLatch held = new CountDownLatch(1);
  *   proxy.holdNextResponse(held::countDown);
  *   ... a client calls http://127.0.0.1:{proxy.port()} ...
@@ -30,38 +29,24 @@ import org.jspecify.annotations.Nullable;
  * }
  * }</pre>
  *
- * <p>For HTTP/1.1 the answer starts with the first byte the peer sends after arming. For HTTP/2
- * (cleartext, as gRPC's plaintext channels speak it) the proxy reads the peer's frames and holds
- * from the first {@code HEADERS} frame of a stream after arming: settings, pings and window updates
- * before it pass. Thread-safe.
+ * <p>Thread-safe.
  */
 public final class HoldingProxy implements AutoCloseable {
-  /** How the proxy recognises the start of an answer. */
-  public enum Protocol {
-    HTTP_1_1,
-    HTTP_2
-  }
-
-  private static final int FRAME_HEADER = 9;
-  private static final int HEADERS = 0x1;
-
   private final ServerSocket server;
   private final int upstreamPort;
-  private final Protocol protocol;
   private final AtomicReference<@Nullable Runnable> armed = new AtomicReference<>();
   private final List<Socket> sockets = new CopyOnWriteArrayList<>();
 
-  private HoldingProxy(ServerSocket server, int upstreamPort, Protocol protocol) {
+  private HoldingProxy(ServerSocket server, int upstreamPort) {
     this.server = server;
     this.upstreamPort = upstreamPort;
-    this.protocol = protocol;
   }
 
   /** A proxy on a free loopback port forwarding to {@code upstreamPort} on the loopback address. */
-  public static HoldingProxy start(int upstreamPort, Protocol protocol) {
+  public static HoldingProxy start(int upstreamPort) {
     try {
       ServerSocket server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
-      HoldingProxy proxy = new HoldingProxy(server, upstreamPort, protocol);
+      HoldingProxy proxy = new HoldingProxy(server, upstreamPort);
       daemon("holding-proxy-accept", proxy::accept).start();
       return proxy;
     } catch (IOException e) {
@@ -118,7 +103,6 @@ public final class HoldingProxy implements AutoCloseable {
 
   /** Peer to client: forwarded until an armed hold begins, then kept. */
   private void answer(Socket upstream, Socket client) {
-    byte[] pending = new byte[0];
     boolean holding = false;
     try {
       InputStream in = upstream.getInputStream();
@@ -128,47 +112,14 @@ public final class HoldingProxy implements AutoCloseable {
         if (holding) {
           continue;
         }
-        if (protocol == Protocol.HTTP_1_1) {
-          Runnable action = armed.getAndSet(null);
-          if (action != null) {
-            holding = true;
-            action.run();
-            continue;
-          }
-          out.write(chunk, 0, n);
-          out.flush();
+        Runnable action = armed.getAndSet(null);
+        if (action != null) {
+          holding = true;
+          action.run();
           continue;
         }
-        pending = concat(pending, chunk, n);
-        int at = 0;
-        while (!holding && pending.length - at >= FRAME_HEADER) {
-          int length =
-              ((pending[at] & 0xFF) << 16)
-                  | ((pending[at + 1] & 0xFF) << 8)
-                  | (pending[at + 2] & 0xFF);
-          if (pending.length - at < FRAME_HEADER + length) {
-            break;
-          }
-          int type = pending[at + 3] & 0xFF;
-          int stream =
-              ((pending[at + 5] & 0x7F) << 24)
-                  | ((pending[at + 6] & 0xFF) << 16)
-                  | ((pending[at + 7] & 0xFF) << 8)
-                  | (pending[at + 8] & 0xFF);
-          if (type == HEADERS && stream != 0) {
-            Runnable action = armed.getAndSet(null);
-            if (action != null) {
-              holding = true;
-              out.flush();
-              action.run();
-              break;
-            }
-          }
-          out.write(pending, at, FRAME_HEADER + length);
-          at += FRAME_HEADER + length;
-        }
+        out.write(chunk, 0, n);
         out.flush();
-        pending = Arrays.copyOfRange(pending, at, pending.length);
       }
     } catch (IOException e) {
       // one side went away; the other is closed below
@@ -176,12 +127,6 @@ public final class HoldingProxy implements AutoCloseable {
       closeQuietly(upstream);
       closeQuietly(client);
     }
-  }
-
-  private static byte[] concat(byte[] head, byte[] chunk, int n) {
-    byte[] out = Arrays.copyOf(head, head.length + n);
-    System.arraycopy(chunk, 0, out, head.length, n);
-    return out;
   }
 
   private static Thread daemon(String name, Runnable body) {
