@@ -1,16 +1,10 @@
 package dev.switchboard.cli;
 
-import com.google.protobuf.Descriptors.MethodDescriptor;
-import dev.switchboard.contract.ContractSet;
-import dev.switchboard.runtime.DynamicClient;
-import java.io.InputStream;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
-import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
@@ -52,50 +46,28 @@ final class CallCommand implements Callable<Integer> {
       description = "pkg.Service/Method (or pkg.Service.Method)")
   String method = "";
 
-  @Option(
-      names = {"-d", "--data"},
-      paramLabel = "JSON|@FILE|@-",
-      description =
-          "Request message(s): inline JSON, @FILE, or @- for stdin. Several messages are "
-              + "written one after another, one per line.")
-  @Nullable String data;
-
-  @Option(
-      names = "--emit-defaults",
-      description = "Also print fields that hold their default value.")
-  boolean emitDefaults;
-
+  @Mixin CallOptions request = new CallOptions();
   @Mixin ConnectionOptions connection = new ConnectionOptions();
   @Mixin ContractOptions contract = new ContractOptions();
-
-  /** stdin, replaceable so in-process tests can feed it. */
-  InputStream stdin = System.in;
+  @Mixin LogOptions log = new LogOptions();
 
   @Override
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     try (Connection open = Connection.open(target, connection)) {
-      Contracts contracts = new Contracts(contract, open.channel(), connection.deadline);
-      ContractSet set = contracts.containingMethod(method);
-      MethodDescriptor descriptor = set.method(method);
-      JsonInput input = data == null ? null : JsonInput.open(data, stdin);
-      try {
-        DynamicClient client = DynamicClient.on(open.channel());
-        if (connection.deadline != null) {
-          client = client.withDeadline(connection.deadline);
-        }
-        if (connection.verbose) {
-          open.printRequestMetadata(err);
-          err.flush();
-        }
-        return new NdjsonCall(client, descriptor, set.json(), emitDefaults)
-            .run(input, out, connection.verbose ? err : null);
-      } finally {
-        if (input != null) {
-          input.close();
-        }
+      if (connection.verbose) {
+        open.printRequestMetadata(err);
+        err.flush();
       }
+      Contracts contracts = new Contracts(contract, open.channel(), connection.deadline);
+      return request.call(
+          open.channel(),
+          contracts,
+          method,
+          connection.deadline,
+          out,
+          connection.verbose ? err : null);
     }
   }
 }

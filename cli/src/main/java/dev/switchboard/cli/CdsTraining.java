@@ -1,8 +1,8 @@
 package dev.switchboard.cli;
 
 import dev.switchboard.runtime.SwitchboardServer;
-import java.io.OutputStream;
 import java.io.PrintWriter;
+import java.io.Writer;
 
 /**
  * The training run for sb's class-data-sharing archive: bin/sb runs this once with {@code
@@ -14,7 +14,7 @@ public final class CdsTraining {
   private CdsTraining() {}
 
   public static void main(String[] args) throws Exception {
-    PrintWriter discard = new PrintWriter(OutputStream.nullOutputStream());
+    PrintWriter discard = new PrintWriter(Writer.nullWriter());
     int failures = 0;
     try (SwitchboardServer server = SwitchboardServer.builder("127.0.0.1:0").build().start()) {
       String target = "127.0.0.1:" + server.port();

@@ -10,6 +10,8 @@ import io.grpc.Metadata;
 import io.grpc.stub.MetadataUtils;
 import java.io.PrintWriter;
 import java.util.Base64;
+import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 
@@ -41,51 +43,16 @@ final class Connection implements AutoCloseable {
   }
 
   static Connection open(String targetText, ConnectionOptions options) throws BadInputException {
-    Target target;
-    try {
-      target = Target.parse(targetText);
-    } catch (IllegalArgumentException e) {
-      throw new BadInputException("TARGET '" + targetText + "': " + e.getMessage());
-    }
+    Target target = TargetConverter.parse("TARGET", targetText);
     Metadata headers = parseHeaders(options);
     SwitchboardChannel.Builder builder = SwitchboardChannel.builder(target).userAgent("sb");
-    if (options.plaintext || target.kind() != Target.Kind.TCP) {
-      if (options.cacert != null || options.cert != null) {
-        if (options.plaintext) {
-          throw new BadInputException(
-              "--plaintext cannot be combined with --cacert, --cert or --key");
-        }
-      }
-      builder.plaintext();
+    Optional<TlsConfig> tls = options.tls.forTarget(target);
+    if (tls.isPresent()) {
+      builder.tls(tls.get());
     } else {
-      builder.tls(tls(options));
+      builder.plaintext();
     }
     return new Connection(builder.build(), headers);
-  }
-
-  private static TlsConfig tls(ConnectionOptions options) throws BadInputException {
-    if ((options.cert == null) != (options.key == null)) {
-      throw new BadInputException(
-          options.cert == null
-              ? "--key needs --cert (the certificate chain that goes with the key)"
-              : "--cert needs --key (the private key of the certificate)");
-    }
-    try {
-      TlsConfig config;
-      if (options.cert != null && options.key != null) {
-        config = TlsConfig.fromPem(options.cert, options.key);
-        if (options.cacert != null) {
-          config = config.trusting(options.cacert);
-        }
-      } else if (options.cacert != null) {
-        config = TlsConfig.trustOnly(options.cacert);
-      } else {
-        config = TlsConfig.systemTrust();
-      }
-      return config;
-    } catch (IllegalArgumentException e) {
-      throw new BadInputException(e.getMessage());
-    }
   }
 
   static Metadata parseHeaders(ConnectionOptions options) throws BadInputException {
@@ -95,7 +62,7 @@ final class Connection implements AutoCloseable {
       if (colon <= 0) {
         throw new BadInputException("-H '" + header + "': write a header as 'name: value'");
       }
-      String name = header.substring(0, colon).trim().toLowerCase(java.util.Locale.ROOT);
+      String name = header.substring(0, colon).trim().toLowerCase(Locale.ROOT);
       String value = header.substring(colon + 1).trim();
       try {
         if (name.endsWith(Metadata.BINARY_HEADER_SUFFIX)) {

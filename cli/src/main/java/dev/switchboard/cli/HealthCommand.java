@@ -58,6 +58,7 @@ final class HealthCommand implements Callable<Integer> {
   boolean watch;
 
   @Mixin ConnectionOptions connection = new ConnectionOptions();
+  @Mixin LogOptions log = new LogOptions();
 
   @Override
   public Integer call() throws Exception {
@@ -74,7 +75,7 @@ final class HealthCommand implements Callable<Integer> {
       if (last != ServingStatus.SERVING) {
         err.println(
             (service == null || service.isEmpty() ? "the server" : service) + " is " + last.name());
-        return ExitCode.RPC_FAILED;
+        return ExitCode.FAILED;
       }
     }
     return ExitCode.OK;

@@ -43,6 +43,7 @@ final class ListCommand implements Callable<Integer> {
 
   @Mixin ConnectionOptions connection = new ConnectionOptions();
   @Mixin ContractOptions contract = new ContractOptions();
+  @Mixin LogOptions log = new LogOptions();
 
   @Override
   public Integer call() throws Exception {

@@ -18,8 +18,7 @@ import org.jspecify.annotations.Nullable;
  * One call of any shape with newline-delimited JSON both ways: sends the requests read from a
  * {@link JsonInput}, prints each response as one JSON line as it arrives, and ends in {@link
  * ExitCode#OK} or throws what {@code Failures} maps to the exit code (the call's status, or the bad
- * input that cancelled it). {@code sb call} and {@code sb plugin call} both run their call here, so
- * the two behave alike.
+ * input that cancelled it). {@link CallOptions#call} runs it, for every command that makes a call.
  */
 final class NdjsonCall {
   private final DynamicClient client;
@@ -47,21 +46,9 @@ final class NdjsonCall {
     // A unary request is read whole before the call starts, so bad input never reaches the server.
     DynamicMessage single = null;
     if (!method.isClientStreaming()) {
-      single = input == null ? null : input.next(method.getInputType(), json);
+      single = input == null ? null : onlyRequest(input);
       if (single == null) {
         single = DynamicMessage.getDefaultInstance(method.getInputType());
-      }
-      JsonInput.Chunk extra = input == null ? null : input.nextChunk();
-      if (extra != null) {
-        throw new BadInputException(
-            input.source()
-                + ":"
-                + extra.line()
-                + ":"
-                + extra.column()
-                + ": "
-                + method.getFullName()
-                + " takes one request message, but a second one starts here");
       }
     }
     LinkedBlockingQueue<Object> events = new LinkedBlockingQueue<>();
@@ -116,6 +103,24 @@ final class NdjsonCall {
         printResponseMetadata(call, responseMetadata);
       }
     }
+  }
+
+  /** The one request of a unary or server-streaming call, or null when the input holds none. */
+  private @Nullable DynamicMessage onlyRequest(JsonInput input) throws BadInputException {
+    DynamicMessage request = input.next(method.getInputType(), json);
+    JsonInput.Chunk extra = input.nextChunk();
+    if (extra != null) {
+      throw new BadInputException(
+          input.source()
+              + ":"
+              + extra.line()
+              + ":"
+              + extra.column()
+              + ": "
+              + method.getFullName()
+              + " takes one request message, but a second one starts here");
+    }
+    return request;
   }
 
   /**

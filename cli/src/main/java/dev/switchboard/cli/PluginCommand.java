@@ -1,14 +1,10 @@
 package dev.switchboard.cli;
 
-import com.google.protobuf.Descriptors.MethodDescriptor;
 import com.google.protobuf.Descriptors.ServiceDescriptor;
-import dev.switchboard.contract.ContractSet;
 import dev.switchboard.plugin.HandshakeConfig;
 import dev.switchboard.plugin.PluginClient;
 import dev.switchboard.plugin.PluginException;
-import dev.switchboard.runtime.DynamicClient;
 import io.grpc.Status;
-import java.io.InputStream;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -82,14 +78,14 @@ final class PluginCommand implements Callable<Integer> {
     @Option(
         names = "--start-timeout",
         paramLabel = "DURATION",
-        converter = DeadlineConverter.class,
+        converter = DurationConverter.Positive.class,
         description = "How long to wait for the handshake line (default: 1m).")
     @Nullable Duration startTimeout;
 
     @Option(
         names = "--deadline",
         paramLabel = "DURATION",
-        converter = DeadlineConverter.class,
+        converter = DurationConverter.Positive.class,
         description = "Deadline for the reflection lookups and the call, e.g. 500ms, 5s.")
     @Nullable Duration deadline;
 
@@ -150,39 +146,22 @@ final class PluginCommand implements Callable<Integer> {
         description = "pkg.Service/Method (or pkg.Service.Method)")
     String method = "";
 
-    @Option(
-        names = {"-d", "--data"},
-        paramLabel = "JSON|@FILE|@-",
-        description = "Request message(s): inline JSON, @FILE, or @- for stdin.")
-    @Nullable String data;
-
-    @Option(
-        names = "--emit-defaults",
-        description = "Also print fields that hold their default value.")
-    boolean emitDefaults;
-
+    @Mixin CallOptions request = new CallOptions();
     @Mixin LaunchOptions launch = new LaunchOptions();
     @Mixin ContractOptions contract = new ContractOptions();
-
-    InputStream stdin = System.in;
+    @Mixin LogOptions log = new LogOptions();
 
     @Override
     public Integer call() throws Exception {
-      PrintWriter out = spec.commandLine().getOut();
-      JsonInput input = data == null ? null : JsonInput.open(data, stdin);
       try (PluginClient plugin = launch.start(spec.commandLine().getErr())) {
         Contracts contracts = new Contracts(contract, plugin.channel(), launch.deadline);
-        ContractSet set = contracts.containingMethod(method);
-        MethodDescriptor descriptor = set.method(method);
-        DynamicClient client = DynamicClient.on(plugin.channel());
-        if (launch.deadline != null) {
-          client = client.withDeadline(launch.deadline);
-        }
-        return new NdjsonCall(client, descriptor, set.json(), emitDefaults).run(input, out, null);
-      } finally {
-        if (input != null) {
-          input.close();
-        }
+        return request.call(
+            plugin.channel(),
+            contracts,
+            method,
+            launch.deadline,
+            spec.commandLine().getOut(),
+            null);
       }
     }
   }
@@ -206,6 +185,7 @@ final class PluginCommand implements Callable<Integer> {
 
     @Mixin LaunchOptions launch = new LaunchOptions();
     @Mixin ContractOptions contract = new ContractOptions();
+    @Mixin LogOptions log = new LogOptions();
 
     @Override
     public Integer call() throws Exception {

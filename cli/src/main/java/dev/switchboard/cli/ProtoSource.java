@@ -256,7 +256,8 @@ final class ProtoSource {
   private static String defaultJsonName(String name) {
     StringBuilder json = new StringBuilder();
     boolean upper = false;
-    for (char c : name.toCharArray()) {
+    for (int i = 0; i < name.length(); i++) {
+      char c = name.charAt(i);
       if (c == '_') {
         upper = true;
       } else {

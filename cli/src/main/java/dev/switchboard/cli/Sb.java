@@ -1,5 +1,6 @@
 package dev.switchboard.cli;
 
+import ch.qos.logback.classic.Level;
 import java.io.BufferedWriter;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
@@ -7,10 +8,13 @@ import java.io.InputStream;
 import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParseResult;
 
 /**
  * The {@code sb} entry point. {@link #run} returns the exit code, so tests drive it in-process;
@@ -32,7 +36,17 @@ public final class Sb {
                 new OutputStreamWriter(
                     new FileOutputStream(FileDescriptor.err), StandardCharsets.UTF_8)),
             true);
-    int code = run(out, err, args);
+    int code =
+        run(
+            System.in,
+            out,
+            err,
+            parsed -> {
+              if (LogOptions.requested(parsed)) {
+                LogSetup.level(Level.DEBUG);
+              }
+            },
+            args);
     out.flush();
     err.flush();
     System.exit(code);
@@ -41,7 +55,7 @@ public final class Sb {
   /**
    * Runs one {@code sb} command line.
    *
-   * @return the exit code: {@link ExitCode#OK}, {@link ExitCode#RPC_FAILED} or {@link
+   * @return the exit code: {@link ExitCode#OK}, {@link ExitCode#FAILED} or {@link
    *     ExitCode#BAD_INPUT} (and {@link ExitCode#INTERNAL} for a bug in sb itself)
    */
   public static int run(PrintWriter out, PrintWriter err, String... args) {
@@ -52,41 +66,28 @@ public final class Sb {
    * Like {@link #run(PrintWriter, PrintWriter, String...)}, reading {@code -d @-} from {@code in}.
    */
   public static int run(InputStream in, PrintWriter out, PrintWriter err, String... args) {
-    CommandLine commandLine = commandLine(out, err, args);
-    CommandLine call = commandLine.getSubcommands().get("call");
-    if (call != null) {
-      ((CallCommand) call.getCommand()).stdin = in;
-    }
-    CommandLine helpFor = helpRequested(commandLine, args);
-    if (helpFor != null) {
-      helpFor.usage(helpFor.getOut());
-      helpFor.getOut().flush();
-      return ExitCode.OK;
-    }
-    return commandLine.execute(args);
+    return run(in, out, err, parsed -> {}, args);
   }
 
-  /**
-   * The (sub)command whose help {@code args} ask for with -h or --help, or null. Help wins over
-   * everything else on the line: picocli still validates some constraints (required argument
-   * groups) before it looks at the help flag, and "sb x --help" must always show x's help.
-   */
-  private static @Nullable CommandLine helpRequested(CommandLine root, String... args) {
-    CommandLine command = root;
-    int i = 0;
-    while (i < args.length && command.getSubcommands().containsKey(args[i])) {
-      command = command.getSubcommands().get(args[i]);
-      i++;
-    }
-    for (; i < args.length; i++) {
-      if (args[i].equals("--")) {
-        return null;
-      }
-      if (args[i].equals("-h") || args[i].equals("--help")) {
-        return command;
+  private static int run(
+      InputStream in,
+      PrintWriter out,
+      PrintWriter err,
+      Consumer<ParseResult> onParsed,
+      String... args) {
+    CommandLine commandLine = commandLine(out, err, args);
+    feedStdin(commandLine, in);
+    return CommandLines.execute(commandLine, onParsed, args);
+  }
+
+  /** Every command that reads {@code -d @-} reads it from {@code in}. */
+  private static void feedStdin(CommandLine command, InputStream in) {
+    for (Object mixin : command.getMixins().values()) {
+      if (mixin instanceof CallOptions call) {
+        call.stdin = in;
       }
     }
-    return null;
+    command.getSubcommands().values().forEach(sub -> feedStdin(sub, in));
   }
 
   /**
@@ -107,7 +108,7 @@ public final class Sb {
     } catch (Exception e) {
       throw new IllegalStateException("cannot create the " + args[0] + " command", e);
     }
-    return configure(commandLine, out, err);
+    return CommandLines.configure(commandLine, out, err);
   }
 
   private static @Nullable Class<?> subcommandNamed(String name) {
@@ -116,8 +117,7 @@ public final class Sb {
       if (command == null || candidate == CommandLine.HelpCommand.class) {
         continue;
       }
-      if (command.name().equals(name)
-          || java.util.Arrays.asList(command.aliases()).contains(name)) {
+      if (command.name().equals(name) || Arrays.asList(command.aliases()).contains(name)) {
         return candidate;
       }
     }
@@ -126,19 +126,6 @@ public final class Sb {
 
   /** The full command tree; visible for the help tests. */
   static CommandLine commandLine(PrintWriter out, PrintWriter err) {
-    return configure(new CommandLine(new SbCommand()), out, err);
-  }
-
-  private static CommandLine configure(CommandLine commandLine, PrintWriter out, PrintWriter err) {
-    commandLine.setUsageHelpWidth(100);
-    // "-d @file" is ours to read; picocli must not expand it as an argument file.
-    commandLine.setExpandAtFiles(false);
-    commandLine.setOut(out);
-    commandLine.setErr(err);
-    commandLine.setCaseInsensitiveEnumValuesAllowed(true);
-    Failures failures = new Failures(err);
-    commandLine.setParameterExceptionHandler(failures::onUsageError);
-    commandLine.setExecutionExceptionHandler(failures::onExecutionError);
-    return commandLine;
+    return CommandLines.configure(new CommandLine(new SbCommand()), out, err);
   }
 }

@@ -8,7 +8,7 @@ import picocli.CommandLine.Spec;
 
 /**
  * The root command. To add a subcommand, write it as its own class in this package and add it to
- * {@code subcommands} below (one line).
+ * {@code subcommands} below (one line); docs/cli.md says which mixins to use.
  */
 @Command(
     name = "sb",
@@ -27,10 +27,10 @@ import picocli.CommandLine.Spec;
     },
     footerHeading = "%nExit codes:%n",
     footer = {
-      "  0  success",
-      "  1  the call failed with a gRPC status, printed as CODE: message",
-      "  2  bad usage, contract or input, printed with its location",
-      "  3  a bug in sb (rerun with --debug-log for the details)",
+      ExitCode.HELP_OK,
+      ExitCode.HELP_FAILED,
+      ExitCode.HELP_BAD_INPUT,
+      ExitCode.HELP_INTERNAL,
       "",
       "Examples:",
       "  sb list --plaintext localhost:50051",

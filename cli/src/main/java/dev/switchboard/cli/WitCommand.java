@@ -21,6 +21,7 @@ import java.util.concurrent.Callable;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -79,14 +80,21 @@ final class WitCommand implements Callable<Integer> {
       description = "Output directory")
   Path output = Path.of(".");
 
-  @Option(names = "--binding", description = "Also write the Binding as DIR/binding.json")
+  @Option(
+      names = "--binding",
+      description =
+          "Also write the Binding as DIR/binding.json (and, for --proto, the contract's descriptor"
+              + " set as DIR/descriptors.binpb): what sb invoke needs")
   boolean binding;
+
+  @Mixin LogOptions log = new LogOptions();
 
   @Override
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     Binding result;
+    ContractSet protoSet = null;
     try {
       if (input.openapi != null) {
         err.println("loading " + input.openapi);
@@ -116,6 +124,7 @@ final class WitCommand implements Callable<Integer> {
         importPaths.forEach(loader::importPath);
         ContractSet set = loader.build().protos(input.protos);
         result = translator.translate(pick(set, input.protos));
+        protoSet = set;
       }
     } catch (ContractException e) {
       for (ContractProblem p : e.problems()) {
@@ -133,6 +142,10 @@ final class WitCommand implements Callable<Integer> {
           output.resolve("binding.json"),
           BindingJson.create().write(result),
           StandardCharsets.UTF_8);
+      if (protoSet != null) {
+        // The gRPC stub needs the messages themselves; beside the binding, nothing is re-parsed.
+        Files.write(output.resolve("descriptors.binpb"), protoSet.toDescriptorSet().toByteArray());
+      }
     }
     out.println(
         "wrote "

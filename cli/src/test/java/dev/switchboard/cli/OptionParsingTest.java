@@ -13,20 +13,37 @@ import picocli.CommandLine.TypeConversionException;
 
 class OptionParsingTest {
   @Test
-  void deadlinesTakeAUnit() {
-    DeadlineConverter converter = new DeadlineConverter();
+  void durationsAreNumbersWithUnitsOrIso() {
+    DurationConverter converter = new DurationConverter();
 
     assertThat(converter.convert("250ms")).isEqualTo(Duration.ofMillis(250));
     assertThat(converter.convert("5s")).isEqualTo(Duration.ofSeconds(5));
     assertThat(converter.convert("1.5s")).isEqualTo(Duration.ofMillis(1500));
     assertThat(converter.convert("2m")).isEqualTo(Duration.ofMinutes(2));
     assertThat(converter.convert("1h")).isEqualTo(Duration.ofHours(1));
-    assertThatThrownBy(() -> converter.convert("5"))
+    assertThat(converter.convert("1m30s")).isEqualTo(Duration.ofSeconds(90));
+    assertThat(converter.convert("1h0.5m250ms")).isEqualTo(Duration.ofMillis(3_630_250));
+    assertThat(converter.convert(" PT3S ")).isEqualTo(Duration.ofSeconds(3));
+    assertThat(converter.convert("0ms")).isZero();
+    for (String bad : new String[] {"5", "soon", "5 s", "-1s", "PT-3S", "1d", "s", ""}) {
+      assertThatThrownBy(() -> converter.convert(bad))
+          .as(bad)
+          .isInstanceOf(TypeConversionException.class)
+          .hasMessageContaining("'" + bad + "' is not a duration: write a number and a unit");
+    }
+    assertThatThrownBy(() -> converter.convert("9999999999h"))
         .isInstanceOf(TypeConversionException.class)
-        .hasMessageContaining("'5' is not a duration");
-    assertThatThrownBy(() -> converter.convert("0s"))
+        .hasMessageContaining("too long");
+  }
+
+  @Test
+  void deadlinesAndTimeoutsMustBeLongerThanZero() {
+    DurationConverter positive = new DurationConverter.Positive();
+
+    assertThat(positive.convert("1ms")).isEqualTo(Duration.ofMillis(1));
+    assertThatThrownBy(() -> positive.convert("0s"))
         .isInstanceOf(TypeConversionException.class)
-        .hasMessageContaining("longer than zero");
+        .hasMessage("'0s': must be longer than zero");
   }
 
   @Test
@@ -75,5 +92,20 @@ class OptionParsingTest {
         .isEqualTo("UNAVAILABLE: io exception (Connection refused: /127.0.0.1:1)");
     assertThat(Failures.describe(Status.UNAVAILABLE.withCause(new ConnectException("refused"))))
         .isEqualTo("UNAVAILABLE: refused");
+    // For TLS failures the innermost cause says what went wrong; the layers between repeat it.
+    assertThat(
+            Failures.describe(
+                Status.UNAVAILABLE
+                    .withDescription("io exception")
+                    .withCause(
+                        new java.io.IOException(
+                            "PKIX path building failed",
+                            new IllegalStateException(
+                                "wrapper",
+                                new java.security.cert.CertPathValidatorException(
+                                    "unable to find valid certification path"))))))
+        .isEqualTo(
+            "UNAVAILABLE: io exception (PKIX path building failed; unable to find valid"
+                + " certification path)");
   }
 }

@@ -2,18 +2,15 @@ package dev.switchboard.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.switchboard.testing.PeerPrograms;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 
 /** sb plugin against a real plugin process: the Java KV plugin of the plugin module. */
 class PluginCommandIT {
   private static final String KV_PLUGIN =
-      Path.of(System.getProperty("java.home"), "bin", "java")
-          + " -XX:TieredStopAtLevel=1 -cp "
-          + System.getProperty("java.class.path")
-          + " dev.switchboard.plugin.examples.KvPlugin";
+      String.join(" ", PeerPrograms.javaMain("dev.switchboard.plugin.examples.KvPlugin"));
 
   private record Run(int status, String out, String err) {}
 

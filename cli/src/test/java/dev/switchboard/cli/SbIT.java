@@ -3,6 +3,7 @@ package dev.switchboard.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.switchboard.runtime.SwitchboardServer;
+import dev.switchboard.testing.FreePorts;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -471,10 +472,7 @@ class SbIT {
 
   @Test
   void unreachableServerIsUnavailable() throws Exception {
-    int freePort;
-    try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
-      freePort = socket.getLocalPort();
-    }
+    int freePort = FreePorts.pick();
     SbRun run = SbRun.run("health", "--plaintext", "127.0.0.1:" + freePort);
 
     assertThat(run.exit()).as(run.toString()).isEqualTo(1);

@@ -5,17 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.switchboard.runtime.DevCertificates;
 import dev.switchboard.runtime.SwitchboardServer;
 import dev.switchboard.runtime.Target;
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStreamReader;
-import java.io.OutputStreamWriter;
-import java.io.Writer;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
+import dev.switchboard.testing.PeerPrograms;
+import dev.switchboard.testing.TestProcess;
 import java.nio.file.Path;
-import java.util.ArrayList;
+import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -28,6 +23,7 @@ class SbProcessIT {
   static final Path JAR = Path.of(System.getProperty("sb.jar", "target/sb.jar")).toAbsolutePath();
   @TempDir static Path work;
   static ShopServer server;
+  private static final Duration TIMEOUT = Duration.ofSeconds(60);
 
   @BeforeAll
   static void start() throws Exception {
@@ -42,7 +38,7 @@ class SbProcessIT {
 
   @Test
   void unaryCallPrintsJsonOnStdoutOnly() throws Exception {
-    Result result =
+    TestProcess.Result result =
         sb(
             List.of(
                 "call",
@@ -52,22 +48,22 @@ class SbProcessIT {
                 "-d",
                 "{\"id\":\"j\"}"));
 
-    assertThat(result.exit()).as(result.toString()).isZero();
-    assertThat(result.out())
+    assertThat(result.exitCode()).as(result.toString()).isZero();
+    assertThat(result.stdout())
         .isEqualTo(
             "{\"id\":\"j\",\"items\":[{\"name\":\"pen\",\"quantity\":1}],\"status\":\"OPEN\"}\n");
-    assertThat(result.err()).isEmpty();
+    assertThat(result.stderr()).isEmpty();
   }
 
   @Test
   void unixSocketTargetsKeepStderrQuiet() throws Exception {
     Path socket = work.resolve("health.sock");
     try (SwitchboardServer unix = SwitchboardServer.builder(Target.unix(socket)).build().start()) {
-      Result result = sb(List.of("health", unix.target().toString()));
+      TestProcess.Result result = sb(List.of("health", unix.target().toString()));
 
-      assertThat(result.exit()).as(result.toString()).isZero();
-      assertThat(result.out()).isEqualTo("{\"status\":\"SERVING\"}\n");
-      assertThat(result.err())
+      assertThat(result.exitCode()).as(result.toString()).isZero();
+      assertThat(result.stdout()).isEqualTo("{\"status\":\"SERVING\"}\n");
+      assertThat(result.stderr())
           .as("netty's SO_KEEPALIVE warning for unix sockets is not for users")
           .isEmpty();
     }
@@ -75,7 +71,7 @@ class SbProcessIT {
 
   @Test
   void errorsAreOneLineWithoutStackTraces() throws Exception {
-    Result notFound =
+    TestProcess.Result notFound =
         sb(
             List.of(
                 "call",
@@ -84,7 +80,7 @@ class SbProcessIT {
                 "shop.v1.Orders/GetOrder",
                 "-d",
                 "{\"id\":\"missing\"}"));
-    Result badJson =
+    TestProcess.Result badJson =
         sb(
             List.of(
                 "call",
@@ -93,7 +89,7 @@ class SbProcessIT {
                 "shop.v1.Orders/GetOrder",
                 "-d",
                 "{\"id\": {\"a\": 1}, \"nope\": 1}"));
-    Result deadline =
+    TestProcess.Result deadline =
         sb(
             List.of(
                 "call",
@@ -105,35 +101,32 @@ class SbProcessIT {
                 "-d",
                 "{\"id\":\"slow\"}"));
 
-    assertThat(notFound.exit()).isEqualTo(1);
-    assertThat(notFound.err()).isEqualTo("NOT_FOUND: no such thing\n");
-    assertThat(badJson.exit()).isEqualTo(2);
-    assertThat(badJson.err().lines())
+    assertThat(notFound.exitCode()).isEqualTo(1);
+    assertThat(notFound.stderr()).isEqualTo("NOT_FOUND: no such thing\n");
+    assertThat(badJson.exitCode()).isEqualTo(2);
+    assertThat(badJson.stderr().lines())
         .hasSize(2)
         .allSatisfy(line -> assertThat(line).startsWith("-d:1:1: $."));
-    assertThat(deadline.exit()).isEqualTo(1);
-    assertThat(deadline.err()).startsWith("DEADLINE_EXCEEDED: ").doesNotContain("\tat ");
+    assertThat(deadline.exitCode()).isEqualTo(1);
+    assertThat(deadline.stderr()).startsWith("DEADLINE_EXCEEDED: ").doesNotContain("\tat ");
   }
 
   @Test
   void bidiStreamsBothWaysAtOnce() throws Exception {
-    Process process =
-        start(List.of("call", "--plaintext", server.target(), "shop.v1.Orders/Chat", "-d", "@-"));
-    try (Writer stdin = new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8);
-        BufferedReader stdout =
-            new BufferedReader(
-                new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+    try (TestProcess sb =
+        start(List.of("call", "--plaintext", server.target(), "shop.v1.Orders/Chat", "-d", "@-"))) {
       // Each answer must arrive while stdin is still open: proof that sb sends as it reads.
       for (String word : List.of("one", "two", "three")) {
-        stdin.write("{\"text\":\"" + word + "\"}\n");
-        stdin.flush();
-        assertThat(stdout.readLine()).isEqualTo("{\"text\":\"echo: " + word + "\"}");
+        sb.stdin().write("{\"text\":\"" + word + "\"}\n");
+        sb.stdin().flush();
+        sb.awaitLine(Pattern.compile(Pattern.quote("{\"text\":\"echo: " + word + "\"}")), TIMEOUT);
       }
-      stdin.close();
-      assertThat(stdout.readLine()).isNull();
+      sb.closeStdin();
+      assertThat(sb.awaitExit(TIMEOUT)).as(sb.output()).isZero();
+      assertThat(sb.stdout())
+          .isEqualTo(
+              "{\"text\":\"echo: one\"}\n{\"text\":\"echo: two\"}\n{\"text\":\"echo: three\"}\n");
     }
-    assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
-    assertThat(process.exitValue()).isZero();
   }
 
   @Test
@@ -145,7 +138,7 @@ class SbProcessIT {
         ShopServer mtls =
             ShopServer.start(work, certificates.serverTls().requireClientAuth(), true)) {
       String ca = pem.resolve(DevCertificates.CA_CERT).toString();
-      Result trusted =
+      TestProcess.Result trusted =
           sb(
               List.of(
                   "call",
@@ -155,9 +148,15 @@ class SbProcessIT {
                   "shop.v1.Orders/GetOrder",
                   "-d",
                   "{\"id\":\"t\"}"));
-      Result untrusted = sb(List.of("health", tls.target()));
-      Result plaintext = sb(List.of("health", "--plaintext", "--deadline", "5s", tls.target()));
-      Result mutual =
+      Path otherPem = work.resolve("other-pem");
+      DevCertificates.generate().writePem(otherPem);
+      String otherCa = otherPem.resolve(DevCertificates.CA_CERT).toString();
+      TestProcess.Result untrusted = sb(List.of("health", "--cacert", otherCa, tls.target()));
+      // A loopback target without TLS flags is dialled in plaintext; sb says how to get TLS.
+      TestProcess.Result defaulted = sb(List.of("health", "--deadline", "5s", tls.target()));
+      TestProcess.Result plaintext =
+          sb(List.of("health", "--plaintext", "--deadline", "5s", tls.target()));
+      TestProcess.Result mutual =
           sb(
               List.of(
                   "health",
@@ -168,66 +167,46 @@ class SbProcessIT {
                   "--key",
                   pem.resolve(DevCertificates.CLIENT_KEY).toString(),
                   mtls.target()));
-      Result anonymous = sb(List.of("health", "--cacert", ca, mtls.target()));
+      TestProcess.Result anonymous = sb(List.of("health", "--cacert", ca, mtls.target()));
 
-      assertThat(trusted.exit()).as(trusted.toString()).isZero();
-      assertThat(trusted.out()).startsWith("{\"id\":\"t\",");
-      assertThat(untrusted.exit()).as(untrusted.toString()).isEqualTo(1);
-      assertThat(untrusted.err()).startsWith("UNAVAILABLE: ");
-      assertThat(plaintext.exit()).as(plaintext.toString()).isEqualTo(1);
-      assertThat(mutual.exit()).as(mutual.toString()).isZero();
-      assertThat(mutual.out()).isEqualTo("{\"status\":\"SERVING\"}\n");
-      assertThat(anonymous.exit()).as(anonymous.toString()).isEqualTo(1);
+      assertThat(trusted.exitCode()).as(trusted.toString()).isZero();
+      assertThat(trusted.stdout()).startsWith("{\"id\":\"t\",");
+      assertThat(untrusted.exitCode()).as(untrusted.toString()).isEqualTo(1);
+      assertThat(untrusted.stderr())
+          .startsWith("UNAVAILABLE: ")
+          .contains("the server's certificate is not signed by a CA in --cacert");
+      assertThat(defaulted.exitCode()).as(defaulted.toString()).isEqualTo(1);
+      assertThat(defaulted.stderr()).contains("if the server speaks TLS, give --cacert FILE");
+      assertThat(plaintext.exitCode()).as(plaintext.toString()).isEqualTo(1);
+      assertThat(mutual.exitCode()).as(mutual.toString()).isZero();
+      assertThat(mutual.stdout()).isEqualTo("{\"status\":\"SERVING\"}\n");
+      assertThat(anonymous.exitCode()).as(anonymous.toString()).isEqualTo(1);
     }
   }
 
   @Test
-  void binSbRunsFromAnyDirectory() throws Exception {
+  void binSbRunsFromAnyDirectory() {
     Path script = Path.of("..", "bin", "sb").toAbsolutePath().normalize();
-    Process process =
-        new ProcessBuilder(script.toString(), "list", "--plaintext", server.target())
-            .directory(work.toFile())
-            .start();
-    String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    String err = new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+    TestProcess.Result result =
+        TestProcess.builder(script.toString(), "list", "--plaintext", server.target())
+            .directory(work)
+            .run(Duration.ofSeconds(120));
 
-    assertThat(process.waitFor(120, TimeUnit.SECONDS)).isTrue();
-    assertThat(process.exitValue()).as(err).isZero();
-    assertThat(out.lines()).contains("shop.v1.Orders", "grpc.health.v1.Health");
+    assertThat(result.exitCode()).as(result.stderr()).isZero();
+    assertThat(result.stdout().lines()).contains("shop.v1.Orders", "grpc.health.v1.Health");
   }
 
-  record Result(int exit, String out, String err) {}
-
-  private static Process start(List<String> args) throws IOException {
-    List<String> command =
-        new ArrayList<>(
-            List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-XX:TieredStopAtLevel=1",
-                "-jar",
-                JAR.toString()));
+  private static TestProcess start(List<String> args) {
+    List<String> command = PeerPrograms.java("-jar", JAR.toString());
     command.addAll(args);
-    return new ProcessBuilder(command).directory(work.toFile()).start();
+    return TestProcess.builder(command).name("sb").directory(work).start();
   }
 
-  private static Result sb(List<String> args) throws Exception {
-    Process process = start(args);
-    process.getOutputStream().close();
-    Path errFile = Files.createTempFile(work, "err", ".txt");
-    // Read stderr on another thread so neither pipe can fill up and stall the process.
-    Thread errReader =
-        new Thread(
-            () -> {
-              try {
-                Files.write(errFile, process.getErrorStream().readAllBytes());
-              } catch (IOException ignored) {
-                // The assertion on the exit code reports the failure.
-              }
-            });
-    errReader.start();
-    String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
-    errReader.join();
-    return new Result(process.exitValue(), out, Files.readString(errFile));
+  private static TestProcess.Result sb(List<String> args) {
+    try (TestProcess sb = start(args)) {
+      sb.closeStdin();
+      sb.awaitExit(TIMEOUT);
+      return sb.result();
+    }
   }
 }

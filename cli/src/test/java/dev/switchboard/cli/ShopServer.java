@@ -9,6 +9,7 @@ import dev.switchboard.contract.ContractSet;
 import dev.switchboard.runtime.DynamicService;
 import dev.switchboard.runtime.SwitchboardServer;
 import dev.switchboard.runtime.TlsConfig;
+import dev.switchboard.testing.Fixtures;
 import dev.switchboard.testing.PeerPrograms;
 import io.grpc.ForwardingServerCall.SimpleForwardingServerCall;
 import io.grpc.Metadata;
@@ -25,12 +26,13 @@ import java.util.List;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A real server on our runtime for the CLI tests: shop.v1.Orders served dynamically from the test
- * protos, with health and reflection on. GetOrder answers NOT_FOUND for id "missing" and never
- * answers id "slow"; request headers named x-echo-* come back as response headers and trailers.
+ * A real server on our runtime for the CLI tests: shop.v1.Orders served dynamically from the shared
+ * proto fixtures, with health and reflection on. GetOrder answers NOT_FOUND for id "missing" and
+ * never answers id "slow"; request headers named x-echo-* come back as response headers and
+ * trailers.
  */
 final class ShopServer implements AutoCloseable {
-  static final Path PROTOS = Path.of("src/test/resources/protos").toAbsolutePath();
+  static final Path PROTOS = Fixtures.protoRoot();
 
   final SwitchboardServer server;
   final ContractSet contract;

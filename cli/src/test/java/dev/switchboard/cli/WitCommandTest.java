@@ -103,6 +103,13 @@ class WitCommandTest {
             "resource watch-stream",
             "get: func(request: order) -> result<order, error>;");
     assertThat(out.resolve("binding.json")).exists();
+    // the gRPC stub's descriptors, beside the binding
+    assertThat(
+            dev.switchboard.contract.ContractLoader.builder()
+                .build()
+                .descriptorSet(out.resolve("descriptors.binpb"))
+                .message("shop.v1.Order"))
+        .isPresent();
   }
 
   @Test

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -14,7 +15,6 @@ import com.google.protobuf.DynamicMessage;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.util.JsonFormat;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -66,7 +66,7 @@ final class JsonProblems {
           new ObjectMapper()
               .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
               .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-              .setNodeFactory(JsonNodeFactory.withExactBigDecimals(true));
+              .configure(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES, false);
       root = mapper.readTree(json);
     } catch (JsonProcessingException e) {
       JsonLocation where = e.getLocation();
@@ -104,9 +104,7 @@ final class JsonProblems {
       return;
     }
     int before = problems.size();
-    Iterator<Map.Entry<String, JsonNode>> fields = node.fields();
-    while (fields.hasNext()) {
-      Map.Entry<String, JsonNode> entry = fields.next();
+    for (Map.Entry<String, JsonNode> entry : node.properties()) {
       String key = entry.getKey();
       String fieldPath = child(path, key);
       FieldDescriptor field = findField(type, key);
@@ -156,9 +154,7 @@ final class JsonProblems {
     if (field.isMapField() && value.isObject()) {
       FieldDescriptor valueField = field.getMessageType().findFieldByName("value");
       int before = problems.size();
-      Iterator<Map.Entry<String, JsonNode>> entries = value.fields();
-      while (entries.hasNext()) {
-        Map.Entry<String, JsonNode> entry = entries.next();
+      for (Map.Entry<String, JsonNode> entry : value.properties()) {
         ObjectNode one = JsonNodeFactory.instance.objectNode();
         one.putObject(key).set(entry.getKey(), entry.getValue());
         String entryFailure = tryParse(one, owner);

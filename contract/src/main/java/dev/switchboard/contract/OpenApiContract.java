@@ -67,7 +67,7 @@ public final class OpenApiContract {
     }
     OpenAPI model = result.getOpenAPI();
     if (model == null
-        || model.getInfo() == null && model.getPaths() == null && model.getComponents() == null) {
+        || (model.getInfo() == null && model.getPaths() == null && model.getComponents() == null)) {
       if (problems.isEmpty()) {
         problems.add(new ContractProblem(location, "not an OpenAPI 3.0 document"));
       }

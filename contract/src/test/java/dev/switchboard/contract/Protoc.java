@@ -1,6 +1,7 @@
 package dev.switchboard.contract;
 
 import com.google.protobuf.DescriptorProtos.FileDescriptorSet;
+import dev.switchboard.testing.Fixtures;
 import dev.switchboard.testing.PeerPrograms;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -8,10 +9,11 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * Descriptor sets of this module's test protos, made by the real protoc (Debian protobuf-compiler).
+ * Descriptor sets of the shared proto fixtures ({@link Fixtures}), made by the real protoc (Debian
+ * protobuf-compiler).
  */
 final class Protoc {
-  static final Path TEST_PROTOS = Path.of("src/test/resources/contract").toAbsolutePath();
+  static final Path TEST_PROTOS = Fixtures.protoRoot();
 
   private Protoc() {}
 
@@ -19,12 +21,11 @@ final class Protoc {
    * Writes {@code protoc --include_imports --descriptor_set_out} for the test protos to {@code
    * out}.
    */
-  static Path descriptorSet(Path out, String... files) throws IOException, InterruptedException {
+  static Path descriptorSet(Path out, String... files) {
     return PeerPrograms.descriptorSet(out, List.of(TEST_PROTOS), false, files);
   }
 
-  static FileDescriptorSet compile(Path tempDir, String... files)
-      throws IOException, InterruptedException {
+  static FileDescriptorSet compile(Path tempDir, String... files) throws IOException {
     return FileDescriptorSet.parseFrom(
         Files.readAllBytes(descriptorSet(tempDir.resolve("set.pb"), files)));
   }

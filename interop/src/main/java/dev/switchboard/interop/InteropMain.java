@@ -32,14 +32,13 @@ public final class InteropMain {
       return 2;
     }
     String[] rest = Arrays.copyOfRange(args, 1, args.length);
-    switch (args[0]) {
-      case "server":
-        return InteropServer.run(out, err, rest);
-      case "client":
-        return InteropClient.run(out, err, rest);
-      default:
+    return switch (args[0]) {
+      case "server" -> InteropServer.run(out, err, rest);
+      case "client" -> InteropClient.run(out, err, rest);
+      default -> {
         err.println("interop: unknown command '" + args[0] + "'; expected server or client");
-        return 2;
-    }
+        yield 2;
+      }
+    };
   }
 }

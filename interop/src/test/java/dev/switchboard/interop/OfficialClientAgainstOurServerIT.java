@@ -2,6 +2,7 @@ package dev.switchboard.interop;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.switchboard.testing.TestProcess;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,19 +23,23 @@ import org.junit.jupiter.api.TestInstance;
 class OfficialClientAgainstOurServerIT {
   private static final Duration CASE_TIMEOUT = Duration.ofSeconds(90);
 
-  private PeerProcess plaintextServer;
-  private PeerProcess tlsServer;
+  private TestProcess plaintextServer;
+  private TestProcess tlsServer;
   private int plaintextPort;
   private int tlsPort;
 
   @BeforeAll
   void startServers() {
     plaintextServer =
-        PeerProcess.start(PeerProcess.binInterop(List.of("server", "--port=0", "--use_tls=false")));
+        InteropPeers.start(
+            "our plaintext server",
+            InteropPeers.binInterop(List.of("server", "--port=0", "--use_tls=false")));
     tlsServer =
-        PeerProcess.start(PeerProcess.binInterop(List.of("server", "--port=0", "--use_tls=true")));
-    plaintextPort = plaintextServer.awaitStartedPort(Duration.ofSeconds(30));
-    tlsPort = tlsServer.awaitStartedPort(Duration.ofSeconds(30));
+        InteropPeers.start(
+            "our TLS server",
+            InteropPeers.binInterop(List.of("server", "--port=0", "--use_tls=true")));
+    plaintextPort = InteropPeers.awaitStartedPort(plaintextServer, Duration.ofSeconds(30));
+    tlsPort = InteropPeers.awaitStartedPort(tlsServer, Duration.ofSeconds(30));
   }
 
   @AfterAll
@@ -64,7 +69,7 @@ class OfficialClientAgainstOurServerIT {
   private Stream<DynamicTest> cases(
       java.util.function.IntSupplier port,
       List<String> transportFlags,
-      java.util.function.Supplier<PeerProcess> server) {
+      java.util.function.Supplier<TestProcess> server) {
     return InteropCaseList.CASES.stream()
         .map(
             testCase ->
@@ -86,8 +91,10 @@ class OfficialClientAgainstOurServerIT {
                       if (InteropCaseList.isSoak(testCase)) {
                         args.addAll(InteropCaseList.SOAK_FLAGS);
                       }
-                      PeerProcess.Result result =
-                          PeerProcess.run(PeerProcess.anchorClient(args), CASE_TIMEOUT);
+                      TestProcess.Result result =
+                          TestProcess.builder(InteropPeers.anchorClient(args))
+                              .name("grpc-java TestServiceClient")
+                              .run(CASE_TIMEOUT);
                       assertThat(result.exitCode())
                           .as(
                               "grpc-java TestServiceClient --test_case=%s against our server exited %d:%n%s%n"

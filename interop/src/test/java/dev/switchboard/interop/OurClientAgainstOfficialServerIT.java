@@ -2,6 +2,8 @@ package dev.switchboard.interop;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.switchboard.testing.FreePorts;
+import dev.switchboard.testing.TestProcess;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.time.Duration;
@@ -25,23 +27,26 @@ import org.junit.jupiter.api.TestInstance;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class OurClientAgainstOfficialServerIT {
-  private PeerProcess plaintextServer;
-  private PeerProcess tlsServer;
+  private TestProcess plaintextServer;
+  private TestProcess tlsServer;
   private int plaintextPort;
   private int tlsPort;
 
   @BeforeAll
   void startServers() {
     // grpc-java's server prints its configured port, not the bound one, so we pick a free port.
-    plaintextPort = PeerProcess.freePort();
-    tlsPort = PeerProcess.freePort();
+    plaintextPort = FreePorts.pick();
+    tlsPort = FreePorts.pick();
     plaintextServer =
-        PeerProcess.start(
-            PeerProcess.anchorServer(List.of("--port=" + plaintextPort, "--use_tls=false")));
+        InteropPeers.start(
+            "grpc-java plaintext server",
+            InteropPeers.anchorServer(List.of("--port=" + plaintextPort, "--use_tls=false")));
     tlsServer =
-        PeerProcess.start(PeerProcess.anchorServer(List.of("--port=" + tlsPort, "--use_tls=true")));
-    PeerProcess.awaitListening(plaintextPort, plaintextServer, Duration.ofSeconds(30));
-    PeerProcess.awaitListening(tlsPort, tlsServer, Duration.ofSeconds(30));
+        InteropPeers.start(
+            "grpc-java TLS server",
+            InteropPeers.anchorServer(List.of("--port=" + tlsPort, "--use_tls=true")));
+    plaintextServer.awaitListening(plaintextPort, Duration.ofSeconds(30));
+    tlsServer.awaitListening(tlsPort, Duration.ofSeconds(30));
   }
 
   @AfterAll
@@ -69,18 +74,18 @@ class OurClientAgainstOfficialServerIT {
 
   @Test
   void binInteropClientRunsACaseAsAProcess() {
-    PeerProcess.Result result =
-        PeerProcess.run(
-            PeerProcess.binInterop(
-                List.of(
-                    "client",
-                    "--server_host=127.0.0.1",
-                    "--server_port=" + tlsPort,
-                    "--use_tls=true",
-                    "--use_test_ca=true",
-                    "--server_host_override=foo.test.google.fr",
-                    "--test_case=large_unary")),
-            Duration.ofSeconds(60));
+    TestProcess.Result result =
+        TestProcess.builder(
+                InteropPeers.binInterop(
+                    List.of(
+                        "client",
+                        "--server_host=127.0.0.1",
+                        "--server_port=" + tlsPort,
+                        "--use_tls=true",
+                        "--use_test_ca=true",
+                        "--server_host_override=foo.test.google.fr",
+                        "--test_case=large_unary")))
+            .run(Duration.ofSeconds(60));
     assertThat(result.exitCode()).as(result.output()).isZero();
     assertThat(result.output()).contains("Running test large_unary", "Test completed.");
   }
@@ -89,16 +94,16 @@ class OurClientAgainstOfficialServerIT {
   void binInteropClientExitsNonZeroWithTheReasonWhenACaseFails() {
     // grpc-java's server ignores expect_compressed, so the probe of client_compressed_unary
     // must fail; our client has to say so and exit 1.
-    PeerProcess.Result result =
-        PeerProcess.run(
-            PeerProcess.binInterop(
-                List.of(
-                    "client",
-                    "--server_host=127.0.0.1",
-                    "--server_port=" + plaintextPort,
-                    "--use_tls=false",
-                    "--test_case=client_compressed_unary")),
-            Duration.ofSeconds(60));
+    TestProcess.Result result =
+        TestProcess.builder(
+                InteropPeers.binInterop(
+                    List.of(
+                        "client",
+                        "--server_host=127.0.0.1",
+                        "--server_port=" + plaintextPort,
+                        "--use_tls=false",
+                        "--test_case=client_compressed_unary")))
+            .run(Duration.ofSeconds(60));
     assertThat(result.exitCode()).as(result.output()).isEqualTo(1);
     assertThat(result.output()).contains("client_compressed_unary FAILED", "INVALID_ARGUMENT");
   }

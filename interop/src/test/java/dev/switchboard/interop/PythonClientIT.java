@@ -1,9 +1,10 @@
 package dev.switchboard.interop;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.fail;
 
 import dev.switchboard.runtime.DevCertificates;
+import dev.switchboard.testing.PeerPrograms;
+import dev.switchboard.testing.TestProcess;
 import java.io.IOException;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
@@ -11,7 +12,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DynamicTest;
@@ -45,8 +45,7 @@ class PythonClientIT {
           "metadata_bidi",
           "deadline_exceeded");
 
-  private static final String PYTHON = "/usr/bin/python3";
-
+  private Path python;
   private Path work;
   private Path stubs;
   private Path script;
@@ -54,44 +53,22 @@ class PythonClientIT {
   @BeforeAll
   void generateStubs(@TempDir Path work) throws IOException, URISyntaxException {
     this.work = work;
-    // Debian's grpcio is installed for the system Python only, not for a python3 earlier on PATH.
-    PeerProcess.Result grpcio =
-        PeerProcess.run(
-            List.of(PYTHON, "-c", "import grpc, google.protobuf"), Duration.ofSeconds(30));
-    if (grpcio.exitCode() != 0) {
-      fail(
-          PYTHON
-              + " cannot import grpc: install the Debian package python3-grpcio"
-              + " (apt-get install python3-grpcio python3-protobuf)\n"
-              + grpcio.output());
-    }
-    String protoc =
-        onPath("protoc")
-            .orElseThrow(
-                () ->
-                    new AssertionError(
-                        "protoc is not on PATH: install the Debian package protobuf-compiler"));
-    String plugin =
-        onPath("grpc_python_plugin")
-            .orElseThrow(
-                () ->
-                    new AssertionError(
-                        "grpc_python_plugin is not on PATH: install the Debian package protobuf-compiler-grpc"));
+    python = PeerPrograms.python("grpc, google.protobuf", "python3-grpcio (and python3-protobuf)");
+    Path protoc = PeerPrograms.protoc();
+    Path plugin = PeerPrograms.onPath("grpc_python_plugin", "protobuf-compiler-grpc");
     stubs = Files.createDirectories(work.resolve("stubs"));
-    PeerProcess.Result generated =
-        PeerProcess.run(
-            List.of(
-                protoc,
-                "-I",
-                PeerProcess.protoDir().toString(),
-                "--python_out=" + stubs,
-                "--grpc_python_out=" + stubs,
-                "--plugin=protoc-gen-grpc_python=" + plugin,
-                "grpc/testing/empty.proto",
-                "grpc/testing/messages.proto",
-                "grpc/testing/test.proto"),
-            Duration.ofSeconds(60));
-    assertThat(generated.exitCode()).as("protoc: %s", generated.output()).isZero();
+    TestProcess.builder(
+            protoc.toString(),
+            "-I",
+            InteropPeers.protoDir().toString(),
+            "--python_out=" + stubs,
+            "--grpc_python_out=" + stubs,
+            "--plugin=protoc-gen-grpc_python=" + plugin,
+            "grpc/testing/empty.proto",
+            "grpc/testing/messages.proto",
+            "grpc/testing/test.proto")
+        .run(Duration.ofSeconds(60))
+        .assertSuccess();
     script = Path.of(PythonClientIT.class.getResource("/python/interop_checks.py").toURI());
   }
 
@@ -118,21 +95,22 @@ class PythonClientIT {
       List<String> serverFlags, String host, List<String> clientFlags) {
     List<String> serverArgs = new ArrayList<>(List.of("server", "--port=0"));
     serverArgs.addAll(serverFlags);
-    PeerProcess.Result result;
+    TestProcess.Result result;
     String serverOutput;
-    try (PeerProcess server = PeerProcess.start(PeerProcess.binInterop(serverArgs))) {
-      int port = server.awaitStartedPort(Duration.ofSeconds(30));
+    try (TestProcess server =
+        InteropPeers.start("our server", InteropPeers.binInterop(serverArgs))) {
+      int port = InteropPeers.awaitStartedPort(server, Duration.ofSeconds(30));
       List<String> command =
           new ArrayList<>(
               List.of(
-                  PYTHON,
+                  python.toString(),
                   script.toString(),
                   "--stubs",
                   stubs.toString(),
                   "--target",
                   host + ":" + port));
       command.addAll(clientFlags);
-      result = PeerProcess.run(command, Duration.ofSeconds(120));
+      result = TestProcess.builder(command).name("python").run(Duration.ofSeconds(120));
       serverOutput = server.output();
     }
     String report =
@@ -152,16 +130,5 @@ class PythonClientIT {
                           .as("check %s did not pass; %s", check, report)
                           .contains("ok " + check);
                     }));
-  }
-
-  private static Optional<String> onPath(String program) {
-    String path = System.getenv().getOrDefault("PATH", "");
-    for (String dir : path.split(java.io.File.pathSeparator)) {
-      Path candidate = Path.of(dir, program);
-      if (Files.isExecutable(candidate)) {
-        return Optional.of(candidate.toString());
-      }
-    }
-    return Optional.empty();
   }
 }

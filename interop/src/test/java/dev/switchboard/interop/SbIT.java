@@ -3,11 +3,12 @@ package dev.switchboard.interop;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.switchboard.runtime.DevCertificates;
+import dev.switchboard.testing.FreePorts;
+import dev.switchboard.testing.TestProcess;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -26,9 +27,9 @@ class SbIT {
   private static final Duration SB_TIMEOUT = Duration.ofSeconds(60);
 
   private Path work;
-  private PeerProcess officialServer;
-  private PeerProcess ourServer;
-  private PeerProcess ourTlsServer;
+  private TestProcess officialServer;
+  private TestProcess ourServer;
+  private TestProcess ourTlsServer;
   private int officialPort;
   private int ourPort;
   private int ourTlsPort;
@@ -37,35 +38,39 @@ class SbIT {
   @BeforeAll
   void startServers(@TempDir Path work) throws IOException {
     this.work = work;
-    Path jar = PeerProcess.root().resolve("cli/target/sb.jar");
+    Path jar = InteropPeers.root().resolve("cli/target/sb.jar");
     assertThat(jar)
         .as("bin/sb runs %s; build the cli module first (mvn -pl cli package)", jar)
         .isRegularFile();
     certs = Files.createDirectories(work.resolve("certs"));
     DevCertificates.generate().writePem(certs);
-    officialPort = PeerProcess.freePort();
+    officialPort = FreePorts.pick();
     officialServer =
-        PeerProcess.start(
-            PeerProcess.anchorServer(List.of("--port=" + officialPort, "--use_tls=false")));
+        InteropPeers.start(
+            "grpc-java server",
+            InteropPeers.anchorServer(List.of("--port=" + officialPort, "--use_tls=false")));
     ourServer =
-        PeerProcess.start(PeerProcess.binInterop(List.of("server", "--port=0", "--use_tls=false")));
+        InteropPeers.start(
+            "our server",
+            InteropPeers.binInterop(List.of("server", "--port=0", "--use_tls=false")));
     ourTlsServer =
-        PeerProcess.start(
-            PeerProcess.binInterop(
+        InteropPeers.start(
+            "our TLS server",
+            InteropPeers.binInterop(
                 List.of(
                     "server",
                     "--port=0",
                     "--use_tls=true",
                     "--tls_cert_file=" + certs.resolve(DevCertificates.SERVER_CERT),
                     "--tls_key_file=" + certs.resolve(DevCertificates.SERVER_KEY))));
-    ourPort = ourServer.awaitStartedPort(Duration.ofSeconds(30));
-    ourTlsPort = ourTlsServer.awaitStartedPort(Duration.ofSeconds(30));
-    PeerProcess.awaitListening(officialPort, officialServer, Duration.ofSeconds(30));
+    ourPort = InteropPeers.awaitStartedPort(ourServer, Duration.ofSeconds(30));
+    ourTlsPort = InteropPeers.awaitStartedPort(ourTlsServer, Duration.ofSeconds(30));
+    officialServer.awaitListening(officialPort, Duration.ofSeconds(30));
   }
 
   @AfterAll
   void stopServers() {
-    for (PeerProcess server : new PeerProcess[] {officialServer, ourServer, ourTlsServer}) {
+    for (TestProcess server : new TestProcess[] {officialServer, ourServer, ourTlsServer}) {
       if (server != null) {
         server.close();
       }
@@ -76,7 +81,7 @@ class SbIT {
 
   @Test
   void callWithProtoAgainstGrpcJavaServerWithoutReflection() {
-    PeerProcess.Result result =
+    TestProcess.Result result =
         sb(
             "call",
             "--plaintext",
@@ -85,7 +90,7 @@ class SbIT {
             "--proto",
             "grpc/testing/test.proto",
             "-I",
-            PeerProcess.protoDir().toString(),
+            InteropPeers.protoDir().toString(),
             "-d",
             "{\"responseSize\": 5}");
     assertThat(result.exitCode()).as(result.output()).isZero();
@@ -95,7 +100,7 @@ class SbIT {
 
   @Test
   void serverStreamingAndErrorsWithProtoAgainstGrpcJavaServer() {
-    PeerProcess.Result stream =
+    TestProcess.Result stream =
         sb(
             "call",
             "--plaintext",
@@ -104,7 +109,7 @@ class SbIT {
             "--proto",
             "grpc/testing/test.proto",
             "-I",
-            PeerProcess.protoDir().toString(),
+            InteropPeers.protoDir().toString(),
             "-d",
             "{\"responseParameters\": [{\"size\": 1}, {\"size\": 2}, {\"size\": 3}]}");
     assertThat(stream.exitCode()).as(stream.output()).isZero();
@@ -114,7 +119,7 @@ class SbIT {
             "{\"payload\":{\"body\":\"AAA=\"}}",
             "{\"payload\":{\"body\":\"AAAA\"}}");
 
-    PeerProcess.Result failed =
+    TestProcess.Result failed =
         sb(
             "call",
             "--plaintext",
@@ -123,7 +128,7 @@ class SbIT {
             "--proto",
             "grpc/testing/test.proto",
             "-I",
-            PeerProcess.protoDir().toString(),
+            InteropPeers.protoDir().toString(),
             "-d",
             "{\"responseStatus\": {\"code\": 5, \"message\": \"no such thing\"}}");
     assertThat(failed.exitCode()).as(failed.output()).isEqualTo(1);
@@ -133,7 +138,7 @@ class SbIT {
   @Test
   void withoutProtoTheGrpcJavaServerHasNoContractToOffer() {
     // The point of --proto: this server has no reflection, so the same call without it fails.
-    PeerProcess.Result result =
+    TestProcess.Result result =
         sb(
             "call",
             "--plaintext",
@@ -147,12 +152,12 @@ class SbIT {
 
   @Test
   void listThroughReflection() {
-    PeerProcess.Result services = sb("list", "--plaintext", "127.0.0.1:" + ourPort);
+    TestProcess.Result services = sb("list", "--plaintext", "127.0.0.1:" + ourPort);
     assertThat(services.exitCode()).as(services.output()).isZero();
     assertThat(services.output().lines())
         .contains("grpc.testing.TestService", "grpc.testing.UnimplementedService");
 
-    PeerProcess.Result methods =
+    TestProcess.Result methods =
         sb("list", "--plaintext", "127.0.0.1:" + ourPort, "grpc.testing.TestService");
     assertThat(methods.exitCode()).as(methods.output()).isZero();
     assertThat(methods.output().lines())
@@ -164,7 +169,7 @@ class SbIT {
 
   @Test
   void describeThroughReflection() {
-    PeerProcess.Result service =
+    TestProcess.Result service =
         sb("describe", "--plaintext", "127.0.0.1:" + ourPort, "grpc.testing.TestService");
     assertThat(service.exitCode()).as(service.output()).isZero();
     assertThat(service.output())
@@ -173,7 +178,7 @@ class SbIT {
             "FullDuplexCall",
             "stream .grpc.testing.StreamingOutputCallRequest");
 
-    PeerProcess.Result message =
+    TestProcess.Result message =
         sb("describe", "--plaintext", "127.0.0.1:" + ourPort, "grpc.testing.SimpleRequest");
     assertThat(message.exitCode()).as(message.output()).isZero();
     assertThat(message.output()).contains("response_size", "expect_compressed");
@@ -181,7 +186,7 @@ class SbIT {
 
   @Test
   void unaryAndBidiCallsThroughReflection() throws IOException {
-    PeerProcess.Result unary =
+    TestProcess.Result unary =
         sb(
             "call",
             "--plaintext",
@@ -197,7 +202,7 @@ class SbIT {
         requests,
         "{\"responseParameters\": [{\"size\": 2}]}\n"
             + "{\"responseParameters\": [{\"size\": 3}, {\"size\": 1}]}\n");
-    PeerProcess.Result bidi =
+    TestProcess.Result bidi =
         sb(
             "call",
             "--plaintext",
@@ -215,7 +220,7 @@ class SbIT {
 
   @Test
   void callOverTlsThroughReflection() {
-    PeerProcess.Result result =
+    TestProcess.Result result =
         sb(
             "call",
             "--cacert",
@@ -228,10 +233,7 @@ class SbIT {
     assertThat(result.output().strip()).isEqualTo("{\"payload\":{\"body\":\"AA==\"}}");
   }
 
-  private static PeerProcess.Result sb(String... args) {
-    List<String> command =
-        new ArrayList<>(List.of(PeerProcess.root().resolve("bin/sb").toString()));
-    command.addAll(List.of(args));
-    return PeerProcess.run(command, SB_TIMEOUT);
+  private static TestProcess.Result sb(String... args) {
+    return TestProcess.builder(InteropPeers.binSb(List.of(args))).name("sb").run(SB_TIMEOUT);
   }
 }

@@ -2,16 +2,16 @@ package dev.switchboard.plugin;
 
 import dev.switchboard.plugin.internal.AutoMtls;
 import dev.switchboard.plugin.internal.Broker;
-import dev.switchboard.plugin.internal.Endpoints;
+import dev.switchboard.plugin.internal.Connections;
 import dev.switchboard.plugin.internal.ExitAwareInterceptor;
 import dev.switchboard.plugin.internal.HandshakeLine;
-import dev.switchboard.plugin.internal.PeerTrust;
 import dev.switchboard.plugin.internal.PluginProcess;
 import dev.switchboard.plugin.internal.RetryInterceptor;
 import dev.switchboard.plugin.internal.proto.Empty;
 import dev.switchboard.plugin.internal.proto.GRPCControllerGrpc;
 import dev.switchboard.plugin.internal.proto.GRPCStdioGrpc;
 import dev.switchboard.plugin.internal.proto.StdioData;
+import dev.switchboard.runtime.DynamicClient;
 import io.grpc.Channel;
 import io.grpc.ClientInterceptor;
 import io.grpc.ManagedChannel;
@@ -27,6 +27,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -89,7 +90,6 @@ public final class PluginClient implements AutoCloseable {
   // Guarded by this.
   private State state = State.NEW;
   private @Nullable PluginProcess process;
-  private @Nullable Endpoints endpoints;
   private @Nullable ManagedChannel channel;
   private @Nullable Broker broker;
   private @Nullable HandshakeLine line;
@@ -138,8 +138,9 @@ public final class PluginClient implements AutoCloseable {
       throw new IllegalStateException("plugin " + name + " was killed; build a new client");
     }
     try {
-      if (reattach != null) {
-        attach();
+      ReattachConfig config = reattach;
+      if (config != null) {
+        attach(config);
       } else {
         launch();
       }
@@ -152,8 +153,7 @@ public final class PluginClient implements AutoCloseable {
     }
   }
 
-  private void attach() throws PluginException {
-    ReattachConfig config = reattach;
+  private void attach(ReattachConfig config) throws PluginException {
     if (!config.protocol().equals("grpc")) {
       throw new PluginException(
           "cannot reattach: protocol '" + config.protocol() + "' is not grpc");
@@ -166,7 +166,7 @@ public final class PluginClient implements AutoCloseable {
         new HandshakeLine(
             1, config.protocolVersion(), config.network(), config.address(), "grpc", null);
     connect(
-        null,
+        Connections.plaintext(socketDir, settings.maxMessageSize()),
         ProcessHandle.of(config.pid())
             .map(ProcessHandle::onExit)
             .orElse(CompletableFuture.completedFuture(null)));
@@ -189,12 +189,9 @@ public final class PluginClient implements AutoCloseable {
       env.put("PLUGIN_UNIX_SOCKET_DIR", socketDir.toString());
     }
     AutoMtls.Identity identity = null;
-    Endpoints.Tls hostTls = null;
-    PeerTrust peerTrust = new PeerTrust();
     if (autoMtls) {
       identity = AutoMtls.generate();
       env.put("PLUGIN_CLIENT_CERT", identity.certificatePem());
-      hostTls = new Endpoints.Tls(identity, peerTrust);
     } else {
       // An inherited certificate would make the plugin demand TLS the host will not speak.
       env.remove("PLUGIN_CLIENT_CERT");
@@ -208,11 +205,10 @@ public final class PluginClient implements AutoCloseable {
       throw new PluginException("cannot start plugin " + command + ": " + e.getMessage(), e);
     }
     process = started;
-    // While the plugin starts: the event loops and the TLS context (which trusts the plugin's
-    // certificate once the handshake line has brought it), on this thread, which would only wait.
-    endpoints = new Endpoints("plugin-host-" + name);
-    if (hostTls != null) {
-      hostTls.channel();
+    if (identity != null) {
+      // The TLS context trusts the plugin's certificate, which only the handshake line brings;
+      // meanwhile this thread, which would only wait, readies what the context needs otherwise.
+      AutoMtls.preloadTls(identity.certificate());
     }
 
     PluginProcess.Start outcome;
@@ -260,8 +256,8 @@ public final class PluginClient implements AutoCloseable {
     check(parsed, started);
     line = parsed;
 
-    Endpoints.Tls tls = null;
-    if (autoMtls) {
+    Connections connections = Connections.plaintext(socketDir, settings.maxMessageSize());
+    if (identity != null) {
       if (parsed.certificate() == null) {
         throw new PluginException(
             "plugin "
@@ -277,8 +273,7 @@ public final class PluginClient implements AutoCloseable {
         throw new PluginException(
             "error parsing the plugin's certificate: " + e.getMessage() + diagnosis(started));
       }
-      peerTrust.complete(peer);
-      tls = hostTls;
+      connections = Connections.autoMtls(identity, peer, socketDir, settings.maxMessageSize());
     } else if (parsed.certificate() != null) {
       throw new PluginException(
           "plugin "
@@ -286,7 +281,7 @@ public final class PluginClient implements AutoCloseable {
               + " sent a certificate although AutoMTLS was not requested"
               + diagnosis(started));
     }
-    connect(tls, started.onExit());
+    connect(connections, started.onExit());
   }
 
   private void check(HandshakeLine parsed, PluginProcess started) throws PluginException {
@@ -345,14 +340,12 @@ public final class PluginClient implements AutoCloseable {
     return text.toString();
   }
 
-  private void connect(Endpoints.@Nullable Tls tls, CompletableFuture<?> exited) {
-    HandshakeLine handshakeLine = line;
-    Endpoints ends = endpoints;
-    if (ends == null) {
-      ends = new Endpoints("plugin-host-" + name);
-      endpoints = ends;
-    }
+  private void connect(Connections connections, CompletableFuture<?> exited)
+      throws PluginException {
+    HandshakeLine handshakeLine = requireLine();
+    // The exit check runs first: it sees the outcome of the call as a whole, retries included.
     List<ClientInterceptor> interceptors = new ArrayList<>();
+    interceptors.add(new ExitAwareInterceptor(exited, this::exitDescription));
     if (settings.retryEnabled()) {
       ScheduledExecutorService retries =
           Executors.newSingleThreadScheduledExecutor(
@@ -372,26 +365,32 @@ public final class PluginClient implements AutoCloseable {
               retries,
               () -> !killing && exitCode().isEmpty()));
     }
-    // Interceptors run last-added first: the exit check sees each attempt's outcome.
-    interceptors.add(new ExitAwareInterceptor(exited, this::exitDescription));
-    ManagedChannel built =
-        ends.channel(
-            handshakeLine.network(),
-            handshakeLine.address(),
-            tls,
-            settings.maxMessageSize(),
-            interceptors);
+    ManagedChannel built;
+    try {
+      built = connections.dial(handshakeLine.network(), handshakeLine.address(), interceptors);
+    } catch (IllegalArgumentException e) {
+      throw new PluginException(
+          "cannot connect to plugin "
+              + name
+              + " at "
+              + handshakeLine.address()
+              + ": "
+              + e.getMessage(),
+          e);
+    }
     channel = built;
-    Broker opened =
-        new Broker(
-            ends,
-            () -> tls,
-            socketDir == null ? null : socketDir.toString(),
-            settings.maxMessageSize(),
-            log);
+    Broker opened = new Broker(connections, log);
     broker = opened;
     opened.open(built);
     streamStdio(built);
+  }
+
+  private HandshakeLine requireLine() {
+    HandshakeLine known = line;
+    if (known == null) {
+      throw new IllegalStateException("plugin " + name + " has no handshake line yet");
+    }
+    return known;
   }
 
   private void streamStdio(Channel channel) {
@@ -442,8 +441,7 @@ public final class PluginClient implements AutoCloseable {
 
   /** The connection to the plugin's gRPC server. */
   public synchronized ManagedChannel channel() {
-    requireRunning();
-    return channel;
+    return whileRunning(channel);
   }
 
   /** A stub on the plugin's channel, e.g. {@code client.stub(KVGrpc::newBlockingStub)}. */
@@ -455,33 +453,31 @@ public final class PluginClient implements AutoCloseable {
    * A dynamic stub on the plugin's channel: calls of any shape with methods and messages of a
    * contract loaded at run time (for example through the plugin's server reflection).
    */
-  public dev.switchboard.runtime.DynamicClient dynamicStub() {
-    return dev.switchboard.runtime.DynamicClient.on(channel());
+  public DynamicClient dynamicStub() {
+    return DynamicClient.on(channel());
   }
 
   /** Extra connections to and from the plugin. */
   public synchronized PluginBroker broker() {
-    requireRunning();
-    return broker;
+    return whileRunning(broker);
   }
 
   /** The negotiated application protocol version. */
   public synchronized int protocolVersion() {
-    requireRunning();
-    return line.appVersion();
+    return whileRunning(line).appVersion();
   }
 
   /** The plugin's process id. */
   public synchronized long pid() {
-    requireRunning();
-    return process != null ? process.pid() : reattach.pid();
+    PluginProcess launched = process;
+    return launched != null ? launched.pid() : whileRunning(reattach).pid();
   }
 
   /** How another host can attach to this plugin (meaningful for plaintext plugins only). */
   public synchronized ReattachConfig reattachConfig() {
-    requireRunning();
+    HandshakeLine running = whileRunning(line);
     return new ReattachConfig(
-        "grpc", line.appVersion(), line.network(), line.address(), pid(), false);
+        "grpc", running.appVersion(), running.network(), running.address(), pid(), false);
   }
 
   /** The exit status once the launched plugin process has ended. */
@@ -490,11 +486,13 @@ public final class PluginClient implements AutoCloseable {
     return running == null ? Optional.empty() : running.exitCode();
   }
 
-  private void requireRunning() {
-    if (state != State.RUNNING) {
+  /** {@code value} while the plugin runs; it is set by then. */
+  private <T> T whileRunning(@Nullable T value) {
+    if (state != State.RUNNING || value == null) {
       throw new IllegalStateException(
-          "plugin " + name + " is " + state.name().toLowerCase(java.util.Locale.ROOT));
+          "plugin " + name + " is " + state.name().toLowerCase(Locale.ROOT));
     }
+    return value;
   }
 
   /**
@@ -536,11 +534,12 @@ public final class PluginClient implements AutoCloseable {
   }
 
   private List<ProcessHandle> reattachedTree() {
-    if (reattach == null) {
+    ReattachConfig attached = reattach;
+    if (attached == null) {
       return List.of();
     }
     List<ProcessHandle> tree = new ArrayList<>();
-    ProcessHandle.of(reattach.pid())
+    ProcessHandle.of(attached.pid())
         .ifPresent(
             handle -> {
               tree.add(handle);
@@ -574,9 +573,6 @@ public final class PluginClient implements AutoCloseable {
     }
     if (process != null && process.isAlive()) {
       PluginProcess.terminate(process.tree(), Duration.ofMillis(500), log);
-    }
-    if (endpoints != null) {
-      endpoints.close();
     }
     if (scheduler != null) {
       scheduler.shutdownNow();

@@ -2,23 +2,27 @@ package dev.switchboard.plugin;
 
 import dev.switchboard.plugin.internal.AutoMtls;
 import dev.switchboard.plugin.internal.Broker;
+import dev.switchboard.plugin.internal.Connections;
 import dev.switchboard.plugin.internal.ControllerService;
-import dev.switchboard.plugin.internal.Endpoints;
 import dev.switchboard.plugin.internal.HandshakeLine;
 import dev.switchboard.plugin.internal.Hclog;
 import dev.switchboard.plugin.internal.HclogLogger;
 import dev.switchboard.plugin.internal.ParentWatch;
 import dev.switchboard.plugin.internal.RateLimitInterceptor;
 import dev.switchboard.plugin.internal.StdioCapture;
-import io.grpc.ServerInterceptor;
+import dev.switchboard.runtime.SwitchboardServer;
+import dev.switchboard.runtime.Target;
+import dev.switchboard.runtime.TlsContext;
 import io.grpc.ServerServiceDefinition;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
-import io.grpc.protobuf.services.HealthStatusManager;
-import io.grpc.protobuf.services.ProtoReflectionServiceV1;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -26,8 +30,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 
@@ -54,12 +58,11 @@ import org.slf4j.Logger;
  */
 public final class PluginServer {
   static final String HUMAN_COOKIE_MESSAGE =
-      "This binary is a plugin. These are not meant to be executed directly.\n"
-          + "Please execute the program that consumes these plugins, which will\n"
-          + "load any plugins automatically\n";
-
-  /** The shaded netty's name for {@code io.netty.jfr.enabled}. */
-  static final String NETTY_JFR_PROPERTY = "io.grpc.netty.shaded.io.netty.jfr.enabled";
+      """
+      This binary is a plugin. These are not meant to be executed directly.
+      Please execute the program that consumes these plugins, which will
+      load any plugins automatically
+      """;
 
   private final HandshakeConfig handshake;
   private final Map<Integer, List<PluginProtocol>> versions;
@@ -113,19 +116,14 @@ public final class PluginServer {
       settings = PluginSettings.fromEnvironment(environment);
     } catch (IllegalArgumentException e) {
       new Hclog(stderr, Clock.systemUTC(), Hclog.Level.INFO)
-          .log(Hclog.Level.ERROR, name, "plugin init error", "error", e.getMessage());
+          .log(
+              Hclog.Level.ERROR,
+              name,
+              "plugin init error",
+              "error",
+              String.valueOf(e.getMessage()));
       return 1;
     }
-    // Netty (4.1.12x on) registers JFR event classes for its buffer allocator on first use unless
-    // told not to: about 150 ms of CPU in a cold JVM, for events nobody records in a plugin. Must
-    // be
-    // set before netty's PlatformDependent initializes; an explicit setting wins.
-    if (System.getProperty(NETTY_JFR_PROPERTY) == null) {
-      System.setProperty(NETTY_JFR_PROPERTY, "false");
-    }
-    // Netty would pick up SLF4J when it is on the class path and find no binding in a plugin.
-    io.grpc.netty.shaded.io.netty.util.internal.logging.InternalLoggerFactory.setDefaultFactory(
-        io.grpc.netty.shaded.io.netty.util.internal.logging.JdkLoggerFactory.INSTANCE);
     Hclog hclog = new Hclog(stderr, Clock.systemUTC(), Hclog.Level.valueOf(settings.logLevel()));
     Logger log = new HclogLogger(name, hclog);
     try {
@@ -138,142 +136,160 @@ public final class PluginServer {
 
   private int run(PluginSettings settings, Hclog hclog, Logger log) throws Exception {
     int version = negotiate(environment.get("PLUGIN_PROTOCOL_VERSIONS"), log);
-    List<PluginProtocol> protocols = versions.get(version);
+    List<PluginProtocol> protocols = versions.getOrDefault(version, List.of());
+    String socketDirName = environment.get("PLUGIN_UNIX_SOCKET_DIR");
+    Path socketDir =
+        socketDirName == null || socketDirName.isEmpty() ? null : Path.of(socketDirName);
 
     String clientCert = environment.get("PLUGIN_CLIENT_CERT");
-    Endpoints.@Nullable Tls tls = null;
+    Connections connections;
+    AutoMtls.@Nullable Identity identity = null;
     if (clientCert != null && !clientCert.isBlank()) {
       log.debug("configuring server automatic mTLS");
-      // Initializing the JDK's TLS and netty's JDK SslContext, then building our context, is the
-      // longest step of an mTLS start and needs only our certificate: run it on its own thread
-      // while this one makes the certificate, the services and the listener and prints the line.
-      // The first connection's TLS engine waits for it (Endpoints.DeferredSslContext).
-      CompletableFuture<Endpoints.Tls> made = new CompletableFuture<>();
+      // Making the TLS context is the longest step of an mTLS start and needs only our identity
+      // and the host's certificate: it runs on its own thread, starting with what needs neither,
+      // while this one makes the identity, the services and the listener and prints the line. The
+      // first connection's handshake waits for the context if it is not ready yet.
+      CompletableFuture<X509Certificate> hostCertificate = new CompletableFuture<>();
+      CompletableFuture<TlsContext> serverTls = new CompletableFuture<>();
       Thread prepare =
           new Thread(
               () -> {
-                Endpoints.Tls.preload();
                 try {
-                  made.join().prepareServer();
+                  X509Certificate host = AutoMtls.parsePem(clientCert);
+                  hostCertificate.complete(host);
+                  AutoMtls.preloadTls(host);
+                  serverTls.join().prepare();
                 } catch (RuntimeException e) {
-                  // The main thread builds the context again and reports the failure.
+                  // This thread reports a bad certificate; the main one a context that cannot be
+                  // made, when it prepares it below.
+                  hostCertificate.completeExceptionally(e);
                 }
               },
               "plugin-tls-init");
       prepare.setDaemon(true);
       prepare.start();
       try {
-        tls = new Endpoints.Tls(AutoMtls.generate(), AutoMtls.parsePem(clientCert));
-        made.complete(tls);
+        identity = AutoMtls.generate();
+        connections =
+            Connections.autoMtls(
+                identity, join(hostCertificate), socketDir, settings.maxMessageSize());
+        serverTls.complete(connections.serverTls());
       } catch (RuntimeException e) {
-        made.completeExceptionally(e);
+        serverTls.completeExceptionally(e);
         throw e;
       }
+    } else {
+      connections = Connections.plaintext(socketDir, settings.maxMessageSize());
     }
 
-    String socketDir = environment.get("PLUGIN_UNIX_SOCKET_DIR");
-    try (Endpoints endpoints = new Endpoints("plugin")) {
-      Endpoints.@Nullable Tls brokerTls = tls;
-      Broker broker =
-          new Broker(endpoints, () -> brokerTls, socketDir, settings.maxMessageSize(), log);
-      PluginServices services =
-          new PluginServices(broker, version, module -> new HclogLogger(module, hclog));
-      for (PluginProtocol protocol : protocols) {
-        protocol.register(services);
+    Broker broker = new Broker(connections, log);
+    PluginServices services =
+        new PluginServices(broker, version, module -> new HclogLogger(module, hclog));
+    for (PluginProtocol protocol : protocols) {
+      protocol.register(services);
+    }
+    StdioCapture stdio = new StdioCapture();
+    SwitchboardServer.Builder builder = listener(connections, settings);
+    services.definitions().forEach(builder::service);
+    List<ServerServiceDefinition> goPlugin =
+        List.of(
+            broker.service().bindService(),
+            new ControllerService(this::stop).bindService(),
+            stdio.bindService());
+    goPlugin.forEach(builder::service);
+    if (settings.rateLimitEnabled()) {
+      builder.interceptor(
+          new RateLimitInterceptor(
+              settings.rateLimitRequestsPerSecond(),
+              settings.rateLimitBurstCapacity(),
+              System::nanoTime));
+    }
+    SwitchboardServer server = builder.build();
+    // go-plugin hosts ping the service named "plugin"; "" and each service answer too.
+    server.health().setStatus("plugin", ServingStatus.SERVING);
+    server.start();
+    try {
+      Target where = server.target();
+      String network = where.kind() == Target.Kind.UNIX ? "unix" : "tcp";
+      String address =
+          where.kind() == Target.Kind.UNIX ? where.path().toString() : where.toString();
+      HandshakeLine line =
+          new HandshakeLine(
+              HandshakeLine.CORE_VERSION,
+              version,
+              network,
+              address,
+              "grpc",
+              // Only when asked: go-plugin hosts that did not send PLUGIN_CLIENT_CERT must not get
+              // one.
+              identity == null ? null : identity.handshakeField());
+      log.debug("plugin address network={} address={}", network, address);
+      stdout.println(line.format());
+      stdout.flush();
+      TlsContext tls = connections.serverTls();
+      if (tls != null) {
+        // Fail the start, not only the host's first connection, if the context cannot be made.
+        tls.prepare();
       }
-      StdioCapture stdio = new StdioCapture();
-      HealthStatusManager health = new HealthStatusManager();
-      // go-plugin hosts ping the service named "plugin"; the empty name answers generic checkers.
-      health.setStatus("plugin", ServingStatus.SERVING);
-      health.setStatus("", ServingStatus.SERVING);
 
-      List<ServerServiceDefinition> all = new ArrayList<>(services.definitions());
-      all.add(health.getHealthService().bindService());
-      all.add(broker.service().bindService());
-      all.add(new ControllerService(this::stop).bindService());
-      all.add(stdio.bindService());
-      all.add(ProtoReflectionServiceV1.newInstance().bindService());
-
-      List<ServerInterceptor> interceptors = new ArrayList<>();
-      if (settings.rateLimitEnabled()) {
-        interceptors.add(
-            new RateLimitInterceptor(
-                settings.rateLimitRequestsPerSecond(),
-                settings.rateLimitBurstCapacity(),
-                System::nanoTime));
+      stdio.install();
+      ignoreInterrupts(log);
+      if (watchParent) {
+        ParentWatch.start(
+            () -> {
+              log.info("host process is gone; exiting");
+              deleteSocket(where);
+              broker.close();
+              Runtime.getRuntime().halt(0);
+            });
       }
+      stop.await();
+      log.debug("plugin shutting down");
+      // The broker and stdio streams live as long as the connection: end them first so the
+      // graceful drain only waits for real calls.
+      broker.close();
+      stdio.finish();
+    } finally {
+      server.shutdown(settings.gracePeriod());
+    }
+    return 0;
+  }
 
-      log.debug("registered {} services", all.size());
-      Endpoints.Listening listening = listen(endpoints, settings, all, interceptors, tls);
-      try {
-        HandshakeLine line =
-            new HandshakeLine(
-                HandshakeLine.CORE_VERSION,
-                version,
-                listening.network(),
-                listening.address(),
-                "grpc",
-                // Only when asked: go-plugin hosts that did not send PLUGIN_CLIENT_CERT must not
-                // get one.
-                tls == null ? null : tls.identity().handshakeField());
-        log.debug("plugin address network={} address={}", listening.network(), listening.address());
-        stdout.println(line.format());
-        stdout.flush();
-        if (tls != null) {
-          // Fail the start, not only the host's first connection, if the TLS context cannot be
-          // made.
-          tls.prepareServer();
-        }
-
-        stdio.install();
-        ignoreInterrupts(log);
-        if (watchParent) {
-          ParentWatch.start(
-              () -> {
-                log.info("host process is gone; exiting");
-                listening.server().shutdownNow();
-                listening.deleteSocket();
-                Runtime.getRuntime().halt(0);
-              });
-        }
-        stop.await();
-        log.debug("plugin shutting down");
-        // The broker and stdio streams live as long as the connection: end them first so the
-        // graceful drain only waits for real calls.
-        broker.close();
-        stdio.finish();
-        listening.server().shutdown();
-        if (!listening
-            .server()
-            .awaitTermination(settings.gracePeriod().toMillis(), TimeUnit.MILLISECONDS)) {
-          listening.server().shutdownNow();
-        }
-      } finally {
-        listening.close();
-        health.enterTerminalState();
+  /** The value, or the exception that failed it as thrown. */
+  private static <T> T join(CompletableFuture<T> future) {
+    try {
+      return future.join();
+    } catch (CompletionException e) {
+      if (e.getCause() instanceof RuntimeException failure) {
+        throw failure;
       }
-      return 0;
+      throw e;
     }
   }
 
-  private Endpoints.Listening listen(
-      Endpoints endpoints,
-      PluginSettings settings,
-      List<ServerServiceDefinition> services,
-      List<ServerInterceptor> interceptors,
-      Endpoints.@Nullable Tls tls)
-      throws java.io.IOException {
+  /** A unix socket in PLUGIN_UNIX_SOCKET_DIR, or TCP within PLUGIN_MIN_PORT..PLUGIN_MAX_PORT. */
+  private SwitchboardServer.Builder listener(Connections connections, PluginSettings settings) {
     if (settings.serverTransports().get(0).equals("unix")) {
-      return endpoints.serveUnix(
-          Endpoints.socketPath(environment.get("PLUGIN_UNIX_SOCKET_DIR")),
-          services,
-          interceptors,
-          tls,
-          settings.maxMessageSize());
+      return connections.unixServer();
     }
     int min = port("PLUGIN_MIN_PORT");
     int max = port("PLUGIN_MAX_PORT");
-    return endpoints.serveTcp(min, max, services, interceptors, tls, settings.maxMessageSize());
+    if (min > max) {
+      throw new IllegalArgumentException(
+          "PLUGIN_MIN_PORT value of " + min + " is greater than PLUGIN_MAX_PORT value of " + max);
+    }
+    return connections.tcpServer(min, max);
+  }
+
+  private static void deleteSocket(Target where) {
+    if (where.kind() == Target.Kind.UNIX) {
+      try {
+        Files.deleteIfExists(where.path());
+      } catch (IOException e) {
+        // The process is exiting; a stale socket file in a temp directory does no harm.
+      }
+    }
   }
 
   private int port(String variable) {
@@ -296,7 +312,7 @@ public final class PluginServer {
   int negotiate(@Nullable String hostVersions, Logger log) {
     List<Integer> host = new ArrayList<>();
     if (hostVersions != null && !hostVersions.isBlank()) {
-      for (String part : hostVersions.split(",")) {
+      for (String part : hostVersions.split(",", -1)) {
         try {
           host.add(Integer.parseInt(part.trim()));
         } catch (NumberFormatException e) {

@@ -141,7 +141,7 @@ public record PluginSettings(
       return List.of("unix", "tcp");
     }
     List<String> result = new ArrayList<>();
-    for (String part : value.replaceAll("[\\[\\]\"' ]", "").split(",")) {
+    for (String part : value.replaceAll("[\\[\\]\"' ]", "").split(",", -1)) {
       if (part.isEmpty()) {
         continue;
       }
@@ -158,7 +158,8 @@ public record PluginSettings(
     return result;
   }
 
-  private static String level(Map<String, String> env) {
+  /** The hclog level {@code PLUGIN_LOG_LEVEL} names (INFO when unset). */
+  static String level(Map<String, String> env) {
     String value = value(env, "PLUGIN_LOG_LEVEL");
     if (value == null) {
       return "INFO";

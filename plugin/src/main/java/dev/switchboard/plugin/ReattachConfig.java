@@ -3,10 +3,10 @@ package dev.switchboard.plugin;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Where a running plugin listens, so another host can attach to it instead of launching it: the
@@ -63,8 +63,7 @@ public record ReattachConfig(
           "reattach providers must be a JSON object of name to config");
     }
     Map<String, ReattachConfig> result = new LinkedHashMap<>();
-    for (Iterator<Map.Entry<String, JsonNode>> it = root.fields(); it.hasNext(); ) {
-      Map.Entry<String, JsonNode> entry = it.next();
+    for (Map.Entry<String, JsonNode> entry : root.properties()) {
       result.put(entry.getKey(), fromNode(entry.getValue(), "$." + entry.getKey()));
     }
     return result;
@@ -99,9 +98,8 @@ public record ReattachConfig(
     return found;
   }
 
-  private static @org.jspecify.annotations.Nullable JsonNode find(JsonNode node, String name) {
-    for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
-      Map.Entry<String, JsonNode> entry = it.next();
+  private static @Nullable JsonNode find(JsonNode node, String name) {
+    for (Map.Entry<String, JsonNode> entry : node.properties()) {
       if (entry.getKey().toLowerCase(Locale.ROOT).equals(name.toLowerCase(Locale.ROOT))) {
         return entry.getValue();
       }

@@ -36,6 +36,9 @@ public final class BrokerCounterPlugin {
   private BrokerCounterPlugin() {}
 
   public static void main(String[] args) {
+    // As every plugin main: SLF4J's loggers write hclog lines to stderr, which the host re-logs.
+    System.setProperty("slf4j.provider", HclogServiceProvider.class.getName());
+    System.setProperty("slf4j.internal.verbosity", "WARN");
     System.exit(
         PluginServer.builder(HANDSHAKE)
             .name("counter")

@@ -10,6 +10,9 @@ import dev.switchboard.plugin.brokertest.OfferRequest;
 import dev.switchboard.plugin.brokertest.PutRequest;
 import dev.switchboard.plugin.brokertest.SumRequest;
 import dev.switchboard.plugin.brokertest.SumResponse;
+import dev.switchboard.testing.Await;
+import dev.switchboard.testing.PeerPrograms;
+import dev.switchboard.testing.TestProcess;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
@@ -21,6 +24,7 @@ import java.net.UnixDomainSocketAddress;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -46,23 +50,23 @@ import org.junit.jupiter.api.io.TempDir;
 class BrokerInteropIT {
   private static final String JAVA_PLUGIN = BrokerCounterPlugin.class.getName();
 
-  private static Peers.Result goHostWithJavaPlugin(boolean mtls, Path sockets, String... flags)
-      throws Exception {
+  private static TestProcess.Result goHostWithJavaPlugin(
+      boolean mtls, Path sockets, String... flags) throws Exception {
     List<String> command = new ArrayList<>(List.of(Peers.goCounterHost().toString()));
     if (mtls) {
       command.add("-mtls");
     }
     command.addAll(List.of(flags));
-    command.addAll(List.of("-n", "8", "-cmd", String.join(" ", Peers.javaMain(JAVA_PLUGIN))));
+    command.addAll(
+        List.of("-n", "8", "-cmd", String.join(" ", PeerPrograms.javaMain(JAVA_PLUGIN))));
     // go-plugin 1.0.1 puts its broker sockets in TMPDIR; the Java plugin inherits the environment
     // and puts its own socket and broker sockets in PLUGIN_UNIX_SOCKET_DIR.
-    return Peers.runProgram(
-        command,
-        Map.of("TMPDIR", sockets.toString(), "PLUGIN_UNIX_SOCKET_DIR", sockets.toString()),
-        120);
+    return TestProcess.builder(command)
+        .env(Map.of("TMPDIR", sockets.toString(), "PLUGIN_UNIX_SOCKET_DIR", sockets.toString()))
+        .run(Duration.ofSeconds(120));
   }
 
-  private static void assertGoHostScenario(Peers.Result result) {
+  private static void assertGoHostScenario(TestProcess.Result result) {
     assertThat(result.output())
         .as("the Go host's report")
         .contains(
@@ -77,13 +81,13 @@ class BrokerInteropIT {
             // 3 sequential + 8 concurrent Puts, each answered by one callback into the Go host.
             "OK host served 11 sums")
         .doesNotContain("ERROR");
-    assertThat(result.status()).as(result.output()).isZero();
+    assertThat(result.exitCode()).as(result.output()).isZero();
   }
 
   @Test
   void goHostLoadsJavaPluginThatCallsBackThroughTheBrokerWithAutoMtls(@TempDir Path sockets)
       throws Exception {
-    Peers.Result result = goHostWithJavaPlugin(true, sockets);
+    TestProcess.Result result = goHostWithJavaPlugin(true, sockets);
     assertGoHostScenario(result);
     assertNothingLeft(sockets);
   }
@@ -91,7 +95,7 @@ class BrokerInteropIT {
   @Test
   void goHostLoadsJavaPluginThatCallsBackThroughTheBrokerInPlaintext(@TempDir Path sockets)
       throws Exception {
-    Peers.Result result = goHostWithJavaPlugin(false, sockets);
+    TestProcess.Result result = goHostWithJavaPlugin(false, sockets);
     assertGoHostScenario(result);
     assertNothingLeft(sockets);
   }
@@ -183,7 +187,7 @@ class BrokerInteropIT {
     assertNothingLeft(sockets);
   }
 
-  private static void assertGoHostOfferScenario(Peers.Result result) {
+  private static void assertGoHostOfferScenario(TestProcess.Result result) {
     assertThat(result.output())
         .as("the Go host's report")
         .contains(
@@ -194,13 +198,13 @@ class BrokerInteropIT {
             "OK offered sum -100 0 = 0",
             "OK offered concurrent 8")
         .doesNotContain("ERROR");
-    assertThat(result.status()).as(result.output()).isZero();
+    assertThat(result.exitCode()).as(result.output()).isZero();
   }
 
   @Test
   void goHostDialsServiceJavaPluginOffersThroughTheBrokerWithAutoMtls(@TempDir Path sockets)
       throws Exception {
-    Peers.Result result = goHostWithJavaPlugin(true, sockets, "-offer");
+    TestProcess.Result result = goHostWithJavaPlugin(true, sockets, "-offer");
     assertGoHostOfferScenario(result);
     assertNothingLeft(sockets);
   }
@@ -208,7 +212,7 @@ class BrokerInteropIT {
   @Test
   void goHostDialsServiceJavaPluginOffersThroughTheBrokerInPlaintext(@TempDir Path sockets)
       throws Exception {
-    Peers.Result result = goHostWithJavaPlugin(false, sockets, "-offer");
+    TestProcess.Result result = goHostWithJavaPlugin(false, sockets, "-offer");
     assertGoHostOfferScenario(result);
     assertNothingLeft(sockets);
   }
@@ -301,18 +305,18 @@ class BrokerInteropIT {
   @Test
   void goPlugin101LeavesItsOfferedBrokerSocketsBehindWithAnyHost(@TempDir Path sockets)
       throws Exception {
-    Peers.Result goToGo =
-        Peers.runProgram(
-            List.of(
-                Peers.goCounterHost().toString(),
-                "-mtls",
-                "-offer",
-                "-n",
-                "8",
-                "-cmd",
-                Peers.goCounterPlugin().toString()),
-            Map.of("TMPDIR", sockets.toString()),
-            60);
+    TestProcess.Result goToGo =
+        TestProcess.builder(
+                List.of(
+                    Peers.goCounterHost().toString(),
+                    "-mtls",
+                    "-offer",
+                    "-n",
+                    "8",
+                    "-cmd",
+                    Peers.goCounterPlugin().toString()))
+            .env(Map.of("TMPDIR", sockets.toString()))
+            .run(Duration.ofSeconds(60));
     assertGoHostOfferScenario(goToGo);
     assertGoPluginOfferSocketsLeft(sockets, 10);
     assertNothingLeft(sockets);
@@ -362,15 +366,15 @@ class BrokerInteropIT {
   void goPlugin101CannotDialHostBrokerUnderAutoMtlsWithAnyHost(@TempDir Path sockets)
       throws Exception {
     String goPluginError = "x509: certificate is valid for localhost, not unused";
-    Peers.Result goToGo =
-        Peers.runProgram(
-            List.of(
-                Peers.goCounterHost().toString(),
-                "-mtls",
-                "-cmd",
-                Peers.goCounterPlugin().toString()),
-            Map.of("TMPDIR", sockets.toString()),
-            60);
+    TestProcess.Result goToGo =
+        TestProcess.builder(
+                List.of(
+                    Peers.goCounterHost().toString(),
+                    "-mtls",
+                    "-cmd",
+                    Peers.goCounterPlugin().toString()))
+            .env(Map.of("TMPDIR", sockets.toString()))
+            .run(Duration.ofSeconds(60));
     assertThat(goToGo.output()).contains("ERROR put:", goPluginError);
 
     try (PluginClient client = startGoCounterPlugin(true, sockets)) {
@@ -404,18 +408,14 @@ class BrokerInteropIT {
   }
 
   private static void assertNothingLeft(Path sockets) throws Exception {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(3);
-    List<String> left;
-    do {
-      try (Stream<Path> files = Files.list(sockets)) {
-        left = files.map(path -> path.getFileName().toString()).toList();
-      }
-      if (left.isEmpty()) {
-        break;
-      }
-      Thread.sleep(50);
-    } while (System.nanoTime() < deadline);
-    assertThat(left).as("sockets left behind in " + sockets).isEmpty();
+    Await.until(
+        "no sockets left behind in " + sockets,
+        Duration.ofSeconds(3),
+        () -> {
+          try (Stream<Path> files = Files.list(sockets)) {
+            return files.findAny().isEmpty();
+          }
+        });
     try (Stream<ProcessHandle> all = ProcessHandle.allProcesses()) {
       assertThat(
               all.filter(

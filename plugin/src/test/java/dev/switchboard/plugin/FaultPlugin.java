@@ -28,6 +28,9 @@ public final class FaultPlugin {
   private FaultPlugin() {}
 
   public static void main(String[] args) throws Exception {
+    // As every plugin main: SLF4J's loggers write hclog lines to stderr, which the host re-logs.
+    System.setProperty("slf4j.provider", HclogServiceProvider.class.getName());
+    System.setProperty("slf4j.internal.verbosity", "WARN");
     String mode = args.length > 0 ? args[0] : "";
     switch (mode) {
       case "garbage" -> {

@@ -7,29 +7,30 @@ import com.google.protobuf.ByteString;
 import dev.switchboard.plugin.examples.KvPlugin;
 import dev.switchboard.plugin.examples.kv.KVGrpc;
 import dev.switchboard.plugin.examples.kv.PutRequest;
+import dev.switchboard.testing.Await;
+import dev.switchboard.testing.PeerPrograms;
+import dev.switchboard.testing.TestProcess;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /** Plugins and hosts that fail, in named modes, against real processes. */
 class FaultsIT {
   private static PluginClient.Builder fault(String mode) {
     return PluginClient.builder(KvPlugin.HANDSHAKE)
-        .command(Peers.javaMain("dev.switchboard.plugin.FaultPlugin", mode))
-        .name("fault-" + mode);
+        .command(PeerPrograms.javaMain("dev.switchboard.plugin.FaultPlugin", mode))
+        .name("fault." + mode);
   }
 
   @Test
   void wrongCookieExplainsAndReportsExitStatus() {
     PluginClient client =
         PluginClient.builder(HandshakeConfig.of("BASIC_PLUGIN", "goodbye", 1))
-            .command(Peers.javaMain("dev.switchboard.plugin.examples.KvPlugin"))
+            .command(PeerPrograms.javaMain("dev.switchboard.plugin.examples.KvPlugin"))
             .build();
     assertThatThrownBy(client::start)
         .isInstanceOf(PluginException.class)
@@ -138,35 +139,25 @@ class FaultsIT {
   }
 
   @Test
-  void pluginExitsWithinTwoSecondsWhenHostIsSigkilled() throws Exception {
-    Process host =
-        new ProcessBuilder(Peers.javaMain("dev.switchboard.plugin.HoldingHost"))
-            .redirectError(ProcessBuilder.Redirect.DISCARD)
-            .start();
-    try {
-      BufferedReader out =
-          new BufferedReader(new InputStreamReader(host.getInputStream(), StandardCharsets.UTF_8));
-      long pluginPid = -1;
-      String line;
-      while ((line = out.readLine()) != null) {
-        if (line.startsWith("PLUGIN_PID ")) {
-          pluginPid = Long.parseLong(line.substring("PLUGIN_PID ".length()).trim());
-          break;
-        }
-      }
-      assertThat(pluginPid).as("the host never reported its plugin").isPositive();
+  void pluginExitsWithinTwoSecondsWhenHostIsSigkilled() {
+    try (TestProcess host =
+        TestProcess.builder(PeerPrograms.javaMain("dev.switchboard.plugin.HoldingHost"))
+            .name("holding host")
+            .start()) {
+      long pluginPid =
+          Long.parseLong(
+              host.awaitLine(Pattern.compile("^PLUGIN_PID (\\d+)"), Duration.ofSeconds(60))
+                  .group(1));
       ProcessHandle plugin = ProcessHandle.of(pluginPid).orElseThrow();
-      host.destroyForcibly(); // SIGKILL: the host gets no chance to clean up
-      host.waitFor(10, TimeUnit.SECONDS);
-      long deadline = System.nanoTime() + Duration.ofSeconds(3).toNanos();
-      while (plugin.isAlive() && System.nanoTime() < deadline) {
-        Thread.sleep(50);
+      host.kill(); // SIGKILL: the host gets no chance to clean up
+      try {
+        Await.until(
+            "plugin " + pluginPid + " to exit after its host was SIGKILLed",
+            Duration.ofSeconds(3),
+            () -> !plugin.isAlive());
+      } finally {
+        plugin.destroyForcibly();
       }
-      boolean orphan = plugin.isAlive();
-      plugin.destroyForcibly();
-      assertThat(orphan).as("plugin %d outlived its SIGKILLed host by 3 s", pluginPid).isFalse();
-    } finally {
-      host.destroyForcibly();
     }
   }
 
@@ -174,11 +165,12 @@ class FaultsIT {
   void ignoresSigint() throws Exception {
     try (PluginClient client =
         PluginClient.builder(KvPlugin.HANDSHAKE)
-            .command(Peers.javaMain("dev.switchboard.plugin.examples.KvPlugin"))
+            .command(PeerPrograms.javaMain("dev.switchboard.plugin.examples.KvPlugin"))
             .build()
             .start()) {
-      Process kill = new ProcessBuilder("kill", "-INT", Long.toString(client.pid())).start();
-      assertThat(kill.waitFor()).isZero();
+      TestProcess.builder("kill", "-INT", Long.toString(client.pid()))
+          .run(Duration.ofSeconds(10))
+          .assertSuccess();
       Thread.sleep(500);
       assertThat(client.exitCode()).isEmpty();
       client.stub(KVGrpc::newBlockingStub).put(PutRequest.newBuilder().setKey("still").build());

@@ -2,6 +2,8 @@ package dev.switchboard.plugin;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.switchboard.testing.TestProcess;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -23,16 +25,19 @@ class GoHostJavaPluginIT {
 
   @Test
   void goHostLoadsJavaPluginWithAutoMtls() throws Exception {
-    Peers.Result result = Peers.runProgram(selftest(true, Peers.javaKvPluginScript()), 180);
+    TestProcess.Result result =
+        TestProcess.builder(selftest(true, Peers.javaKvPluginScript()))
+            .run(Duration.ofSeconds(180));
     assertThat(result.output()).contains("OK put+get", "OK 3MB 3145728", "OK concurrent 50");
-    assertThat(result.status()).as(result.output()).isZero();
+    assertThat(result.exitCode()).as(result.output()).isZero();
   }
 
   @Test
   void goHostLoadsJavaPluginInPlaintext() throws Exception {
     List<String> plugin = List.of("java", "-jar", Peers.TARGET.resolve("kv-plugin.jar").toString());
-    Peers.Result result = Peers.runProgram(selftest(false, plugin), 180);
+    TestProcess.Result result =
+        TestProcess.builder(selftest(false, plugin)).run(Duration.ofSeconds(180));
     assertThat(result.output()).contains("OK put+get", "OK 3MB 3145728", "OK concurrent 50");
-    assertThat(result.status()).as(result.output()).isZero();
+    assertThat(result.exitCode()).as(result.output()).isZero();
   }
 }

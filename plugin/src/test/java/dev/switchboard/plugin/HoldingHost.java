@@ -1,6 +1,7 @@
 package dev.switchboard.plugin;
 
 import dev.switchboard.plugin.examples.KvPlugin;
+import dev.switchboard.testing.PeerPrograms;
 
 /**
  * A host that starts a plugin, prints {@code PLUGIN_PID <pid>} and waits to be killed: the test
@@ -12,7 +13,7 @@ public final class HoldingHost {
   public static void main(String[] args) throws Exception {
     PluginClient client =
         PluginClient.builder(KvPlugin.HANDSHAKE)
-            .command(Peers.javaMain("dev.switchboard.plugin.examples.KvPlugin"))
+            .command(PeerPrograms.javaMain("dev.switchboard.plugin.examples.KvPlugin"))
             .build()
             .start();
     System.out.println("PLUGIN_PID " + client.pid());

@@ -13,6 +13,9 @@ import dev.switchboard.plugin.examples.counter.SumResponse;
 import dev.switchboard.plugin.examples.kv.GetRequest;
 import dev.switchboard.plugin.examples.kv.KVGrpc;
 import dev.switchboard.plugin.examples.kv.PutRequest;
+import dev.switchboard.testing.Await;
+import dev.switchboard.testing.PeerPrograms;
+import dev.switchboard.testing.TestProcess;
 import io.grpc.health.v1.HealthCheckRequest;
 import io.grpc.health.v1.HealthCheckResponse;
 import io.grpc.health.v1.HealthGrpc;
@@ -26,10 +29,13 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /** Our Java host loads real Go, Python and Java plugins. */
 class JavaHostIT {
+  private static final Pattern HANDSHAKE_LINE = Pattern.compile("^\\d+\\|\\d+\\|.*");
+
   private static void putGetAndConcurrent(PluginClient client, int concurrent) throws Exception {
     KVGrpc.KVBlockingStub kv =
         client.stub(KVGrpc::newBlockingStub).withDeadlineAfter(60, TimeUnit.SECONDS);
@@ -158,25 +164,15 @@ class JavaHostIT {
   void pythonPluginTrustsExactlyTheHostCertificate(
       @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
     var host = dev.switchboard.plugin.internal.AutoMtls.generate();
-    ProcessBuilder builder =
-        new ProcessBuilder(Peers.pythonPluginWithAutoMtls())
-            .redirectError(ProcessBuilder.Redirect.DISCARD);
-    builder
-        .environment()
-        .putAll(
-            java.util.Map.of(
-                "BASIC_PLUGIN",
-                "hello",
-                "PLUGIN_CLIENT_CERT",
-                host.certificatePem(),
-                "PLUGIN_UNIX_SOCKET_DIR",
-                dir.toString()));
-    Process plugin = builder.start();
-    try {
-      String line =
-          new java.io.BufferedReader(
-                  new java.io.InputStreamReader(plugin.getInputStream(), StandardCharsets.UTF_8))
-              .readLine();
+    try (TestProcess plugin =
+        TestProcess.builder(Peers.pythonPluginWithAutoMtls())
+            .name("python kv plugin")
+            .env("BASIC_PLUGIN", "hello")
+            .env("PLUGIN_CLIENT_CERT", host.certificatePem())
+            .env("PLUGIN_UNIX_SOCKET_DIR", dir.toString())
+            .start()) {
+      // The handshake line: core-version|app-version|network|address|protocol|certificate.
+      String line = plugin.awaitLine(HANDSHAKE_LINE, Duration.ofSeconds(60)).group();
       String[] fields = line.split("\\|");
       assertThat(fields).hasSize(6);
       assertThat(fields[5]).doesNotContain("=");
@@ -198,19 +194,16 @@ class JavaHostIT {
             .withDeadlineAfter(10, TimeUnit.SECONDS)
             .shutdown(dev.switchboard.plugin.internal.proto.Empty.getDefaultInstance());
       }
-      assertThat(plugin.waitFor(10, TimeUnit.SECONDS))
-          .as("the plugin stops after Shutdown")
-          .isTrue();
-      assertThat(plugin.exitValue()).isZero();
-    } finally {
-      plugin.destroyForcibly();
+      assertThat(plugin.awaitExit(Duration.ofSeconds(10)))
+          .as("the plugin's exit status after Shutdown")
+          .isZero();
     }
     try (java.util.stream.Stream<java.nio.file.Path> left = java.nio.file.Files.list(dir)) {
       assertThat(left.toList()).as("sockets left behind").isEmpty();
     }
   }
 
-  private static void assertRefused(MtlsProbe probe) throws InterruptedException {
+  private static void assertRefused(MtlsProbe probe) {
     try (probe) {
       org.assertj.core.api.Assertions.assertThatThrownBy(
               () ->
@@ -227,7 +220,7 @@ class JavaHostIT {
   void loadsJavaPluginWithAutoMtlsAndHundredConcurrentCalls() throws Exception {
     try (PluginClient client =
         PluginClient.builder(KvPlugin.HANDSHAKE)
-            .command(Peers.javaMain("dev.switchboard.plugin.examples.KvPlugin"))
+            .command(PeerPrograms.javaMain("dev.switchboard.plugin.examples.KvPlugin"))
             .build()
             .start()) {
       putGetAndConcurrent(client, 100);
@@ -244,7 +237,7 @@ class JavaHostIT {
     ByteArrayOutputStream stdout = new ByteArrayOutputStream();
     try (PluginClient client =
         PluginClient.builder(CounterPlugin.HANDSHAKE)
-            .command(Peers.javaMain("dev.switchboard.plugin.examples.CounterPlugin"))
+            .command(PeerPrograms.javaMain("dev.switchboard.plugin.examples.CounterPlugin"))
             .syncStdout(stdout)
             .build()
             .start()) {
@@ -281,11 +274,10 @@ class JavaHostIT {
         assertThat(value).isEqualTo(6);
         assertThat(sums).containsExactly(1L, 3L, 6L);
       }
-      long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-      while (!stdout.toString(StandardCharsets.UTF_8).contains("counter clicks = 6")
-          && System.nanoTime() < deadline) {
-        Thread.sleep(20);
-      }
+      Await.until(
+          "the plugin's stdout mirrored to the host",
+          Duration.ofSeconds(10),
+          () -> stdout.toString(StandardCharsets.UTF_8).contains("counter clicks = 6"));
       assertThat(stdout.toString(StandardCharsets.UTF_8))
           .contains("counter clicks = 1", "counter clicks = 3", "counter clicks = 6");
     }
@@ -295,7 +287,7 @@ class JavaHostIT {
   void dynamicServiceInPluginAndDynamicStubOnHost() throws Exception {
     try (PluginClient client =
         PluginClient.builder(KvPlugin.HANDSHAKE)
-            .command(Peers.javaMain("dev.switchboard.plugin.FaultPlugin", "dynamic"))
+            .command(PeerPrograms.javaMain("dev.switchboard.plugin.FaultPlugin", "dynamic"))
             .build()
             .start()) {
       // A generated stub talks to the dynamic service...
@@ -323,7 +315,7 @@ class JavaHostIT {
   void rateLimitedPluginAnswersResourceExhausted() throws Exception {
     try (PluginClient client =
         PluginClient.builder(KvPlugin.HANDSHAKE)
-            .command(Peers.javaMain("dev.switchboard.plugin.examples.KvPlugin"))
+            .command(PeerPrograms.javaMain("dev.switchboard.plugin.examples.KvPlugin"))
             .environment("PLUGIN_RATE_LIMIT_ENABLED", "true")
             .environment("PLUGIN_RATE_LIMIT_REQUESTS_PER_SECOND", "0.1")
             .environment("PLUGIN_RATE_LIMIT_BURST_CAPACITY", "2")
@@ -357,7 +349,7 @@ class JavaHostIT {
     env.put("PLUGIN_CLIENT_RETRY_JITTER_MS", "50");
     try (PluginClient client =
         PluginClient.builder(KvPlugin.HANDSHAKE)
-            .command(Peers.javaMain("dev.switchboard.plugin.examples.KvPlugin"))
+            .command(PeerPrograms.javaMain("dev.switchboard.plugin.examples.KvPlugin"))
             .settings(PluginSettings.fromEnvironment(env))
             .environment("PLUGIN_RATE_LIMIT_ENABLED", "true")
             .environment("PLUGIN_RATE_LIMIT_REQUESTS_PER_SECOND", "4")
@@ -390,7 +382,7 @@ class JavaHostIT {
     }
     try (PluginClient client =
         PluginClient.builder(KvPlugin.HANDSHAKE)
-            .command(Peers.javaMain("dev.switchboard.plugin.examples.KvPlugin"))
+            .command(PeerPrograms.javaMain("dev.switchboard.plugin.examples.KvPlugin"))
             .unixSocketDir(dir)
             .build()
             .start()) {
@@ -403,7 +395,7 @@ class JavaHostIT {
   void pluginListensOnTcpWithinThePortRange() throws Exception {
     try (PluginClient client =
         PluginClient.builder(KvPlugin.HANDSHAKE)
-            .command(Peers.javaMain("dev.switchboard.plugin.examples.KvPlugin"))
+            .command(PeerPrograms.javaMain("dev.switchboard.plugin.examples.KvPlugin"))
             .environment("PLUGIN_SERVER_TRANSPORTS", "tcp")
             .portRange(0, 0)
             .build()
@@ -419,7 +411,7 @@ class JavaHostIT {
   void reattachesToRunningPlaintextPlugin() throws Exception {
     try (PluginClient first =
         PluginClient.builder(KvPlugin.HANDSHAKE)
-            .command(Peers.javaMain("dev.switchboard.plugin.examples.KvPlugin"))
+            .command(PeerPrograms.javaMain("dev.switchboard.plugin.examples.KvPlugin"))
             .autoMtls(false)
             .build()
             .start()) {

@@ -1,16 +1,15 @@
 package dev.switchboard.plugin;
 
 import dev.switchboard.testing.PeerPrograms;
+import dev.switchboard.testing.TestProcess;
 import java.io.File;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.util.ArrayList;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
@@ -28,50 +27,17 @@ final class Peers {
 
   private Peers() {}
 
-  static Path onPath(String program, String debianPackage) {
-    return PeerPrograms.onPath(program, debianPackage);
-  }
-
-  static Path python() {
-    Path python = Path.of("/usr/bin/python3");
-    if (!Files.isExecutable(python)) {
-      throw new AssertionError(
-          "/usr/bin/python3 is missing: install the Debian packages python3 and python3-grpcio");
-    }
-    return python;
-  }
-
   /** The Python KV plugin's command line. */
-  static List<String> pythonPlugin() throws Exception {
-    Path python = python();
-    requirePythonModule(python, "grpc, google.protobuf", "python3-grpcio");
+  static List<String> pythonPlugin() {
+    Path python = PeerPrograms.python("grpc, google.protobuf", "python3-grpcio");
     return List.of(python.toString(), MODULE.resolve("src/test/python/kv_plugin.py").toString());
   }
 
   /** The same, checked for what its AutoMTLS needs too (certificates from python3-cryptography). */
-  static List<String> pythonPluginWithAutoMtls() throws Exception {
+  static List<String> pythonPluginWithAutoMtls() {
     List<String> command = pythonPlugin();
-    requirePythonModule(python(), "cryptography.x509", "python3-cryptography");
+    PeerPrograms.python("cryptography.x509", "python3-cryptography");
     return command;
-  }
-
-  private static void requirePythonModule(Path python, String modules, String debianPackage)
-      throws Exception {
-    Process check =
-        new ProcessBuilder(python.toString(), "-c", "import " + modules)
-            .redirectErrorStream(true)
-            .start();
-    String out = new String(check.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    if (check.waitFor() != 0) {
-      throw new AssertionError(
-          python
-              + " cannot import "
-              + modules
-              + ": install the Debian package "
-              + debianPackage
-              + "\n"
-              + out);
-    }
   }
 
   /** The Java KV plugin as bin/kv-plugin starts it (shaded jar, class-data sharing). */
@@ -81,19 +47,6 @@ final class Peers {
       throw new AssertionError("bin/kv-plugin is missing or not executable");
     }
     return List.of(script.toString());
-  }
-
-  /** A main class of this module's classes (main or test) in a fresh JVM. */
-  static List<String> javaMain(String mainClass, String... args) {
-    List<String> command = new ArrayList<>();
-    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    command.add("-XX:TieredStopAtLevel=1");
-    command.add("-XX:+UseSerialGC");
-    command.add("-cp");
-    command.add(System.getProperty("java.class.path"));
-    command.add(mainClass);
-    command.addAll(List.of(args));
-    return command;
   }
 
   static synchronized Path goHost() throws Exception {
@@ -119,6 +72,14 @@ final class Peers {
   }
 
   /**
+   * The Go program that prints what crypto/x509 reads from certificates (src/test/go/src/certinfo).
+   */
+  static synchronized Path goCertInfo() throws Exception {
+    buildGo();
+    return goBin.resolve("certinfo");
+  }
+
+  /**
    * Copies src/test/go into target/go (a GOPATH), generates the .pb.go files from the KV contract
    * and the broker tests' Counter contract with Debian's protoc and protoc-gen-go, and builds with
    * GO111MODULE=off against /usr/share/gocode.
@@ -127,9 +88,9 @@ final class Peers {
     if (goBin != null) {
       return;
     }
-    Path go = onPath("go", "golang-go");
-    Path protoc = onPath("protoc", "protobuf-compiler");
-    onPath("protoc-gen-go", "golang-goprotobuf-dev");
+    Path go = PeerPrograms.onPath("go", "golang-go");
+    Path protoc = PeerPrograms.protoc();
+    PeerPrograms.onPath("protoc-gen-go", "golang-goprotobuf-dev");
     if (!Files.isDirectory(GOCODE.resolve("src/github.com/hashicorp/go-plugin"))) {
       throw new AssertionError(
           "go-plugin sources are missing: install the Debian package golang-github-hashicorp-go-plugin-dev");
@@ -152,7 +113,7 @@ final class Peers {
     }
     Path kvproto = src.resolve("kvproto");
     Files.createDirectories(kvproto);
-    Path protoDir = MODULE.resolve("src/main/proto/examples");
+    Path protoDir = MODULE.resolve("src/examples/proto");
     run(
         List.of(
             protoc.toString(),
@@ -179,59 +140,19 @@ final class Peers {
             "GOCACHE", GO_WORK.resolve("cache").toString(),
             "GOPROXY", "off");
     Path bin = GO_WORK.resolve("bin");
-    for (String program : List.of("kvhost", "kvplugin", "counterhost", "counterplugin")) {
+    for (String program :
+        List.of("kvhost", "kvplugin", "counterhost", "counterplugin", "certinfo")) {
       run(List.of(go.toString(), "build", "-o", bin.resolve(program).toString(), program), env);
     }
     goBin = bin;
   }
 
-  private static void run(List<String> command, Map<String, String> env)
-      throws IOException, InterruptedException {
-    ProcessBuilder builder =
-        new ProcessBuilder(command).directory(GO_WORK.toFile()).redirectErrorStream(true);
+  private static void run(List<String> command, Map<String, String> env) throws IOException {
     Files.createDirectories(GO_WORK);
-    builder.environment().putAll(env);
-    Process process = builder.start();
-    String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    if (!process.waitFor(300, TimeUnit.SECONDS) || process.exitValue() != 0) {
-      throw new AssertionError("failed: " + String.join(" ", command) + "\n" + output);
-    }
-  }
-
-  /** Runs a program to completion and returns its exit status and stdout+stderr. */
-  record Result(int status, String output) {}
-
-  static Result runProgram(List<String> command, long timeoutSeconds) throws Exception {
-    return runProgram(command, Map.of(), timeoutSeconds);
-  }
-
-  /** The same with extra environment variables. */
-  static Result runProgram(List<String> command, Map<String, String> env, long timeoutSeconds)
-      throws Exception {
-    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
-    builder.environment().putAll(env);
-    Process process = builder.start();
-    process.getOutputStream().close();
-    StringBuilder output = new StringBuilder();
-    Thread reader =
-        new Thread(
-            () -> {
-              try {
-                output.append(
-                    new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
-              } catch (IOException ignored) {
-                // The process ended.
-              }
-            });
-    reader.start();
-    if (!process.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
-      process.descendants().forEach(ProcessHandle::destroyForcibly);
-      process.destroyForcibly();
-      reader.join(2000);
-      throw new AssertionError(
-          "timed out after " + timeoutSeconds + " s: " + command + "\n" + output);
-    }
-    reader.join(5000);
-    return new Result(process.exitValue(), output.toString());
+    TestProcess.builder(command)
+        .directory(GO_WORK)
+        .env(env)
+        .run(Duration.ofSeconds(300))
+        .assertSuccess();
   }
 }

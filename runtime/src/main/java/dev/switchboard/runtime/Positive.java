@@ -18,6 +18,14 @@ final class Positive {
     return bytes;
   }
 
+  /** A header size limit in bytes, for {@code maxInboundMetadataSize}. */
+  static int metadataSize(int bytes) {
+    if (bytes <= 0) {
+      throw new IllegalArgumentException("maxInboundMetadataSize must be positive, was " + bytes);
+    }
+    return bytes;
+  }
+
   /** A time such as a keepalive interval; {@code what} names it in the error. */
   static Duration duration(Duration value, String what) {
     if (value.isNegative() || value.isZero()) {

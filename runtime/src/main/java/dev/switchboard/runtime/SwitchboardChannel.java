@@ -2,22 +2,22 @@ package dev.switchboard.runtime;
 
 import dev.switchboard.runtime.internal.EventLoops;
 import dev.switchboard.runtime.internal.ResourceOwningChannel;
-import dev.switchboard.runtime.internal.TlsContexts;
 import io.grpc.ClientInterceptor;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
 import io.grpc.inprocess.InProcessChannelBuilder;
 import io.grpc.netty.shaded.io.grpc.netty.NegotiationType;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.netty.shaded.io.netty.channel.ChannelOption;
 import io.grpc.netty.shaded.io.netty.channel.EventLoopGroup;
 import io.grpc.netty.shaded.io.netty.channel.unix.DomainSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
-import javax.net.ssl.SSLException;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -32,12 +32,16 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>TCP channels must choose {@link Builder#plaintext()} or {@link Builder#tls(TlsConfig)}, so
  * that nothing is sent in clear text by accident; unix and in-process channels are plaintext by
- * default.
+ * default. Unix channels send the authority {@code localhost} and ask for no TCP options such as
+ * {@code SO_KEEPALIVE}, which unix sockets do not have.
  */
 public final class SwitchboardChannel {
 
   /** The default limit on a received message: 16 MiB. */
   public static final int DEFAULT_MAX_INBOUND_MESSAGE_SIZE = 16 * 1024 * 1024;
+
+  /** The default limit on the headers (or trailers) of a received response: grpc-java's 8 KiB. */
+  public static final int DEFAULT_MAX_INBOUND_METADATA_SIZE = 8192;
 
   /**
    * The authority sent over unix sockets, which have no host name; it also matches dev
@@ -66,8 +70,10 @@ public final class SwitchboardChannel {
     private final Target target;
     private final List<ClientInterceptor> interceptors = new ArrayList<>();
     private boolean plaintext;
-    private @Nullable TlsConfig tls;
+    private @Nullable TlsContext tls;
+    private boolean prepareTls;
     private int maxInboundMessageSize = DEFAULT_MAX_INBOUND_MESSAGE_SIZE;
+    private int maxInboundMetadataSize = DEFAULT_MAX_INBOUND_METADATA_SIZE;
     private @Nullable Duration keepAliveTime;
     private @Nullable Duration keepAliveTimeout;
     private @Nullable String userAgent;
@@ -85,9 +91,31 @@ public final class SwitchboardChannel {
       return this;
     }
 
-    /** Uses TLS; {@link TlsConfig#systemTrust()} verifies the server with the JDK's trust store. */
+    /**
+     * Uses TLS; {@link TlsConfig#systemTrust()} verifies the server with the JDK's trust store. The
+     * context is built by {@link #build()}, which reports a config that cannot be used.
+     */
     public Builder tls(TlsConfig tls) {
-      this.tls = Objects.requireNonNull(tls, "tls");
+      this.tls = TlsContext.forClient(tls);
+      this.prepareTls = true;
+      this.plaintext = false;
+      return this;
+    }
+
+    /**
+     * Uses TLS with a context that may still be unbuilt; the first connection builds it unless
+     * {@link TlsContext#prepare()} has. Share one context between channels with the same identity
+     * and trust.
+     *
+     * @throws IllegalArgumentException if it is a server context
+     */
+    public Builder tls(TlsContext tls) {
+      if (tls.isServer()) {
+        throw new IllegalArgumentException(
+            "the channel to " + target + " needs a client context (TlsContext.forClient)");
+      }
+      this.tls = tls;
+      this.prepareTls = false;
       this.plaintext = false;
       return this;
     }
@@ -97,6 +125,12 @@ public final class SwitchboardChannel {
      */
     public Builder maxInboundMessageSize(int bytes) {
       this.maxInboundMessageSize = Positive.messageSize(bytes);
+      return this;
+    }
+
+    /** The largest response headers (or trailers) the channel accepts, in bytes; default 8 KiB. */
+    public Builder maxInboundMetadataSize(int bytes) {
+      this.maxInboundMetadataSize = Positive.metadataSize(bytes);
       return this;
     }
 
@@ -142,60 +176,57 @@ public final class SwitchboardChannel {
      *
      * @throws IllegalStateException if a TCP target chose neither plaintext nor TLS, or the
      *     transport cannot run on this machine
-     * @throws IllegalArgumentException if TLS is asked for an in-process target, the unix path is
-     *     too long, or the TLS config cannot be used
+     * @throws IllegalArgumentException if TLS is asked for an in-process target, or a TLS config
+     *     given to {@link #tls(TlsConfig)} cannot be used
      */
     public ManagedChannel build() {
-      switch (target.kind()) {
-        case IN_PROCESS:
-          {
-            if (tls != null) {
-              throw new IllegalArgumentException(
-                  "TLS does not apply to in-process target " + target);
-            }
-            InProcessChannelBuilder builder = InProcessChannelBuilder.forName(target.name());
-            common(builder);
-            return builder.build();
+      return switch (target.kind()) {
+        case IN_PROCESS -> inProcess();
+        case UNIX -> {
+          EventLoops loops = EventLoops.forUnixSockets();
+          NettyChannelBuilder builder =
+              NettyChannelBuilder.forAddress(new DomainSocketAddress(target.path().toString()))
+                  .channelType(loops.unixClientChannel())
+                  // grpc-java asks every connection for SO_KEEPALIVE, which unix sockets do not
+                  // have (netty would warn on each); null removes the option.
+                  .withOption(ChannelOption.SO_KEEPALIVE, null)
+                  .overrideAuthority(UNIX_AUTHORITY);
+          yield netty(builder, loops);
+        }
+        case TCP -> {
+          if (tls == null && !plaintext) {
+            throw new IllegalStateException(
+                "channel to " + target + ": choose plaintext() or tls(...) for TCP targets");
           }
-        case UNIX:
-          {
-            EventLoops.checkUnixPath(target.path());
-            EventLoops loops = EventLoops.forUnixSockets();
-            NettyChannelBuilder builder =
-                NettyChannelBuilder.forAddress(new DomainSocketAddress(target.path().toString()))
-                    .channelType(loops.unixClientChannel())
-                    .overrideAuthority(UNIX_AUTHORITY);
-            return netty(builder, loops);
-          }
-        case TCP:
-          {
-            if (tls == null && !plaintext) {
-              throw new IllegalStateException(
-                  "channel to " + target + ": choose plaintext() or tls(...) for TCP targets");
-            }
-            EventLoops loops = EventLoops.forTcp();
-            NettyChannelBuilder builder =
-                NettyChannelBuilder.forTarget(target.toString())
-                    .channelType(loops.tcpClientChannel());
-            return netty(builder, loops);
-          }
-        default:
-          throw new IllegalStateException("unknown target kind " + target.kind());
+          EventLoops loops = EventLoops.forTcp();
+          NettyChannelBuilder builder =
+              NettyChannelBuilder.forTarget(target.toString())
+                  .channelType(loops.tcpClientChannel());
+          yield netty(builder, loops);
+        }
+      };
+    }
+
+    private ManagedChannel inProcess() {
+      if (tls != null) {
+        throw new IllegalArgumentException("TLS does not apply to in-process target " + target);
       }
+      InProcessChannelBuilder builder = InProcessChannelBuilder.forName(target.name());
+      common(builder);
+      return builder.build();
     }
 
     private ManagedChannel netty(NettyChannelBuilder builder, EventLoops loops) {
       if (tls != null) {
-        try {
-          builder
-              .sslContext(
-                  TlsContexts.forClient(
-                      tls.certificateChain(), tls.privateKey(), tls.trustedCertificates()))
-              .negotiationType(NegotiationType.TLS);
-        } catch (SSLException e) {
-          throw new IllegalArgumentException(
-              "cannot set up TLS for " + target + ": " + e.getMessage(), e);
+        if (prepareTls) {
+          try {
+            tls.prepare();
+          } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(
+                "cannot set up TLS for " + target + ": " + e.getMessage(), e);
+          }
         }
+        builder.sslContext(tls.forTransport()).negotiationType(NegotiationType.TLS);
       } else {
         builder.negotiationType(NegotiationType.PLAINTEXT);
       }
@@ -217,6 +248,7 @@ public final class SwitchboardChannel {
 
     private void common(ManagedChannelBuilder<?> builder) {
       builder.maxInboundMessageSize(maxInboundMessageSize);
+      builder.maxInboundMetadataSize(maxInboundMetadataSize);
       if (userAgent != null) {
         builder.userAgent(userAgent);
       }
@@ -229,7 +261,7 @@ public final class SwitchboardChannel {
       // grpc-java runs the first interceptor in the list last; reverse so the first added runs
       // first.
       List<ClientInterceptor> ordered = new ArrayList<>(interceptors);
-      java.util.Collections.reverse(ordered);
+      Collections.reverse(ordered);
       builder.intercept(ordered);
     }
   }

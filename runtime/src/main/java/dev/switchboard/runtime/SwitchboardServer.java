@@ -2,7 +2,6 @@ package dev.switchboard.runtime;
 
 import dev.switchboard.runtime.internal.EventLoops;
 import dev.switchboard.runtime.internal.ReflectionConflicts;
-import dev.switchboard.runtime.internal.TlsContexts;
 import dev.switchboard.runtime.internal.UnixSocketFiles;
 import io.grpc.BindableService;
 import io.grpc.HandlerRegistry;
@@ -13,12 +12,15 @@ import io.grpc.ServerServiceDefinition;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.inprocess.InProcessServerBuilder;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.grpc.netty.shaded.io.netty.channel.ChannelOption;
 import io.grpc.netty.shaded.io.netty.channel.EventLoopGroup;
 import io.grpc.netty.shaded.io.netty.channel.unix.DomainSocketAddress;
+import io.grpc.netty.shaded.io.netty.channel.unix.Errors;
 import io.grpc.protobuf.services.HealthStatusManager;
 import io.grpc.protobuf.services.ProtoReflectionService;
 import io.grpc.protobuf.services.ProtoReflectionServiceV1;
 import java.io.IOException;
+import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.nio.file.Files;
@@ -32,7 +34,7 @@ import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
-import javax.net.ssl.SSLException;
+import java.util.function.IntFunction;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -58,12 +60,19 @@ import org.slf4j.LoggerFactory;
  * then cancels the rest, releases the event loops and removes the unix socket file. It blocks until
  * all of that is done.
  *
+ * <p><b>Unix sockets.</b> The path must fit the OS limit ({@link Target#MAX_UNIX_PATH_BYTES}). Unix
+ * connections are not asked for TCP options such as {@code SO_KEEPALIVE} that they do not have, so
+ * netty has nothing to warn about.
+ *
  * <p>Thread-safe.
  */
 public final class SwitchboardServer implements AutoCloseable {
 
   /** The default limit on a received message: 16 MiB. */
   public static final int DEFAULT_MAX_INBOUND_MESSAGE_SIZE = 16 * 1024 * 1024;
+
+  /** The default limit on the headers (or trailers) of a received call: grpc-java's 8 KiB. */
+  public static final int DEFAULT_MAX_INBOUND_METADATA_SIZE = 8192;
 
   /** The grace period {@link #close()} gives calls in flight. */
   public static final Duration CLOSE_GRACE = Duration.ofSeconds(2);
@@ -80,7 +89,9 @@ public final class SwitchboardServer implements AutoCloseable {
   }
 
   private final Target requestedTarget;
-  private final Server server;
+  private final IntFunction<Server> serverOnPort;
+  private final int firstPort;
+  private final int lastPort;
   private final List<EventLoopGroup> groups;
   private final @Nullable HealthStatusManager healthManager;
   private final @Nullable HealthControl healthControl;
@@ -89,16 +100,23 @@ public final class SwitchboardServer implements AutoCloseable {
   private final CountDownLatch terminated = new CountDownLatch(1);
   // @GuardedBy("lock")
   private State state = State.NEW;
+  // Replaced only by start(), under the lock, while it looks for a free port in a range.
+  private volatile Server server;
   private volatile @Nullable Target boundTarget;
 
   private SwitchboardServer(
       Target requestedTarget,
-      Server server,
+      IntFunction<Server> serverOnPort,
+      int firstPort,
+      int lastPort,
       List<EventLoopGroup> groups,
       @Nullable HealthStatusManager healthManager,
       List<String> serviceNames) {
     this.requestedTarget = requestedTarget;
-    this.server = server;
+    this.serverOnPort = serverOnPort;
+    this.firstPort = firstPort;
+    this.lastPort = lastPort;
+    this.server = serverOnPort.apply(firstPort);
     this.groups = groups;
     this.healthManager = healthManager;
     this.healthControl = healthManager == null ? null : new ManagedHealth(healthManager);
@@ -144,20 +162,64 @@ public final class SwitchboardServer implements AutoCloseable {
         if (requestedTarget.kind() == Target.Kind.UNIX) {
           UnixSocketFiles.removeIfStale(requestedTarget.path());
         }
-        server.start();
+        bind();
       } catch (IOException | RuntimeException e) {
         state = State.TERMINATED;
         server.shutdownNow();
         // Keep the socket file: it may belong to the server that holds the path.
         releaseGroups(false);
         terminated.countDown();
-        throw new IOException("cannot listen on " + requestedTarget + ": " + rootMessage(e), e);
+        throw new IOException("cannot listen on " + where() + ": " + rootMessage(e), e);
       }
       boundTarget = resolveBoundTarget();
       state = State.STARTED;
     }
     log.info("switchboard server listening on {} ({} services)", target(), serviceNames.size());
     return this;
+  }
+
+  /** Starts the server, trying each port of a range in order until one is free. */
+  // @GuardedBy("lock")
+  private void bind() throws IOException {
+    for (int port = firstPort; ; port++) {
+      try {
+        server.start();
+        return;
+      } catch (IOException e) {
+        if (port >= lastPort || !addressInUse(e)) {
+          throw e;
+        }
+        server.shutdownNow();
+        server = serverOnPort.apply(port + 1);
+      }
+    }
+  }
+
+  /**
+   * Whether binding failed because the port is taken: a {@link BindException} from the JDK's
+   * sockets, or EADDRINUSE from netty's epoll sockets (98 on Linux, the only OS epoll runs on).
+   */
+  private static boolean addressInUse(Throwable failure) {
+    for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+      if (cause instanceof BindException
+          || (cause instanceof Errors.NativeIoException nativeError
+              && nativeError.expectedErr() == -98)) {
+        return true;
+      }
+      if (cause.getCause() == cause) {
+        break;
+      }
+    }
+    return false;
+  }
+
+  /** The requested target, or its host and port range when it has one. */
+  private String where() {
+    boolean ranged =
+        requestedTarget.kind() == Target.Kind.TCP && firstPort != requestedTarget.port();
+    return ranged
+        ? requestedTarget.host() + " in ports " + firstPort + ".." + lastPort
+        : requestedTarget.toString();
   }
 
   private Target resolveBoundTarget() {
@@ -389,8 +451,12 @@ public final class SwitchboardServer implements AutoCloseable {
     private final Target target;
     private final List<ServerServiceDefinition> services = new ArrayList<>();
     private final List<ServerInterceptor> interceptors = new ArrayList<>();
-    private @Nullable TlsConfig tls;
+    private @Nullable TlsContext tls;
+    private boolean prepareTls;
+    private int firstPort;
+    private int lastPort;
     private int maxInboundMessageSize = DEFAULT_MAX_INBOUND_MESSAGE_SIZE;
+    private int maxInboundMetadataSize = DEFAULT_MAX_INBOUND_METADATA_SIZE;
     private Duration keepAliveTime = Duration.ofMinutes(5);
     private Duration keepAliveTimeout = Duration.ofSeconds(20);
     private Duration permitKeepAliveTime = Duration.ofSeconds(10);
@@ -400,9 +466,14 @@ public final class SwitchboardServer implements AutoCloseable {
     private @Nullable Executor executor;
     private @Nullable HandlerRegistry fallbackRegistry;
     private int workerThreads;
+    private ExceptionMapper exceptionMapper = ExceptionMapper.defaults();
 
     private Builder(Target target) {
       this.target = Objects.requireNonNull(target, "target");
+      if (target.kind() == Target.Kind.TCP) {
+        this.firstPort = target.port();
+        this.lastPort = target.port();
+      }
     }
 
     /** Adds a service implemented from generated stubs. */
@@ -432,9 +503,54 @@ public final class SwitchboardServer implements AutoCloseable {
 
     /**
      * Serves TLS (or mTLS, see {@link TlsConfig#requireClientAuth()}); TCP and unix targets only.
+     * The context is built by {@link #build()}, which reports a config that cannot be used.
+     *
+     * @throws IllegalArgumentException if the config cannot serve (no identity, or client
+     *     certificates required without trust)
      */
     public Builder tls(TlsConfig tls) {
-      this.tls = Objects.requireNonNull(tls, "tls");
+      this.tls = TlsContext.forServer(tls);
+      this.prepareTls = true;
+      return this;
+    }
+
+    /**
+     * Serves TLS with a context that may still be unbuilt: the server binds without waiting for it,
+     * and the first handshake builds it unless {@link TlsContext#prepare()} has. Share one context
+     * between servers with the same identity and trust.
+     *
+     * @throws IllegalArgumentException if it is a client context
+     */
+    public Builder tls(TlsContext tls) {
+      if (!tls.isServer()) {
+        throw new IllegalArgumentException(
+            "the server on " + target + " needs a server context (TlsContext.forServer)");
+      }
+      this.tls = tls;
+      this.prepareTls = false;
+      return this;
+    }
+
+    /**
+     * Listens on the first free port in {@code first..last}, tried in order (as go-plugin's plugins
+     * pick theirs), instead of the target's port; the target must be TCP with port 0. {@code 0..0}
+     * means any free port, as port 0 does.
+     *
+     * @throws IllegalArgumentException if the target is not TCP port 0 or the range is empty or
+     *     outside 1..65535
+     */
+    public Builder portRange(int first, int last) {
+      if (target.kind() != Target.Kind.TCP || target.port() != 0) {
+        throw new IllegalArgumentException(
+            "portRange(" + first + ", " + last + ") needs a TCP target with port 0, not " + target);
+      }
+      boolean any = first == 0 && last == 0;
+      if (!any && (first < 1 || last > 65535 || first > last)) {
+        throw new IllegalArgumentException(
+            "port range " + first + ".." + last + " must be 0..0 or lie within 1..65535");
+      }
+      this.firstPort = first;
+      this.lastPort = last;
       return this;
     }
 
@@ -443,6 +559,15 @@ public final class SwitchboardServer implements AutoCloseable {
      */
     public Builder maxInboundMessageSize(int bytes) {
       this.maxInboundMessageSize = Positive.messageSize(bytes);
+      return this;
+    }
+
+    /**
+     * The largest headers (or trailers) of a call the server accepts, in bytes; default 8 KiB.
+     * Larger ones fail the call with RESOURCE_EXHAUSTED (INTERNAL on some clients).
+     */
+    public Builder maxInboundMetadataSize(int bytes) {
+      this.maxInboundMetadataSize = Positive.metadataSize(bytes);
       return this;
     }
 
@@ -500,8 +625,18 @@ public final class SwitchboardServer implements AutoCloseable {
     }
 
     /**
+     * How exceptions thrown by handlers become the status clients see; default {@link
+     * ExceptionMapper#defaults()}. It applies to every service, inside every interceptor.
+     */
+    public Builder exceptionMapper(ExceptionMapper mapper) {
+      this.exceptionMapper = Objects.requireNonNull(mapper, "mapper");
+      return this;
+    }
+
+    /**
      * Netty worker threads for TCP and unix targets; 0 (default) means netty's default, twice the
-     * cores.
+     * cores. A server with few connections (one client process) needs one, which then also accepts
+     * the connections instead of a thread of its own.
      */
     public Builder workerThreads(int threads) {
       if (threads < 0) {
@@ -515,8 +650,8 @@ public final class SwitchboardServer implements AutoCloseable {
      * Builds the server; call {@link SwitchboardServer#start()} to listen.
      *
      * @throws IllegalArgumentException if two services have the same name, reflection could not
-     *     describe the services' contracts together, the unix path is too long, or TLS is asked for
-     *     an in-process target or is incomplete
+     *     describe the services' contracts together, TLS is asked for an in-process target, or a
+     *     TLS config given to {@link #tls(TlsConfig)} cannot be used
      * @throws IllegalStateException if the transport cannot run on this machine
      */
     public SwitchboardServer build() {
@@ -534,33 +669,33 @@ public final class SwitchboardServer implements AutoCloseable {
       if (reflection) {
         ReflectionConflicts.check(services);
       }
+      TlsContext context = tls;
+      if (context != null) {
+        if (target.kind() == Target.Kind.IN_PROCESS) {
+          throw new IllegalArgumentException("TLS does not apply to in-process target " + target);
+        }
+        if (prepareTls) {
+          try {
+            context.prepare();
+          } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(
+                "cannot set up TLS for " + target + ": " + e.getMessage(), e);
+          }
+        }
+      }
+      HealthStatusManager healthManager = health ? new HealthStatusManager() : null;
       List<EventLoopGroup> groups = new ArrayList<>();
-      ServerBuilder<?> builder;
       try {
-        builder = transport(groups);
-        HealthStatusManager healthManager = null;
-        if (health) {
-          healthManager = new HealthStatusManager();
-          builder.addService(healthManager.getHealthService());
-        }
-        if (reflection) {
-          builder.addService(ProtoReflectionServiceV1.newInstance());
-          builder.addService(v1alphaReflection());
-        }
-        services.forEach(builder::addService);
-        // grpc-java runs the last added interceptor first; add in reverse so the first added runs
-        // first.
-        for (int i = interceptors.size() - 1; i >= 0; i--) {
-          builder.intercept(interceptors.get(i));
-        }
-        if (executor != null) {
-          builder.executor(executor);
-        }
-        if (fallbackRegistry != null) {
-          builder.fallbackHandlerRegistry(fallbackRegistry);
-        }
+        EventLoops loops = eventLoops(groups);
+        IntFunction<Server> serverOnPort = port -> server(port, loops, groups, healthManager);
         return new SwitchboardServer(
-            target, builder.build(), List.copyOf(groups), healthManager, List.copyOf(names));
+            target,
+            serverOnPort,
+            firstPort,
+            lastPort,
+            List.copyOf(groups),
+            healthManager,
+            List.copyOf(names));
       } catch (RuntimeException e) {
         if (!groups.isEmpty()) {
           EventLoops.shutdown(EVENT_LOOP_SHUTDOWN, groups.toArray(EventLoopGroup[]::new));
@@ -569,72 +704,93 @@ public final class SwitchboardServer implements AutoCloseable {
       }
     }
 
+    /** The event loops of a netty target, made once and shared by every attempt to bind. */
+    private @Nullable EventLoops eventLoops(List<EventLoopGroup> groups) {
+      EventLoops loops;
+      switch (target.kind()) {
+        case UNIX -> loops = EventLoops.forUnixSockets();
+        case TCP -> loops = EventLoops.forTcp();
+        default -> {
+          return null;
+        }
+      }
+      String label = target.toString();
+      groups.add(loops.newGroup(workerThreads, "switchboard-server " + label));
+      if (workerThreads != 1) {
+        groups.add(loops.newGroup(1, "switchboard-server-boss " + label));
+      }
+      return loops;
+    }
+
+    /** A grpc-java server for the target, on {@code port} for TCP targets. */
+    private Server server(
+        int port,
+        @Nullable EventLoops loops,
+        List<EventLoopGroup> groups,
+        @Nullable HealthStatusManager healthManager) {
+      ServerBuilder<?> builder = transport(port, loops, groups);
+      if (healthManager != null) {
+        builder.addService(healthManager.getHealthService());
+      }
+      if (reflection) {
+        builder.addService(ProtoReflectionServiceV1.newInstance());
+        builder.addService(v1alphaReflection());
+      }
+      services.forEach(builder::addService);
+      // Added first, so it runs last: innermost, next to the handlers.
+      builder.intercept(exceptionMapper.interceptor());
+      // grpc-java runs the last added interceptor first; add in reverse so the first added runs
+      // first.
+      for (int i = interceptors.size() - 1; i >= 0; i--) {
+        builder.intercept(interceptors.get(i));
+      }
+      if (executor != null) {
+        builder.executor(executor);
+      }
+      if (fallbackRegistry != null) {
+        builder.fallbackHandlerRegistry(fallbackRegistry);
+      }
+      return builder.build();
+    }
+
     @SuppressWarnings(
         "deprecation") // v1alpha is deprecated upstream, but older clients (grpcurl < 1.8) need it.
     private static BindableService v1alphaReflection() {
       return ProtoReflectionService.newInstance();
     }
 
-    private ServerBuilder<?> transport(List<EventLoopGroup> groups) {
-      switch (target.kind()) {
-        case IN_PROCESS:
-          {
-            if (tls != null) {
-              throw new IllegalArgumentException(
-                  "TLS does not apply to in-process target " + target);
-            }
-            return InProcessServerBuilder.forName(target.name())
-                .maxInboundMessageSize(maxInboundMessageSize);
-          }
-        case UNIX:
-          {
-            EventLoops.checkUnixPath(target.path());
-            EventLoops loops = EventLoops.forUnixSockets();
-            NettyServerBuilder netty =
-                NettyServerBuilder.forAddress(new DomainSocketAddress(target.path().toString()))
-                    .channelType(loops.unixServerChannel());
-            return configureNetty(netty, loops, groups);
-          }
-        case TCP:
-          {
-            EventLoops loops = EventLoops.forTcp();
-            NettyServerBuilder netty =
-                NettyServerBuilder.forAddress(new InetSocketAddress(target.host(), target.port()))
-                    .channelType(loops.tcpServerChannel());
-            return configureNetty(netty, loops, groups);
-          }
-        default:
-          throw new IllegalStateException("unknown target kind " + target.kind());
+    private ServerBuilder<?> transport(
+        int port, @Nullable EventLoops loops, List<EventLoopGroup> groups) {
+      if (loops == null) {
+        return InProcessServerBuilder.forName(target.name())
+            .maxInboundMessageSize(maxInboundMessageSize)
+            .maxInboundMetadataSize(maxInboundMetadataSize);
       }
-    }
-
-    private NettyServerBuilder configureNetty(
-        NettyServerBuilder netty, EventLoops loops, List<EventLoopGroup> groups) {
-      String label = target.toString();
-      EventLoopGroup boss = loops.newGroup(1, "switchboard-server-boss " + label);
-      groups.add(boss);
-      EventLoopGroup workers = loops.newGroup(workerThreads, "switchboard-server " + label);
-      groups.add(workers);
+      NettyServerBuilder netty;
+      if (target.kind() == Target.Kind.UNIX) {
+        netty =
+            NettyServerBuilder.forAddress(new DomainSocketAddress(target.path().toString()))
+                .channelType(loops.unixServerChannel())
+                // grpc-java asks every accepted connection for SO_KEEPALIVE, which unix sockets do
+                // not have (netty would warn on each); null removes the option.
+                .withChildOption(ChannelOption.SO_KEEPALIVE, null);
+      } else {
+        netty =
+            NettyServerBuilder.forAddress(new InetSocketAddress(target.host(), port))
+                .channelType(loops.tcpServerChannel());
+      }
       netty
-          .bossEventLoopGroup(boss)
-          .workerEventLoopGroup(workers)
+          // The last group accepts: the boss, or the single worker itself.
+          .bossEventLoopGroup(groups.get(groups.size() - 1))
+          .workerEventLoopGroup(groups.get(0))
           .maxInboundMessageSize(maxInboundMessageSize)
+          .maxInboundMetadataSize(maxInboundMetadataSize)
           .keepAliveTime(keepAliveTime.toNanos(), TimeUnit.NANOSECONDS)
           .keepAliveTimeout(keepAliveTimeout.toNanos(), TimeUnit.NANOSECONDS)
           .permitKeepAliveTime(permitKeepAliveTime.toNanos(), TimeUnit.NANOSECONDS)
           .permitKeepAliveWithoutCalls(permitKeepAliveWithoutCalls);
       if (tls != null) {
-        try {
-          netty.sslContext(
-              TlsContexts.forServer(
-                  tls.certificateChain(),
-                  tls.privateKey(),
-                  tls.trustedCertificates(),
-                  tls.clientAuthRequired()));
-        } catch (SSLException e) {
-          throw new IllegalArgumentException(
-              "cannot set up TLS for " + target + ": " + e.getMessage(), e);
-        }
+        netty.sslContext(tls.forTransport());
       }
       return netty;
     }

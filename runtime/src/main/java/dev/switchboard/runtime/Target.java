@@ -1,5 +1,6 @@
 package dev.switchboard.runtime;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Objects;
@@ -11,7 +12,8 @@ import org.jspecify.annotations.Nullable;
  * <ul>
  *   <li>{@code host:port} — TCP; IPv6 literals in brackets ({@code [::1]:8443}); port 0 lets a
  *       server pick a free port;
- *   <li>{@code unix:/path/to.sock} — a unix domain socket (absolute or relative path);
+ *   <li>{@code unix:/path/to.sock} — a unix domain socket (absolute or relative path, at most
+ *       {@link #MAX_UNIX_PATH_BYTES} bytes);
  *   <li>{@code inproc:name} — an in-process transport inside this JVM.
  * </ul>
  *
@@ -29,6 +31,13 @@ public final class Target {
     /** grpc-java's in-process transport. */
     IN_PROCESS
   }
+
+  /**
+   * The longest unix socket path this OS takes, in bytes of UTF-8: {@code sizeof(sockaddr_un.
+   * sun_path)} less its terminating NUL, so 107 on Linux and 103 on macOS and the BSDs.
+   */
+  public static final int MAX_UNIX_PATH_BYTES =
+      System.getProperty("os.name", "").toLowerCase(Locale.ROOT).contains("linux") ? 107 : 103;
 
   private static final String UNIX_PREFIX = "unix:";
   private static final String INPROC_PREFIX = "inproc:";
@@ -149,11 +158,28 @@ public final class Target {
     return new Target(Kind.TCP, host, port, null, null);
   }
 
-  /** A unix domain socket target. */
+  /**
+   * A unix domain socket target.
+   *
+   * @throws IllegalArgumentException if the path is empty or longer than {@link
+   *     #MAX_UNIX_PATH_BYTES}, naming the path, its length and the limit
+   */
   public static Target unix(Path path) {
     Objects.requireNonNull(path, "path");
-    if (path.toString().isEmpty()) {
+    String text = path.toString();
+    if (text.isEmpty()) {
       throw new IllegalArgumentException("unix target: socket path is empty");
+    }
+    int length = text.getBytes(StandardCharsets.UTF_8).length;
+    if (length > MAX_UNIX_PATH_BYTES) {
+      throw new IllegalArgumentException(
+          "unix socket path is "
+              + length
+              + " bytes, longer than the OS limit of "
+              + MAX_UNIX_PATH_BYTES
+              + ": "
+              + path
+              + " (use a shorter path, e.g. under /tmp)");
     }
     return new Target(Kind.UNIX, null, -1, path, null);
   }
@@ -243,7 +269,10 @@ public final class Target {
   @Override
   public String toString() {
     return switch (kind) {
-      case TCP -> (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + port;
+      case TCP -> {
+        String tcpHost = Objects.requireNonNull(host, "a TCP target has a host");
+        yield (tcpHost.indexOf(':') >= 0 ? "[" + tcpHost + "]" : tcpHost) + ":" + port;
+      }
       case UNIX -> UNIX_PREFIX + path;
       case IN_PROCESS -> INPROC_PREFIX + name;
     };

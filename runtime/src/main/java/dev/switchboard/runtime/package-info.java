@@ -8,7 +8,8 @@
  * {@link dev.switchboard.runtime.DevCertificates}), health, reflection, limits and graceful
  * shutdown; {@link dev.switchboard.runtime.DynamicService} serves the methods of a contract loaded
  * at run time and {@link dev.switchboard.runtime.DynamicClient} calls them, both with {@link
- * com.google.protobuf.DynamicMessage}s.
+ * com.google.protobuf.DynamicMessage}s; {@link dev.switchboard.runtime.ExceptionMapper} decides
+ * which status a client sees when a handler fails.
  */
 @NullMarked
 package dev.switchboard.runtime;

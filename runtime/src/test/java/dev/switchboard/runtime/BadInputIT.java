@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.google.protobuf.DynamicMessage;
+import dev.switchboard.testing.Await;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
@@ -19,6 +20,7 @@ import java.net.InetAddress;
 import java.net.Socket;
 import java.net.SocketException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -313,12 +315,11 @@ class BadInputIT {
     assertThat(echoed.await(10, TimeUnit.SECONDS)).as("every stream echoed once").isTrue();
   }
 
-  private void awaitNoOpenStreams() throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    while (openStreams.get() > 0 && System.nanoTime() < deadline) {
-      Thread.sleep(10);
-    }
-    assertThat(openStreams.get()).as("handlers still open after their clients vanished").isZero();
+  private void awaitNoOpenStreams() {
+    Await.until(
+        "every handler to close after its client vanished",
+        Duration.ofSeconds(10),
+        () -> openStreams.get() == 0);
   }
 
   /** Writes bytes to the server's port and reports whether the server closed the connection. */

@@ -36,6 +36,32 @@ class TargetTest {
   }
 
   @Test
+  void unixPathsFitTheOsLimitInBytes() {
+    // Linux's sun_path holds 108 bytes, macOS's 104, each with a terminating NUL.
+    int limit =
+        System.getProperty("os.name").toLowerCase(java.util.Locale.ROOT).contains("linux")
+            ? 107
+            : 103;
+    assertThat(Target.MAX_UNIX_PATH_BYTES).isEqualTo(limit);
+    String longest = "/tmp/" + "s".repeat(limit - 5);
+    assertThat(Target.unix(Path.of(longest)).path().toString()).hasSize(limit);
+    assertThatThrownBy(() -> Target.unix(Path.of(longest + "s")))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage(
+            "unix socket path is "
+                + (limit + 1)
+                + " bytes, longer than the OS limit of "
+                + limit
+                + ": "
+                + longest
+                + "s (use a shorter path, e.g. under /tmp)");
+    // The limit counts UTF-8 bytes, not characters: 'é' takes two.
+    String accented = "/tmp/" + "é".repeat((limit - 5) / 2 + 1);
+    assertThatThrownBy(() -> Target.parse("unix:" + accented))
+        .hasMessageContaining("longer than the OS limit");
+  }
+
+  @Test
   void parsesInProcessNames() {
     Target target = Target.parse("inproc:demo");
     assertThat(target.kind()).isEqualTo(Target.Kind.IN_PROCESS);

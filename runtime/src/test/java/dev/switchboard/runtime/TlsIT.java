@@ -179,7 +179,7 @@ class TlsIT {
                                 DEV.serverTls().privateKey().orElseThrow(), DEV.serverCertificate())
                             .requireClientAuth())
                     .build())
-        .hasMessageContaining("requireClientAuth() needs trusting(caPem)");
+        .hasMessageContaining("requireClientAuth() needs trusting(...) or pinning(...)");
     assertThatThrownBy(() -> SwitchboardChannel.builder("localhost:1").build())
         .isInstanceOf(IllegalStateException.class)
         .hasMessage("channel to localhost:1: choose plaintext() or tls(...) for TCP targets");

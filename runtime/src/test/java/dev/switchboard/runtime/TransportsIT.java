@@ -8,13 +8,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.google.protobuf.DynamicMessage;
+import dev.switchboard.testing.Await;
 import io.grpc.ManagedChannel;
+import io.grpc.Metadata;
 import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
 import io.grpc.stub.StreamObserver;
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -111,7 +117,7 @@ class TransportsIT {
 
   @Test
   void tcpPortInUseFailsAtStartNamingTheTarget() throws Exception {
-    try (ServerSocket taken = new ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
+    try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
       SwitchboardServer server =
           SwitchboardServer.builder(Target.tcp("127.0.0.1", taken.getLocalPort())).build();
       assertThatThrownBy(server::start)
@@ -119,6 +125,100 @@ class TransportsIT {
           .hasMessageContaining("cannot listen on 127.0.0.1:" + taken.getLocalPort())
           .hasMessageContaining("in use");
     }
+  }
+
+  @Test
+  void aPortRangeBindsTheFirstFreePortAfterTakenOnes() throws Exception {
+    InetAddress loopback = InetAddress.getByName("127.0.0.1");
+    try (ServerSocket first = new ServerSocket(0, 1, loopback)) {
+      int taken = first.getLocalPort();
+      // The port after it, taken too if it is free, so the server must skip at least two.
+      try (ServerSocket second = occupy(taken + 1, loopback);
+          SwitchboardServer server =
+              SwitchboardServer.builder("127.0.0.1:0")
+                  .portRange(taken, taken + 20)
+                  .service(EchoFixtures.dynamicEcho())
+                  .build()) {
+        assertThat(server.target()).isEqualTo(Target.tcp("127.0.0.1", 0));
+        server.start();
+        assertThat(server.port()).isBetween(taken + 2, taken + 20);
+        assertRoundTrip(SwitchboardChannel.builder(server.target()).plaintext().build());
+      }
+    }
+  }
+
+  @Test
+  void aPortRangeWithEveryPortTakenNamesTheRange() throws Exception {
+    try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+      int port = taken.getLocalPort();
+      SwitchboardServer server =
+          SwitchboardServer.builder("127.0.0.1:0").portRange(port, port).build();
+      assertThatThrownBy(server::start)
+          .isInstanceOf(IOException.class)
+          .hasMessageStartingWith("cannot listen on 127.0.0.1 in ports " + port + ".." + port)
+          .hasMessageContaining("in use");
+      assertThat(server.isTerminated()).isTrue();
+    }
+  }
+
+  @Test
+  void aPortRangeNeedsATcpTargetOnPortZeroAndAUsableRange(@TempDir Path dir) {
+    assertThatThrownBy(() -> SwitchboardServer.builder("127.0.0.1:8080").portRange(9000, 9001))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("portRange(9000, 9001) needs a TCP target with port 0, not 127.0.0.1:8080");
+    assertThatThrownBy(
+            () -> SwitchboardServer.builder(Target.unix(dir.resolve("x.sock"))).portRange(1, 2))
+        .hasMessageContaining("needs a TCP target with port 0");
+    for (int[] range : new int[][] {{0, 10}, {10, 9}, {65535, 65536}, {-1, 5}}) {
+      assertThatThrownBy(
+              () -> SwitchboardServer.builder("127.0.0.1:0").portRange(range[0], range[1]))
+          .as("%d..%d", range[0], range[1])
+          .hasMessage(
+              "port range " + range[0] + ".." + range[1] + " must be 0..0 or lie within 1..65535");
+    }
+  }
+
+  @Test
+  void headerLimitsAreConfigurableOnBothSides() throws Exception {
+    Metadata big = new Metadata();
+    big.put(Metadata.Key.of("x-big", Metadata.ASCII_STRING_MARSHALLER), "x".repeat(64 * 1024));
+    try (SwitchboardServer defaults =
+            SwitchboardServer.builder("127.0.0.1:0")
+                .service(EchoFixtures.dynamicEcho())
+                .build()
+                .start();
+        SwitchboardServer roomy =
+            SwitchboardServer.builder("127.0.0.1:0")
+                .service(EchoFixtures.dynamicEcho())
+                .maxInboundMetadataSize(1 << 20)
+                .build()
+                .start()) {
+      ManagedChannel toDefaults = SwitchboardChannel.builder(defaults.target()).plaintext().build();
+      ManagedChannel toRoomy = SwitchboardChannel.builder(roomy.target()).plaintext().build();
+      try {
+        assertThatThrownBy(
+                () -> DynamicClient.on(toDefaults).withMetadata(big).unary(UNARY, request("x")))
+            .as("64 KiB of headers against the default 8 KiB")
+            .isInstanceOf(StatusRuntimeException.class);
+        assertThat(text(DynamicClient.on(toRoomy).withMetadata(big).unary(UNARY, request("x"))))
+            .isEqualTo("x");
+      } finally {
+        toDefaults.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+        toRoomy.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+      }
+    }
+    assertThatThrownBy(() -> SwitchboardChannel.builder("localhost:1").maxInboundMetadataSize(0))
+        .hasMessage("maxInboundMetadataSize must be positive, was 0");
+  }
+
+  private static ServerSocket occupy(int port, InetAddress address) throws IOException {
+    ServerSocket socket = new ServerSocket();
+    try {
+      socket.bind(new InetSocketAddress(address, port), 1);
+    } catch (IOException inUse) {
+      // Someone else holds it: taken all the same.
+    }
+    return socket;
   }
 
   @Test
@@ -168,14 +268,17 @@ class TransportsIT {
       channel.shutdown();
       assertThat(channel.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
       assertThat(channel.isTerminated()).isTrue();
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-      while (threadsNamed("switchboard-channel " + server.target()) > 0
-          && System.nanoTime() < deadline) {
-        Thread.sleep(20);
-      }
-      assertThat(threadsNamed("switchboard-channel " + server.target())).isZero();
+      Await.until(
+          "the channel's threads to end",
+          Duration.ofSeconds(10),
+          () -> threadsNamed("switchboard-channel " + server.target()) == 0);
     }
-    assertThat(threadsNamed("switchboard-server")).as("server threads after close").isZero();
+    // close() waits for the groups' termination futures; netty completes those just before the
+    // threads themselves return, so the last moment of each thread is awaited, not assumed.
+    Await.until(
+        "the server's threads to end after close",
+        Duration.ofSeconds(10),
+        () -> threadsNamed("switchboard-server") == 0);
   }
 
   private static long threadsNamed(String prefix) {

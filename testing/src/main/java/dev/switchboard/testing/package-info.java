@@ -9,6 +9,7 @@
  *       {@code run(timeout)} runs a command to its end and returns a {@code Result}.
  *   <li>{@link dev.switchboard.testing.PeerPrograms}: the real peers (protoc, Go, Node, Python, a
  *       fresh JVM), failing with the Debian package to install when one is missing.
+ *   <li>{@link dev.switchboard.testing.PostgresServer}: a throwaway PostgreSQL on a free port.
  *   <li>{@link dev.switchboard.testing.Await}: wait for a condition, with a message that says what
  *       was awaited.
  *   <li>{@link dev.switchboard.testing.FakeClock}: a {@code java.time.Clock} and ticker moved by

@@ -92,7 +92,7 @@ public record Binding(Source source, List<WitPackage> packages, List<Warning> wa
     }
 
     public Binding build() {
-      return new Binding(source, packages, warnings);
+      return new Binding(Objects.requireNonNull(source, "source"), packages, warnings);
     }
   }
 }

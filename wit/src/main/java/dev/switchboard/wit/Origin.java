@@ -20,10 +20,10 @@ import org.jspecify.annotations.Nullable;
  *     cookie, body, response-header), {@code method}, {@code path}, {@code media-type}, {@code
  *     status}, {@code shape} (unary, server-streaming, client-streaming, bidi-streaming), {@code
  *     encoding} (how a fallback value is carried: {@code json}, {@code presence}, {@code count},
- *     {@code wrapper}, {@code timestamp}, ...), {@code encodes} (the contract type a fallback
- *     carries), {@code security} (the security requirement alternatives), {@code error-case},
- *     {@code schema}, {@code style}, {@code explode}, {@code oneof}, {@code discriminator}, {@code
- *     request}, {@code response}
+ *     {@code wrapper}, {@code timestamp}, {@code enum-name}, ...), {@code encodes} (the contract
+ *     type a fallback carries), {@code security} (the security requirement alternatives), {@code
+ *     error-case}, {@code schema}, {@code style}, {@code explode}, {@code oneof}, {@code
+ *     discriminator}, {@code request}, {@code response}
  */
 public record Origin(
     Kind kind,

@@ -11,6 +11,9 @@ import org.jspecify.annotations.Nullable;
  * @param required the contract requires the value to be present
  * @param format the declared format (uuid, date-time, email, int64, ...), kept for stubs and docs
  * @param allowed the allowed values when the contract lists them (enums), in contract spelling
+ * @param multipleOf the value must be an integer multiple of this
+ * @param minProperties an object value needs at least this many properties
+ * @param maxProperties an object value may have at most this many properties
  */
 public record Rules(
     boolean required,
@@ -24,9 +27,14 @@ public record Rules(
     @Nullable Integer minItems,
     @Nullable Integer maxItems,
     @Nullable String format,
-    List<String> allowed) {
+    List<String> allowed,
+    @Nullable BigDecimal multipleOf,
+    @Nullable Integer minProperties,
+    @Nullable Integer maxProperties) {
   public static final Rules NONE =
-      new Rules(false, null, null, null, null, null, false, false, null, null, null, List.of());
+      new Rules(
+          false, null, null, null, null, null, false, false, null, null, null, List.of(), null,
+          null, null);
 
   public Rules {
     allowed = List.copyOf(allowed);
@@ -49,6 +57,9 @@ public record Rules(
         minItems,
         maxItems,
         format,
-        allowed);
+        allowed,
+        multipleOf,
+        minProperties,
+        maxProperties);
   }
 }

@@ -107,7 +107,7 @@ public record WitField(
     }
 
     public WitField build() {
-      return new WitField(name, type, docs, origin, rules, role);
+      return new WitField(name, type, docs, Objects.requireNonNull(origin, "origin"), rules, role);
     }
   }
 }

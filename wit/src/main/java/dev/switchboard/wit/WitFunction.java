@@ -110,7 +110,8 @@ public record WitFunction(
     }
 
     public WitFunction build() {
-      return new WitFunction(name, kind, docs, origin, params, ok, error, responses);
+      return new WitFunction(
+          name, kind, docs, Objects.requireNonNull(origin, "origin"), params, ok, error, responses);
     }
   }
 }

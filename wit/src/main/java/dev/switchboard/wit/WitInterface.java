@@ -79,7 +79,8 @@ public record WitInterface(
     }
 
     public WitInterface build() {
-      return new WitInterface(name, docs, origin, types, functions);
+      return new WitInterface(
+          name, docs, Objects.requireNonNull(origin, "origin"), types, functions);
     }
   }
 }

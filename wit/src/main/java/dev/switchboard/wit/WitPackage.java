@@ -106,7 +106,14 @@ public record WitPackage(
     }
 
     public WitPackage build() {
-      return new WitPackage(namespace, name, version, docs, origin, interfaces, world);
+      return new WitPackage(
+          namespace,
+          name,
+          version,
+          docs,
+          Objects.requireNonNull(origin, "origin"),
+          interfaces,
+          world);
     }
   }
 }

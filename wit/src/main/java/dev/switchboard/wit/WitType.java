@@ -116,7 +116,14 @@ public record WitType(
     }
 
     public WitType build() {
-      return new WitType(name, kind, docs, origin, members, target, methods);
+      return new WitType(
+          name,
+          Objects.requireNonNull(kind, "kind"),
+          docs,
+          Objects.requireNonNull(origin, "origin"),
+          members,
+          target,
+          methods);
     }
   }
 }

@@ -3,6 +3,7 @@ package dev.switchboard.wit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.switchboard.contract.OpenApiContract;
+import dev.switchboard.testing.Fixtures;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 
@@ -11,7 +12,7 @@ class BindingTest {
   void protoBindingRoundTripsThroughJsonAndPrintsIdentically() throws Exception {
     Binding b =
         ProtoTranslator.withVersion("1.0.0")
-            .translate(Protoc.compile(Path.of("src/test/resources/proto"), "todo.proto"));
+            .translate(Protoc.compile(Fixtures.protoRoot(), "todo.proto"));
     roundTrip(b);
     WitField userId =
         b.mainPackage()
@@ -101,7 +102,7 @@ class BindingTest {
   void buildersDeriveChangedCopies() throws Exception {
     Binding b =
         ProtoTranslator.withVersion("1.0.0")
-            .translate(Protoc.compile(Path.of("src/test/resources/proto"), "todo.proto"));
+            .translate(Protoc.compile(Fixtures.protoRoot(), "todo.proto"));
     WitPackage main = b.mainPackage();
     WitPackage renamed = main.toBuilder().version("2.0.0").build();
     assertThat(renamed.version()).isEqualTo("2.0.0");

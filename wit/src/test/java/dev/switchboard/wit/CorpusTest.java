@@ -153,6 +153,35 @@ class CorpusTest {
     WasmTools.assertValid(List.of(write(b, "github")));
   }
 
+  /**
+   * A generated API far beyond the corpus (see {@link SyntheticApi}): with worlds split by
+   * interface count alone, its worlds exceed wasm-tools' effective type size (and nesting depth,
+   * and enum case) limits. Every world must now build, and everything cut to JSON must say so.
+   */
+  @Test
+  void syntheticGiantApi() throws Exception {
+    Path doc = SyntheticApi.write(Path.of("target/synthetic/giant.json"));
+    Binding b = OpenApiTranslator.create().translate(OpenApiContract.load(doc.toString()));
+    WitPackage main = b.mainPackage();
+    assertThat(main.interfaces()).hasSize(SyntheticApi.OPERATIONS + 1);
+    WitInterface types = main.findInterface("types").orElseThrow();
+    assertThat(types.findType("huge-code").orElseThrow().kind()).isEqualTo(WitType.Kind.ALIAS);
+    assertThat(types.findType("huge-code").orElseThrow().origin().attribute("encoding"))
+        .isEqualTo("enum-name");
+    assertThat(types.findType("large-code").orElseThrow().kind()).isEqualTo(WitType.Kind.ENUM);
+    assertThat(b.warnings())
+        .anyMatch(w -> w.message().contains("HugeCode") || w.message().contains("huge-code"))
+        .anyMatch(w -> w.message().contains("nesting depth"))
+        .anyMatch(w -> w.message().contains("effective type size"))
+        .allMatch(w -> w.location().isEmpty() || w.location().contains("giant.json#/"));
+    // The fan-out keeps its first levels whole and carries the rest as JSON where it must.
+    WitType fan = types.findType("fan23").orElseThrow();
+    assertThat(fan.members()).anyMatch(m -> "json".equals(m.origin().attribute("encoding")));
+    Path dir = write(b, "synthetic-giant");
+    int worlds = WasmTools.assertValid(List.of(dir));
+    assertThat(worlds).isGreaterThan(1);
+  }
+
   /** Copies google/** .proto files from the common-protos jar on the test class path. */
   private static void copyResourceTree(Path dir) throws Exception {
     java.net.URL marker = CorpusTest.class.getResource("/google/rpc/status.proto");

@@ -3,6 +3,7 @@ package dev.switchboard.wit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.switchboard.contract.OpenApiContract;
+import dev.switchboard.testing.Fixtures;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,7 +23,7 @@ class GoldenTest {
   void todoProto(@TempDir Path out) throws Exception {
     Binding binding =
         ProtoTranslator.withVersion("1.0.0")
-            .translate(Protoc.compile(Path.of("src/test/resources/proto"), "todo.proto"));
+            .translate(Protoc.compile(Fixtures.protoRoot(), "todo.proto"));
     check(binding, "todo-proto", out);
   }
 
@@ -31,7 +32,7 @@ class GoldenTest {
   void todoProtoThroughContractLoader(@TempDir Path out) throws Exception {
     var set =
         dev.switchboard.contract.ContractLoader.builder()
-            .importPath(Path.of("src/test/resources/proto"))
+            .importPath(Fixtures.protoRoot())
             .build()
             .protos(List.of("todo.proto"));
     var todo =

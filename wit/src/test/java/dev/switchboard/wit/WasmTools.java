@@ -3,22 +3,27 @@ package dev.switchboard.wit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.switchboard.testing.PeerPrograms;
+import dev.switchboard.testing.TestProcess;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 
 /**
  * Runs wasm-tools (from npm, through jco-transpile, on the machine's Node) over emitted WIT package
  * directories. The npm packages are installed once per build into target/node-tools from the pinned
  * versions in node-tools/package.json; nothing is committed but that file and the check script.
  */
-final class WasmTools {
+public final class WasmTools {
   private static final Path TOOLS = Path.of("target/node-tools");
+  // npm install on a cold cache is the slowest thing run here.
+  private static final Duration RUN_TIMEOUT = Duration.ofMinutes(10);
 
   private WasmTools() {}
 
@@ -44,10 +49,13 @@ final class WasmTools {
     return TOOLS;
   }
 
-  /** Validates each directory; returns directory to "OK" or the wasm-tools message. */
-  static Map<Path, String> check(List<Path> dirs) throws IOException, InterruptedException {
+  /** What wasm-tools said about one directory: the worlds it built, or why it failed. */
+  public record Verdict(boolean ok, int worlds, String message) {}
+
+  /** Validates every world of every package in each directory. */
+  public static Map<Path, Verdict> check(List<Path> dirs) throws IOException, InterruptedException {
     Path tools = tools();
-    Map<Path, String> results = new LinkedHashMap<>();
+    Map<Path, Verdict> results = new LinkedHashMap<>();
     // Batches keep one Node start-up per many packages without overlong command lines.
     for (int i = 0; i < dirs.size(); i += 50) {
       List<String> cmd =
@@ -60,38 +68,59 @@ final class WasmTools {
       String out = run(tools, cmd.toArray(String[]::new));
       for (Path d : batch) {
         String abs = d.toAbsolutePath().toString();
-        String verdict =
+        String ok = "OK " + abs + " ";
+        String err = "ERR " + abs + " ";
+        Verdict verdict =
             out.lines()
-                .filter(l -> l.startsWith("OK " + abs) || l.startsWith("ERR " + abs + " "))
+                .filter(l -> l.startsWith(ok) || l.startsWith(err))
                 .findFirst()
-                .orElse("ERR no verdict; node said: " + out);
-        results.put(
-            d, verdict.startsWith("OK ") ? "OK" : verdict.substring(("ERR " + abs + " ").length()));
+                .map(
+                    l ->
+                        l.startsWith(ok)
+                            ? new Verdict(true, Integer.parseInt(l.substring(ok.length())), "")
+                            : new Verdict(false, 0, l.substring(err.length())))
+                .orElse(new Verdict(false, 0, "no verdict; node said: " + out));
+        results.put(d, verdict);
       }
     }
     return results;
   }
 
-  /** Asserts every directory is a valid package, listing every failure with wasm-tools' message. */
-  static void assertValid(List<Path> dirs) throws IOException, InterruptedException {
-    Map<Path, String> results = check(dirs);
+  /**
+   * Asserts every directory is valid and that wasm-tools built every world its packages declare
+   * (counted in the files here, independently of the script), listing every failure with
+   * wasm-tools' message. Returns the number of worlds built.
+   */
+  public static int assertValid(List<Path> dirs) throws IOException, InterruptedException {
+    Map<Path, Verdict> results = check(dirs);
     List<String> failures = new ArrayList<>();
-    results.forEach(
-        (d, r) -> {
-          if (!r.equals("OK")) {
-            failures.add(d + ": " + r);
-          }
-        });
+    int worlds = 0;
+    for (Map.Entry<Path, Verdict> e : results.entrySet()) {
+      Verdict v = e.getValue();
+      int declared = declaredWorlds(e.getKey());
+      if (!v.ok()) {
+        failures.add(e.getKey() + ": " + v.message());
+      } else if (v.worlds() != declared) {
+        failures.add(e.getKey() + ": built " + v.worlds() + " of " + declared + " worlds");
+      }
+      worlds += v.worlds();
+    }
     assertThat(failures).as("wasm-tools rejected packages").isEmpty();
+    return worlds;
   }
 
-  static String run(Path dir, String... cmd) throws IOException, InterruptedException {
-    Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true).start();
-    String out = new String(p.getInputStream().readAllBytes());
-    int code = p.waitFor();
-    if (code != 0) {
-      throw new AssertionError(String.join(" ", cmd) + " failed (" + code + "): " + out);
+  /** {@code world} declarations in every .wit file under the directory. */
+  static int declaredWorlds(Path dir) throws IOException {
+    try (Stream<Path> files = Files.walk(dir)) {
+      int n = 0;
+      for (Path f : files.filter(p -> p.toString().endsWith(".wit")).toList()) {
+        n += (int) Files.readString(f).lines().filter(l -> l.startsWith("world ")).count();
+      }
+      return n;
     }
-    return out;
+  }
+
+  static String run(Path dir, String... cmd) {
+    return TestProcess.builder(cmd).directory(dir).run(RUN_TIMEOUT).assertSuccess().output();
   }
 }

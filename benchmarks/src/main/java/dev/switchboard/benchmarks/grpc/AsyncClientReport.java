@@ -1,5 +1,6 @@
 package dev.switchboard.benchmarks.grpc;
 
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -35,23 +36,26 @@ record AsyncClientReport(
    */
   static AsyncClientReport parse(String output) {
     Map<String, Long> values = new HashMap<>();
-    for (String line : output.split("\\R")) {
-      Matcher m = LINE.matcher(line);
-      if (m.matches()) {
-        values.put(m.group(1), Long.parseLong(m.group(2)));
+    output
+        .lines()
+        .map(LINE::matcher)
+        .filter(Matcher::matches)
+        .forEach(m -> values.put(m.group(1), Long.parseLong(m.group(2))));
+    long[] figures = new long[REQUIRED.size()];
+    List<String> missing = new ArrayList<>();
+    for (int i = 0; i < figures.length; i++) {
+      Long value = values.get(REQUIRED.get(i));
+      if (value == null) {
+        missing.add(REQUIRED.get(i));
+      } else {
+        figures[i] = value;
       }
     }
-    List<String> missing = REQUIRED.stream().filter(k -> !values.containsKey(k)).toList();
     if (!missing.isEmpty()) {
       throw new IllegalArgumentException(
           "AsyncClient printed no " + missing + " line; its output was:\n" + output);
     }
     return new AsyncClientReport(
-        values.get("QPS"),
-        values.get("50%ile Latency (in micros)"),
-        values.get("90%ile Latency (in micros)"),
-        values.get("99%ile Latency (in micros)"),
-        values.get("99.9%ile Latency (in micros)"),
-        values.get("Maximum Latency (in micros)"));
+        figures[0], figures[1], figures[2], figures[3], figures[4], figures[5]);
   }
 }

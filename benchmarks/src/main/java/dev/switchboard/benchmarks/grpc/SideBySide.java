@@ -1,30 +1,31 @@
 package dev.switchboard.benchmarks.grpc;
 
+import dev.switchboard.testing.FreePorts;
+import dev.switchboard.testing.TestProcess;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
- * The side-by-side gRPC benchmark of issue 2, section 6: grpc-java's own {@code AsyncServer}
- * against our runtime serving the same service from generated stubs and as a dynamic service, each
- * driven by grpc-java's {@code AsyncClient} with the same flags.
+ * The side-by-side gRPC benchmark: grpc-java's own {@code AsyncServer} against our runtime serving
+ * the same service from generated stubs and as a dynamic service, each driven by grpc-java's {@code
+ * AsyncClient} with the same flags.
  *
  * <p>Every server and every client gets a fresh JVM with the same JVM flags, and the anchor's
  * programs run on the anchor's own classpath. Runs are interleaved (each round visits every server
@@ -47,7 +48,7 @@ public final class SideBySide {
     }
 
     String flagName() {
-      return name().toLowerCase();
+      return name().toLowerCase(Locale.ROOT);
     }
   }
 
@@ -57,7 +58,7 @@ public final class SideBySide {
     STREAMING;
 
     String flagName() {
-      return name().toLowerCase();
+      return name().toLowerCase(Locale.ROOT);
     }
   }
 
@@ -114,7 +115,7 @@ public final class SideBySide {
   private final Path java;
   private final List<String> jvmFlags;
   private final Path work;
-  private final List<Process> running = new ArrayList<>();
+  private final List<TestProcess> running = new ArrayList<>();
 
   private SideBySide(Flags flags, PrintStream out) throws IOException {
     this.flags = flags;
@@ -139,8 +140,12 @@ public final class SideBySide {
     } catch (IllegalArgumentException | IllegalStateException e) {
       System.err.println("run-grpc: " + e.getMessage());
       code = 2;
-    } catch (IOException e) {
+    } catch (IOException | UncheckedIOException e) {
       System.err.println("run-grpc: " + e);
+      code = 1;
+    } catch (AssertionError e) {
+      // A server or client that did not start, listen or finish: the message quotes its output.
+      System.err.println("run-grpc: " + e.getMessage());
       code = 1;
     }
     System.exit(code);
@@ -211,12 +216,12 @@ public final class SideBySide {
   }
 
   private RunFigures runOnce(Server server, Rpc rpc, Path anchorLib, int round) throws IOException {
-    int port = freePort();
+    int port = FreePorts.pick();
     String runName = server.flagName() + "-" + rpc.flagName() + "-r" + (round + 1);
-    Path serverLog = work.resolve(runName + "-server.log");
-    Process serverProcess = start(serverCommand(server, port, anchorLib, runName), serverLog);
+    TestProcess serverProcess =
+        start(runName + "-server", serverCommand(server, port, anchorLib, runName));
     try {
-      awaitListening(serverProcess, port, serverLog);
+      serverProcess.awaitListening(port, Duration.ofSeconds(60));
       List<String> client = new ArrayList<>();
       client.add(java.toString());
       client.addAll(jvmFlags);
@@ -227,41 +232,33 @@ public final class SideBySide {
               "io.grpc.benchmarks.qps.AsyncClient",
               "--address=127.0.0.1:" + port));
       client.addAll(clientFlags(rpc));
-      Path clientLog = work.resolve(runName + "-client.log");
-      Process clientProcess = start(client, clientLog);
+      TestProcess clientProcess = start(runName + "-client", client);
       int warmup = flags.getInt("warmup_duration", 10);
       int duration = flags.getInt("duration", 20);
-      long limit = duration + warmup + 120L;
+      int exitCode;
       Duration cpuAtStart;
       Duration cpuAtEnd;
       try {
         // The client spends well under a second connecting before its warm-up starts.
-        clientProcess.waitFor(warmup * 1000L + 500, TimeUnit.MILLISECONDS);
+        awaitExitOrElapse(clientProcess, Duration.ofMillis(warmup * 1000L + 500));
         cpuAtStart = cpuTime(serverProcess);
-        if (!clientProcess.waitFor(limit, TimeUnit.SECONDS)) {
-          throw new IllegalStateException(
-              "AsyncClient did not finish within " + limit + " s; see " + clientLog);
-        }
+        exitCode = clientProcess.awaitExit(Duration.ofSeconds(duration + warmup + 120L));
         cpuAtEnd = cpuTime(serverProcess);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IllegalStateException("interrupted while AsyncClient ran", e);
       } finally {
         stop(clientProcess);
       }
-      String output = Files.readString(clientLog, StandardCharsets.UTF_8);
-      if (clientProcess.exitValue() != 0) {
+      if (exitCode != 0) {
         throw new IllegalStateException(
             "AsyncClient against "
                 + server.label
                 + " exited with "
-                + clientProcess.exitValue()
+                + exitCode
                 + ":\n"
-                + tail(output)
+                + clientProcess.tail()
                 + "\nserver log:\n"
-                + tail(Files.readString(serverLog, StandardCharsets.UTF_8)));
+                + serverProcess.tail());
       }
-      AsyncClientReport report = AsyncClientReport.parse(output);
+      AsyncClientReport report = AsyncClientReport.parse(clientProcess.output());
       double calls = Math.max(1.0, (double) report.qps() * duration);
       return new RunFigures(report, cpuAtEnd.minus(cpuAtStart).toNanos() / 1000.0 / calls);
     } finally {
@@ -344,41 +341,33 @@ public final class SideBySide {
             + "harness does not run from that jar");
   }
 
-  private Process start(List<String> command, Path log) throws IOException {
-    Process process =
-        new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+  /** Starts a server or client whose output goes to NAME.log in the work directory. */
+  private TestProcess start(String name, List<String> command) {
+    TestProcess process =
+        TestProcess.builder(command).name(name).outputFile(work.resolve(name + ".log")).start();
     synchronized (running) {
       running.add(process);
     }
     return process;
   }
 
-  private void awaitListening(Process process, int port, Path log) throws IOException {
-    Instant deadline = Instant.now().plus(Duration.ofSeconds(60));
-    while (Instant.now().isBefore(deadline)) {
-      if (!process.isAlive()) {
-        throw new IllegalStateException(
-            "the server exited with "
-                + process.exitValue()
-                + " before listening:\n"
-                + tail(Files.readString(log, StandardCharsets.UTF_8)));
-      }
-      try (Socket socket = new Socket()) {
-        socket.connect(new InetSocketAddress("127.0.0.1", port), 500);
-        return;
-      } catch (IOException notYet) {
-        sleep(Duration.ofMillis(100));
-      }
+  /** Waits until the process exits or {@code wait} has passed, whichever comes first. */
+  private static void awaitExitOrElapse(TestProcess process, Duration wait) {
+    try {
+      process.handle().onExit().get(wait.toNanos(), TimeUnit.NANOSECONDS);
+    } catch (TimeoutException stillRunning) {
+      // The usual case: the warm-up is over and the client measures.
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while AsyncClient ran", e);
+    } catch (ExecutionException e) {
+      throw new IllegalStateException("cannot watch " + process, e);
     }
-    throw new IllegalStateException(
-        "the server did not listen on port "
-            + port
-            + " within 60 s:\n"
-            + tail(Files.readString(log, StandardCharsets.UTF_8)));
   }
 
-  private static Duration cpuTime(Process process) {
+  private static Duration cpuTime(TestProcess process) {
     return process
+        .handle()
         .info()
         .totalCpuDuration()
         .orElseThrow(
@@ -388,25 +377,15 @@ public final class SideBySide {
   }
 
   /** Stops one process: SIGTERM (the servers shut down in a hook), then SIGKILL after 10 s. */
-  private void stop(Process process) {
-    if (process.isAlive()) {
-      process.destroy();
-      try {
-        if (!process.waitFor(10, TimeUnit.SECONDS)) {
-          process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-        }
-      } catch (InterruptedException e) {
-        process.destroyForcibly();
-        Thread.currentThread().interrupt();
-      }
-    }
+  private void stop(TestProcess process) {
+    process.stop(Duration.ofSeconds(10));
     synchronized (running) {
       running.remove(process);
     }
   }
 
   private void stopAll() {
-    List<Process> left;
+    List<TestProcess> left;
     synchronized (running) {
       left = new ArrayList<>(running);
     }
@@ -476,45 +455,23 @@ public final class SideBySide {
 
   private static <E extends Enum<E>> List<E> parseList(String value, Class<E> type) {
     List<E> items = new ArrayList<>();
-    for (String name : value.split(",")) {
+    for (String name : value.split(",", -1)) {
       try {
-        items.add(Enum.valueOf(type, name.trim().toUpperCase()));
+        items.add(Enum.valueOf(type, name.trim().toUpperCase(Locale.ROOT)));
       } catch (IllegalArgumentException e) {
         throw new IllegalArgumentException(
             "unknown "
-                + type.getSimpleName().toLowerCase()
+                + type.getSimpleName().toLowerCase(Locale.ROOT)
                 + " '"
                 + name
                 + "'; known: "
-                + Arrays.toString(type.getEnumConstants()).toLowerCase());
+                + Arrays.toString(type.getEnumConstants()).toLowerCase(Locale.ROOT));
       }
     }
     if (items.isEmpty()) {
-      throw new IllegalArgumentException("empty " + type.getSimpleName().toLowerCase() + " list");
+      throw new IllegalArgumentException(
+          "empty " + type.getSimpleName().toLowerCase(Locale.ROOT) + " list");
     }
     return items;
-  }
-
-  private static int freePort() {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    } catch (IOException e) {
-      throw new UncheckedIOException("no free port", e);
-    }
-  }
-
-  private static String tail(String text) {
-    String[] lines = text.split("\\R");
-    return String.join(
-        "\n", Arrays.asList(lines).subList(Math.max(0, lines.length - 30), lines.length));
-  }
-
-  private static void sleep(Duration duration) {
-    try {
-      Thread.sleep(duration.toMillis());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted", e);
-    }
   }
 }

@@ -34,6 +34,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The interop cases, one method each, as grpc/doc/interop-test-descriptions.md specifies them
@@ -299,7 +300,8 @@ final class InteropCases {
     checkEcho(headers.get(), trailers.get(), "FullDuplexCall");
   }
 
-  private static void checkEcho(Metadata headers, Metadata trailers, String call) {
+  private static void checkEcho(
+      @Nullable Metadata headers, @Nullable Metadata trailers, String call) {
     check(
         headers != null
             && ECHO_INITIAL_VALUE.equals(headers.get(EchoMetadataInterceptor.ECHO_INITIAL)),

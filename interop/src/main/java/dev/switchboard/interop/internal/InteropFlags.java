@@ -20,9 +20,17 @@ public final class InteropFlags {
   /** Thrown for bad usage; the message says what is wrong and is meant for the user. */
   public static final class UsageException extends Exception {
     private static final long serialVersionUID = 1L;
+    private final String message;
 
     UsageException(String message) {
       super(message);
+      this.message = message;
+    }
+
+    /** What was wrong with the flags; empty for {@code --help}. */
+    @Override
+    public String getMessage() {
+      return message;
     }
   }
 
@@ -76,13 +84,10 @@ public final class InteropFlags {
     if (value == null) {
       return defaultValue;
     }
-    switch (value.trim().toLowerCase(Locale.ROOT)) {
-      case "true":
-        return true;
-      case "false":
-        return false;
-      default:
-        throw new UsageException("--" + key + "=" + value + ": expected true or false");
-    }
+    return switch (value.trim().toLowerCase(Locale.ROOT)) {
+      case "true" -> true;
+      case "false" -> false;
+      default -> throw new UsageException("--" + key + "=" + value + ": expected true or false");
+    };
   }
 }

@@ -11,6 +11,7 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
@@ -155,41 +156,36 @@ public final class InteropServer {
         return TlsConfig.fromPem(
             Path.of(flags.string("tls_cert_file", "")), Path.of(flags.string("tls_key_file", "")));
       } catch (IllegalArgumentException e) {
-        throw new UsageException(e.getMessage());
+        throw new UsageException(Objects.requireNonNullElse(e.getMessage(), e.toString()));
       }
     }
     return TlsConfig.fromCertificates(TestCertificates.server1Key(), TestCertificates.server1());
   }
 
   private static String bindHost(String addressType) throws UsageException {
-    switch (addressType.toUpperCase(Locale.ROOT)) {
-      case "IPV4_IPV6":
-        // The wildcard; on a dual-stack host it accepts both families, as grpc-java's does.
-        return "::";
-      case "IPV4":
-        return "0.0.0.0";
-      case "IPV6":
-        return "::";
-      default:
-        throw new UsageException(
-            "--address_type=" + addressType + ": expected IPV4, IPV6 or IPV4_IPV6");
-    }
+    return switch (addressType.toUpperCase(Locale.ROOT)) {
+      // The wildcard; on a dual-stack host it accepts both families, as grpc-java's does.
+      case "IPV4_IPV6", "IPV6" -> "::";
+      case "IPV4" -> "0.0.0.0";
+      default ->
+          throw new UsageException(
+              "--address_type=" + addressType + ": expected IPV4, IPV6 or IPV4_IPV6");
+    };
   }
 
   static String usage() {
-    return String.join(
-        "\n",
-        "Usage: interop server [--key=value ...]",
-        "  --port=PORT                 Port to listen on (0: any free port). Default 8080",
-        "  --use_tls=true|false        Whether to use TLS. Default true (the grpc test CA's",
-        "                              server1 certificate, for *.test.google.fr)",
-        "  --tls_cert_file=PEM         With --tls_key_file: serve this certificate chain instead",
-        "  --tls_key_file=PEM          The private key of --tls_cert_file",
-        "  --address_type=IPV4|IPV6|IPV4_IPV6",
-        "                              Addresses to listen on. Default IPV4_IPV6",
-        "  --use_alts, --local_handshaker_port, --grpc_version=2, --use_mcs",
-        "                              Accepted for compatibility with grpc-java's TestServiceServer;",
-        "                              ALTS is not supported",
-        "Example: interop server --port=8080 --use_tls=false");
+    return """
+        Usage: interop server [--key=value ...]
+          --port=PORT                 Port to listen on (0: any free port). Default 8080
+          --use_tls=true|false        Whether to use TLS. Default true (the grpc test CA's
+                                      server1 certificate, for *.test.google.fr)
+          --tls_cert_file=PEM         With --tls_key_file: serve this certificate chain instead
+          --tls_key_file=PEM          The private key of --tls_cert_file
+          --address_type=IPV4|IPV6|IPV4_IPV6
+                                      Addresses to listen on. Default IPV4_IPV6
+          --use_alts, --local_handshaker_port, --grpc_version=2, --use_mcs
+                                      Accepted for compatibility with grpc-java's TestServiceServer;
+                                      ALTS is not supported
+        Example: interop server --port=8080 --use_tls=false""";
   }
 }

@@ -21,6 +21,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 
@@ -208,6 +209,8 @@ final class InteropTestService extends TestServiceGrpc.TestServiceImplBase {
     private boolean scheduled;
     private boolean finished;
     private boolean compressionSet;
+    // The scheduled send, cancelled when the call is, so the scheduler drops it at once.
+    private @Nullable ScheduledFuture<?> nextSend;
 
     ResponsePacer(StreamObserver<StreamingOutputCallResponse> responseObserver) {
       this.call = (ServerCallStreamObserver<StreamingOutputCallResponse>) responseObserver;
@@ -240,6 +243,9 @@ final class InteropTestService extends TestServiceGrpc.TestServiceImplBase {
     synchronized void abandon() {
       finished = true;
       pending.clear();
+      if (nextSend != null) {
+        nextSend.cancel(false);
+      }
     }
 
     private void scheduleNext() {
@@ -256,7 +262,9 @@ final class InteropTestService extends TestServiceGrpc.TestServiceImplBase {
       }
       scheduled = true;
       Context context = Context.current();
-      scheduler.schedule(context.wrap(this::sendOne), next.getIntervalUs(), TimeUnit.MICROSECONDS);
+      nextSend =
+          scheduler.schedule(
+              context.wrap(this::sendOne), next.getIntervalUs(), TimeUnit.MICROSECONDS);
     }
 
     private synchronized void sendOne() {

@@ -1,7 +1,8 @@
 package dev.switchboard.plugin.internal;
 
+import dev.switchboard.runtime.TlsConfig;
+import dev.switchboard.runtime.TlsContext;
 import java.io.ByteArrayInputStream;
-import java.io.InputStream;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
@@ -9,11 +10,13 @@ import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.PrivateKey;
 import java.security.SecureRandom;
+import java.security.cert.CertificateEncodingException;
 import java.security.cert.CertificateException;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.security.spec.ECGenParameterSpec;
 import java.util.Base64;
+import javax.net.ssl.SNIHostName;
 
 /**
  * Throwaway identities for go-plugin's AutoMTLS. Each side makes a fresh self-signed ECDSA
@@ -43,13 +46,9 @@ public final class AutoMtls {
 
   /** A certificate with its private key. */
   public record Identity(X509Certificate certificate, PrivateKey privateKey) {
+    /** The certificate in PEM, as a host passes it in {@code PLUGIN_CLIENT_CERT}. */
     public String certificatePem() {
       return pem("CERTIFICATE", encoded(certificate));
-    }
-
-    /** PKCS#8, which both the JDK and netty read. */
-    public String privateKeyPem() {
-      return pem("PRIVATE KEY", privateKey.getEncoded());
     }
 
     /**
@@ -60,12 +59,31 @@ public final class AutoMtls {
       return Base64.getEncoder().withoutPadding().encodeToString(encoded(certificate));
     }
 
-    public InputStream certificateStream() {
-      return new ByteArrayInputStream(certificatePem().getBytes(StandardCharsets.US_ASCII));
+    /** Redacted: the key never reaches a log. */
+    @Override
+    public String toString() {
+      return "Identity{" + certificate.getSubjectX500Principal() + ", key redacted}";
     }
+  }
 
-    public InputStream privateKeyStream() {
-      return new ByteArrayInputStream(privateKeyPem().getBytes(StandardCharsets.US_ASCII));
+  /**
+   * Initialises what every AutoMTLS context needs but our identity: the JDK's TLS provider and
+   * default trust store (which netty's JDK support reads once), netty's JDK support, and {@link
+   * java.net.IDN}. A cold JVM spends tens of milliseconds there, so a plugin runs this on another
+   * thread while it makes its identity. It builds and drops a JDK client context pinned to {@code
+   * anyCertificate}, which loads and initialises the same classes as the real one without reading a
+   * trust store of its own. Go hosts send the SNI name {@code localhost}, whose parsing would load
+   * ICU data (~12 ms) in the middle of the first handshake. Failures are left for the real context
+   * to report.
+   */
+  public static void preloadTls(X509Certificate anyCertificate) {
+    try {
+      TlsContext.forClient(
+              TlsConfig.systemTrust().pinning(anyCertificate).provider(TlsConfig.Provider.JDK))
+          .prepare();
+      new SNIHostName("localhost".getBytes(StandardCharsets.US_ASCII));
+    } catch (RuntimeException e) {
+      // Reported where the real context is built.
     }
   }
 
@@ -139,19 +157,11 @@ public final class AutoMtls {
         CertificateFactory.getInstance("X.509").generateCertificate(new ByteArrayInputStream(der));
   }
 
-  public static String pem(X509Certificate certificate) {
-    return pem("CERTIFICATE", encoded(certificate));
-  }
-
-  public static InputStream pemStream(X509Certificate certificate) {
-    return new ByteArrayInputStream(pem(certificate).getBytes(StandardCharsets.US_ASCII));
-  }
-
   static byte[] encoded(X509Certificate certificate) {
     try {
       return certificate.getEncoded();
-    } catch (java.security.cert.CertificateEncodingException e) {
-      throw new IllegalStateException(e);
+    } catch (CertificateEncodingException e) {
+      throw new IllegalStateException("cannot encode our own certificate", e);
     }
   }
 

@@ -3,6 +3,7 @@ package dev.switchboard.plugin.internal;
 import dev.switchboard.plugin.PluginBroker;
 import dev.switchboard.plugin.internal.proto.ConnInfo;
 import dev.switchboard.plugin.internal.proto.GRPCBrokerGrpc;
+import dev.switchboard.runtime.SwitchboardServer;
 import io.grpc.ManagedChannel;
 import io.grpc.ServerServiceDefinition;
 import io.grpc.stub.StreamObserver;
@@ -17,7 +18,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 
@@ -60,10 +60,7 @@ public final class Broker implements PluginBroker {
       (delay, task) ->
           CompletableFuture.delayedExecutor(delay.toNanos(), TimeUnit.NANOSECONDS).execute(task);
 
-  private final Endpoints endpoints;
-  private final Supplier<Endpoints.@Nullable Tls> tls;
-  private final @Nullable String socketDir;
-  private final int maxMessageSize;
+  private final Connections connections;
   private final Logger log;
   private final Duration dialTimeout;
   private final Duration announcementTimeout;
@@ -71,43 +68,25 @@ public final class Broker implements PluginBroker {
   private final AtomicInteger ids = new AtomicInteger();
   private final Map<Integer, CompletableFuture<ConnInfo>> pending = new ConcurrentHashMap<>();
   private final List<ConnInfo> unsent = new ArrayList<>();
-  private final List<AutoCloseable> servers = new ArrayList<>();
+  private final List<SwitchboardServer> servers = new ArrayList<>();
 
   // Guarded by this: StreamObserver is not thread-safe.
   private @Nullable StreamObserver<ConnInfo> outbound;
   private boolean closed;
 
-  public Broker(
-      Endpoints endpoints,
-      Supplier<Endpoints.@Nullable Tls> tls,
-      @Nullable String socketDir,
-      int maxMessageSize,
-      Logger log) {
-    this(
-        endpoints,
-        tls,
-        socketDir,
-        maxMessageSize,
-        log,
-        DIAL_TIMEOUT,
-        ANNOUNCEMENT_TIMEOUT,
-        JDK_TIMER);
+  /** A broker whose servers and dials use {@code connections}, as the main connection does. */
+  public Broker(Connections connections, Logger log) {
+    this(connections, log, DIAL_TIMEOUT, ANNOUNCEMENT_TIMEOUT, JDK_TIMER);
   }
 
   /** Tests inject short timeouts and a timer they drive. */
   Broker(
-      Endpoints endpoints,
-      Supplier<Endpoints.@Nullable Tls> tls,
-      @Nullable String socketDir,
-      int maxMessageSize,
+      Connections connections,
       Logger log,
       Duration dialTimeout,
       Duration announcementTimeout,
       Timer timer) {
-    this.endpoints = endpoints;
-    this.tls = tls;
-    this.socketDir = socketDir;
-    this.maxMessageSize = maxMessageSize;
+    this.connections = connections;
     this.log = log;
     this.dialTimeout = dialTimeout;
     this.announcementTimeout = announcementTimeout;
@@ -224,19 +203,20 @@ public final class Broker implements PluginBroker {
   @Override
   public AutoCloseable acceptAndServe(int id, List<ServerServiceDefinition> services)
       throws IOException {
-    Endpoints.Listening listening =
-        endpoints.serveUnix(
-            Endpoints.socketPath(socketDir), services, List.of(), tls.get(), maxMessageSize);
+    // go-plugin's broker servers serve only what they are given: no health, no reflection.
+    SwitchboardServer.Builder builder = connections.unixServer().health(false).reflection(false);
+    services.forEach(builder::service);
+    SwitchboardServer server = builder.build().start();
     synchronized (this) {
-      servers.add(listening);
+      servers.add(server);
     }
     send(
         ConnInfo.newBuilder()
             .setServiceId(id)
-            .setNetwork(listening.network())
-            .setAddress(listening.address())
+            .setNetwork("unix")
+            .setAddress(server.target().path().toString())
             .build());
-    return listening;
+    return server;
   }
 
   @Override
@@ -258,20 +238,24 @@ public final class Broker implements PluginBroker {
               + dialTimeout.toMillis()
               + " ms; each announcement serves one dial)");
     } catch (ExecutionException e) {
-      throw new IOException("broker id " + id + ": " + e.getCause().getMessage(), e.getCause());
+      Throwable cause = e.getCause() == null ? e : e.getCause();
+      throw new IOException("broker id " + id + ": " + cause.getMessage(), cause);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IOException("interrupted while waiting for broker id " + id, e);
     } finally {
       pending.remove(id, future);
     }
-    return endpoints.channel(
-        info.getNetwork(), info.getAddress(), tls.get(), maxMessageSize, List.of());
+    try {
+      return connections.dial(info.getNetwork(), info.getAddress(), List.of());
+    } catch (IllegalArgumentException e) {
+      throw new IOException("broker id " + id + ": " + e.getMessage(), e);
+    }
   }
 
   /** Ends the stream and stops every server started through this broker. */
   public void close() {
-    List<AutoCloseable> toClose;
+    List<SwitchboardServer> toClose;
     synchronized (this) {
       closed = true;
       if (outbound != null) {
@@ -289,12 +273,7 @@ public final class Broker implements PluginBroker {
     IOException closedError = new IOException("the broker is closed");
     pending.values().forEach(future -> future.completeExceptionally(closedError));
     pending.clear();
-    for (AutoCloseable server : toClose) {
-      try {
-        server.close();
-      } catch (Exception e) {
-        log.debug("closing a broker server: {}", e.toString());
-      }
-    }
+    // Their connections end with the main one: no grace period to wait out.
+    toClose.forEach(server -> server.shutdown(Duration.ZERO));
   }
 }

@@ -2,7 +2,6 @@ package dev.switchboard.plugin.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.util.Iterator;
 import java.util.Map;
 import org.slf4j.Logger;
 
@@ -27,8 +26,7 @@ public final class HclogRelay {
         JsonNode message = entry.get("@message");
         if (entry.isObject() && level != null && message != null) {
           StringBuilder text = new StringBuilder(message.asText());
-          for (Iterator<Map.Entry<String, JsonNode>> it = entry.fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> field = it.next();
+          for (Map.Entry<String, JsonNode> field : entry.properties()) {
             if (!field.getKey().startsWith("@")) {
               JsonNode value = field.getValue();
               text.append(' ')

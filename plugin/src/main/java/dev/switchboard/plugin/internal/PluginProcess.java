@@ -27,12 +27,14 @@ import org.slf4j.Logger;
 public final class PluginProcess {
   static final int STDERR_TAIL_LINES = 40;
   static final int NOISE_LINES = 20;
-  private static final String EOF = new String("<eof>");
 
   private final Process process;
   private final String name;
   private final Logger log;
-  private final BlockingQueue<String> candidates = new LinkedBlockingQueue<>();
+
+  /** The handshake line, or empty once stdout has ended without one. */
+  private final BlockingQueue<Optional<String>> candidates = new LinkedBlockingQueue<>();
+
   // Guarded by themselves.
   private final Deque<String> stderrTail = new ArrayDeque<>();
   private final List<String> noise = new ArrayList<>();
@@ -59,16 +61,16 @@ public final class PluginProcess {
     Process process = builder.start();
     process.getOutputStream().close();
     PluginProcess plugin = new PluginProcess(process, name, log);
-    plugin.pump("stdout", process.getInputStream(), plugin.stdoutHandler(stdoutAfterHandshake));
+    plugin.pump(
+        "stdout",
+        process.getInputStream(),
+        plugin.stdoutHandler(stdoutAfterHandshake),
+        () -> plugin.candidates.add(Optional.empty()));
     HclogRelay relay = new HclogRelay(log);
     plugin.pump(
         "stderr",
         process.getErrorStream(),
         line -> {
-          if (line == EOF) {
-            plugin.stderrDone.complete(null);
-            return;
-          }
           synchronized (plugin.stderrTail) {
             plugin.stderrTail.addLast(line);
             if (plugin.stderrTail.size() > STDERR_TAIL_LINES) {
@@ -76,20 +78,19 @@ public final class PluginProcess {
             }
           }
           relay.relay(line);
-        });
+        },
+        () -> plugin.stderrDone.complete(null));
     return plugin;
   }
 
   private Consumer<String> stdoutHandler(Consumer<String> afterHandshake) {
     boolean[] found = {false};
     return line -> {
-      if (line == EOF) {
-        candidates.add(EOF);
-      } else if (found[0]) {
+      if (found[0]) {
         afterHandshake.accept(line);
       } else if (HandshakeLine.looksLikeHandshake(line)) {
         found[0] = true;
-        candidates.add(line);
+        candidates.add(Optional.of(line));
       } else {
         // go-plugin takes the first line as the handshake; we tolerate output before it, and keep
         // the first lines of it for the diagnosis should the handshake never come.
@@ -107,7 +108,8 @@ public final class PluginProcess {
     };
   }
 
-  private void pump(String stream, InputStream in, Consumer<String> lines) {
+  /** Reads {@code in} line by line on a daemon thread, then runs {@code atEnd}. */
+  private void pump(String stream, InputStream in, Consumer<String> lines, Runnable atEnd) {
     Thread thread =
         new Thread(
             () -> {
@@ -120,7 +122,7 @@ public final class PluginProcess {
               } catch (IOException e) {
                 log.debug("reading plugin {}: {}", stream, e.toString());
               } finally {
-                lines.accept(EOF);
+                atEnd.run();
               }
             },
             "plugin-" + name + "-" + stream);
@@ -139,11 +141,11 @@ public final class PluginProcess {
 
   /** Waits for the handshake line, the end of stdout (the plugin exited) or the timeout. */
   public Start awaitHandshake(Duration timeout) throws InterruptedException {
-    String line = candidates.poll(timeout.toNanos(), TimeUnit.NANOSECONDS);
+    Optional<String> line = candidates.poll(timeout.toNanos(), TimeUnit.NANOSECONDS);
     if (line == null) {
       return new TimedOut();
     }
-    if (line == EOF) {
+    if (line.isEmpty()) {
       try {
         process.waitFor(2, TimeUnit.SECONDS);
       } catch (InterruptedException e) {
@@ -156,7 +158,7 @@ public final class PluginProcess {
       // stdout closed but the process lives on: it will never print the line.
       return new TimedOut();
     }
-    return new Line(line);
+    return new Line(line.get());
   }
 
   /** Lets the stderr pump catch up so a diagnosis includes the plugin's last words. */

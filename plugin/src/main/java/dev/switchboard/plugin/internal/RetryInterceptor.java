@@ -11,6 +11,8 @@ import io.grpc.Status;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -157,8 +159,14 @@ public final class RetryInterceptor implements ClientInterceptor {
                         + (jitter.isZero()
                             ? 0
                             : ThreadLocalRandom.current().nextLong(jitter.toMillis() + 1));
-                scheduler.schedule(RetryingCall.this::attempt, delay, TimeUnit.MILLISECONDS);
-                return;
+                try {
+                  // attempt() reports its own outcome to the caller; the future holds nothing.
+                  Future<?> unused =
+                      scheduler.schedule(RetryingCall.this::attempt, delay, TimeUnit.MILLISECONDS);
+                  return;
+                } catch (RejectedExecutionException killed) {
+                  // The client is being killed: this attempt's status is the answer.
+                }
               }
               if (responseHeaders != null) {
                 caller.onHeaders(responseHeaders);

@@ -31,9 +31,18 @@ public final class StdioCapture extends GRPCStdioGrpc.GRPCStdioImplBase {
   private long dropped;
   private boolean taken;
   private @Nullable StreamObserver<StdioData> consumer;
+  private @Nullable PrintStream originalOut;
+  private @Nullable PrintStream originalErr;
 
-  /** Redirects System.out and System.err into this capture. */
-  public void install() {
+  /**
+   * Redirects System.out and System.err into this capture, as go-plugin's server takes over a
+   * plugin's stdout and stderr once the handshake line is out; {@link #finish()} puts them back.
+   */
+  public synchronized void install() {
+    if (originalOut == null && originalErr == null) {
+      originalOut = System.out;
+      originalErr = System.err;
+    }
     System.setOut(
         new PrintStream(new Sink(StdioData.Channel.STDOUT), true, StandardCharsets.UTF_8));
     System.setErr(
@@ -93,8 +102,17 @@ public final class StdioCapture extends GRPCStdioGrpc.GRPCStdioImplBase {
     }
   }
 
-  /** Ends the stream so the host sees all output before the plugin exits. */
+  /**
+   * Puts System.out and System.err back and ends the stream, so the host sees all output before the
+   * plugin exits.
+   */
   public synchronized void finish() {
+    if (originalOut != null && originalErr != null) {
+      System.setOut(originalOut);
+      System.setErr(originalErr);
+      originalOut = null;
+      originalErr = null;
+    }
     if (consumer != null) {
       try {
         consumer.onCompleted();

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.charset.StandardCharsets;
-import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
 import java.security.interfaces.ECPublicKey;
 import java.util.List;
@@ -73,21 +72,5 @@ class AutoMtlsTest {
     assertThat(field).doesNotContain("=", "\n", "-", "_");
     assertThat(AutoMtls.parseHandshakeField(field)).isEqualTo(identity.certificate());
     assertThat(AutoMtls.parsePem(identity.certificatePem())).isEqualTo(identity.certificate());
-  }
-
-  @Test
-  void peerTrustAcceptsExactlyThePinnedCertificate() throws Exception {
-    X509Certificate host = AutoMtls.generate("secp521r1").certificate();
-    X509Certificate other = AutoMtls.generate("secp521r1").certificate();
-    PeerTrust trust = PeerTrust.of(host);
-    trust.checkClientTrusted(new X509Certificate[] {host}, "EC");
-    trust.checkServerTrusted(new X509Certificate[] {host}, "EC");
-    assertThat(trust.getAcceptedIssuers()).containsExactly(host);
-    assertThatThrownBy(() -> trust.checkClientTrusted(new X509Certificate[] {other}, "EC"))
-        .isInstanceOf(CertificateException.class)
-        .hasMessageContaining("not the one announced");
-    assertThatThrownBy(() -> trust.checkServerTrusted(new X509Certificate[0], "EC"))
-        .isInstanceOf(CertificateException.class)
-        .hasMessageContaining("no certificate");
   }
 }

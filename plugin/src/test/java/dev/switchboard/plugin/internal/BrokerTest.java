@@ -37,13 +37,11 @@ class BrokerTest {
   @TempDir Path sockets;
 
   private final List<Runnable> expiries = new ArrayList<>();
-  private Endpoints endpoints;
   private Broker announcer;
   private Broker dialer;
 
   @BeforeEach
   void wire() {
-    endpoints = new Endpoints("broker-test");
     Broker.Timer manual =
         (delay, task) -> {
           assertThat(delay).isEqualTo(Broker.ANNOUNCEMENT_TIMEOUT);
@@ -70,10 +68,7 @@ class BrokerTest {
 
   private Broker broker(Broker.Timer timer) {
     return new Broker(
-        endpoints,
-        () -> null,
-        sockets.toString(),
-        Integer.MAX_VALUE,
+        Connections.plaintext(sockets, Integer.MAX_VALUE),
         LoggerFactory.getLogger(BrokerTest.class),
         DIAL_TIMEOUT,
         Broker.ANNOUNCEMENT_TIMEOUT,
@@ -84,7 +79,6 @@ class BrokerTest {
   void close() throws IOException {
     announcer.close();
     dialer.close();
-    endpoints.close();
     try (Stream<Path> left = Files.list(sockets)) {
       assertThat(left.toList()).as("broker sockets left").isEmpty();
     }

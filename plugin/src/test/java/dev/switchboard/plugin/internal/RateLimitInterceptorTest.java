@@ -2,22 +2,24 @@ package dev.switchboard.plugin.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.util.concurrent.atomic.AtomicLong;
+import dev.switchboard.testing.FakeClock;
+import java.time.Duration;
+import java.time.Instant;
 import org.junit.jupiter.api.Test;
 
 class RateLimitInterceptorTest {
   @Test
   void tokenBucketAllowsBurstThenRefillsAtRate() {
-    AtomicLong now = new AtomicLong();
-    RateLimitInterceptor limiter = new RateLimitInterceptor(10, 3, now::get);
+    FakeClock clock = FakeClock.at(Instant.EPOCH);
+    RateLimitInterceptor limiter = new RateLimitInterceptor(10, 3, clock::nanoTime);
     assertThat(limiter.tryAcquire()).isTrue();
     assertThat(limiter.tryAcquire()).isTrue();
     assertThat(limiter.tryAcquire()).isTrue();
     assertThat(limiter.tryAcquire()).isFalse();
-    now.addAndGet(100_000_000L); // 0.1 s at 10/s is one token
+    clock.advance(Duration.ofMillis(100)); // 0.1 s at 10/s is one token
     assertThat(limiter.tryAcquire()).isTrue();
     assertThat(limiter.tryAcquire()).isFalse();
-    now.addAndGet(10_000_000_000L); // long idle never exceeds the burst
+    clock.advance(Duration.ofSeconds(10)); // long idle never exceeds the burst
     assertThat(limiter.tryAcquire()).isTrue();
     assertThat(limiter.tryAcquire()).isTrue();
     assertThat(limiter.tryAcquire()).isTrue();

@@ -4,6 +4,7 @@ import com.google.protobuf.Descriptors;
 import com.google.protobuf.DynamicMessage;
 import io.grpc.MethodDescriptor;
 import io.grpc.MethodDescriptor.MethodType;
+import io.grpc.ServerServiceDefinition;
 import io.grpc.ServiceDescriptor;
 import io.grpc.protobuf.ProtoFileDescriptorSupplier;
 import io.grpc.protobuf.ProtoMethodDescriptorSupplier;
@@ -56,6 +57,11 @@ public final class DynamicMethods {
             .setSchemaDescriptor(new ServiceSchema(service));
     methods.forEach(builder::addMethod);
     return builder.build();
+  }
+
+  /** Whether a service definition serves a contract loaded at run time (a dynamic service). */
+  public static boolean servesLoadedContract(ServerServiceDefinition service) {
+    return service.getServiceDescriptor().getSchemaDescriptor() instanceof ServiceSchema;
   }
 
   private static final class ServiceSchema

@@ -16,10 +16,9 @@ import io.grpc.netty.shaded.io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.grpc.netty.shaded.io.netty.channel.socket.nio.NioSocketChannel;
 import io.grpc.netty.shaded.io.netty.util.concurrent.DefaultThreadFactory;
 import io.grpc.netty.shaded.io.netty.util.concurrent.Future;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Locale;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -30,12 +29,6 @@ import java.util.concurrent.TimeUnit;
  * elsewhere; unix domain sockets need epoll.
  */
 public final class EventLoops {
-
-  /**
-   * The longest unix socket path in bytes: {@code sizeof(sockaddr_un.sun_path)} minus the
-   * terminating NUL; 108 on Linux, 104 on macOS and the BSDs.
-   */
-  public static final int UNIX_PATH_MAX_BYTES = osName().contains("linux") ? 107 : 103;
 
   private final boolean epoll;
 
@@ -62,25 +55,6 @@ public final class EventLoops {
           cause);
     }
     return new EventLoops(true);
-  }
-
-  /**
-   * Checks that a unix socket path fits the OS limit.
-   *
-   * @throws IllegalArgumentException naming the path, its length and the limit
-   */
-  public static void checkUnixPath(Path path) {
-    int length = path.toString().getBytes(StandardCharsets.UTF_8).length;
-    if (length > UNIX_PATH_MAX_BYTES) {
-      throw new IllegalArgumentException(
-          "unix socket path is "
-              + length
-              + " bytes, longer than the OS limit of "
-              + UNIX_PATH_MAX_BYTES
-              + ": "
-              + path
-              + " (use a shorter path, e.g. under /tmp)");
-    }
   }
 
   /**
@@ -121,19 +95,15 @@ public final class EventLoops {
    */
   public static boolean shutdown(Duration timeout, EventLoopGroup... groups) {
     long deadline = System.nanoTime() + timeout.toNanos();
-    boolean done = true;
+    List<Future<?>> terminations = new ArrayList<>(groups.length);
     for (EventLoopGroup group : groups) {
-      group.shutdownGracefully(0, timeout.toMillis(), TimeUnit.MILLISECONDS);
+      terminations.add(group.shutdownGracefully(0, timeout.toMillis(), TimeUnit.MILLISECONDS));
     }
-    for (EventLoopGroup group : groups) {
-      Future<?> termination = group.terminationFuture();
+    boolean done = true;
+    for (Future<?> termination : terminations) {
       long left = Math.max(0, deadline - System.nanoTime());
       done &= termination.awaitUninterruptibly(left, TimeUnit.NANOSECONDS);
     }
     return done;
-  }
-
-  private static String osName() {
-    return System.getProperty("os.name", "").toLowerCase(Locale.ROOT);
   }
 }

@@ -28,11 +28,21 @@ public final class ReflectionConflicts {
   private ReflectionConflicts() {}
 
   /**
-   * Checks the files behind the services and their imports.
+   * Checks the files behind the services and their imports, when a contract loaded at run time is
+   * among them. Services generated at build time alone are left alone: their files were compiled
+   * together or shipped by their own builds, and asking for their descriptors would make a cold
+   * server parse every file at start instead of at the first reflection call.
    *
    * @throws IllegalArgumentException naming a symbol and the two files that define it
    */
   public static void check(List<ServerServiceDefinition> services) {
+    boolean loadedAtRunTime = false;
+    for (ServerServiceDefinition service : services) {
+      loadedAtRunTime |= DynamicMethods.servesLoadedContract(service);
+    }
+    if (!loadedAtRunTime) {
+      return;
+    }
     Map<String, FileDescriptor> filesByName = new HashMap<>();
     Map<String, String> fileBySymbol = new HashMap<>();
     Queue<FileDescriptor> pending = new ArrayDeque<>();

@@ -7,6 +7,7 @@ import io.grpc.ManagedChannel;
 import io.grpc.MethodDescriptor;
 import io.grpc.netty.shaded.io.netty.channel.EventLoopGroup;
 import java.time.Duration;
+import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
@@ -56,9 +57,11 @@ public final class ResourceOwningChannel extends ManagedChannel {
       watcher =
           group.scheduleWithFixedDelay(
               () -> {
-                if (delegate.isTerminated()) {
-                  group.shutdownGracefully(
-                      0, GROUP_SHUTDOWN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+                if (delegate.isTerminated() && !group.isShuttingDown()) {
+                  // The group's termination future, which isTerminated and awaitTermination read.
+                  Future<?> unused =
+                      group.shutdownGracefully(
+                          0, GROUP_SHUTDOWN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
                 }
               },
               0,

@@ -100,7 +100,9 @@ public final class Agent implements AutoCloseable {
       throw new IllegalStateException("agent already started");
     }
     SwitchboardServer.Builder serverBuilder =
-        SwitchboardServer.builder(config.listen).service(service);
+        SwitchboardServer.builder(config.listen)
+            .service(service)
+            .exceptionMapper(AgentGrpcService.ERRORS);
     if (config.tls != null) {
       serverBuilder.tls(config.tls);
     }

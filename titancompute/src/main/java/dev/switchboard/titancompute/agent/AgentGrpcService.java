@@ -1,5 +1,6 @@
 package dev.switchboard.titancompute.agent;
 
+import dev.switchboard.runtime.ExceptionMapper;
 import dev.switchboard.titancompute.internal.InferenceRules;
 import dev.switchboard.titancompute.v1.AgentInfo;
 import dev.switchboard.titancompute.v1.AgentServiceGrpc;
@@ -39,6 +40,14 @@ import org.slf4j.LoggerFactory;
  * slot at once, and every stream is reported with the next heartbeat.
  */
 final class AgentGrpcService extends AgentServiceGrpc.AgentServiceImplBase {
+  /**
+   * The agent server's exception registry: an engine failure is the engine's message as {@code
+   * UNAVAILABLE}; anything unexpected is logged once and reaches the client as {@code UNKNOWN}
+   * without its details.
+   */
+  static final ExceptionMapper ERRORS =
+      ExceptionMapper.builder().map(EngineException.class, Status.Code.UNAVAILABLE).build();
+
   private static final Logger log = LoggerFactory.getLogger(AgentGrpcService.class);
 
   private final String agentId;
@@ -138,9 +147,11 @@ final class AgentGrpcService extends AgentServiceGrpc.AgentServiceImplBase {
             f.cancel(true);
           }
         });
-    job.set(workers.submit(() -> run(generation, requestId, call, cancelled, startedNanos)));
+    Future<?> submitted =
+        workers.submit(() -> run(generation, requestId, call, cancelled, startedNanos));
+    job.set(submitted);
     if (cancelled.get()) {
-      job.get().cancel(true);
+      submitted.cancel(true);
     }
   }
 
@@ -202,17 +213,11 @@ final class AgentGrpcService extends AgentServiceGrpc.AgentServiceImplBase {
       call.onCompleted();
     } catch (InterruptedException e) {
       outcome = Status.Code.CANCELLED.name();
-    } catch (EngineException e) {
-      outcome = Status.Code.UNAVAILABLE.name();
+    } catch (EngineException | RuntimeException e) {
+      Status status = ERRORS.toStatus(e, "stream " + requestId);
+      outcome = status.getCode().name();
       if (!cancelled.get()) {
-        call.onError(Status.UNAVAILABLE.withDescription(e.getMessage()).asException());
-      }
-    } catch (RuntimeException e) {
-      outcome = Status.Code.INTERNAL.name();
-      log.error("stream {} failed", requestId, e);
-      if (!cancelled.get()) {
-        call.onError(
-            Status.INTERNAL.withDescription("agent " + agentId + " failed: " + e).asException());
+        call.onError(status.asException());
       }
     } finally {
       if (admitted) {
@@ -315,13 +320,10 @@ final class AgentGrpcService extends AgentServiceGrpc.AgentServiceImplBase {
         call.onCompleted();
         finish("OK");
       } catch (RuntimeException e) {
-        log.error("stream {} failed", requestId, e);
-        if (finish(Status.Code.INTERNAL.name())) {
+        Status status = ERRORS.toStatus(e, "stream " + requestId);
+        if (finish(status.getCode().name())) {
           try {
-            call.onError(
-                Status.INTERNAL
-                    .withDescription("agent " + agentId + " failed: " + e)
-                    .asException());
+            call.onError(status.asException());
           } catch (RuntimeException closed) {
             log.debug(
                 "stream {} was already closed", requestId, closed); // the client has its status

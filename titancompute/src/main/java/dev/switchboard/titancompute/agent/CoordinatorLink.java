@@ -16,6 +16,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -55,7 +56,9 @@ final class CoordinatorLink implements AutoCloseable {
   private @Nullable ClientCallStreamObserver<HealthUpdate> stream;
   private @Nullable ScheduledFuture<?> ticker;
   private volatile boolean registered;
-  private volatile int registrations;
+  private final AtomicInteger registrations = new AtomicInteger();
+  // Only touched on the link's thread.
+  private @Nullable ScheduledFuture<?> retry;
 
   CoordinatorLink(
       ManagedChannel channel,
@@ -84,7 +87,7 @@ final class CoordinatorLink implements AutoCloseable {
 
   /** How many times the agent has registered (1 after the first success; more after reconnects). */
   int registrations() {
-    return registrations;
+    return registrations.get();
   }
 
   double rttMs() {
@@ -136,7 +139,7 @@ final class CoordinatorLink implements AutoCloseable {
     }
     attempt = 0;
     registered = true;
-    registrations++;
+    registrations.incrementAndGet();
     log.info("registered with the coordinator (instance {})", response.getCoordinatorInstanceId());
     openStream();
     tick();
@@ -240,7 +243,7 @@ final class CoordinatorLink implements AutoCloseable {
             : cause == null ? "" : cause.toString();
     log.warn("{}: {}; retrying in {} ms", what, reason, delay);
     state = State.BACKOFF;
-    scheduler.schedule(this::register, delay, TimeUnit.MILLISECONDS);
+    retry = scheduler.schedule(this::register, delay, TimeUnit.MILLISECONDS);
   }
 
   private void closeStream() {
@@ -285,6 +288,10 @@ final class CoordinatorLink implements AutoCloseable {
           .submit(
               () -> {
                 state = State.CLOSED;
+                ScheduledFuture<?> pending = retry;
+                if (pending != null) {
+                  pending.cancel(false);
+                }
                 closeStream();
               })
           .get(1, TimeUnit.SECONDS);

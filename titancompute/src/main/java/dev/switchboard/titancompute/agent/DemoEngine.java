@@ -3,6 +3,7 @@ package dev.switchboard.titancompute.agent;
 import dev.switchboard.titancompute.v1.FinishReason;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.regex.Pattern;
@@ -83,10 +84,9 @@ final class DemoEngine implements InferenceEngine, ImmediateOutput.Source {
   }
 
   private static void add(List<String> words, String text) {
-    for (String word : WHITESPACE.split(text.strip())) {
-      if (!word.isEmpty()) {
-        words.add(word);
-      }
+    String stripped = text.strip();
+    if (!stripped.isEmpty()) {
+      words.addAll(Arrays.asList(WHITESPACE.split(stripped, -1)));
     }
   }
 }

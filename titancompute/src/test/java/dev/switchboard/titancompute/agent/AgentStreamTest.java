@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.switchboard.runtime.SwitchboardChannel;
 import dev.switchboard.runtime.Target;
+import dev.switchboard.testing.Await;
 import dev.switchboard.titancompute.coordinator.Coordinator;
 import dev.switchboard.titancompute.v1.AgentServiceGrpc;
 import dev.switchboard.titancompute.v1.CoordinatorServiceGrpc;
@@ -25,7 +26,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -36,6 +36,8 @@ import org.junit.jupiter.api.Test;
  * a client that stops reading and then goes away.
  */
 class AgentStreamTest {
+  private static final Duration WAIT = Duration.ofSeconds(20);
+
   private Coordinator coordinator;
   private Agent agent;
   private ManagedChannel coordinatorChannel;
@@ -52,7 +54,7 @@ class AgentStreamTest {
             .heartbeat(Duration.ofMillis(100))
             .build()
             .start();
-    await(agent::registered);
+    Await.until("the agent registered", WAIT, agent::registered);
     coordinatorChannel = SwitchboardChannel.builder(coordinator.target()).plaintext().build();
     agentChannel = SwitchboardChannel.builder(Target.parse(agent.endpoint())).plaintext().build();
   }
@@ -120,7 +122,7 @@ class AgentStreamTest {
     List<StreamResponse> cut = stream(routed("Why is the sky blue?", 5));
     assertThat(cut).hasSize(6);
     assertThat(cut.get(5).getFinishReason()).isEqualTo(FinishReason.FINISH_REASON_LENGTH);
-    await(() -> agent.info().getMetrics().getActiveStreams() == 0);
+    Await.until("no active streams", WAIT, () -> agent.info().getMetrics().getActiveStreams() == 0);
   }
 
   @Test
@@ -151,30 +153,15 @@ class AgentStreamTest {
     for (int i = 0; i < 3; i++) {
       assertThat(received.poll(10, TimeUnit.SECONDS)).isInstanceOf(StreamResponse.class);
     }
-    await(() -> agent.info().getMetrics().getActiveStreams() == 1);
+    Await.until("one active stream", WAIT, () -> agent.info().getMetrics().getActiveStreams() == 1);
     Thread.sleep(300);
     assertThat(agent.info().getMetrics().getActiveStreams()).isEqualTo(1); // paused, not finished
     assertThat(received).isEmpty(); // nothing arrives unrequested
     call.cancel("client gives up", null);
-    await(() -> agent.info().getMetrics().getActiveStreams() == 0);
+    Await.until("no active streams", WAIT, () -> agent.info().getMetrics().getActiveStreams() == 0);
     // The freed slot serves the next client.
     assertThat(stream(routed("again", 100)))
         .last()
         .satisfies(m -> assertThat(m.getDone()).isTrue());
-  }
-
-  private static void await(BooleanSupplier condition) {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("condition not met within 20 s");
-      }
-      try {
-        Thread.sleep(10);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new AssertionError(e);
-      }
-    }
   }
 }

@@ -6,11 +6,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
+import dev.switchboard.testing.FreePorts;
 import dev.switchboard.titancompute.v1.FinishReason;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -252,10 +252,7 @@ class HttpEnginesTest {
 
   @Test
   void unreachableEngineIsAnEngineErrorNamingTheUrl() throws Exception {
-    int port;
-    try (ServerSocket s = new ServerSocket(0)) {
-      port = s.getLocalPort();
-    }
+    int port = FreePorts.pick();
     URI url = URI.create("http://127.0.0.1:" + port);
     assertThatThrownBy(() -> InferenceEngine.ollama(url).generate(request(), new Sink(99)))
         .isInstanceOf(EngineException.class)

@@ -13,7 +13,7 @@ import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
-import dev.switchboard.titancompute.TestClock;
+import dev.switchboard.testing.FakeClock;
 import dev.switchboard.titancompute.v1.PublicKeyResponse;
 import io.grpc.Status;
 import io.grpc.StatusException;
@@ -26,7 +26,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 class TokenVerifierTest {
-  private final TestClock clock = new TestClock(Instant.parse("2026-01-01T00:00:00Z"));
+  private final FakeClock clock = FakeClock.at(Instant.parse("2026-01-01T00:00:00Z"));
   private final List<ECKey> published = new ArrayList<>();
   private final AtomicInteger fetches = new AtomicInteger();
   private final TokenVerifier verifier =

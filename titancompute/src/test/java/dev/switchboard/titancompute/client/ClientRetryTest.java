@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.switchboard.runtime.SwitchboardChannel;
 import dev.switchboard.runtime.Target;
+import dev.switchboard.testing.Await;
+import dev.switchboard.testing.FreePorts;
 import dev.switchboard.titancompute.agent.Agent;
 import dev.switchboard.titancompute.agent.InferenceEngine;
 import dev.switchboard.titancompute.coordinator.Coordinator;
@@ -15,7 +17,6 @@ import dev.switchboard.titancompute.v1.HealthUpdate;
 import dev.switchboard.titancompute.v1.InferenceRequest;
 import io.grpc.ManagedChannel;
 import io.grpc.stub.StreamObserver;
-import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -33,10 +34,7 @@ class ClientRetryTest {
                 .filter(a -> a.agentId().equals("dead"))
                 .findFirst()
                 .or(() -> Optional.of(candidates.get(0)));
-    int closedPort;
-    try (ServerSocket s = new ServerSocket(0)) {
-      closedPort = s.getLocalPort();
-    }
+    int closedPort = FreePorts.pick();
     try (Coordinator coordinator =
             Coordinator.builder(Target.tcp("127.0.0.1", 0))
                 .routingPolicy(preferDead)
@@ -74,10 +72,7 @@ class ClientRetryTest {
                       public void onCompleted() {}
                     });
         beats.onNext(HealthUpdate.newBuilder().setAgentId("dead").build());
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (!live.registered() && System.nanoTime() < deadline) {
-          Thread.sleep(10);
-        }
+        Await.until("the live agent registered", Duration.ofSeconds(10), live::registered);
         try (TitanClient client = TitanClient.connect(coordinator.target())) {
           StringBuilder text = new StringBuilder();
           InferenceResult result =

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.nimbusds.jwt.SignedJWT;
 import dev.switchboard.runtime.SwitchboardChannel;
 import dev.switchboard.runtime.Target;
+import dev.switchboard.testing.Await;
 import dev.switchboard.titancompute.agent.Agent;
 import dev.switchboard.titancompute.agent.InferenceEngine;
 import dev.switchboard.titancompute.coordinator.Coordinator;
@@ -36,10 +37,7 @@ class KeyRotationTest {
                 .build()
                 .start();
         TitanClient client = TitanClient.connect(coordinator.target())) {
-      long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-      while (!agent.registered() && System.nanoTime() < deadline) {
-        Thread.sleep(10);
-      }
+      Await.until("agent-1 registered", Duration.ofSeconds(20), agent::registered);
       InferenceRequest request =
           InferenceRequest.newBuilder().setModel("m").setPrompt("hi").setMaxTokens(3).build();
       InferenceResponse before = client.route(request);

@@ -2,7 +2,7 @@ package dev.switchboard.titancompute.coordinator;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.switchboard.titancompute.TestClock;
+import dev.switchboard.testing.FakeClock;
 import dev.switchboard.titancompute.v1.AgentRegistration;
 import dev.switchboard.titancompute.v1.AgentState;
 import dev.switchboard.titancompute.v1.HealthUpdate;
@@ -13,7 +13,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class AgentRegistryTest {
-  private final TestClock clock = new TestClock(Instant.parse("2026-01-01T00:00:00Z"));
+  private final FakeClock clock = FakeClock.at(Instant.parse("2026-01-01T00:00:00Z"));
   private final AgentRegistry registry = new AgentRegistry(clock, Duration.ofSeconds(3));
 
   private static AgentRegistration agent(String id, String... models) {

@@ -2,7 +2,7 @@ package dev.switchboard.titancompute.coordinator;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.switchboard.titancompute.TestClock;
+import dev.switchboard.testing.FakeClock;
 import dev.switchboard.titancompute.v1.AgentRegistration;
 import dev.switchboard.titancompute.v1.AgentState;
 import dev.switchboard.titancompute.v1.InferenceRequest;
@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 
 /** RequestInference's use of the routing index: a pick that went silent is never routed to. */
 class CoordinatorRoutingTest {
-  private final TestClock clock = new TestClock(Instant.parse("2026-01-01T00:00:00Z"));
+  private final FakeClock clock = FakeClock.at(Instant.parse("2026-01-01T00:00:00Z"));
   private final AgentRegistry registry = new AgentRegistry(clock, Duration.ofSeconds(3));
   private final List<List<String>> offered = new ArrayList<>();
   // Prefers agent "a" whenever it is offered: the worst case for the index's staleness.

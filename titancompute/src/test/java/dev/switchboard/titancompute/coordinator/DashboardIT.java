@@ -3,23 +3,23 @@ package dev.switchboard.titancompute.coordinator;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.switchboard.runtime.Target;
+import dev.switchboard.testing.Await;
+import dev.switchboard.testing.PeerPrograms;
+import dev.switchboard.testing.TestProcess;
 import dev.switchboard.titancompute.agent.Agent;
 import dev.switchboard.titancompute.agent.InferenceEngine;
 import dev.switchboard.titancompute.client.InferenceResult;
 import dev.switchboard.titancompute.client.TitanClient;
 import dev.switchboard.titancompute.v1.InferenceRequest;
-import java.io.File;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -33,24 +33,11 @@ import org.junit.jupiter.api.io.TempDir;
 class DashboardIT {
   @TempDir Path dir;
 
-  static Path chromium() {
-    for (String entry : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
-      for (String name : List.of("chromium", "chromium-browser")) {
-        Path candidate = Path.of(entry, name);
-        if (Files.isExecutable(candidate)) {
-          return candidate;
-        }
-      }
-    }
-    throw new AssertionError(
-        "chromium is not on PATH; install the Debian package 'chromium' (apt-get install chromium)");
-  }
-
-  private String chromium(String url, String... mode) throws Exception {
+  private String chromium(String url, String... mode) {
     List<String> command =
         new ArrayList<>(
             List.of(
-                chromium().toString(),
+                PeerPrograms.onPath("chromium", "chromium").toString(),
                 "--headless",
                 "--no-sandbox",
                 "--disable-gpu",
@@ -66,19 +53,11 @@ class DashboardIT {
                 "--window-size=1400,900"));
     command.addAll(List.of(mode));
     command.add(url);
-    Path out = dir.resolve("chromium.out");
-    Process p =
-        new ProcessBuilder(command)
-            .redirectOutput(out.toFile())
-            .redirectError(dir.resolve("chromium.err").toFile())
-            .start();
-    if (!p.waitFor(60, TimeUnit.SECONDS)) {
-      p.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
-      throw new AssertionError(
-          "chromium did not finish within 60 s: " + Files.readString(dir.resolve("chromium.err")));
-    }
-    assertThat(p.exitValue()).as(Files.readString(dir.resolve("chromium.err"))).isZero();
-    return Files.readString(out, StandardCharsets.UTF_8);
+    return TestProcess.builder(command)
+        .name("chromium")
+        .run(Duration.ofSeconds(60))
+        .assertSuccess()
+        .stdout();
   }
 
   @Test
@@ -93,10 +72,10 @@ class DashboardIT {
       Agent b = agent(coordinator, "agent-b");
       try (a;
           TitanClient client = TitanClient.connect(coordinator.target())) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (coordinator.status().getHealthyAgents() < 2 && System.nanoTime() < deadline) {
-          Thread.sleep(20);
-        }
+        Await.until(
+            "both agents healthy",
+            Duration.ofSeconds(30),
+            () -> coordinator.status().getHealthyAgents() >= 2);
         InferenceResult result =
             client.infer(
                 InferenceRequest.newBuilder()
@@ -110,17 +89,15 @@ class DashboardIT {
         // The agent reports the finished stream with its next heartbeat; wait for it in the JSON
         // feed.
         HttpClient http = HttpClient.newHttpClient();
-        long reported = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (!http.send(
-                HttpRequest.newBuilder(URI.create(url + "api/status")).build(),
-                HttpResponse.BodyHandlers.ofString())
-            .body()
-            .contains("\"outcome\":\"OK\"")) {
-          assertThat(System.nanoTime())
-              .as("the finished stream reaches the coordinator")
-              .isLessThan(reported);
-          Thread.sleep(50);
-        }
+        Await.until(
+            "the finished stream reaches the coordinator",
+            Duration.ofSeconds(10),
+            () ->
+                http.send(
+                        HttpRequest.newBuilder(URI.create(url + "api/status")).build(),
+                        HttpResponse.BodyHandlers.ofString())
+                    .body()
+                    .contains("\"outcome\":\"OK\""));
         b.close(); // agent-b drains and says so
         Thread.sleep(300); // a few more heartbeats for the charts
 

@@ -6,7 +6,7 @@ import com.nimbusds.jose.crypto.ECDSAVerifier;
 import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jwt.SignedJWT;
-import dev.switchboard.titancompute.TestClock;
+import dev.switchboard.testing.FakeClock;
 import dev.switchboard.titancompute.v1.PublicKeyResponse;
 import java.security.KeyFactory;
 import java.security.interfaces.ECPublicKey;
@@ -17,7 +17,7 @@ import java.util.Base64;
 import org.junit.jupiter.api.Test;
 
 class TokenIssuerTest {
-  private final TestClock clock = new TestClock(Instant.parse("2026-01-01T00:00:00Z"));
+  private final FakeClock clock = FakeClock.at(Instant.parse("2026-01-01T00:00:00Z"));
   private final TokenIssuer issuer = new TokenIssuer(clock, Duration.ofSeconds(30));
 
   @Test

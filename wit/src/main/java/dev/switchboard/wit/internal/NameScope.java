@@ -62,8 +62,13 @@ final class NameScope {
     return owners.containsKey(name.toLowerCase(Locale.ROOT));
   }
 
-  @Nullable String ownerOf(String name) {
-    return owners.get(name.toLowerCase(Locale.ROOT));
+  /** Who took {@code name}; only asked after {@link #claim} found it taken. */
+  String ownerOf(String name) {
+    String owner = owners.get(name.toLowerCase(Locale.ROOT));
+    if (owner == null) {
+      throw new IllegalArgumentException(name + " is not taken in " + description);
+    }
+    return owner;
   }
 
   private boolean take(String name, String source) {

@@ -96,7 +96,7 @@ public final class OpenApiTranslation {
   private final Map<String, Draft> interfaces = new LinkedHashMap<>();
   private final NameScope interfaceScope = new NameScope("interfaces");
   private final Map<String, String> schemaNames = new HashMap<>();
-  private final Map<Schema<?>, WitTypeRef> inlineMemo = new IdentityHashMap<>();
+  private final IdentityHashMap<Schema<?>, WitTypeRef> inlineMemo = new IdentityHashMap<>();
 
   /** Every defined type by interface|name, for flattening. */
   private final Map<String, WitType> defined = new HashMap<>();
@@ -154,8 +154,10 @@ public final class OpenApiTranslation {
     interfaces.put(TYPES, types);
 
     Components components = api.getComponents();
-    Map<String, Schema> schemas =
-        components == null || components.getSchemas() == null ? Map.of() : components.getSchemas();
+    Map<String, Schema<?>> schemas = new LinkedHashMap<>();
+    if (components != null && components.getSchemas() != null) {
+      components.getSchemas().forEach(schemas::put);
+    }
     for (String key : schemas.keySet()) {
       String claimed = types.scope.claim(kebab(key), "record", "schema " + key);
       if (claimed == null) {
@@ -172,9 +174,9 @@ public final class OpenApiTranslation {
       }
       schemaNames.put(key, claimed);
     }
-    for (Map.Entry<String, Schema> e : schemas.entrySet()) {
+    for (Map.Entry<String, Schema<?>> e : schemas.entrySet()) {
       String pointer = "/components/schemas/" + escapePointer(e.getKey());
-      defineNamed(types, schemaNames.get(e.getKey()), e.getValue(), pointer, e.getKey());
+      defineNamed(types, schemaName(e.getKey()), e.getValue(), pointer, e.getKey());
     }
 
     int count = 0;
@@ -214,7 +216,13 @@ public final class OpenApiTranslation {
             location,
             title,
             null,
-            Map.of("info.version", rawVersion, "servers", servers()));
+            Map.of(
+                "info.version",
+                rawVersion,
+                "servers",
+                servers(),
+                "server-variables",
+                serverVariables()));
     String docs =
         api.getInfo() == null || api.getInfo().getDescription() == null
             ? ""
@@ -230,7 +238,7 @@ public final class OpenApiTranslation {
             built.isEmpty() ? "" : name.endsWith("-api") ? name : WitNames.join(name, "api"));
     Binding binding =
         new Binding(Binding.Source.OPENAPI, List.of(main, SharedPackage.build()), warnings);
-    Binding broken = new RecursionBreaker(binding).run();
+    Binding broken = new SizeBreaker(new RecursionBreaker(binding).run()).run();
     // Warnings carry JSON pointers; make them document-qualified like the errors.
     List<Binding.Warning> located = new ArrayList<>();
     for (Binding.Warning w : broken.warnings()) {
@@ -248,6 +256,27 @@ public final class OpenApiTranslation {
       api.getServers().forEach(s -> urls.add(s.getUrl()));
     }
     return String.join(" ", urls);
+  }
+
+  /** The default of every server variable, {@code name=value} separated by spaces. */
+  private String serverVariables() {
+    Map<String, String> defaults = new TreeMap<>();
+    if (api.getServers() != null) {
+      for (io.swagger.v3.oas.models.servers.Server s : api.getServers()) {
+        if (s.getVariables() != null) {
+          s.getVariables()
+              .forEach(
+                  (k, v) -> {
+                    if (v.getDefault() != null) {
+                      defaults.putIfAbsent(k, v.getDefault());
+                    }
+                  });
+        }
+      }
+    }
+    List<String> out = new ArrayList<>();
+    defaults.forEach((k, v) -> out.add(k + "=" + v));
+    return String.join(" ", out);
   }
 
   private String semver(String raw) {
@@ -281,7 +310,7 @@ public final class OpenApiTranslation {
       addType(iface, WitType.alias(name, docs, origin, typeOf(schema, name, iface, pointer)));
       return;
     }
-    WitType t = shape(iface, name, schema, pointer, origin, docs);
+    WitType t = shape(iface, name, schema, pointer, objectRules(origin, schema), docs);
     addType(iface, t);
   }
 
@@ -302,13 +331,15 @@ public final class OpenApiTranslation {
       }
       return record(iface, name, merged, pointer, origin, docs);
     }
-    List<Schema> alternatives =
-        schema.getOneOf() != null && !schema.getOneOf().isEmpty()
-            ? schema.getOneOf()
-            : schema.getAnyOf() != null && !schema.getAnyOf().isEmpty() ? schema.getAnyOf() : null;
-    if (alternatives != null) {
-      String keyword =
-          schema.getOneOf() != null && !schema.getOneOf().isEmpty() ? "oneOf" : "anyOf";
+    boolean oneOf = schema.getOneOf() != null && !schema.getOneOf().isEmpty();
+    List<Schema<?>> alternatives = new ArrayList<>();
+    if (oneOf) {
+      schema.getOneOf().forEach(alternatives::add);
+    } else if (schema.getAnyOf() != null) {
+      schema.getAnyOf().forEach(alternatives::add);
+    }
+    if (!alternatives.isEmpty()) {
+      String keyword = oneOf ? "oneOf" : "anyOf";
       if (alternatives.size() == 1) {
         return WitType.alias(
             name,
@@ -321,7 +352,7 @@ public final class OpenApiTranslation {
     if (schema.getEnum() != null && !schema.getEnum().isEmpty() && "string".equals(type)) {
       return enumType(name, schema, origin, docs);
     }
-    if ("object".equals(type) || type == null && schema.getProperties() != null) {
+    if ("object".equals(type) || (type == null && schema.getProperties() != null)) {
       Merged merged = new Merged();
       merged.add(schema);
       if (!merged.properties.isEmpty()) {
@@ -331,14 +362,28 @@ public final class OpenApiTranslation {
     return WitType.alias(name, docs, origin, typeOf(schema, name, iface, pointer, true));
   }
 
+  /**
+   * minProperties/maxProperties belong to the object, not to a field; they travel on the type's
+   * origin so a stub can count the properties of a flattened body too.
+   */
+  private static Origin objectRules(Origin origin, Schema<?> schema) {
+    Origin o = origin;
+    if (schema.getMinProperties() != null) {
+      o = o.with("min-properties", schema.getMinProperties().toString());
+    }
+    if (schema.getMaxProperties() != null) {
+      o = o.with("max-properties", schema.getMaxProperties().toString());
+    }
+    return o;
+  }
+
   /** Properties gathered from an object schema and the parts of an allOf. */
-  private final class Merged {
-    final Map<String, Schema> properties = new LinkedHashMap<>();
+  private static final class Merged {
+    final Map<String, Schema<?>> properties = new LinkedHashMap<>();
     final Map<String, String> pointers = new HashMap<>();
     final Set<String> required = new LinkedHashSet<>();
     @Nullable Object additional;
     @Nullable Schema<?> single;
-    int parts;
 
     void add(Schema<?> s) {
       if (s.getProperties() != null) {
@@ -418,7 +463,7 @@ public final class OpenApiTranslation {
     }
     NameScope scope = new NameScope("fields of " + name);
     List<WitField> fields = new ArrayList<>();
-    for (Map.Entry<String, Schema> p : merged.properties.entrySet()) {
+    for (Map.Entry<String, Schema<?>> p : merged.properties.entrySet()) {
       String propPointer =
           merged.pointers.getOrDefault(
               p.getKey(), pointer + "/properties/" + escapePointer(p.getKey()));
@@ -443,7 +488,18 @@ public final class OpenApiTranslation {
       if (!required || isNullable(ps)) {
         t = WitTypeRef.option(t);
       }
-      Origin o = new Origin(Origin.Kind.OPENAPI_PROPERTY, propPointer, p.getKey(), null, Map.of());
+      Map<String, String> propAttrs = new TreeMap<>();
+      // A stub leaves readOnly properties out of requests and writeOnly ones out of responses.
+      if (Boolean.TRUE.equals(ps.getReadOnly())) {
+        propAttrs.put("read-only", "true");
+      }
+      if (Boolean.TRUE.equals(ps.getWriteOnly())) {
+        propAttrs.put("write-only", "true");
+      }
+      if (isNullable(ps)) {
+        propAttrs.put("nullable", "true");
+      }
+      Origin o = new Origin(Origin.Kind.OPENAPI_PROPERTY, propPointer, p.getKey(), null, propAttrs);
       fields.add(new WitField(fieldName, t, docsOf(ps), o, rules(ps, required), null));
     }
     if (merged.additional != null) {
@@ -478,7 +534,7 @@ public final class OpenApiTranslation {
       Draft iface,
       String name,
       Schema<?> schema,
-      List<Schema> alternatives,
+      List<Schema<?>> alternatives,
       String keyword,
       String pointer,
       Origin origin,
@@ -585,7 +641,25 @@ public final class OpenApiTranslation {
         new ContractProblem(location + "#" + pointer, "$ref " + ref + " points to nothing"));
   }
 
-  private WitTypeRef typeOf(Schema<?> schema, String contextName, Draft iface, String pointer) {
+  private Draft typesInterface() {
+    Draft types = interfaces.get(TYPES);
+    if (types == null) {
+      throw new IllegalStateException("the types interface is created before anything else");
+    }
+    return types;
+  }
+
+  /** The WIT type name given to components.schemas entry {@code key} before translation. */
+  private String schemaName(String key) {
+    String name = schemaNames.get(key);
+    if (name == null) {
+      throw new IllegalStateException("schema " + key + " was not named");
+    }
+    return name;
+  }
+
+  private WitTypeRef typeOf(
+      @Nullable Schema<?> schema, String contextName, Draft iface, String pointer) {
     return typeOf(schema, contextName, iface, pointer, false);
   }
 
@@ -619,14 +693,13 @@ public final class OpenApiTranslation {
         dangling(ref, pointer);
         return SharedPackage.JSON;
       }
-      return WitTypeRef.named(
-          pkgName, TYPES, schemaNames.get(ref.substring(SCHEMA_PREFIX.length())));
+      return WitTypeRef.named(pkgName, TYPES, schemaName(ref.substring(SCHEMA_PREFIX.length())));
     }
     String type = typeName(schema);
     boolean composite =
-        schema.getAllOf() != null && !schema.getAllOf().isEmpty()
-            || schema.getOneOf() != null && !schema.getOneOf().isEmpty()
-            || schema.getAnyOf() != null && !schema.getAnyOf().isEmpty();
+        (schema.getAllOf() != null && !schema.getAllOf().isEmpty())
+            || (schema.getOneOf() != null && !schema.getOneOf().isEmpty())
+            || (schema.getAnyOf() != null && !schema.getAnyOf().isEmpty());
     if (schema.getAllOf() != null
         && schema.getAllOf().size() == 1
         && schema.getProperties() == null) {
@@ -636,10 +709,12 @@ public final class OpenApiTranslation {
     boolean namedShape =
         !definingAlias
             && (composite
-                || schema.getEnum() != null && !schema.getEnum().isEmpty() && "string".equals(type)
-                || ("object".equals(type) || type == null)
+                || (schema.getEnum() != null
+                    && !schema.getEnum().isEmpty()
+                    && "string".equals(type))
+                || (("object".equals(type) || type == null)
                     && schema.getProperties() != null
-                    && !schema.getProperties().isEmpty());
+                    && !schema.getProperties().isEmpty()));
     if (namedShape) {
       WitTypeRef memo = inlineMemo.get(schema);
       if (memo != null
@@ -653,7 +728,7 @@ public final class OpenApiTranslation {
       }
       WitTypeRef ref = WitTypeRef.named(pkgName, iface.name, name);
       inlineMemo.put(schema, ref);
-      Origin origin = Origin.of(Origin.Kind.OPENAPI_SCHEMA, pointer);
+      Origin origin = objectRules(Origin.of(Origin.Kind.OPENAPI_SCHEMA, pointer), schema);
       addType(iface, shape(iface, name, schema, pointer, origin, docsOf(schema)));
       return ref;
     }
@@ -788,7 +863,7 @@ public final class OpenApiTranslation {
 
   private static boolean isNullable(Schema<?> s) {
     return Boolean.TRUE.equals(s.getNullable())
-        || s.getTypes() != null && s.getTypes().contains("null");
+        || (s.getTypes() != null && s.getTypes().contains("null"));
   }
 
   private static Rules rules(Schema<?> s, boolean required) {
@@ -813,7 +888,10 @@ public final class OpenApiTranslation {
             s.getMinItems(),
             s.getMaxItems(),
             s.getFormat(),
-            allowed);
+            allowed,
+            s.getMultipleOf(),
+            s.getMinProperties(),
+            s.getMaxProperties());
     return r;
   }
 
@@ -835,7 +913,7 @@ public final class OpenApiTranslation {
       String path, PathItem item, PathItem.HttpMethod method, Operation op) {
     String opPointer =
         "/paths/" + escapePointer(path) + "/" + method.name().toLowerCase(Locale.ROOT);
-    String[] segments = path.replaceAll("^/+|/+$", "").split("/+");
+    String[] segments = path.replaceAll("^/+|/+$", "").split("/+", -1);
     List<String> statics = new ArrayList<>();
     List<String> params = new ArrayList<>();
     boolean item_ = false;
@@ -902,7 +980,8 @@ public final class OpenApiTranslation {
       if (seg.startsWith("{") && seg.endsWith("}")) {
         String pname = seg.substring(1, seg.length() - 1);
         Parameter p = merged.get("path|" + pname);
-        String pointer = p == null ? opPointer : paramPointers.get("path|" + pname);
+        String pointer =
+            p == null ? opPointer : paramPointers.getOrDefault("path|" + pname, opPointer);
         Schema<?> ps = p == null ? null : p.getSchema();
         WitTypeRef t =
             ps == null
@@ -910,8 +989,15 @@ public final class OpenApiTranslation {
                 : typeOf(
                     ps, WitNames.join(context, "params", kebab(pname)), iface, pointer + "/schema");
         String fname = paramScope.claimNumbered(kebab(pname), pname);
-        Origin o =
-            new Origin(Origin.Kind.OPENAPI_PARAMETER, pointer, pname, null, Map.of("in", "path"));
+        Map<String, String> pathAttrs = new TreeMap<>();
+        pathAttrs.put("in", "path");
+        if (p != null && p.getStyle() != null) {
+          pathAttrs.put("style", p.getStyle().toString());
+        }
+        if (p != null && p.getExplode() != null) {
+          pathAttrs.put("explode", p.getExplode().toString());
+        }
+        Origin o = new Origin(Origin.Kind.OPENAPI_PARAMETER, pointer, pname, null, pathAttrs);
         fnParams.add(
             new WitField(
                 fname,
@@ -933,7 +1019,7 @@ public final class OpenApiTranslation {
       if (in.equals("path")) {
         continue;
       }
-      String pointer = paramPointers.get(e.getKey());
+      String pointer = paramPointers.getOrDefault(e.getKey(), opPointer);
       String headerName = p.getName() == null ? "" : p.getName();
       WitField.Role role = null;
       String wanted = kebab(headerName);
@@ -977,11 +1063,11 @@ public final class OpenApiTranslation {
               ? typeOf(
                   ps,
                   kebab(component.replace("~1", "/").replace("~0", "~")),
-                  interfaces.get(TYPES),
+                  typesInterface(),
                   pointer + "/schema")
               : typeOf(ps, WitNames.join(context, "params", fname), iface, pointer + "/schema");
       boolean required = Boolean.TRUE.equals(p.getRequired());
-      if (!required || ps != null && isNullable(ps)) {
+      if (!required || (ps != null && isNullable(ps))) {
         t = WitTypeRef.option(t);
       }
       Map<String, String> attrs = new TreeMap<>();
@@ -991,6 +1077,9 @@ public final class OpenApiTranslation {
       }
       if (p.getExplode() != null) {
         attrs.put("explode", p.getExplode().toString());
+      }
+      if (Boolean.TRUE.equals(p.getAllowReserved())) {
+        attrs.put("allow-reserved", "true");
       }
       Origin o = new Origin(Origin.Kind.OPENAPI_PARAMETER, pointer, headerName, null, attrs);
       requestFields.add(
@@ -1088,17 +1177,20 @@ public final class OpenApiTranslation {
     if (op.getResponses() != null) {
       op.getResponses().forEach(byStatus::put);
     }
-    List<String> successes = new ArrayList<>();
-    for (String status : byStatus.keySet()) {
-      if (status.startsWith("2")) {
-        successes.add(status);
-      }
-    }
+    Map<String, ApiResponse> successResponses = new LinkedHashMap<>();
+    byStatus.forEach(
+        (status, r) -> {
+          if (status.startsWith("2")) {
+            successResponses.put(status, r);
+          }
+        });
+    List<String> successes = List.copyOf(successResponses.keySet());
     Map<String, WitTypeRef> okTypes = new LinkedHashMap<>();
     Map<String, Boolean> okEmpty = new LinkedHashMap<>();
-    for (String status : successes) {
+    for (Map.Entry<String, ApiResponse> success : successResponses.entrySet()) {
+      String status = success.getKey();
       String rPointer = opPointer + "/responses/" + escapePointer(status);
-      ApiResponse r = resolveResponse(byStatus.get(status), rPointer);
+      ApiResponse r = resolveResponse(success.getValue(), rPointer);
       String okBase = successes.size() == 1 ? fn : WitNames.join(fn, successWord(status));
       WitTypeRef t = okType(r, okBase, okBase, iface, rPointer, status);
       okEmpty.put(status, t == null);
@@ -1107,7 +1199,7 @@ public final class OpenApiTranslation {
       }
     }
     Set<WitTypeRef> distinct = new LinkedHashSet<>(okTypes.values());
-    boolean someEmpty = okEmpty.containsValue(Boolean.TRUE);
+    boolean someEmpty = okEmpty.containsValue(true);
     WitTypeRef ok = null;
     boolean asVariant = distinct.size() > 1;
     if (distinct.size() == 1) {
@@ -1293,7 +1385,7 @@ public final class OpenApiTranslation {
     }
     NameScope scope = new NameScope("response of " + fn);
     List<WitField> fields = new ArrayList<>();
-    if (body != null && !flatten(body, true, bodyOrigin, scope, fields)) {
+    if (body != null && bodyOrigin != null && !flatten(body, true, bodyOrigin, scope, fields)) {
       fields.add(
           new WitField(
               scope.claimNumbered("body", "body"),
@@ -1416,7 +1508,7 @@ public final class OpenApiTranslation {
             || lower.startsWith("multipart/");
     if (!structured) {
       if (lower.startsWith("text/")
-          || lower.contains("xml") && schema != null && "string".equals(typeName(schema))) {
+          || (lower.contains("xml") && schema != null && "string".equals(typeName(schema)))) {
         return STRING;
       }
       if (schema == null || !"string".equals(typeName(schema)) || schema.getFormat() != null) {
@@ -1584,7 +1676,7 @@ public final class OpenApiTranslation {
     if (name == null) {
       // /a/{x}/b and /a/b: name the later one with its parameters too.
       List<String> parts = new ArrayList<>();
-      String[] segments = path.replaceAll("^/+|/+$", "").split("/+");
+      String[] segments = path.replaceAll("^/+|/+$", "").split("/+", -1);
       for (String seg : segments) {
         parts.add(kebab(seg.replace("{", "").replace("}", "")));
       }

@@ -13,9 +13,11 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Prints WIT source from a Binding. Output depends only on the Binding, so the same Binding always
@@ -25,13 +27,14 @@ import java.util.TreeSet;
  */
 public final class Printer {
   private static final String INDENT = "    ";
-  static final int WORLD_SIZE = 250;
 
   private final Binding binding;
+  private final ComponentCosts costs;
   private final Map<String, String> versions = new HashMap<>();
 
   public Printer(Binding binding) {
     this.binding = binding;
+    this.costs = new ComponentCosts(binding);
     for (WitPackage p : binding.packages()) {
       versions.put(p.qualifiedName(), p.version());
     }
@@ -63,20 +66,12 @@ public final class Printer {
       out.append('\n');
       printInterface(out, pkg, iface);
     }
-    if (!pkg.world().isEmpty()) {
-      // A component may hold at most 1000 instances (wasmparser's limit), so a very large API gets
-      // several worlds of WORLD_SIZE interfaces each instead of one no component could target.
-      List<WitInterface> all = pkg.interfaces();
-      int parts = (all.size() + WORLD_SIZE - 1) / WORLD_SIZE;
-      for (int part = 0; part < parts; part++) {
-        String world = parts == 1 ? pkg.world() : WitNames.join(pkg.world(), "part" + (part + 1));
-        out.append('\n').append("world ").append(WitNames.escape(world)).append(" {\n");
-        for (WitInterface iface :
-            all.subList(part * WORLD_SIZE, Math.min(all.size(), (part + 1) * WORLD_SIZE))) {
-          out.append(INDENT).append("import ").append(WitNames.escape(iface.name())).append(";\n");
-        }
-        out.append("}\n");
+    for (WorldPlan.World world : WorldPlan.of(costs, pkg)) {
+      out.append('\n').append("world ").append(WitNames.escape(world.name())).append(" {\n");
+      for (WitInterface iface : world.imports()) {
+        out.append(INDENT).append("import ").append(WitNames.escape(iface.name())).append(";\n");
       }
+      out.append("}\n");
     }
     return out.toString();
   }
@@ -198,7 +193,7 @@ public final class Printer {
     collect(f.error(), refs);
   }
 
-  private static void collect(WitTypeRef ref, List<WitTypeRef> refs) {
+  private static void collect(@Nullable WitTypeRef ref, List<WitTypeRef> refs) {
     if (ref == null) {
       return;
     }
@@ -224,7 +219,8 @@ public final class Printer {
               .append("type ")
               .append(name)
               .append(" = ")
-              .append(ref(pkg, iface, type.target(), aliases))
+              // WitType requires a target for an alias.
+              .append(ref(pkg, iface, Objects.requireNonNull(type.target()), aliases))
               .append(";\n");
       case RECORD, VARIANT, ENUM, FLAGS -> {
         out.append(INDENT).append(keyword(type.kind())).append(' ').append(name).append(" {\n");
@@ -282,7 +278,12 @@ public final class Printer {
         out.append(", ");
       }
       first = false;
-      out.append(WitNames.escape(p.name())).append(": ").append(ref(pkg, iface, p.type(), aliases));
+      WitTypeRef type = p.type();
+      if (type == null) {
+        throw new IllegalArgumentException(
+            "parameter " + p.name() + " of " + fn.name() + " in " + iface.name() + " has no type");
+      }
+      out.append(WitNames.escape(p.name())).append(": ").append(ref(pkg, iface, type, aliases));
     }
     out.append(')');
     if (fn.error() != null) {

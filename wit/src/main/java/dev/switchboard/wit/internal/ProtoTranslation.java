@@ -107,7 +107,7 @@ public final class ProtoTranslation {
     }
     out.add(SharedPackage.build());
     Binding binding = new Binding(Binding.Source.PROTO, out, warnings);
-    Binding broken = new RecursionBreaker(binding).run();
+    Binding broken = new SizeBreaker(new RecursionBreaker(binding).run()).run();
     // The breaker names fields by their full proto name; users want file:line.
     List<Binding.Warning> located = new ArrayList<>();
     for (Binding.Warning w : broken.warnings()) {
@@ -273,7 +273,7 @@ public final class ProtoTranslation {
   // ---- messages
 
   private void translateMessage(PackageDraft pkg, Descriptor m) {
-    WitTypeRef self = typeRefs.get(m.getFullName());
+    WitTypeRef self = typeRef(m.getFullName());
     Origin origin = Origin.of(Origin.Kind.PROTO_MESSAGE, m.getFullName(), m.getName(), null);
     if (isEmpty(m)) {
       // WIT records need a field. An empty message is never printed as a type: where it is used it
@@ -299,7 +299,7 @@ public final class ProtoTranslation {
       return;
     }
     NameScope fieldScope = new NameScope("fields of " + m.getFullName());
-    List<Member> members = new ArrayList<>();
+    List<WitField> fields = new ArrayList<>();
     Set<OneofDescriptor> oneofsDone = new LinkedHashSet<>();
     List<FieldDescriptor> byNumber = new ArrayList<>(m.getFields());
     byNumber.sort(Comparator.comparingInt(FieldDescriptor::getNumber));
@@ -307,13 +307,12 @@ public final class ProtoTranslation {
       OneofDescriptor oneof = f.getRealContainingOneof();
       if (oneof != null) {
         if (oneofsDone.add(oneof)) {
-          members.add(new Member(f.getNumber(), oneofField(pkg, m, oneof, fieldScope)));
+          fields.add(oneofField(pkg, m, oneof, fieldScope));
         }
         continue;
       }
-      members.add(new Member(f.getNumber(), field(m, f, fieldScope)));
+      fields.add(field(f, fieldScope));
     }
-    List<WitField> fields = members.stream().map(Member::field).toList();
     // The record goes before its oneof variants, so that when recursion must be cut it is cut
     // inside the variant's case rather than at the record's own field.
     int variants = pkg.pendingVariants.size();
@@ -323,9 +322,7 @@ public final class ProtoTranslation {
     pkg.pendingVariants.clear();
   }
 
-  private record Member(int number, WitField field) {}
-
-  private WitField field(Descriptor m, FieldDescriptor f, NameScope scope) {
+  private WitField field(FieldDescriptor f, NameScope scope) {
     String name = claimField(scope, WitNames.kebab(f.getName()), "field " + f.getFullName());
     Origin origin = Origin.of(Origin.Kind.PROTO_FIELD, f.getFullName(), f.getName(), f.getNumber());
     fieldLocations.put(f.getFullName(), docs.location(f));
@@ -353,8 +350,8 @@ public final class ProtoTranslation {
         }
       } else {
         boolean optional =
-            f.hasPresence() && f.getJavaType() != FieldDescriptor.JavaType.MESSAGE
-                || f.getJavaType() == FieldDescriptor.JavaType.MESSAGE && v.encoding == null
+            (f.hasPresence() && f.getJavaType() != FieldDescriptor.JavaType.MESSAGE)
+                || (f.getJavaType() == FieldDescriptor.JavaType.MESSAGE && v.encoding == null)
                 || "wrapper".equals(v.encoding)
                 || "timestamp".equals(v.encoding)
                 || "duration".equals(v.encoding)
@@ -485,9 +482,18 @@ public final class ProtoTranslation {
       case ENUM ->
           WellKnown.isMapped(f.getEnumType())
               ? new ValueType(SharedPackage.JSON, "json")
-              : new ValueType(typeRefs.get(f.getEnumType().getFullName()), null);
+              : new ValueType(typeRef(f.getEnumType().getFullName()), null);
       case MESSAGE, GROUP -> messageValue(f.getMessageType());
     };
+  }
+
+  /** The WIT type named for a message or enum in {@code reachable()} before translation. */
+  private WitTypeRef typeRef(String fullName) {
+    WitTypeRef ref = typeRefs.get(fullName);
+    if (ref == null) {
+      throw new IllegalStateException(fullName + " was not named before translation");
+    }
+    return ref;
   }
 
   private static ValueType plain(String keyword) {
@@ -503,7 +509,7 @@ public final class ProtoTranslation {
     if (isEmpty(m)) {
       return new ValueType(WitTypeRef.primitive("bool"), "presence");
     }
-    return new ValueType(typeRefs.get(m.getFullName()), null);
+    return new ValueType(typeRef(m.getFullName()), null);
   }
 
   static boolean isEmpty(Descriptor m) {
@@ -548,7 +554,7 @@ public final class ProtoTranslation {
   // ---- enums
 
   private WitType translateEnum(EnumDescriptor e) {
-    WitTypeRef self = typeRefs.get(e.getFullName());
+    WitTypeRef self = typeRef(e.getFullName());
     String prefix = commonPrefix(e);
     NameScope scope = new NameScope("cases of " + e.getFullName());
     List<WitField> cases = new ArrayList<>();

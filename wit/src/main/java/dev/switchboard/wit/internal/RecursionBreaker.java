@@ -10,10 +10,12 @@ import dev.switchboard.wit.WitTypeRef;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * WIT types cannot refer to themselves, directly or through others. This walks the type graph in
@@ -76,26 +78,26 @@ final class RecursionBreaker {
     if (state.containsKey(start)) {
       return;
     }
-    record Frame(String key, List<Edge> edges, int[] next) {}
+    record Frame(String key, Iterator<Edge> edges) {}
     List<Frame> stack = new ArrayList<>();
     state.put(start, 1);
-    stack.add(new Frame(start, edges(start), new int[] {0}));
+    stack.add(new Frame(start, edges(start).iterator()));
     while (!stack.isEmpty()) {
       Frame top = stack.get(stack.size() - 1);
-      if (top.next[0] >= top.edges.size()) {
-        state.put(top.key, 2);
+      if (!top.edges().hasNext()) {
+        state.put(top.key(), 2);
         stack.remove(stack.size() - 1);
         continue;
       }
-      Edge e = top.edges.get(top.next[0]++);
-      Integer s = state.get(e.target);
+      Edge e = top.edges().next();
+      Integer s = state.get(e.target());
       if (s == null) {
-        state.put(e.target, 1);
-        stack.add(new Frame(e.target, edges(e.target), new int[] {0}));
+        state.put(e.target(), 1);
+        stack.add(new Frame(e.target(), edges(e.target()).iterator()));
       } else if (s == 1) {
-        cuts.computeIfAbsent(top.key, k -> new HashMap<>())
-            .computeIfAbsent(e.member, k -> new HashSet<>())
-            .add(e.target);
+        cuts.computeIfAbsent(top.key(), k -> new HashMap<>())
+            .computeIfAbsent(e.member(), k -> new HashSet<>())
+            .add(e.target());
       }
     }
   }
@@ -117,7 +119,7 @@ final class RecursionBreaker {
     return edges;
   }
 
-  private void refs(WitTypeRef ref, int member, List<Edge> out) {
+  private void refs(@Nullable WitTypeRef ref, int member, List<Edge> out) {
     if (ref == null) {
       return;
     }
@@ -155,7 +157,8 @@ final class RecursionBreaker {
       }
       List<String> encodes = new ArrayList<>();
       for (String c : cut) {
-        encodes.add(types.get(c).origin().ref());
+        WitType cutType = types.get(c);
+        encodes.add(cutType == null ? c : cutType.origin().ref());
       }
       encodes.sort(null);
       Origin origin =
@@ -190,7 +193,7 @@ final class RecursionBreaker {
     return new WitTypeRef(ref.kind(), ref.name(), ref.packageName(), ref.interfaceName(), args);
   }
 
-  private static String key(String pkg, String iface, String name) {
+  private static String key(@Nullable String pkg, @Nullable String iface, String name) {
     return pkg + "|" + iface + "|" + name;
   }
 }

@@ -7,7 +7,6 @@ import com.google.protobuf.DescriptorProtos.EnumDescriptorProto;
 import com.google.protobuf.DescriptorProtos.EnumDescriptorProtoOrBuilder;
 import com.google.protobuf.DescriptorProtos.EnumValueDescriptorProtoOrBuilder;
 import com.google.protobuf.DescriptorProtos.FieldDescriptorProto;
-import com.google.protobuf.DescriptorProtos.FieldDescriptorProto.Type;
 import com.google.protobuf.DescriptorProtos.FieldDescriptorProtoOrBuilder;
 import com.google.protobuf.DescriptorProtos.FileDescriptorProto;
 import dev.switchboard.contract.internal.parser.ParsedFile.EnumNode;
@@ -24,6 +23,7 @@ import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.function.Predicate;
 import org.jspecify.annotations.Nullable;
@@ -133,7 +133,9 @@ final class Linker {
                     + existing.file()
                     + "\".");
           } else if (added.kind() == Kind.ENUM_VALUE) {
-            String enumName = ((EnumDescriptorProtoOrBuilder) added.parent()).getName();
+            // An enum value's parent is always its enum.
+            String enumName =
+                ((EnumDescriptorProtoOrBuilder) Objects.requireNonNull(added.parent())).getName();
             problems.add(
                 where,
                 "\""
@@ -547,9 +549,9 @@ final class Linker {
         continue;
       }
       if (type.kind() == Kind.MESSAGE) {
-        f.setType(Type.TYPE_MESSAGE);
+        f.setType(FieldDescriptorProto.Type.TYPE_MESSAGE);
       } else if (type.kind() == Kind.ENUM) {
-        f.setType(Type.TYPE_ENUM);
+        f.setType(FieldDescriptorProto.Type.TYPE_ENUM);
         if (file.proto3 && !type.proto3() && !field.isExtension) {
           String messageName = field.scope;
           problems.add(
@@ -568,15 +570,15 @@ final class Linker {
     }
     for (FieldNode field : file.fields) {
       if (field.inMapEntry && field.proto.getNumber() == 1) {
-        Type t = field.proto.getType();
-        if (t == Type.TYPE_FLOAT
-            || t == Type.TYPE_DOUBLE
-            || t == Type.TYPE_BYTES
-            || t == Type.TYPE_MESSAGE) {
+        FieldDescriptorProto.Type t = field.proto.getType();
+        if (t == FieldDescriptorProto.Type.TYPE_FLOAT
+            || t == FieldDescriptorProto.Type.TYPE_DOUBLE
+            || t == FieldDescriptorProto.Type.TYPE_BYTES
+            || t == FieldDescriptorProto.Type.TYPE_MESSAGE) {
           problems.add(
               field.typeLocation,
               "Key in map fields cannot be float/double, bytes or message types.");
-        } else if (t == Type.TYPE_ENUM) {
+        } else if (t == FieldDescriptorProto.Type.TYPE_ENUM) {
           problems.add(field.typeLocation, "Key in map fields cannot be enum types.");
         }
       }
@@ -613,10 +615,10 @@ final class Linker {
       FieldDescriptorProto.Builder f = field.proto;
       if (Boolean.TRUE.equals(field.explicitPacked)
           && (f.getLabel() != FieldDescriptorProto.Label.LABEL_REPEATED
-              || f.getType() == Type.TYPE_STRING
-              || f.getType() == Type.TYPE_BYTES
-              || f.getType() == Type.TYPE_MESSAGE
-              || f.getType() == Type.TYPE_GROUP)) {
+              || f.getType() == FieldDescriptorProto.Type.TYPE_STRING
+              || f.getType() == FieldDescriptorProto.Type.TYPE_BYTES
+              || f.getType() == FieldDescriptorProto.Type.TYPE_MESSAGE
+              || f.getType() == FieldDescriptorProto.Type.TYPE_GROUP)) {
         problems.add(
             field.typeLocation,
             "[packed = true] can only be specified for repeated primitive fields.");
@@ -738,7 +740,7 @@ final class Linker {
       case TYPE_FLOAT, TYPE_DOUBLE -> {
         double d;
         if (value.kind() == OptionValue.Kind.INTEGER) {
-          d = value.integer().doubleValue();
+          d = Objects.requireNonNull(value.integer(), "an INTEGER value's integer").doubleValue();
         } else if (value.kind() == OptionValue.Kind.FLOAT) {
           d = value.number();
         } else if (value.kind() == OptionValue.Kind.IDENTIFIER && value.text().equals("inf")) {
@@ -749,7 +751,7 @@ final class Linker {
           problems.add(at, "Expected number.");
           return null;
         }
-        return f.getType() == Type.TYPE_FLOAT
+        return f.getType() == FieldDescriptorProto.Type.TYPE_FLOAT
             ? CFloatFormat.formatFloat((float) d)
             : CFloatFormat.formatDouble(d);
       }
@@ -766,7 +768,7 @@ final class Linker {
           problems.add(at, "Expected string.");
           return null;
         }
-        return f.getType() == Type.TYPE_STRING
+        return f.getType() == FieldDescriptorProto.Type.TYPE_STRING
             ? value.string().toStringUtf8()
             : cEscape(value.string());
       }

@@ -5,8 +5,7 @@ import com.google.protobuf.CodedOutputStream;
 import com.google.protobuf.DescriptorProtos.DescriptorProtoOrBuilder;
 import com.google.protobuf.DescriptorProtos.EnumDescriptorProtoOrBuilder;
 import com.google.protobuf.DescriptorProtos.EnumValueDescriptorProtoOrBuilder;
-import com.google.protobuf.DescriptorProtos.FieldDescriptorProto.Label;
-import com.google.protobuf.DescriptorProtos.FieldDescriptorProto.Type;
+import com.google.protobuf.DescriptorProtos.FieldDescriptorProto;
 import com.google.protobuf.DescriptorProtos.FieldDescriptorProtoOrBuilder;
 import com.google.protobuf.DescriptorProtos.FieldOptions;
 import com.google.protobuf.InvalidProtocolBufferException;
@@ -27,6 +26,7 @@ import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.TreeMap;
 import org.jspecify.annotations.Nullable;
 
@@ -47,7 +47,7 @@ final class OptionInterpreter {
 
   private final Linker linker;
   private final Problems problems;
-  private final Map<Object, Boolean> explicitPacked = new IdentityHashMap<>();
+  private final IdentityHashMap<Object, Boolean> explicitPacked = new IdentityHashMap<>();
   private OptionSite site;
 
   /** How many values each repeated option of the current site has so far, by field-number path. */
@@ -126,7 +126,8 @@ final class OptionInterpreter {
           fullName, (DescriptorProtoOrBuilder) s.node(), s.proto3(), linker.table());
     }
     SymbolTable builtin = linker.builtinDescriptorProto();
-    Symbol b = builtin.get(fullName);
+    // descriptor.proto defines every options message, so the built-in table always has it.
+    Symbol b = Objects.requireNonNull(builtin.get(fullName), fullName);
     return new MessageType(fullName, (DescriptorProtoOrBuilder) b.node(), false, builtin);
   }
 
@@ -193,11 +194,11 @@ final class OptionInterpreter {
       }
       path.add(field);
       if (i < parts.size() - 1) {
-        if (field.getType() != Type.TYPE_MESSAGE) {
+        if (field.getType() != FieldDescriptorProto.Type.TYPE_MESSAGE) {
           throw error(
               part.location(), "Option \"" + shown + "\" is an atomic type, not a message.");
         }
-        if (field.getLabel() == Label.LABEL_REPEATED) {
+        if (field.getLabel() == FieldDescriptorProto.Label.LABEL_REPEATED) {
           throw error(
               part.location(),
               "Option field \""
@@ -209,7 +210,7 @@ final class OptionInterpreter {
       }
     }
     FieldDescriptorProtoOrBuilder leaf = path.get(path.size() - 1);
-    if (leaf.getLabel() != Label.LABEL_REPEATED && isSet(path, 0, written)) {
+    if (leaf.getLabel() != FieldDescriptorProto.Label.LABEL_REPEATED && isSet(path, 0, written)) {
       throw error(option.location(), "Option \"" + option.displayName() + "\" was already set.");
     }
     ByteString encoded = encodeTopValue(leaf, fieldTable, option.value(), leafName);
@@ -236,7 +237,7 @@ final class OptionInterpreter {
       numbers.add(field.getNumber());
     }
     int valueIndex = -1;
-    if (path.get(path.size() - 1).getLabel() == Label.LABEL_REPEATED) {
+    if (path.get(path.size() - 1).getLabel() == FieldDescriptorProto.Label.LABEL_REPEATED) {
       valueIndex = repeatedCounts.merge(numbers, 1, Integer::sum) - 1;
     }
     option.sourceInfo().addAllPath(numbers);
@@ -323,7 +324,8 @@ final class OptionInterpreter {
       OptionValue value,
       String optionName) {
     SourceLocation at = value.location();
-    if (field.getType() == Type.TYPE_MESSAGE || field.getType() == Type.TYPE_GROUP) {
+    if (field.getType() == FieldDescriptorProto.Type.TYPE_MESSAGE
+        || field.getType() == FieldDescriptorProto.Type.TYPE_GROUP) {
       if (value.kind() != OptionValue.Kind.AGGREGATE || value.aggregate() == null) {
         throw error(
             at,
@@ -336,7 +338,7 @@ final class OptionInterpreter {
                 + ".foo = value\".");
       }
       MessageType type = messageType(field.getTypeName(), table);
-      TextCursor cursor = new TextCursor(value.aggregate(), at);
+      TextCursor cursor = new TextCursor(value.aggregate());
       ByteString body = parseMessage(type, cursor, null);
       return lengthDelimited(field.getNumber(), body);
     }
@@ -358,7 +360,7 @@ final class OptionInterpreter {
   private Object scalarFromOption(
       FieldDescriptorProtoOrBuilder field, SymbolTable table, OptionValue value, String name) {
     SourceLocation at = value.location();
-    Type type = field.getType();
+    FieldDescriptorProto.Type type = field.getType();
     switch (type) {
       case TYPE_INT32,
           TYPE_SINT32,
@@ -439,7 +441,8 @@ final class OptionInterpreter {
     }
   }
 
-  private Long checkedInteger(Type type, BigInteger v, SourceLocation at, String outOfRange) {
+  private Long checkedInteger(
+      FieldDescriptorProto.Type type, BigInteger v, SourceLocation at, String outOfRange) {
     BigInteger min;
     BigInteger max;
     switch (type) {
@@ -466,7 +469,7 @@ final class OptionInterpreter {
     return v.longValue();
   }
 
-  private static String expected(Type type) {
+  private static String expected(FieldDescriptorProto.Type type) {
     return switch (type) {
       case TYPE_UINT32, TYPE_UINT64, TYPE_FIXED32, TYPE_FIXED64 -> "non-negative integer";
       case TYPE_FLOAT, TYPE_DOUBLE -> "number";
@@ -477,7 +480,7 @@ final class OptionInterpreter {
     };
   }
 
-  private static String typeWord(Type type) {
+  private static String typeWord(FieldDescriptorProto.Type type) {
     return type.name().substring(5).toLowerCase(Locale.ROOT);
   }
 
@@ -486,13 +489,11 @@ final class OptionInterpreter {
   /** Walks the tokens of an aggregate value. */
   private static final class TextCursor {
     final List<Token> tokens;
-    final SourceLocation start;
     int index;
     int depth;
 
-    TextCursor(List<Token> tokens, SourceLocation start) {
+    TextCursor(List<Token> tokens) {
       this.tokens = tokens;
-      this.start = start;
     }
 
     Token peek() {
@@ -597,8 +598,9 @@ final class OptionInterpreter {
         table = type.table();
       }
       List<FieldValue> list = values.computeIfAbsent(field.getNumber(), k -> new ArrayList<>());
-      boolean repeated = field.getLabel() == Label.LABEL_REPEATED;
-      if (field.getType() == Type.TYPE_MESSAGE || field.getType() == Type.TYPE_GROUP) {
+      boolean repeated = field.getLabel() == FieldDescriptorProto.Label.LABEL_REPEATED;
+      if (field.getType() == FieldDescriptorProto.Type.TYPE_MESSAGE
+          || field.getType() == FieldDescriptorProto.Type.TYPE_GROUP) {
         c.tryConsume(":");
         if (repeated && c.peek().is("[")) {
           c.next();
@@ -643,7 +645,7 @@ final class OptionInterpreter {
       }
       FieldDescriptorProtoOrBuilder field = list.get(0).field();
       try {
-        if (field.getLabel() != Label.LABEL_REPEATED) {
+        if (field.getLabel() != FieldDescriptorProto.Label.LABEL_REPEATED) {
           Object v = list.get(0).value();
           if (hasImplicitPresence(type, field) && isZero(v)) {
             continue;
@@ -685,7 +687,7 @@ final class OptionInterpreter {
 
   private Object textScalar(FieldDescriptorProtoOrBuilder field, SymbolTable table, TextCursor c) {
     Token first = c.peek();
-    Type type = field.getType();
+    FieldDescriptorProto.Type type = field.getType();
     String prefix = "Error while parsing option value for \"" + field.getName() + "\": ";
     switch (type) {
       case TYPE_STRING, TYPE_BYTES -> {
@@ -744,7 +746,7 @@ final class OptionInterpreter {
         if (t.kind() == Token.Kind.INTEGER) {
           BigInteger v = ProtoParser.integerValue(t);
           return checkedInteger(
-              Type.TYPE_INT32,
+              FieldDescriptorProto.Type.TYPE_INT32,
               negative ? v.negate() : v,
               t.location(),
               prefix + "Integer out of range.");
@@ -810,8 +812,8 @@ final class OptionInterpreter {
   private static boolean hasImplicitPresence(
       MessageType type, FieldDescriptorProtoOrBuilder field) {
     return type.proto3()
-        && field.getType() != Type.TYPE_MESSAGE
-        && field.getType() != Type.TYPE_GROUP
+        && field.getType() != FieldDescriptorProto.Type.TYPE_MESSAGE
+        && field.getType() != FieldDescriptorProto.Type.TYPE_GROUP
         && !field.hasOneofIndex()
         && !field.hasExtendee();
   }
@@ -827,11 +829,11 @@ final class OptionInterpreter {
   }
 
   private boolean isPacked(MessageType type, FieldDescriptorProtoOrBuilder field) {
-    Type t = field.getType();
-    if (t == Type.TYPE_STRING
-        || t == Type.TYPE_BYTES
-        || t == Type.TYPE_MESSAGE
-        || t == Type.TYPE_GROUP) {
+    FieldDescriptorProto.Type t = field.getType();
+    if (t == FieldDescriptorProto.Type.TYPE_STRING
+        || t == FieldDescriptorProto.Type.TYPE_BYTES
+        || t == FieldDescriptorProto.Type.TYPE_MESSAGE
+        || t == FieldDescriptorProto.Type.TYPE_GROUP) {
       return false;
     }
     Boolean explicit = explicitPacked.get(field);
@@ -851,7 +853,7 @@ final class OptionInterpreter {
     try {
       ByteString.Output out = ByteString.newOutput();
       CodedOutputStream o = CodedOutputStream.newInstance(out, SMALL_BUFFER);
-      Type type = field.getType();
+      FieldDescriptorProto.Type type = field.getType();
       o.writeTag(field.getNumber(), wireType(type));
       writeNoTag(o, type, value);
       o.flush();
@@ -861,7 +863,7 @@ final class OptionInterpreter {
     }
   }
 
-  private static int wireType(Type type) {
+  private static int wireType(FieldDescriptorProto.Type type) {
     return switch (type) {
       case TYPE_FIXED32, TYPE_SFIXED32, TYPE_FLOAT -> WireFormat.WIRETYPE_FIXED32;
       case TYPE_FIXED64, TYPE_SFIXED64, TYPE_DOUBLE -> WireFormat.WIRETYPE_FIXED64;
@@ -870,7 +872,8 @@ final class OptionInterpreter {
     };
   }
 
-  private static void writeNoTag(CodedOutputStream o, Type type, Object value) throws IOException {
+  private static void writeNoTag(CodedOutputStream o, FieldDescriptorProto.Type type, Object value)
+      throws IOException {
     switch (type) {
       case TYPE_INT32, TYPE_ENUM -> o.writeInt32NoTag((int) (long) (Long) value);
       case TYPE_INT64, TYPE_UINT64 -> o.writeUInt64NoTag((Long) value);

@@ -177,11 +177,13 @@ public final class ProtoCompiler {
         return false;
       }
       Source source = find(name);
-      if (source == null || source.text() == null) {
+      @Nullable String text = source == null ? null : source.text();
+      @Nullable String unreadable = source == null ? null : source.unreadable();
+      if (text == null) {
         problems.add(
             where,
-            source != null
-                ? source.unreadable()
+            unreadable != null
+                ? unreadable
                 : (importedBy == null ? "File \"" : "Import \"")
                     + name
                     + "\" was not found. Searched: "
@@ -191,7 +193,7 @@ public final class ProtoCompiler {
         return false;
       }
       int before = problems.count();
-      ParsedFile parsed = ProtoParser.parse(name, source.text(), problems, keepSourceInfo);
+      ParsedFile parsed = ProtoParser.parse(name, text, problems, keepSourceInfo);
       boolean ok = problems.count() == before;
       stack.push(name);
       for (ParsedFile.Import imported : parsed.imports) {

@@ -88,8 +88,8 @@ final class ProtoParser {
 
   /**
    * protoc's parser state for comments: the comment block above the next declaration, and the
-   * detached blocks before it. Only ends of declarations ({@code ;}, {@code {}, {@code }}) move
-   * them on, as in protoc; comments elsewhere are dropped.
+   * detached blocks before it. Only ends of declarations (a semicolon, an opening or a closing
+   * brace) move them on, as in protoc; comments elsewhere are dropped.
    */
   private String upcomingDoc = "";
 
@@ -159,7 +159,6 @@ final class ProtoParser {
               DescriptorProto.Builder message = file.proto.addMessageTypeBuilder();
               parseMessage(
                   "",
-                  null,
                   message,
                   path(
                       FileDescriptorProto.MESSAGE_TYPE_FIELD_NUMBER,
@@ -297,8 +296,7 @@ final class ProtoParser {
 
   // ---------------------------------------------------------------- messages
 
-  private void parseMessage(
-      String scope, @Nullable MessageNode parent, DescriptorProto.Builder message, int[] path) {
+  private void parseMessage(String scope, DescriptorProto.Builder message, int[] path) {
     Location.@Nullable Builder location = startLocation(path);
     Token keyword = next();
     if (messageDepth >= MAX_NESTING) {
@@ -348,7 +346,6 @@ final class ProtoParser {
                   DescriptorProto.Builder nested = message.addNestedTypeBuilder();
                   parseMessage(
                       node.fullName,
-                      node,
                       nested,
                       path(
                           path,
@@ -444,8 +441,25 @@ final class ProtoParser {
    * Where a field goes: the list's path in the file's descriptor, how to add one, how many there
    * are.
    */
-  private record FieldAdder(
-      int[] path, Supplier<FieldDescriptorProto.Builder> adder, IntSupplier count) {
+  private static final class FieldAdder {
+    private final int[] path;
+    private final Supplier<FieldDescriptorProto.Builder> adder;
+    private final IntSupplier count;
+
+    FieldAdder(int[] path, Supplier<FieldDescriptorProto.Builder> adder, IntSupplier count) {
+      this.path = path;
+      this.adder = adder;
+      this.count = count;
+    }
+
+    int[] path() {
+      return path;
+    }
+
+    IntSupplier count() {
+      return count;
+    }
+
     FieldDescriptorProto.Builder add() {
       return adder.get();
     }
@@ -1283,7 +1297,7 @@ final class ProtoParser {
     finish(location);
   }
 
-  /** Consumes the {@code {} that opens the body of the declaration at {@code location}. */
+  /** Consumes the opening brace of the body of the declaration at {@code location}. */
   private void expectOpen(Location.@Nullable Builder location) {
     Token t = peek();
     if (!endOfDeclaration("{", location)) {

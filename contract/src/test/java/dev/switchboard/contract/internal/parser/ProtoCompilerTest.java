@@ -7,9 +7,11 @@ import com.google.protobuf.DescriptorProtos.FileDescriptorProto;
 import com.google.protobuf.Descriptors.FileDescriptor;
 import dev.switchboard.contract.ContractException;
 import dev.switchboard.contract.ContractProblem;
+import dev.switchboard.testing.Fixtures;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -293,7 +295,10 @@ class ProtoCompilerTest {
   @Test
   void withoutImportPathsTheWorkingDirectoryIsTheImportPath() throws Exception {
     // Surefire runs in the module directory, like a user running protoc without -I.
-    String relative = "src/test/resources/parser/seed-003/todo.proto";
+    String relative = "target/no-import-path/todo.proto";
+    Files.createDirectories(Path.of(relative).getParent());
+    Files.copy(
+        Fixtures.proto("todo.proto"), Path.of(relative), StandardCopyOption.REPLACE_EXISTING);
     List<FileDescriptorProto> files = ProtoCompiler.create(List.of()).compile(List.of(relative));
     assertThat(files).extracting(FileDescriptorProto::getName).containsExactly(relative);
     assertThat(files.get(0).getService(0).getMethodCount()).isEqualTo(3);

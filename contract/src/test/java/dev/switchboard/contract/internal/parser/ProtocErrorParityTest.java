@@ -4,13 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.switchboard.contract.ContractException;
 import dev.switchboard.contract.ContractProblem;
+import dev.switchboard.testing.PeerPrograms;
+import dev.switchboard.testing.TestProcess;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
@@ -37,7 +38,7 @@ class ProtocErrorParityTest {
 
   @TestFactory
   Stream<DynamicTest> ourErrorsIncludeProtocsAtTheSameLocations() throws IOException {
-    Path protoc = ProtocFidelityTest.findProtoc();
+    Path protoc = PeerPrograms.protoc();
     ProtoSources.copyResources("parser/errors", FILES, dir);
     List<DynamicTest> tests = new ArrayList<>();
     for (String file : FILES) {
@@ -66,19 +67,16 @@ class ProtocErrorParityTest {
   }
 
   /** protoc's located errors, without its follow-up notes. */
-  private static List<String> protocErrors(Path protoc, String file)
-      throws IOException, InterruptedException {
-    Process process =
-        new ProcessBuilder(
+  private static List<String> protocErrors(Path protoc, String file) throws IOException {
+    String output =
+        TestProcess.builder(
                 protoc.toString(),
                 "-I" + dir,
                 "--descriptor_set_out=" + dir.resolve("out.pb"),
                 file)
-            .directory(dir.toFile())
-            .redirectErrorStream(true)
-            .start();
-    String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+            .directory(dir)
+            .run(Duration.ofSeconds(60))
+            .output();
     List<String> errors = new ArrayList<>();
     for (String line : output.split("\n")) {
       if (line.matches("[^:]+:\\d+:\\d+: .*") && !line.contains("Suggested field numbers")) {

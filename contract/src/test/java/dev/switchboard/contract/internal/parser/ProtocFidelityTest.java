@@ -12,11 +12,13 @@ import com.google.protobuf.Descriptors.FileDescriptor;
 import com.google.protobuf.TextFormat;
 import com.google.protobuf.WireFormat;
 import dev.switchboard.contract.ContractException;
+import dev.switchboard.testing.Fixtures;
 import dev.switchboard.testing.PeerPrograms;
+import dev.switchboard.testing.TestProcess;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -24,7 +26,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DynamicTest;
@@ -65,7 +66,7 @@ class ProtocFidelityTest {
 
   @BeforeAll
   void prepare() throws IOException {
-    protoc = findProtoc();
+    protoc = PeerPrograms.protoc();
     wkt = work.resolve("wkt");
     List<String> wktFiles =
         ProtoSources.extract(WKT_ANCHOR, "protobuf-java", List.of("google/protobuf/"), wkt);
@@ -113,13 +114,9 @@ class ProtocFidelityTest {
                 common),
             List.of(wkt, common)));
 
-    Path seed = work.resolve("seed");
     corpora.put(
-        "seed 003",
-        new Corpus(
-            seed,
-            ProtoSources.copyResources("parser/seed-003", List.of("todo.proto"), seed),
-            List.of(seed)));
+        "todo (a published service)",
+        new Corpus(Fixtures.protoRoot(), List.of("todo.proto"), List.of(Fixtures.protoRoot())));
     // Our side gets only the edge directory: the well-known types it imports come bundled.
     Path edge = work.resolve("edge");
     ProtoSources.copyResources("edge", EdgeCorpus.IMPORTED, edge);
@@ -241,8 +238,7 @@ class ProtocFidelityTest {
     return tests.stream();
   }
 
-  private Map<String, FileDescriptorProto> runProtoc(Corpus corpus)
-      throws IOException, InterruptedException {
+  private Map<String, FileDescriptorProto> runProtoc(Corpus corpus) throws IOException {
     Path out = Files.createTempFile(work, "set", ".pb");
     List<String> command = new ArrayList<>();
     command.add(protoc.toString());
@@ -254,13 +250,7 @@ class ProtocFidelityTest {
     command.add("--include_source_info");
     command.add("--descriptor_set_out=" + out);
     command.addAll(corpus.files());
-    Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-    String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    if (!process.waitFor(60, TimeUnit.SECONDS)) {
-      process.destroyForcibly();
-      fail("protoc did not finish within 60 s");
-    }
-    assertThat(process.exitValue()).as("protoc exit status; output:\n%s", output).isZero();
+    TestProcess.builder(command).run(Duration.ofSeconds(60)).assertSuccess();
     // Each file's bytes exactly as protoc wrote them (FileDescriptorSet.file is field 1).
     Map<String, FileDescriptorProto> files = new LinkedHashMap<>();
     CodedInputStream in = CodedInputStream.newInstance(Files.readAllBytes(out));
@@ -336,9 +326,5 @@ class ProtocFidelityTest {
       }
     }
     return "  (the text renderings are equal; the unknown-field bytes differ)";
-  }
-
-  static Path findProtoc() {
-    return PeerPrograms.protoc();
   }
 }
