@@ -34,6 +34,9 @@ import org.jspecify.annotations.Nullable;
  * which another process could take the worker over between them.
  */
 final class OplogSql {
+  private static final byte[] NO_BYTES = new byte[0];
+  private static final byte[] OK = "ok".getBytes(StandardCharsets.UTF_8);
+  private static final byte[] ERROR = "error".getBytes(StandardCharsets.UTF_8);
 
   /** What differs between the databases. */
   enum Dialect {
@@ -203,25 +206,12 @@ final class OplogSql {
   GroupCommitWriter.Row append(Lease lease, OplogEntry e) {
     String workerId = lease.workerId();
     long intentCrc = Checksums.intent(workerId, e);
-    Outcome outcome = e.outcome();
-    Instant completedAt = e.completedAt();
-    @Nullable String outcomeName = null;
-    byte @Nullable [] result = null;
-    long completedMillis = 0;
-    long resultCrc = 0;
-    if (outcome != null && completedAt != null) {
-      outcomeName = outcome.isOk() ? "ok" : "error";
-      result = outcome.value();
-      completedMillis = completedAt.toEpochMilli();
-      resultCrc = Checksums.outcome(workerId, e.sequence(), outcome, completedMillis);
-    }
-    String kind = e.kind().name();
-    String idempotency = e.idempotency().name();
-    long startedAt = e.startedAt().toEpochMilli();
-    @Nullable String name = outcomeName;
-    byte @Nullable [] value = result;
-    long done = completedMillis;
-    long crc = resultCrc;
+    @Nullable Outcome outcome = e.outcome();
+    @Nullable Instant completedAt = e.completedAt();
+    long resultCrc =
+        outcome == null || completedAt == null
+            ? 0
+            : Checksums.outcome(workerId, e.sequence(), outcome, completedAt.toEpochMilli());
     return new GroupCommitWriter.Row() {
       @Override
       public String sql() {
@@ -232,19 +222,19 @@ final class OplogSql {
       public void bind(PreparedStatement s) throws SQLException {
         s.setString(1, workerId);
         s.setLong(2, e.sequence());
-        s.setString(3, kind);
+        s.setString(3, e.kind().name());
         s.setString(4, e.function());
-        s.setString(5, idempotency);
+        s.setString(5, e.idempotency().name());
         s.setString(6, e.requestHash());
         s.setString(7, e.request());
         s.setString(8, e.idempotencyKey());
-        s.setLong(9, startedAt);
+        s.setLong(9, e.startedAt().toEpochMilli());
         s.setLong(10, intentCrc);
-        if (name != null && value != null) {
-          s.setString(11, name);
-          s.setBytes(12, value);
-          s.setLong(13, done);
-          s.setLong(14, crc);
+        if (outcome != null && completedAt != null) {
+          s.setString(11, outcome.isOk() ? "ok" : "error");
+          s.setBytes(12, outcome.value());
+          s.setLong(13, completedAt.toEpochMilli());
+          s.setLong(14, resultCrc);
         } else {
           s.setNull(11, Types.VARCHAR);
           s.setNull(12, Types.BINARY);
@@ -451,10 +441,6 @@ final class OplogSql {
     return intent.complete(
         ok ? Outcome.ok(value) : Outcome.error(value), Instant.ofEpochMilli(completedAt));
   }
-
-  private static final byte[] NO_BYTES = new byte[0];
-  private static final byte[] OK = "ok".getBytes(StandardCharsets.UTF_8);
-  private static final byte[] ERROR = "error".getBytes(StandardCharsets.UTF_8);
 
   private static String text(byte[] utf8) {
     return new String(utf8, StandardCharsets.UTF_8);
