@@ -104,10 +104,29 @@ public final class DurableBench {
     int workers = Integer.parseInt(flags.get("workers"));
     int history = Integer.parseInt(flags.get("history"));
     boolean postgres = Boolean.parseBoolean(flags.get("postgres"));
+    boolean temporary = flags.get("dir").isEmpty();
     Path dir =
-        flags.get("dir").isEmpty()
+        temporary
             ? Files.createTempDirectory("sb-durable-bench")
             : Files.createDirectories(Path.of(flags.get("dir")));
+    try {
+      run(dir, rounds, durationMs, warmupMs, workers, history, postgres);
+    } finally {
+      if (temporary) {
+        deleteTree(dir);
+      }
+    }
+  }
+
+  private static void run(
+      Path dir,
+      int rounds,
+      long durationMs,
+      long warmupMs,
+      int workers,
+      int history,
+      boolean postgres)
+      throws Exception {
     PrintStream out = System.out;
 
     out.printf(Locale.ROOT, "# Durable calls: %d workers, gRPC unary over loopback%n%n", workers);
@@ -490,6 +509,14 @@ public final class DurableBench {
         return 0;
       }
       return ticks * NANOS_PER_TICK;
+    }
+  }
+
+  private static void deleteTree(Path dir) throws IOException {
+    try (var paths = Files.walk(dir)) {
+      for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
+      }
     }
   }
 
