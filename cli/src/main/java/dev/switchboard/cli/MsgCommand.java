@@ -177,7 +177,29 @@ final class MsgCommand implements Callable<Integer> {
      * @throws io.grpc.StatusRuntimeException the status the registration ended with
      */
     void await(Messaging messaging) throws Exception {
-      Status status = finished.get();
+      await(messaging, null);
+    }
+
+    /** The same, giving up after {@code timeout} with {@code DEADLINE_EXCEEDED}. */
+    void await(Messaging messaging, @Nullable Duration timeout) throws Exception {
+      Status status;
+      if (timeout == null) {
+        status = finished.get();
+      } else {
+        try {
+          status = finished.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+          throw Status.DEADLINE_EXCEEDED
+              .withDescription(
+                  Math.min(received.get(), count)
+                      + " of "
+                      + count
+                      + " messages within "
+                      + timeout.toMillis()
+                      + " ms")
+              .asRuntimeException();
+        }
+      }
       if (!status.isOk()) {
         throw status.asRuntimeException();
       }
@@ -331,7 +353,8 @@ final class MsgCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
       ByteString data = payload.read();
-      PayloadOptions.Typed replies = replyType == null ? null : payload.typed(replyType);
+      PayloadOptions.Typed replies =
+          replyType == null ? null : payload.typed("--reply-type", replyType);
       RequestOptions options = RequestOptions.deadline(timeout);
       try (Messaging messaging = hub.connect()) {
         Message reply =
@@ -519,6 +542,15 @@ final class MsgCommand implements Callable<Integer> {
             "Unacknowledged messages go to another consumer after this long (default 30s).")
     Duration ackTimeout = ConsumerOptions.DEFAULT_ACK_TIMEOUT;
 
+    @Option(
+        names = "--timeout",
+        paramLabel = "DURATION",
+        converter = DurationConverter.Positive.class,
+        description =
+            "Give up after this long: exit 1 with DEADLINE_EXCEEDED if fewer than N messages came"
+                + " (default: wait).")
+    @Nullable Duration timeout;
+
     @Override
     public Integer call() throws Exception {
       MessageLines lines = lines();
@@ -544,7 +576,7 @@ final class MsgCommand implements Callable<Integer> {
                   }
                 }));
         ready("pulling from " + queue);
-        receiver.await(messaging);
+        receiver.await(messaging, timeout);
         if (hold) {
           ready("holding " + count + " messages of " + queue);
           new CompletableFuture<Void>().get();

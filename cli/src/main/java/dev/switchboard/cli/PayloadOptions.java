@@ -118,24 +118,25 @@ final class PayloadOptions {
         throw new BadInputException(
             "--proto and --protoset need --type FULL.NAME: the message type of the payload");
       }
-      typed = type == null ? null : typed(type);
+      typed = type == null ? null : typed("--type", type);
     }
     return typed;
   }
 
   /**
-   * Another message of the contract (a reply's type), for the flag {@code --reply-type}.
+   * A message of the contract, given by {@code flag} ({@code --type}, or {@code --reply-type} for a
+   * reply's type).
    *
    * @throws BadInputException when there is no contract or no such message
    */
-  Typed typed(String name) throws BadInputException, ContractException {
+  Typed typed(String flag, String name) throws BadInputException, ContractException {
     if (!contract.fromFiles()) {
       throw new BadInputException(
-          name + " needs the contract: --proto FILE (with -I DIR) or --protoset FILE");
+          flag + " " + name + " needs the contract: --proto FILE (with -I DIR) or --protoset FILE");
     }
     ContractSet set = contractSet();
     if (!(set.requireSymbol(name) instanceof Descriptor descriptor)) {
-      throw new BadInputException(name + " is not a message type");
+      throw new BadInputException(flag + " " + name + ": not a message type");
     }
     return new Typed(descriptor, set.json());
   }

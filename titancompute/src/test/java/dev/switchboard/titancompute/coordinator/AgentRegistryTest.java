@@ -10,11 +10,21 @@ import dev.switchboard.titancompute.v1.SystemMetrics;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 class AgentRegistryTest {
   private final FakeClock clock = FakeClock.at(Instant.parse("2026-01-01T00:00:00Z"));
-  private final AgentRegistry registry = new AgentRegistry(clock, Duration.ofSeconds(3));
+  // Runs the liveness checks on real time; the tests move the clock and sweep instead.
+  private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
+  private final AgentRegistry registry = new AgentRegistry(clock, Duration.ofSeconds(3), scheduler);
+
+  @AfterEach
+  void stopScheduler() {
+    scheduler.shutdownNow();
+  }
 
   private static AgentRegistration agent(String id, String... models) {
     return AgentRegistration.newBuilder()
