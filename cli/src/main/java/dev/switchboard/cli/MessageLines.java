@@ -18,9 +18,9 @@ import org.jspecify.annotations.Nullable;
  */
 final class MessageLines {
   private final PrintWriter out;
-  private final PayloadOptions.@Nullable Typed typed;
+  private final MessageTypeOptions.@Nullable Typed typed;
 
-  MessageLines(PrintWriter out, PayloadOptions.@Nullable Typed typed) {
+  MessageLines(PrintWriter out, MessageTypeOptions.@Nullable Typed typed) {
     this.out = out;
     this.typed = typed;
   }
@@ -31,7 +31,7 @@ final class MessageLines {
     out.flush();
   }
 
-  static String json(Message message, PayloadOptions.@Nullable Typed typed) {
+  static String json(Message message, MessageTypeOptions.@Nullable Typed typed) {
     StringBuilder line = new StringBuilder("{\"subject\":");
     quote(line, message.subject());
     ByteString data = message.data();
@@ -56,7 +56,7 @@ final class MessageLines {
   }
 
   /** The payload as the type's JSON, or null when it is not one (then it prints as bytes). */
-  private static @Nullable String typedJson(ByteString data, PayloadOptions.Typed typed) {
+  private static @Nullable String typedJson(ByteString data, MessageTypeOptions.Typed typed) {
     try {
       return typed.json().print(DynamicMessage.parseFrom(typed.descriptor(), data), false);
     } catch (InvalidProtocolBufferException | IllegalArgumentException e) {

@@ -80,11 +80,11 @@ final class MsgCommand implements Callable<Integer> {
     return ExitCode.BAD_INPUT;
   }
 
-  /** The flags every verb has: where to connect, the payload and its type, logging. */
+  /** The flags every verb has: where to connect, the payloads' type, logging. */
   abstract static class Verb implements Callable<Integer> {
     @Spec CommandSpec spec;
     @Mixin HubOptions hub = new HubOptions();
-    @Mixin PayloadOptions payload = new PayloadOptions();
+    @Mixin MessageTypeOptions types = new MessageTypeOptions();
     @Mixin LogOptions log = new LogOptions();
 
     PrintWriter out() {
@@ -99,7 +99,7 @@ final class MsgCommand implements Callable<Integer> {
     }
 
     MessageLines lines() throws Exception {
-      return new MessageLines(out(), payload.typed());
+      return new MessageLines(out(), types.typed());
     }
 
     /**
@@ -235,6 +235,8 @@ final class MsgCommand implements Callable<Integer> {
         "  cat blob.bin | sb msg pub blobs.new -d @-",
       })
   static final class Pub extends Verb {
+    @Mixin PayloadOptions payload = new PayloadOptions();
+
     @Parameters(index = "0", paramLabel = "SUBJECT", description = "e.g. orders.eu (no wildcards)")
     String subject = "";
 
@@ -247,7 +249,7 @@ final class MsgCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-      ByteString data = payload.read();
+      ByteString data = payload.read(types);
       try (Messaging messaging = hub.connect()) {
         messaging.publish(Message.of(subject, data));
         messaging.flush(timeout);
@@ -329,6 +331,8 @@ final class MsgCommand implements Callable<Integer> {
             + " --reply-type shop.v1.Price",
       })
   static final class Request extends Verb {
+    @Mixin PayloadOptions payload = new PayloadOptions();
+
     @Parameters(index = "0", paramLabel = "SUBJECT", description = "e.g. prices.get")
     String subject = "";
 
@@ -352,9 +356,9 @@ final class MsgCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-      ByteString data = payload.read();
-      PayloadOptions.Typed replies =
-          replyType == null ? null : payload.typed("--reply-type", replyType);
+      ByteString data = payload.read(types);
+      MessageTypeOptions.Typed replies =
+          replyType == null ? null : types.typed("--reply-type", replyType);
       RequestOptions options = RequestOptions.deadline(timeout);
       try (Messaging messaging = hub.connect()) {
         Message reply =
@@ -382,6 +386,8 @@ final class MsgCommand implements Callable<Integer> {
         "  sb msg reply 'prices.*' -d 42 --group pricing --count 1",
       })
   static final class Reply extends Verb {
+    @Mixin PayloadOptions payload = new PayloadOptions();
+
     @Parameters(index = "0", paramLabel = "SUBJECT", description = "A subject or wildcard filter.")
     String subject = "";
 
@@ -406,7 +412,7 @@ final class MsgCommand implements Callable<Integer> {
         throw new BadInputException(
             "give either --echo (answer with the request) or -d (a fixed answer)");
       }
-      ByteString fixed = echo ? null : payload.read();
+      ByteString fixed = echo ? null : payload.read(types);
       MessageLines lines = lines();
       try (Receiver receiver = new Receiver(count);
           Messaging messaging = hub.connect(receiver.handlers())) {
@@ -470,6 +476,8 @@ final class MsgCommand implements Callable<Integer> {
         "  sb msg queue push jobs --hub nats://localhost:4222 -d '{\"n\":1}'",
       })
   static final class Push extends Verb {
+    @Mixin PayloadOptions payload = new PayloadOptions();
+
     @Parameters(index = "0", paramLabel = "QUEUE", description = "The queue's name.")
     String queue = "";
 
@@ -488,7 +496,7 @@ final class MsgCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-      ByteString data = payload.read();
+      ByteString data = payload.read(types);
       try (Messaging messaging = hub.connect()) {
         await(
             messaging.push(Message.builder(queue).data(data).id(id).build()),
@@ -575,7 +583,6 @@ final class MsgCommand implements Callable<Integer> {
                     delivery.ack();
                   }
                 }));
-        ready("pulling from " + queue);
         receiver.await(messaging, timeout);
         if (hold) {
           ready("holding " + count + " messages of " + queue);
@@ -597,6 +604,8 @@ final class MsgCommand implements Callable<Integer> {
               + " with `sb msg join GROUP` or Messaging.join.",
       footer = {"", "Examples:", "  sb msg broadcast fleet -d reload --deadline 2s"})
   static final class Broadcast extends Verb {
+    @Mixin PayloadOptions payload = new PayloadOptions();
+
     @Parameters(index = "0", paramLabel = "GROUP", description = "The group's name.")
     String group = "";
 
@@ -609,7 +618,7 @@ final class MsgCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-      ByteString data = payload.read();
+      ByteString data = payload.read(types);
       try (Messaging messaging = hub.connect()) {
         BroadcastReport report =
             await(
@@ -694,6 +703,8 @@ final class MsgCommand implements Callable<Integer> {
         "  sb msg notify node-1 -d restart --ack --hold-for 1m",
       })
   static final class Notify extends Verb {
+    @Mixin PayloadOptions payload = new PayloadOptions();
+
     @Parameters(index = "0", paramLabel = "PEER", description = "The peer's name (its --name).")
     String peer = "";
 
@@ -716,7 +727,7 @@ final class MsgCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-      ByteString data = payload.read();
+      ByteString data = payload.read(types);
       NotifyOptions options =
           (ack ? NotifyOptions.acknowledged() : NotifyOptions.fireAndForget()).holdFor(holdFor);
       Duration wait = timeout != null ? timeout : holdFor.plusSeconds(10);

@@ -110,7 +110,7 @@ class MsgProcessIT {
       TestProcess.Result meanwhile = run(msg("queue", "pull", "jobs", "--timeout", "1s"));
       assertThat(meanwhile.exitCode()).as("j2 is in flight with the holder").isEqualTo(1);
       assertThat(meanwhile.stderr())
-          .startsWith("DEADLINE_EXCEEDED: 0 of 1 messages within 1000 ms");
+          .isEqualTo("DEADLINE_EXCEEDED: 0 of 1 messages within 1000 ms\n");
       holder.kill();
     }
 
