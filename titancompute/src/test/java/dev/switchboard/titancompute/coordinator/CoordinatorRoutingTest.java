@@ -3,6 +3,7 @@ package dev.switchboard.titancompute.coordinator;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.switchboard.testing.FakeClock;
+import dev.switchboard.testing.ManualScheduler;
 import dev.switchboard.titancompute.v1.AgentRegistration;
 import dev.switchboard.titancompute.v1.AgentState;
 import dev.switchboard.titancompute.v1.InferenceRequest;
@@ -14,22 +15,15 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /** RequestInference's use of the routing index: a pick that went silent is never routed to. */
 class CoordinatorRoutingTest {
   private final FakeClock clock = FakeClock.at(Instant.parse("2026-01-01T00:00:00Z"));
-  // Runs the liveness checks on real time; the tests move the clock and sweep instead.
-  private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
+  // Its time never moves, so the scheduled liveness checks never run: the tests move the clock
+  // and sweep, or let routing ask the rule.
+  private final ManualScheduler scheduler = new ManualScheduler();
   private final AgentRegistry registry = new AgentRegistry(clock, Duration.ofSeconds(3), scheduler);
-
-  @AfterEach
-  void stopScheduler() {
-    scheduler.shutdownNow();
-  }
 
   private final List<List<String>> offered = new ArrayList<>();
   // Prefers agent "a" whenever it is offered: the worst case for the index's staleness.
