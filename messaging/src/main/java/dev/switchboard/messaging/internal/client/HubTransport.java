@@ -933,8 +933,14 @@ public final class HubTransport implements Transport {
     firstSession.completeExceptionally(closedError());
     if (stream != null) {
       SessionStream closing = stream;
-      // Let frames already handed to gRPC go out, then end the session cleanly.
-      scheduler.execute(closing::complete);
+      // Let frames already handed to gRPC go out, then end the session cleanly. Its liveness
+      // check is cancelled before the scheduler shuts down: a pending delayed task would hold the
+      // scheduler's termination (and this close) for up to 3 heartbeat intervals.
+      scheduler.execute(
+          () -> {
+            closing.complete();
+            closing.stop();
+          });
     }
     scheduler.execute(
         () -> {
