@@ -16,14 +16,17 @@ import picocli.CommandLine.Spec;
     versionProvider = SbVersion.class,
     synopsisSubcommandLabel = "COMMAND",
     description =
-        "Switchboard: list, describe, call and health-check any gRPC server; run a messaging hub"
-            + " and send and receive messages.",
+        "Switchboard: list, describe, call and health-check any gRPC server; translate contracts"
+            + " to WIT and invoke their functions, durably if asked; run a messaging hub and send"
+            + " and receive messages.",
     subcommands = {
       ListCommand.class,
       DescribeCommand.class,
       CallCommand.class,
       HealthCommand.class,
       WitCommand.class,
+      InvokeCommand.class,
+      OplogCommand.class,
       PluginCommand.class,
       HubCommand.class,
       MsgCommand.class,

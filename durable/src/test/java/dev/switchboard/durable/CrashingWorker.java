@@ -12,8 +12,9 @@ import java.util.Optional;
 
 /**
  * A worker process for the crash tests: it makes a fixed sequence of plain HTTP calls to an {@link
- * EffectServer} through {@link Worker#call}, prints each outcome, and can SIGKILL itself at a named
- * point of one call, so that a test can re-run it and check what survived.
+ * dev.switchboard.testing.EffectServer} through {@link Worker#call}, prints each outcome, and can
+ * SIGKILL itself at a named point of one call, so that a test can re-run it and check what
+ * survived.
  *
  * <p>Arguments: {@code OPLOG_URL PORT WORKER_ID CRASH [--calls N] [--pause-ms MS] [--host NAME]
  * [--lease-ttl-ms MS] [--await-ms MS] [--not-idempotent]} where CRASH is {@code none} or {@code
