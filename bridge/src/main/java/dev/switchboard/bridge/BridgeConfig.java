@@ -5,12 +5,15 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -48,6 +51,8 @@ public final class BridgeConfig {
   private final List<CallInterceptor> interceptors;
   private final boolean validate;
   private final HttpClient.@Nullable Version httpVersion;
+  private final boolean honoursIdempotencyKeys;
+  private final Set<String> sensitiveFields;
 
   private BridgeConfig(Builder b) {
     this.baseUrl = b.baseUrl;
@@ -62,13 +67,15 @@ public final class BridgeConfig {
     this.apiKey = b.apiKey;
     Map<String, List<String>> h = new LinkedHashMap<>();
     b.headers.forEach((k, v) -> h.put(k, List.copyOf(v)));
-    this.headers = java.util.Collections.unmodifiableMap(h);
+    this.headers = Collections.unmodifiableMap(h);
     this.maxAttempts = b.maxAttempts;
     this.initialBackoff = b.initialBackoff;
     this.maxBackoff = b.maxBackoff;
     this.interceptors = List.copyOf(b.interceptors);
     this.validate = b.validate;
     this.httpVersion = b.httpVersion;
+    this.honoursIdempotencyKeys = b.honoursIdempotencyKeys;
+    this.sensitiveFields = Collections.unmodifiableSet(new LinkedHashSet<>(b.sensitiveFields));
   }
 
   /** Defaults: 30 s per call, 10 s to connect, 3 attempts for idempotent calls, validation on. */
@@ -95,6 +102,8 @@ public final class BridgeConfig {
     b.interceptors.addAll(interceptors);
     b.validate = validate;
     b.httpVersion = httpVersion;
+    b.honoursIdempotencyKeys = honoursIdempotencyKeys;
+    b.sensitiveFields.addAll(sensitiveFields);
     return b;
   }
 
@@ -175,6 +184,24 @@ public final class BridgeConfig {
     return Optional.ofNullable(httpVersion);
   }
 
+  /**
+   * The service applies a request once per idempotency key ({@code Idempotency-Key} header, {@code
+   * idempotency-key} metadata), as Stripe-style APIs do. A stub opened on a worker then resumes a
+   * call that was interrupted before its result was recorded by sending it again with the same key;
+   * otherwise such a call that is not idempotent is reported uncertain.
+   */
+  public boolean honoursIdempotencyKeys() {
+    return honoursIdempotencyKeys;
+  }
+
+  /**
+   * WIT field names whose values are sensitive beyond the {@code auth} fields: a stub opened on a
+   * worker never lets them reach the oplog.
+   */
+  public Set<String> sensitiveFields() {
+    return sensitiveFields;
+  }
+
   @Override
   public String toString() {
     StringBuilder s = new StringBuilder("BridgeConfig{");
@@ -207,6 +234,12 @@ public final class BridgeConfig {
     if (!validate) {
       s.append(", validate=false");
     }
+    if (honoursIdempotencyKeys) {
+      s.append(", honoursIdempotencyKeys");
+    }
+    if (!sensitiveFields.isEmpty()) {
+      s.append(", sensitiveFields=").append(sensitiveFields);
+    }
     return s.append('}').toString();
   }
 
@@ -229,6 +262,8 @@ public final class BridgeConfig {
     private final List<CallInterceptor> interceptors = new ArrayList<>();
     private boolean validate = true;
     private HttpClient.@Nullable Version httpVersion;
+    private boolean honoursIdempotencyKeys;
+    private final Set<String> sensitiveFields = new LinkedHashSet<>();
 
     private Builder() {}
 
@@ -318,6 +353,21 @@ public final class BridgeConfig {
 
     public Builder httpVersion(HttpClient.Version value) {
       this.httpVersion = Objects.requireNonNull(value, "value");
+      return this;
+    }
+
+    /** Says whether the service deduplicates requests by idempotency key (see the getter). */
+    public Builder honoursIdempotencyKeys(boolean value) {
+      this.honoursIdempotencyKeys = value;
+      return this;
+    }
+
+    /**
+     * Marks the WIT field {@code name} (wherever it occurs in a request, e.g. {@code card-number})
+     * as sensitive: a stub opened on a worker masks its values before anything is hashed or stored.
+     */
+    public Builder sensitiveField(String name) {
+      sensitiveFields.add(Objects.requireNonNull(name, "name"));
       return this;
     }
 

@@ -36,7 +36,9 @@ public final class Wave {
 
   /**
    * Reads a call's arguments, one WAVE value per parameter in order. Trailing {@code option}
-   * parameters may be left out (they are {@code none}), as WAVE's function-call form allows.
+   * parameters may be left out (they are {@code none}), as WAVE's function-call form allows, and so
+   * may a trailing {@code auth} parameter, which a stub fills from its configured credentials (or,
+   * when it is an {@code option}, with {@code none}).
    *
    * @throws ValueException for a missing or extra argument, or a value that does not fit
    */
@@ -60,6 +62,9 @@ public final class Wave {
       WitField p = params.get(i);
       WitTypeRef type = requireType(p);
       if (i >= args.size()) {
+        if (p.role() == WitField.Role.AUTH && i == params.size() - 1) {
+          break; // the stub fills it from its credentials (or with none, when it is optional)
+        }
         if (type.kind() == WitTypeRef.Kind.OPTION) {
           out.add(WitValue.none());
           continue;

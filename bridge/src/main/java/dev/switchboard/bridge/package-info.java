@@ -8,7 +8,11 @@
  * {@link dev.switchboard.bridge.Bridge#open} gives a {@link dev.switchboard.bridge.Stub} configured
  * by one {@link dev.switchboard.bridge.BridgeConfig}; every call goes through a chain of {@link
  * dev.switchboard.bridge.CallInterceptor}s, the seam where recording, replay and idempotency keys
- * plug in without touching the network code. Everything else is in {@code internal}.
+ * plug in without touching the network code. Opened on a durable {@code Worker}, a stub records
+ * each call in the worker's oplog and replays it after a crash ({@link
+ * dev.switchboard.bridge.TransientFailureException} for an answer that must not be recorded);
+ * {@link dev.switchboard.bridge.Bridge#replay} re-checks a history. Everything else is in {@code
+ * internal}.
  */
 @NullMarked
 package dev.switchboard.bridge;

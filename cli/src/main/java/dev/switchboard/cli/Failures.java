@@ -2,6 +2,8 @@ package dev.switchboard.cli;
 
 import dev.switchboard.contract.ContractException;
 import dev.switchboard.contract.ContractProblem;
+import dev.switchboard.durable.DivergenceException;
+import dev.switchboard.durable.DurableException;
 import io.grpc.Status;
 import io.grpc.StatusException;
 import io.grpc.StatusRuntimeException;
@@ -31,6 +33,11 @@ import picocli.CommandLine.ParseResult;
  *       <td>{@code program: message} (a port in use, a file that cannot be written)</td></tr>
  *   <tr><td>{@link BadInputException}, {@link ContractException}</td><td>2</td>
  *       <td>each problem on its own line, location first</td></tr>
+ *   <tr><td>{@link DivergenceException}</td><td>2</td>
+ *       <td>the oplog's message: the recorded call and the new one</td></tr>
+ *   <tr><td>other {@link DurableException}s</td><td>1</td>
+ *       <td>the message: an uncertain call, a lease held elsewhere, an oplog that cannot be
+ *       written</td></tr>
  *   <tr><td>{@link IllegalArgumentException}</td><td>2</td>
  *       <td>{@code program: message}: a library refused a value the user gave</td></tr>
  *   <tr><td>{@link ParameterException}</td><td>2</td>
@@ -83,6 +90,15 @@ final class Failures {
     if (e instanceof BadInputException input) {
       input.lines().forEach(err::println);
       return ExitCode.BAD_INPUT;
+    }
+    if (e instanceof DivergenceException diverged) {
+      err.println(diverged.getMessage());
+      return ExitCode.BAD_INPUT;
+    }
+    if (e instanceof DurableException durable) {
+      err.println(program + ": " + durable.getMessage());
+      printTrace(e, debug);
+      return ExitCode.FAILED;
     }
     if (e instanceof ParameterException usage) {
       return onUsageError(usage, new String[0]);

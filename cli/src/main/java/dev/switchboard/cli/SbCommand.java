@@ -15,14 +15,21 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     versionProvider = SbVersion.class,
     synopsisSubcommandLabel = "COMMAND",
-    description = "Switchboard: list, describe, call and health-check any gRPC server.",
+    description =
+        "Switchboard: list, describe, call and health-check any gRPC server; translate contracts"
+            + " to WIT and invoke their functions, durably if asked; run a messaging hub and send"
+            + " and receive messages.",
     subcommands = {
       ListCommand.class,
       DescribeCommand.class,
       CallCommand.class,
       HealthCommand.class,
       WitCommand.class,
+      InvokeCommand.class,
+      OplogCommand.class,
       PluginCommand.class,
+      HubCommand.class,
+      MsgCommand.class,
       HelpCommand.class,
     },
     footerHeading = "%nExit codes:%n",
@@ -35,6 +42,8 @@ import picocli.CommandLine.Spec;
       "Examples:",
       "  sb list --plaintext localhost:50051",
       "  sb call --plaintext localhost:50051 shop.v1.Orders/GetOrder -d '{\"id\": \"o-1\"}'",
+      "  sb hub --port 4222 --data hub-data",
+      "  sb msg pub --hub localhost:4222 orders.eu -d '{\"id\": 7}'",
       "  sb help call",
     })
 final class SbCommand implements Callable<Integer> {

@@ -192,6 +192,14 @@ public final class Worker implements AutoCloseable {
     state = last.isOpen() ? State.REPLAYING : State.RECORDING;
   }
 
+  /**
+   * The worker's oplog as this worker holds it now: the snapshot, if it was compacted, and every
+   * entry after it, including those this run committed. Nothing is read from the store.
+   */
+  public synchronized History history() {
+    return new History(snapshot, entries);
+  }
+
   /** The open intent at the end of the oplog, if a call was interrupted before its outcome. */
   public synchronized Optional<OplogEntry> openIntent() {
     if (entries.isEmpty() || !entries.get(entries.size() - 1).isOpen()) {
@@ -293,7 +301,9 @@ public final class Worker implements AutoCloseable {
       entries.add(done);
     }
     next++;
-    log.debug("worker {}: recorded {}", id, done.describe());
+    if (log.isDebugEnabled()) {
+      log.debug("worker {}: recorded {}", id, done.describe());
+    }
     return outcome;
   }
 

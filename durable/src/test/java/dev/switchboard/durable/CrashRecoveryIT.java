@@ -2,6 +2,7 @@ package dev.switchboard.durable;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.switchboard.testing.EffectServer;
 import dev.switchboard.testing.PeerPrograms;
 import dev.switchboard.testing.TestProcess;
 import java.nio.file.Path;

@@ -8,14 +8,13 @@ import java.net.InetAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Optional;
 
 /**
  * A worker process for the crash tests: it makes a fixed sequence of plain HTTP calls to an {@link
- * EffectServer} through {@link Worker#call}, prints each outcome, and can SIGKILL itself at a named
- * point of one call, so that a test can re-run it and check what survived.
+ * dev.switchboard.testing.EffectServer} through {@link Worker#call}, prints each outcome, and can
+ * SIGKILL itself at a named point of one call, so that a test can re-run it and check what
+ * survived.
  *
  * <p>Arguments: {@code OPLOG_URL PORT WORKER_ID CRASH [--calls N] [--pause-ms MS] [--host NAME]
  * [--lease-ttl-ms MS] [--await-ms MS] [--not-idempotent]} where CRASH is {@code none} or {@code
@@ -80,9 +79,7 @@ public final class CrashingWorker {
                 : durable.worker(workerId)) {
       System.out.println("acquired " + workerId);
       System.out.flush();
-      for (String line : program.run(worker, calls, pauseMs)) {
-        System.out.println(line);
-      }
+      program.run(worker, calls, pauseMs);
     } catch (UncertainCallException e) {
       System.err.println(e.getMessage());
       System.exit(3);
@@ -96,34 +93,40 @@ public final class CrashingWorker {
     System.exit(0);
   }
 
-  private List<String> run(Worker worker, int calls, long pauseMs) throws Exception {
-    List<String> results = new ArrayList<>();
-    for (int i = 0; results.size() < calls; i++) {
+  /** Makes the calls, printing each result as it comes, so a test can kill it mid-way. */
+  private void run(Worker worker, int calls, long pauseMs) throws Exception {
+    int printed = 0;
+    for (int i = 0; printed < calls; i++) {
       String name = "e" + i;
       DurableCall post =
           DurableCall.builder("POST /effects/" + name)
               .idempotency(notIdempotent ? Idempotency.NOT_IDEMPOTENT : Idempotency.KEYED)
               .body(name.getBytes(StandardCharsets.UTF_8))
               .build();
-      results.add(step(worker, post, "POST", name));
-      if (results.size() == calls) {
+      emit(step(worker, post, "POST", name));
+      if (++printed == calls) {
         break;
       }
       DurableCall get =
           DurableCall.builder("GET /effects/" + name).idempotency(Idempotency.IDEMPOTENT).build();
-      results.add(step(worker, get, "GET", name));
-      if (results.size() == calls) {
+      emit(step(worker, get, "GET", name));
+      if (++printed == calls) {
         break;
       }
       long seq = worker.position();
       String local = worker.run("local-" + name, () -> "local " + name);
       crash(seq, "after-commit");
-      results.add("#" + seq + " " + local);
+      emit("#" + seq + " " + local);
+      printed++;
       if (pauseMs > 0) {
         Thread.sleep(pauseMs);
       }
     }
-    return results;
+  }
+
+  private static void emit(String line) {
+    System.out.println(line);
+    System.out.flush();
   }
 
   private String step(Worker worker, DurableCall call, String method, String name) {

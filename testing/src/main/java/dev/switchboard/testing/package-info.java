@@ -10,6 +10,9 @@
  *   <li>{@link dev.switchboard.testing.PeerPrograms}: the real peers (protoc, Go, Node, Python, a
  *       fresh JVM), failing with the Debian package to install when one is missing.
  *   <li>{@link dev.switchboard.testing.PostgresServer}: a throwaway PostgreSQL on a free port.
+ *   <li>{@link dev.switchboard.testing.EffectServer}: a stateful HTTP peer that counts effects per
+ *       idempotency key; {@link dev.switchboard.testing.HoldingProxy}, a proxy that holds an answer
+ *       back so a crash test can kill the caller mid-call.
  *   <li>{@link dev.switchboard.testing.Await}: wait for a condition, with a message that says what
  *       was awaited.
  *   <li>{@link dev.switchboard.testing.FakeClock}: a {@code java.time.Clock} and ticker moved by

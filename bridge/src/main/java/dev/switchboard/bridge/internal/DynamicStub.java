@@ -25,9 +25,20 @@ public final class DynamicStub implements Stub {
   private final AuthDefaults auth;
 
   public DynamicStub(WitTypes types, BridgeConfig config, Transport transport) {
+    this(types, config, transport, List.of());
+  }
+
+  /**
+   * A stub whose calls pass through {@code outermost} before the configured interceptors (the
+   * oplog's adapter, which must answer a replayed call before anything else sees it).
+   */
+  public DynamicStub(
+      WitTypes types, BridgeConfig config, Transport transport, List<CallInterceptor> outermost) {
     this.types = types;
     this.transport = transport;
-    this.interceptors = config.interceptors();
+    List<CallInterceptor> chain = new ArrayList<>(outermost);
+    chain.addAll(config.interceptors());
+    this.interceptors = List.copyOf(chain);
     this.auth = new AuthDefaults(types, config);
   }
 
@@ -51,6 +62,22 @@ public final class DynamicStub implements Stub {
       }
       checked.add(args.get(0));
       offset = 1;
+    }
+    if (args.size() - offset == params.size() - 1
+        && params.get(params.size() - 1).role() == WitField.Role.AUTH) {
+      WitField missing = params.get(params.size() - 1);
+      if (Refs.typeOf(missing).kind() == WitTypeRef.Kind.OPTION) {
+        args = new ArrayList<>(args);
+        args.add(WitValue.none());
+      } else {
+        throw new ValueException(
+            missing.name(),
+            "missing argument of type "
+                + WitTypes.describe(missing.type())
+                + ": give it, or configure credentials for the stub to fill it ("
+                + WitTypes.signature(f)
+                + ")");
+      }
     }
     if (args.size() - offset != params.size()) {
       throw new ValueException(
