@@ -73,8 +73,6 @@ final class Session implements StreamObserver<ClientBatch> {
     this.outbox = new Outbox(stream);
     this.identity = identity;
     this.remote = remote;
-    // Ready only when the previous batch has left, so what queues meanwhile leaves as one batch.
-    stream.setOnReadyThreshold(1);
     stream.setOnReadyHandler(outbox::flush);
     stream.setOnCancelHandler(() -> end(Status.CANCELLED.withDescription("the client went away")));
   }
