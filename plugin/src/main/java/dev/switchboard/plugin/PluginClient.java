@@ -61,8 +61,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>{@link #kill()} (also {@link #close()}) may be called any number of times: it asks the plugin
  * to stop through {@code plugin.GRPCController/Shutdown}, waits the grace period, then sends
- * SIGTERM and finally SIGKILL to the plugin and every process it started. A call in flight when the
- * plugin dies fails with UNAVAILABLE naming the exit status. This class is thread-safe.
+ * SIGTERM and finally SIGKILL to the plugin and every process it started. A start that fails does
+ * the same, and so does this JVM's exit (a shutdown hook per launched plugin, removed by {@code
+ * kill()}). A call in flight when the plugin dies fails with UNAVAILABLE naming the exit status.
+ * This class is thread-safe.
  */
 public final class PluginClient implements AutoCloseable {
   private enum State {

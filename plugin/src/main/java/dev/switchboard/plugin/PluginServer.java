@@ -53,9 +53,10 @@ import org.slf4j.Logger;
  * mismatch), negotiates the version from {@code PLUGIN_PROTOCOL_VERSIONS}, answers AutoMTLS when
  * {@code PLUGIN_CLIENT_CERT} is set, listens on a unix socket (or TCP 127.0.0.1 in the {@code
  * PLUGIN_MIN_PORT..PLUGIN_MAX_PORT} range), prints the handshake line, then serves until the host
- * calls {@code plugin.GRPCController/Shutdown} or dies. Besides the protocol's services it always
- * serves grpc.health.v1 (service {@code plugin} SERVING), the broker, the controller, stdio and
- * server reflection.
+ * calls {@code plugin.GRPCController/Shutdown} or dies. A host that dies, whenever it does (even
+ * before this method runs), ends the plugin: its sockets are removed, the processes it started
+ * ended, and the JVM halts. Besides the protocol's services it always serves grpc.health.v1
+ * (service {@code plugin} SERVING), the broker, the controller, stdio and server reflection.
  */
 public final class PluginServer {
   static final String HUMAN_COOKIE_MESSAGE =
@@ -450,7 +451,10 @@ public final class PluginServer {
       return this;
     }
 
-    /** Whether to exit when the parent process goes away (default true; off for in-JVM tests). */
+    /**
+     * Whether to exit when the host goes away, at any moment of the start or while serving (default
+     * true; off for plugins served inside another program's JVM, such as tests).
+     */
     public Builder watchParent(boolean watchParent) {
       this.watchParent = watchParent;
       return this;

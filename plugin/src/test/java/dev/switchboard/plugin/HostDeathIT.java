@@ -96,6 +96,27 @@ class HostDeathIT {
   }
 
   @Test
+  void pluginEndsTheProcessesItStartedWhenItsHostDies() throws Exception {
+    String id = UUID.randomUUID().toString();
+    Path dir = Files.createTempDirectory(Path.of("/tmp"), "hd");
+    String plugin =
+        String.join(
+            " ", PeerPrograms.javaMain("dev.switchboard.plugin.FaultPlugin", "spawn-child"));
+    try (TestProcess host =
+        TestProcess.builder(
+                Peers.goHost().toString(), "-hold", "10m", "-cmd", plugin, "put", "k", "v")
+            .env(TRIAL, id)
+            .env("PLUGIN_UNIX_SOCKET_DIR", dir.toString())
+            .start()) {
+      host.awaitLine(Pattern.compile("^HOLDING"), START_LIMIT);
+      assertThat(processesOf(id)).as("the plugin and its sleep child").hasSizeGreaterThan(2);
+      assertThat(sigkillAndCheck("a plugin with a child process", host, id, dir)).isNull();
+    } finally {
+      deleteTree(dir);
+    }
+  }
+
+  @Test
   void pluginOfAHostThatIsPid1ServesOn() throws Exception {
     Path unshare = PeerPrograms.onPath("unshare", "util-linux");
     List<String> command =
@@ -222,34 +243,43 @@ class HostDeathIT {
       } else {
         Thread.sleep(trial.moment());
       }
-      host.handle().destroyForcibly(); // SIGKILL to the host alone
-      long killed = System.nanoTime();
-      List<ProcessHandle> left = awaitNoneLeft(id, ORPHAN_LIMIT);
-      if (!left.isEmpty()) {
-        List<String> described = left.stream().map(HostDeathIT::describe).toList();
-        // How late, if at all: a slow exit and one that never comes are different bugs.
-        List<ProcessHandle> stayed = awaitNoneLeft(id, LATE_LIMIT);
-        String outcome =
-            stayed.isEmpty()
-                ? "gone only after " + (System.nanoTime() - killed) / 1_000_000 + " ms"
-                : "still there after " + LATE_LIMIT.toSeconds() + " s";
-        stayed.forEach(ProcessHandle::destroyForcibly);
-        return trial
-            + ": still running "
-            + ORPHAN_LIMIT.toSeconds()
-            + " s after the host died ("
-            + outcome
-            + "): "
-            + described;
-      }
-      List<String> files = filesIn(dir);
-      if (!files.isEmpty()) {
-        return trial + ": left " + files + " in its socket directory";
-      }
-      return null;
+      return sigkillAndCheck(trial.toString(), host, id, dir);
     } finally {
       deleteTree(dir);
     }
+  }
+
+  /**
+   * SIGKILLs {@code host} alone; null when none of the trial's processes is left {@link
+   * #ORPHAN_LIMIT} later and {@code dir} is empty, else what was left.
+   */
+  private static @Nullable String sigkillAndCheck(
+      String trial, TestProcess host, String id, Path dir) throws Exception {
+    host.handle().destroyForcibly();
+    long killed = System.nanoTime();
+    List<ProcessHandle> left = awaitNoneLeft(id, ORPHAN_LIMIT);
+    if (!left.isEmpty()) {
+      List<String> described = left.stream().map(HostDeathIT::describe).toList();
+      // How late, if at all: a slow exit and one that never comes are different bugs.
+      List<ProcessHandle> stayed = awaitNoneLeft(id, LATE_LIMIT);
+      String outcome =
+          stayed.isEmpty()
+              ? "gone only after " + (System.nanoTime() - killed) / 1_000_000 + " ms"
+              : "still there after " + LATE_LIMIT.toSeconds() + " s";
+      stayed.forEach(ProcessHandle::destroyForcibly);
+      return trial
+          + ": still running "
+          + ORPHAN_LIMIT.toSeconds()
+          + " s after the host died ("
+          + outcome
+          + "): "
+          + described;
+    }
+    List<String> files = filesIn(dir);
+    if (!files.isEmpty()) {
+      return trial + ": left " + files + " in its socket directory";
+    }
+    return null;
   }
 
   /** Waits up to {@code limit} for the trial's processes to end; those still alive. */
