@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Side-by-side gRPC benchmark (issue 2, section 6): grpc-java's AsyncServer against Switchboard's
+# Side-by-side gRPC benchmark: grpc-java's AsyncServer against Switchboard's
 # runtime (generated stubs, and a dynamic service over the proto loaded at run time), each driven
 # by grpc-java's AsyncClient with the same flags. See docs/benchmarks.md.
 #

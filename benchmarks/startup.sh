@@ -40,7 +40,9 @@ classes="$work/classes"
 javac -nowarn -d "$classes" -cp "$repo/cli/target/sb.jar" "$repo"/benchmarks/src/main/java/dev/switchboard/benchmarks/startup/*.java
 # In a jar, because class-data sharing refuses non-empty directories on the class path.
 jar cf "$work/startup.jar" -C "$classes" .
-mvn -q -B dependency:build-classpath -pl runtime -Dmdep.outputFile="$work/full.cp" >/dev/null
+# Compiling in the same session lets the reactor resolve runtime's sibling modules without installing them.
+mvn -q -B -pl runtime -am -DskipTests -Dspotless.check.skip compile dependency:build-classpath \
+  -Dmdep.outputFile="$work/full.cp" >/dev/null
 thin_cp="$work/startup.jar"
 IFS=":" read -r -a entries < "$work/full.cp" || true  # no trailing newline
 for entry in "${entries[@]}"; do

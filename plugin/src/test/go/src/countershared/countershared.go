@@ -19,7 +19,7 @@ import (
 )
 
 // Handshake is the cookie and protocol version both sides of the broker tests use; the Java test
-// plugin (dev.switchboard.plugin.BrokerCounterPlugin) uses the same values.
+// plugin (dev.switchboard.plugin.examples.CounterPlugin) uses the same values.
 var Handshake = plugin.HandshakeConfig{
 	ProtocolVersion:  1,
 	MagicCookieKey:   "SWITCHBOARD_COUNTER",

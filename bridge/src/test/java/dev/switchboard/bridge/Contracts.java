@@ -3,6 +3,7 @@ package dev.switchboard.bridge;
 import dev.switchboard.contract.ContractLoader;
 import dev.switchboard.contract.ContractSet;
 import dev.switchboard.contract.OpenApiContract;
+import dev.switchboard.testing.Fixtures;
 import dev.switchboard.wit.Binding;
 import dev.switchboard.wit.OpenApiTranslator;
 import dev.switchboard.wit.ProtoTranslator;
@@ -33,6 +34,6 @@ final class Contracts {
   }
 
   static WitTypes todoProto() throws Exception {
-    return proto(RESOURCES.resolve("proto"), "todo.proto");
+    return proto(Fixtures.protoRoot(), "todo.proto");
   }
 }

@@ -6,6 +6,7 @@ import com.google.protobuf.Descriptors.FileDescriptor;
 import dev.switchboard.contract.ContractLoader;
 import dev.switchboard.contract.ContractSet;
 import dev.switchboard.contract.OpenApiContract;
+import dev.switchboard.testing.Fixtures;
 import dev.switchboard.testing.PeerPrograms;
 import dev.switchboard.testing.TestProcess;
 import dev.switchboard.wit.Binding;
@@ -92,7 +93,7 @@ class CorpusIT {
     }
     protoFile(WIT_RESOURCES.resolve("proto"), "grpcbin.proto");
     protoFile(WIT_RESOURCES.resolve("proto"), "adversarial.proto");
-    protoFile(WIT_RESOURCES.resolve("proto"), "todo.proto");
+    protoFile(Fixtures.protoRoot(), "todo.proto");
     protoFile(Contracts.RESOURCES.resolve("proto"), "shapes.proto");
     assertThat(failures).as("round-trip failures over %d functions", functions).isEmpty();
     assertThat(functions).isGreaterThan(40);

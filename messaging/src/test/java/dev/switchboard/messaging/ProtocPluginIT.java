@@ -3,13 +3,13 @@ package dev.switchboard.messaging;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.switchboard.testing.PeerPrograms;
+import dev.switchboard.testing.TestProcess;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -20,9 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
 class ProtocPluginIT {
   @TempDir Path temp;
 
-  private record Run(int exit, String output) {}
-
-  private Run protoc(Path protos, String file) throws IOException, InterruptedException {
+  private TestProcess.Result protoc(Path protos, String file) throws IOException {
     Path imports = MethodBinding.writeImports(temp.resolve("imports"));
     Path out = Files.createDirectories(temp.resolve("out"));
     Path plugin =
@@ -34,13 +32,7 @@ class ProtocPluginIT {
     command.add("-I" + protos);
     command.add("-I" + imports);
     command.add(file);
-    Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-    String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    if (!process.waitFor(120, TimeUnit.SECONDS)) {
-      process.destroyForcibly();
-      throw new AssertionError("protoc did not finish");
-    }
-    return new Run(process.exitValue(), output);
+    return TestProcess.builder(command).run(Duration.ofSeconds(120));
   }
 
   @Test
@@ -67,8 +59,8 @@ class ProtocPluginIT {
           }
         }
         """);
-    Run run = protoc(protos, "alerts/v1/alerts.proto");
-    assertThat(run.exit()).as(run.output()).isZero();
+    TestProcess.Result run = protoc(protos, "alerts/v1/alerts.proto");
+    assertThat(run.exitCode()).as(run.output()).isZero();
     String generated =
         Files.readString(temp.resolve("out/com/example/alerts/AlertsMessaging.java"));
     assertThat(generated)
@@ -95,8 +87,8 @@ class ProtocPluginIT {
           }
         }
         """);
-    Run run = protoc(protos, "bad.proto");
-    assertThat(run.exit()).isNotZero();
+    TestProcess.Result run = protoc(protos, "bad.proto");
+    assertThat(run.exitCode()).isNotZero();
     assertThat(run.output())
         .contains("bad.Broken/Send: subject 'x.{missing}': bad.In has no field 'missing'");
   }

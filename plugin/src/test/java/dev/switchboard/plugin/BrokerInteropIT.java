@@ -3,13 +3,14 @@ package dev.switchboard.plugin;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.switchboard.plugin.brokertest.AddHelperGrpc;
-import dev.switchboard.plugin.brokertest.CounterGrpc;
-import dev.switchboard.plugin.brokertest.GetRequest;
-import dev.switchboard.plugin.brokertest.OfferRequest;
-import dev.switchboard.plugin.brokertest.PutRequest;
-import dev.switchboard.plugin.brokertest.SumRequest;
-import dev.switchboard.plugin.brokertest.SumResponse;
+import dev.switchboard.plugin.examples.CounterPlugin;
+import dev.switchboard.plugin.examples.counter.AddHelperGrpc;
+import dev.switchboard.plugin.examples.counter.CounterGrpc;
+import dev.switchboard.plugin.examples.counter.GetRequest;
+import dev.switchboard.plugin.examples.counter.OfferRequest;
+import dev.switchboard.plugin.examples.counter.PutRequest;
+import dev.switchboard.plugin.examples.counter.SumRequest;
+import dev.switchboard.plugin.examples.counter.SumResponse;
 import dev.switchboard.testing.Await;
 import dev.switchboard.testing.PeerPrograms;
 import dev.switchboard.testing.TestProcess;
@@ -38,17 +39,17 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Broker callbacks with a real go-plugin 1.0.1 peer on the other end, in go-plugin's
- * examples/bidirectional shape ({@code src/test/proto/brokertest/counter.proto}): for every
- * Counter.Put the host serves AddHelper under a new broker id (NextId + AcceptAndServe, announced
- * over plugin.GRPCBroker/StartStream) and the plugin dials that id and asks the host for the sum.
- * The totals can only be right if every callback reached the host's AddHelper, and the host's
- * record of the Sum calls it served is asserted too.
+ * examples/bidirectional shape ({@code src/examples/proto/counter.proto}): for every Counter.Put
+ * the host serves AddHelper under a new broker id (NextId + AcceptAndServe, announced over
+ * plugin.GRPCBroker/StartStream) and the plugin dials that id and asks the host for the sum. The
+ * totals can only be right if every callback reached the host's AddHelper, and the host's record of
+ * the Sum calls it served is asserted too.
  *
  * <p>Every run keeps its sockets in a temp dir (TMPDIR for go-plugin, PLUGIN_UNIX_SOCKET_DIR for
  * ours), which must be empty afterwards, and no plugin process may outlive its host.
  */
 class BrokerInteropIT {
-  private static final String JAVA_PLUGIN = BrokerCounterPlugin.class.getName();
+  private static final String JAVA_PLUGIN = CounterPlugin.class.getName();
 
   private static TestProcess.Result goHostWithJavaPlugin(
       boolean mtls, Path sockets, String... flags) throws Exception {
@@ -439,7 +440,7 @@ class BrokerInteropIT {
    * sockets}.
    */
   private static PluginClient startGoCounterPlugin(boolean mtls, Path sockets) throws Exception {
-    return PluginClient.builder(BrokerCounterPlugin.HANDSHAKE)
+    return PluginClient.builder(CounterPlugin.HANDSHAKE)
         .command(Peers.goCounterPlugin().toString())
         .autoMtls(mtls)
         .unixSocketDir(sockets)

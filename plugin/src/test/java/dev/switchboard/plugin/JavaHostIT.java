@@ -5,9 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.google.protobuf.ByteString;
 import dev.switchboard.plugin.examples.CounterPlugin;
 import dev.switchboard.plugin.examples.KvPlugin;
-import dev.switchboard.plugin.examples.counter.AdderGrpc;
+import dev.switchboard.plugin.examples.counter.AddHelperGrpc;
 import dev.switchboard.plugin.examples.counter.CounterGrpc;
-import dev.switchboard.plugin.examples.counter.IncrementRequest;
 import dev.switchboard.plugin.examples.counter.SumRequest;
 import dev.switchboard.plugin.examples.counter.SumResponse;
 import dev.switchboard.plugin.examples.kv.GetRequest;
@@ -241,10 +240,9 @@ class JavaHostIT {
             .syncStdout(stdout)
             .build()
             .start()) {
-      int adderId = client.broker().nextId();
       List<Long> sums = new ArrayList<>();
-      AdderGrpc.AdderImplBase adder =
-          new AdderGrpc.AdderImplBase() {
+      AddHelperGrpc.AddHelperImplBase adder =
+          new AddHelperGrpc.AddHelperImplBase() {
             @Override
             public void sum(SumRequest request, StreamObserver<SumResponse> responses) {
               synchronized (sums) {
@@ -255,25 +253,28 @@ class JavaHostIT {
               responses.onCompleted();
             }
           };
-      try (AutoCloseable served =
-          client.broker().acceptAndServe(adderId, List.of(adder.bindService()))) {
-        CounterGrpc.CounterBlockingStub counter = client.stub(CounterGrpc::newBlockingStub);
-        long value = 0;
-        for (int delta = 1; delta <= 3; delta++) {
-          value =
+      CounterGrpc.CounterBlockingStub counter = client.stub(CounterGrpc::newBlockingStub);
+      long total = 0;
+      for (int value = 1; value <= 3; value++) {
+        // A broker id announces one connection: each Put gets the AddHelper under a fresh id.
+        int adderId = client.broker().nextId();
+        try (AutoCloseable served =
+            client.broker().acceptAndServe(adderId, List.of(adder.bindService()))) {
+          total =
               counter
                   .withDeadlineAfter(30, TimeUnit.SECONDS)
-                  .increment(
-                      IncrementRequest.newBuilder()
+                  .put(
+                      // The counter's PutRequest: the KV contract has one of that name too.
+                      dev.switchboard.plugin.examples.counter.PutRequest.newBuilder()
                           .setKey("clicks")
-                          .setDelta(delta)
-                          .setAdderId(adderId)
+                          .setValue(value)
+                          .setAddHelperId(adderId)
                           .build())
-                  .getValue();
+                  .getTotal();
         }
-        assertThat(value).isEqualTo(6);
-        assertThat(sums).containsExactly(1L, 3L, 6L);
       }
+      assertThat(total).isEqualTo(6);
+      assertThat(sums).containsExactly(1L, 3L, 6L);
       Await.until(
           "the plugin's stdout mirrored to the host",
           Duration.ofSeconds(10),

@@ -81,7 +81,7 @@ final class Peers {
 
   /**
    * Copies src/test/go into target/go (a GOPATH), generates the .pb.go files from the KV contract
-   * and the broker tests' Counter contract with Debian's protoc and protoc-gen-go, and builds with
+   * and the Counter contract with Debian's protoc and protoc-gen-go, and builds with
    * GO111MODULE=off against /usr/share/gocode.
    */
   private static void buildGo() throws Exception {
@@ -128,7 +128,7 @@ final class Peers {
         List.of(
             protoc.toString(),
             "-I",
-            MODULE.resolve("src/test/proto/brokertest").toString(),
+            protoDir.toString(),
             "--go_out=plugins=grpc:" + counterproto,
             "counter.proto"),
         Map.of());

@@ -13,7 +13,8 @@
  *   <li>{@link dev.switchboard.testing.Await}: wait for a condition, with a message that says what
  *       was awaited.
  *   <li>{@link dev.switchboard.testing.FakeClock}: a {@code java.time.Clock} and ticker moved by
- *       hand.
+ *       hand; {@link dev.switchboard.testing.ManualScheduler}, a scheduled executor that runs its
+ *       tasks as a test moves that clock.
  *   <li>{@link dev.switchboard.testing.FreePorts}: a free TCP port for peers that need one up
  *       front.
  *   <li>{@link dev.switchboard.testing.Fixtures}: the shared {@code .proto} contracts.

@@ -1,5 +1,6 @@
 package dev.switchboard.testing;
 
+import static java.util.concurrent.TimeUnit.MILLISECONDS;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -7,6 +8,10 @@ import java.nio.file.Files;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
@@ -23,6 +28,25 @@ class SupportTest {
     assertThat(clock.nanoTime()).isEqualTo(90_000_000_000L);
     assertThatThrownBy(() -> clock.advance(Duration.ofSeconds(-1)))
         .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
+  void manualSchedulerRunsTasksAtTheirOwnTimesAsTheTestMovesTheClock() {
+    ManualScheduler scheduler = new ManualScheduler(FakeClock.at(Instant.EPOCH));
+    List<String> ran = new ArrayList<>();
+    ScheduledFuture<?> beat =
+        scheduler.scheduleAtFixedRate(
+            () -> ran.add("beat at " + scheduler.clock().millis()), 1, 1, TimeUnit.SECONDS);
+    scheduler.schedule(() -> ran.add("once at " + scheduler.clock().millis()), 1500, MILLISECONDS);
+
+    scheduler.advance(Duration.ofMillis(2999));
+    assertThat(ran).containsExactly("beat at 1000", "once at 1500", "beat at 2000");
+    assertThat(scheduler.clock().millis()).isEqualTo(2999);
+
+    beat.cancel(false);
+    scheduler.advance(Duration.ofSeconds(5));
+    assertThat(ran).hasSize(3);
+    assertThat(scheduler.pending()).isZero();
   }
 
   @Test

@@ -9,7 +9,7 @@ import java.util.function.ToLongFunction;
 
 /**
  * The harness's report: medians per server and RPC shape, their ratios to the anchor, and whether
- * issue 2's goals hold (generated stubs: QPS at least 0.95x and p99 at most 1.1x the anchor's;
+ * the runtime's goals hold (generated stubs: QPS at least 0.95x and p99 at most 1.1x the anchor's;
  * dynamic service: QPS at least 0.85x).
  */
 final class ResultTable {

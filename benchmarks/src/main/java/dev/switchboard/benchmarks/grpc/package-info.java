@@ -1,5 +1,5 @@
 /**
- * The gRPC side-by-side harness (issue 2, section 6).
+ * The gRPC side-by-side harness: our runtime against grpc-java's own benchmark server.
  *
  * <p>{@link dev.switchboard.benchmarks.grpc.SideBySide} starts, one after the other and each in its
  * own JVM, grpc-java's {@code AsyncServer} (the anchor) and {@link

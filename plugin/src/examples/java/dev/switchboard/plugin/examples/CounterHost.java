@@ -2,16 +2,16 @@ package dev.switchboard.plugin.examples;
 
 import dev.switchboard.plugin.PluginClient;
 import dev.switchboard.plugin.PluginException;
-import dev.switchboard.plugin.examples.counter.AdderGrpc;
+import dev.switchboard.plugin.examples.counter.AddHelperGrpc;
 import dev.switchboard.plugin.examples.counter.CounterGrpc;
-import dev.switchboard.plugin.examples.counter.IncrementRequest;
+import dev.switchboard.plugin.examples.counter.PutRequest;
 import dev.switchboard.plugin.examples.counter.SumRequest;
 import dev.switchboard.plugin.examples.counter.SumResponse;
 import io.grpc.stub.StreamObserver;
 import java.util.List;
 
 /**
- * A host that offers an Adder to its plugin through the broker and increments a counter three
+ * A host that offers an AddHelper to its plugin through the broker and adds to a counter three
  * times. Run with the plugin's command line as one argument, e.g. {@code CounterHost "java -cp
  * CLASSPATH dev.switchboard.plugin.examples.CounterPlugin"}.
  */
@@ -29,21 +29,22 @@ public final class CounterHost {
             .syncStdout(System.out)
             .build()
             .start()) {
-      int adderId = plugin.broker().nextId();
-      try (AutoCloseable adder =
-          plugin.broker().acceptAndServe(adderId, List.of(new Adder().bindService()))) {
-        CounterGrpc.CounterBlockingStub counter = plugin.stub(CounterGrpc::newBlockingStub);
-        for (int delta = 1; delta <= 3; delta++) {
-          long value =
+      CounterGrpc.CounterBlockingStub counter = plugin.stub(CounterGrpc::newBlockingStub);
+      for (int value = 1; value <= 3; value++) {
+        // A broker id announces one connection, so every Put offers the AddHelper afresh.
+        int adderId = plugin.broker().nextId();
+        try (AutoCloseable adder =
+            plugin.broker().acceptAndServe(adderId, List.of(new Adder().bindService()))) {
+          long total =
               counter
-                  .increment(
-                      IncrementRequest.newBuilder()
+                  .put(
+                      PutRequest.newBuilder()
                           .setKey("clicks")
-                          .setDelta(delta)
-                          .setAdderId(adderId)
+                          .setValue(value)
+                          .setAddHelperId(adderId)
                           .build())
-                  .getValue();
-          System.out.println("host sees clicks = " + value);
+                  .getTotal();
+          System.out.println("host sees clicks = " + total);
         }
       }
     } catch (PluginException e) {
@@ -53,7 +54,7 @@ public final class CounterHost {
   }
 
   /** The host's service the plugin calls back. */
-  static final class Adder extends AdderGrpc.AdderImplBase {
+  static final class Adder extends AddHelperGrpc.AddHelperImplBase {
     @Override
     public void sum(SumRequest request, StreamObserver<SumResponse> responses) {
       responses.onNext(SumResponse.newBuilder().setSum(request.getA() + request.getB()).build());

@@ -4,26 +4,37 @@ import dev.switchboard.plugin.HandshakeConfig;
 import dev.switchboard.plugin.HclogServiceProvider;
 import dev.switchboard.plugin.PluginBroker;
 import dev.switchboard.plugin.PluginServer;
-import dev.switchboard.plugin.examples.counter.AdderGrpc;
+import dev.switchboard.plugin.examples.counter.AddHelperGrpc;
 import dev.switchboard.plugin.examples.counter.CounterGrpc;
-import dev.switchboard.plugin.examples.counter.IncrementRequest;
-import dev.switchboard.plugin.examples.counter.IncrementResponse;
+import dev.switchboard.plugin.examples.counter.GetRequest;
+import dev.switchboard.plugin.examples.counter.GetResponse;
+import dev.switchboard.plugin.examples.counter.OfferRequest;
+import dev.switchboard.plugin.examples.counter.OfferResponse;
+import dev.switchboard.plugin.examples.counter.PutRequest;
+import dev.switchboard.plugin.examples.counter.PutResponse;
 import dev.switchboard.plugin.examples.counter.SumRequest;
+import dev.switchboard.plugin.examples.counter.SumResponse;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
 import io.grpc.stub.StreamObserver;
 import java.io.IOException;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 
 /**
- * A plugin that cannot add: for every Increment it dials the host's Adder through the broker (the
- * id comes in the request) and stores the sum. It also prints each result to System.out, which
- * reaches the host through GRPCStdio.
+ * A Counter plugin that never adds itself ({@code counter.proto}), shaped like go-plugin's
+ * examples/bidirectional. Each Put dials the host's AddHelper under the broker id in the request,
+ * asks it for the new total and closes the channel; a Go host or a Java host ({@link CounterHost})
+ * serves the AddHelper. Offer is the other direction: the plugin serves an AddHelper of its own
+ * through {@link PluginBroker#acceptAndServe} and returns the id for the host to dial.
  */
 public final class CounterPlugin {
+  /** The same cookie and version as the Go broker programs' {@code countershared.Handshake}. */
   public static final HandshakeConfig HANDSHAKE =
-      HandshakeConfig.of("COUNTER_PLUGIN", "count-on-me", 1);
+      HandshakeConfig.of("SWITCHBOARD_COUNTER", "add-through-the-host", 1);
 
   private CounterPlugin() {}
 
@@ -47,49 +58,95 @@ public final class CounterPlugin {
 
   static final class Counter extends CounterGrpc.CounterImplBase {
     private final PluginBroker broker;
-    private final Map<String, Long> values = new ConcurrentHashMap<>();
-    // A broker id announces one connection (go-plugin consumes the ConnInfo on Dial), so the
-    // channel is dialed once per id and reused.
-    private final Map<Integer, ManagedChannel> adders = new ConcurrentHashMap<>();
+    // Guarded by itself; held across the callback so that concurrent Puts to one key add up.
+    private final Map<String, Long> totals = new HashMap<>();
 
     Counter(PluginBroker broker) {
       this.broker = broker;
     }
 
     @Override
-    public void increment(IncrementRequest request, StreamObserver<IncrementResponse> responses) {
-      ManagedChannel adder;
+    public void put(PutRequest request, StreamObserver<PutResponse> responses) {
+      ManagedChannel host;
       try {
-        adder = adder(request.getAdderId());
+        host = broker.dial(request.getAddHelperId());
       } catch (IOException e) {
-        responses.onError(Status.UNAVAILABLE.withDescription(e.getMessage()).asRuntimeException());
+        responses.onError(
+            Status.UNAVAILABLE
+                .withDescription(
+                    "dialing the host's AddHelper (broker id "
+                        + request.getAddHelperId()
+                        + "): "
+                        + e.getMessage())
+                .asRuntimeException());
         return;
       }
       try {
-        long sum;
-        synchronized (values) {
-          long current = values.getOrDefault(request.getKey(), 0L);
-          sum =
-              AdderGrpc.newBlockingStub(adder)
-                  .sum(SumRequest.newBuilder().setA(current).setB(request.getDelta()).build())
+        long total;
+        synchronized (totals) {
+          total =
+              AddHelperGrpc.newBlockingStub(host)
+                  .withDeadlineAfter(30, TimeUnit.SECONDS)
+                  .sum(
+                      SumRequest.newBuilder()
+                          .setA(totals.getOrDefault(request.getKey(), 0L))
+                          .setB(request.getValue())
+                          .build())
                   .getSum();
-          values.put(request.getKey(), sum);
+          totals.put(request.getKey(), total);
         }
-        System.out.println("counter " + request.getKey() + " = " + sum);
-        responses.onNext(IncrementResponse.newBuilder().setValue(sum).build());
+        // Reaches the host through GRPCStdio.
+        System.out.println("counter " + request.getKey() + " = " + total);
+        responses.onNext(PutResponse.newBuilder().setTotal(total).build());
         responses.onCompleted();
-      } catch (RuntimeException e) {
-        responses.onError(Status.fromThrowable(e).asRuntimeException());
+      } catch (StatusRuntimeException e) {
+        responses.onError(
+            e.getStatus()
+                .augmentDescription(
+                    "calling the host's AddHelper (broker id " + request.getAddHelperId() + ")")
+                .asRuntimeException());
+      } finally {
+        host.shutdownNow();
       }
     }
 
-    private synchronized ManagedChannel adder(int id) throws IOException {
-      ManagedChannel channel = adders.get(id);
-      if (channel == null) {
-        channel = broker.dial(id);
-        adders.put(id, channel);
+    /** Serves an AddHelper adding the request's offset to every sum, until the broker closes. */
+    @Override
+    public void offer(OfferRequest request, StreamObserver<OfferResponse> responses) {
+      long offset = request.getOffset();
+      AddHelperGrpc.AddHelperImplBase adder =
+          new AddHelperGrpc.AddHelperImplBase() {
+            @Override
+            public void sum(SumRequest sum, StreamObserver<SumResponse> sums) {
+              sums.onNext(
+                  SumResponse.newBuilder().setSum(sum.getA() + sum.getB() + offset).build());
+              sums.onCompleted();
+            }
+          };
+      int id = broker.nextId();
+      try {
+        // The broker stops the server when it closes (Shutdown), as go-plugin's AcceptAndServe
+        // does.
+        broker.acceptAndServe(id, List.of(adder.bindService()));
+      } catch (IOException e) {
+        responses.onError(
+            Status.UNAVAILABLE
+                .withDescription("serving AddHelper under broker id " + id + ": " + e.getMessage())
+                .asRuntimeException());
+        return;
       }
-      return channel;
+      responses.onNext(OfferResponse.newBuilder().setAddHelperId(id).build());
+      responses.onCompleted();
+    }
+
+    @Override
+    public void get(GetRequest request, StreamObserver<GetResponse> responses) {
+      long total;
+      synchronized (totals) {
+        total = totals.getOrDefault(request.getKey(), 0L);
+      }
+      responses.onNext(GetResponse.newBuilder().setTotal(total).build());
+      responses.onCompleted();
     }
   }
 }

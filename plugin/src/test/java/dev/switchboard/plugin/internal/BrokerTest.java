@@ -3,9 +3,9 @@ package dev.switchboard.plugin.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.switchboard.plugin.brokertest.AddHelperGrpc;
-import dev.switchboard.plugin.brokertest.SumRequest;
-import dev.switchboard.plugin.brokertest.SumResponse;
+import dev.switchboard.plugin.examples.counter.AddHelperGrpc;
+import dev.switchboard.plugin.examples.counter.SumRequest;
+import dev.switchboard.plugin.examples.counter.SumResponse;
 import dev.switchboard.plugin.internal.proto.ConnInfo;
 import io.grpc.ManagedChannel;
 import io.grpc.ServerServiceDefinition;

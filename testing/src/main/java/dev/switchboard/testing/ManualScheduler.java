@@ -1,10 +1,7 @@
-package dev.switchboard.messaging;
+package dev.switchboard.testing;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -17,35 +14,38 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A scheduler whose time moves only when a test calls {@link #advance}: tasks due by then run on
- * the test's thread, in time order. {@link #clock()} reads the same time. Not thread-safe; for
- * single-threaded tests of timer logic.
+ * A {@link ScheduledExecutorService} whose time moves only when a test calls {@link #advance}:
+ * tasks due by then run on the test's thread, in time order, each with the {@link #clock()} showing
+ * its own due time. For single-threaded tests of timers (heartbeats, expiries, retries) without
+ * sleeping; not thread-safe.
+ *
+ * <pre>{@code
+ * ManualScheduler scheduler = new ManualScheduler();
+ * Liveness liveness = Liveness.builder().scheduler(scheduler).clock(scheduler.clock()).build();
+ * scheduler.advance(Duration.ofSeconds(3));
+ * }</pre>
  */
 public final class ManualScheduler extends AbstractExecutorService
     implements ScheduledExecutorService {
+  private final FakeClock clock;
   private long nowNanos;
   private long sequence;
   private final PriorityQueue<Task<?>> tasks = new PriorityQueue<>();
   private boolean shutdown;
 
-  /** A clock that reads this scheduler's time (epoch plus the time advanced). */
-  public Clock clock() {
-    return new Clock() {
-      @Override
-      public ZoneId getZone() {
-        return ZoneOffset.UTC;
-      }
+  /** A scheduler whose clock starts at the epoch. */
+  public ManualScheduler() {
+    this(FakeClock.at(Instant.EPOCH));
+  }
 
-      @Override
-      public Clock withZone(ZoneId zone) {
-        return this;
-      }
+  /** A scheduler that moves {@code clock} as its time passes; nothing else should move it. */
+  public ManualScheduler(FakeClock clock) {
+    this.clock = clock;
+  }
 
-      @Override
-      public Instant instant() {
-        return Instant.ofEpochSecond(0, nowNanos);
-      }
-    };
+  /** The clock this scheduler moves. */
+  public FakeClock clock() {
+    return clock;
   }
 
   /** Moves time forward, running every task that falls due, each at its own time. */
@@ -53,10 +53,15 @@ public final class ManualScheduler extends AbstractExecutorService
     long target = nowNanos + duration.toNanos();
     while (!tasks.isEmpty() && tasks.peek().dueNanos <= target) {
       Task<?> task = tasks.poll();
-      nowNanos = Math.max(nowNanos, task.dueNanos);
+      moveTo(Math.max(nowNanos, task.dueNanos));
       task.run();
     }
-    nowNanos = target;
+    moveTo(target);
+  }
+
+  private void moveTo(long nanos) {
+    clock.advance(Duration.ofNanos(nanos - nowNanos));
+    nowNanos = nanos;
   }
 
   /** Tasks waiting to run. */
