@@ -6,7 +6,10 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import org.jspecify.annotations.Nullable;
@@ -113,20 +116,27 @@ public final class HostWatch {
     return pipes;
   }
 
-  /** Whether {@code pid} holds one of {@code pipes} open for reading. */
+  /**
+   * Whether {@code pid} holds one of {@code pipes} open for reading. The newest descriptors are
+   * looked at first: a host made the plugin's pipes just before it started the plugin, and a JVM
+   * host holds hundreds of older ones (its jars).
+   */
   static boolean readsAny(long pid, Set<String> pipes) {
     Path process = PROC.resolve(Long.toString(pid));
+    List<Integer> descriptors = new ArrayList<>();
     try (DirectoryStream<Path> fds = Files.newDirectoryStream(process.resolve("fd"))) {
       for (Path fd : fds) {
-        String target = link(fd);
-        if (target != null
-            && pipes.contains(target)
-            && readable(process.resolve("fdinfo").resolve(fd.getFileName()))) {
-          return true;
-        }
+        descriptors.add(Integer.parseInt(fd.getFileName().toString()));
       }
-    } catch (IOException | SecurityException e) {
-      // Gone, or another user's process: it holds nothing we can see.
+    } catch (IOException | SecurityException | NumberFormatException e) {
+      return false; // Gone, or another user's process: it holds nothing we can see.
+    }
+    descriptors.sort(Comparator.reverseOrder());
+    for (int fd : descriptors) {
+      String target = link(process.resolve("fd/" + fd));
+      if (target != null && pipes.contains(target) && readable(process.resolve("fdinfo/" + fd))) {
+        return true;
+      }
     }
     return false;
   }
