@@ -2,15 +2,11 @@ package dev.switchboard.plugin.internal;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Comparator;
+import java.util.Arrays;
 import java.util.LinkedHashSet;
-import java.util.List;
-import java.util.Optional;
 import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
@@ -48,57 +44,61 @@ public final class HostWatch {
    * already.
    */
   public static void start(Runnable onGone) {
-    Thread watcher = new Thread(() -> watch(onGone), "plugin-host-watch");
+    Thread watcher = new Thread(new Watch(onGone), "plugin-host-watch");
     watcher.setDaemon(true);
     watcher.start();
   }
 
-  private static void watch(Runnable onGone) {
-    ProcessHandle self = ProcessHandle.current();
-    Optional<ProcessHandle> parent = self.parent();
-    if (parent.isEmpty()) {
-      return; // The parent lives outside our PID namespace (or is gone): nothing to look at.
-    }
-    long parentPid = parent.get().pid();
-    Set<String> pipes = stdioPipes(self.pid());
-    Optional<ProcessHandle> reader = Optional.empty();
-    if (!pipes.isEmpty()) {
-      reader = readingAncestor(parent.get(), pipes);
-      if (reader.isEmpty()) {
-        onGone.run();
-        return;
+  /**
+   * The watch runs beside the plugin's start, so it keeps to plain loops and classes the start
+   * loads anyway: no lambdas or streams to bootstrap in a cold JVM.
+   */
+  private record Watch(Runnable onGone) implements Runnable {
+    @Override
+    public void run() {
+      ProcessHandle self = ProcessHandle.current();
+      ProcessHandle parent = self.parent().orElse(null);
+      if (parent == null) {
+        return; // The parent lives outside our PID namespace (or is gone): nothing to look at.
       }
-    } else if (parentPid <= 1) {
-      return; // No pipes and init for a parent: nothing tells a host is there to watch.
-    }
-    while (true) {
-      try {
-        Thread.sleep(POLL.toMillis());
-      } catch (InterruptedException e) {
-        return;
+      Set<String> pipes = stdioPipes(self.pid());
+      ProcessHandle reader = null;
+      if (!pipes.isEmpty()) {
+        reader = readingAncestor(parent, pipes);
+        if (reader == null) {
+          onGone.run();
+          return;
+        }
+      } else if (parent.pid() <= 1) {
+        return; // No pipes and init for a parent: nothing tells a host is there to watch.
       }
-      boolean parentGone =
-          !parent.get().isAlive() || self.parent().map(ProcessHandle::pid).orElse(-1L) != parentPid;
-      if (parentGone || reader.map(host -> !host.isAlive()).orElse(false)) {
-        onGone.run();
-        return;
+      while (true) {
+        try {
+          Thread.sleep(POLL.toMillis());
+        } catch (InterruptedException e) {
+          return;
+        }
+        ProcessHandle now = self.parent().orElse(null);
+        boolean parentGone = !parent.isAlive() || now == null || now.pid() != parent.pid();
+        if (parentGone || (reader != null && !reader.isAlive())) {
+          onGone.run();
+          return;
+        }
       }
     }
   }
 
   /**
    * The nearest of {@code parent} and its ancestors that holds one of {@code pipes} open for
-   * reading: the host, directly or above a launcher that did not {@code exec}.
+   * reading: the host, directly or above a launcher that did not {@code exec}; null if none does.
    */
-  static Optional<ProcessHandle> readingAncestor(ProcessHandle parent, Set<String> pipes) {
-    for (Optional<ProcessHandle> process = Optional.of(parent);
-        process.isPresent();
-        process = process.get().parent()) {
-      if (readsAny(process.get().pid(), pipes)) {
+  static @Nullable ProcessHandle readingAncestor(ProcessHandle parent, Set<String> pipes) {
+    for (ProcessHandle process = parent; process != null; process = process.parent().orElse(null)) {
+      if (readsAny(process.pid(), pipes)) {
         return process;
       }
     }
-    return Optional.empty();
+    return null;
   }
 
   /**
@@ -123,18 +123,24 @@ public final class HostWatch {
    */
   static boolean readsAny(long pid, Set<String> pipes) {
     Path process = PROC.resolve(Long.toString(pid));
-    List<Integer> descriptors = new ArrayList<>();
-    try (DirectoryStream<Path> fds = Files.newDirectoryStream(process.resolve("fd"))) {
-      for (Path fd : fds) {
-        descriptors.add(Integer.parseInt(fd.getFileName().toString()));
-      }
-    } catch (IOException | SecurityException | NumberFormatException e) {
+    String[] names = process.resolve("fd").toFile().list();
+    if (names == null) {
       return false; // Gone, or another user's process: it holds nothing we can see.
     }
-    descriptors.sort(Comparator.reverseOrder());
-    for (int fd : descriptors) {
-      String target = link(process.resolve("fd/" + fd));
-      if (target != null && pipes.contains(target) && readable(process.resolve("fdinfo/" + fd))) {
+    int[] descriptors = new int[names.length];
+    for (int i = 0; i < names.length; i++) {
+      try {
+        descriptors[i] = Integer.parseInt(names[i]);
+      } catch (NumberFormatException e) {
+        descriptors[i] = -1;
+      }
+    }
+    Arrays.sort(descriptors);
+    for (int i = descriptors.length - 1; i >= 0 && descriptors[i] >= 0; i--) {
+      String target = link(process.resolve("fd/" + descriptors[i]));
+      if (target != null
+          && pipes.contains(target)
+          && readable(process.resolve("fdinfo/" + descriptors[i]))) {
         return true;
       }
     }
