@@ -86,6 +86,9 @@ public final class Sb {
       if (mixin instanceof CallOptions call) {
         call.stdin = in;
       }
+      if (mixin instanceof PayloadOptions payload) {
+        payload.stdin = in;
+      }
     }
     command.getSubcommands().values().forEach(sub -> feedStdin(sub, in));
   }

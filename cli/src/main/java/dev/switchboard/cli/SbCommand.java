@@ -15,7 +15,9 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     versionProvider = SbVersion.class,
     synopsisSubcommandLabel = "COMMAND",
-    description = "Switchboard: list, describe, call and health-check any gRPC server.",
+    description =
+        "Switchboard: list, describe, call and health-check any gRPC server; run a messaging hub"
+            + " and send and receive messages.",
     subcommands = {
       ListCommand.class,
       DescribeCommand.class,
@@ -23,6 +25,8 @@ import picocli.CommandLine.Spec;
       HealthCommand.class,
       WitCommand.class,
       PluginCommand.class,
+      HubCommand.class,
+      MsgCommand.class,
       HelpCommand.class,
     },
     footerHeading = "%nExit codes:%n",
@@ -35,6 +39,8 @@ import picocli.CommandLine.Spec;
       "Examples:",
       "  sb list --plaintext localhost:50051",
       "  sb call --plaintext localhost:50051 shop.v1.Orders/GetOrder -d '{\"id\": \"o-1\"}'",
+      "  sb hub --port 4222 --data hub-data",
+      "  sb msg pub --hub localhost:4222 orders.eu -d '{\"id\": 7}'",
       "  sb help call",
     })
 final class SbCommand implements Callable<Integer> {

@@ -293,7 +293,9 @@ public final class Worker implements AutoCloseable {
       entries.add(done);
     }
     next++;
-    log.debug("worker {}: recorded {}", id, done.describe());
+    if (log.isDebugEnabled()) {
+      log.debug("worker {}: recorded {}", id, done.describe());
+    }
     return outcome;
   }
 

@@ -8,8 +8,6 @@ import java.net.InetAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Optional;
 
 /**
@@ -80,9 +78,7 @@ public final class CrashingWorker {
                 : durable.worker(workerId)) {
       System.out.println("acquired " + workerId);
       System.out.flush();
-      for (String line : program.run(worker, calls, pauseMs)) {
-        System.out.println(line);
-      }
+      program.run(worker, calls, pauseMs);
     } catch (UncertainCallException e) {
       System.err.println(e.getMessage());
       System.exit(3);
@@ -96,34 +92,40 @@ public final class CrashingWorker {
     System.exit(0);
   }
 
-  private List<String> run(Worker worker, int calls, long pauseMs) throws Exception {
-    List<String> results = new ArrayList<>();
-    for (int i = 0; results.size() < calls; i++) {
+  /** Makes the calls, printing each result as it comes, so a test can kill it mid-way. */
+  private void run(Worker worker, int calls, long pauseMs) throws Exception {
+    int printed = 0;
+    for (int i = 0; printed < calls; i++) {
       String name = "e" + i;
       DurableCall post =
           DurableCall.builder("POST /effects/" + name)
               .idempotency(notIdempotent ? Idempotency.NOT_IDEMPOTENT : Idempotency.KEYED)
               .body(name.getBytes(StandardCharsets.UTF_8))
               .build();
-      results.add(step(worker, post, "POST", name));
-      if (results.size() == calls) {
+      emit(step(worker, post, "POST", name));
+      if (++printed == calls) {
         break;
       }
       DurableCall get =
           DurableCall.builder("GET /effects/" + name).idempotency(Idempotency.IDEMPOTENT).build();
-      results.add(step(worker, get, "GET", name));
-      if (results.size() == calls) {
+      emit(step(worker, get, "GET", name));
+      if (++printed == calls) {
         break;
       }
       long seq = worker.position();
       String local = worker.run("local-" + name, () -> "local " + name);
       crash(seq, "after-commit");
-      results.add("#" + seq + " " + local);
+      emit("#" + seq + " " + local);
+      printed++;
       if (pauseMs > 0) {
         Thread.sleep(pauseMs);
       }
     }
-    return results;
+  }
+
+  private static void emit(String line) {
+    System.out.println(line);
+    System.out.flush();
   }
 
   private String step(Worker worker, DurableCall call, String method, String name) {

@@ -23,6 +23,9 @@ import org.junit.jupiter.api.Test;
  */
 class SharedOplogIT {
   static final Duration WAIT = Duration.ofSeconds(90);
+  // Renewed every third of it, so a loaded machine must starve the holder's renewals for 2 s before
+  // the lease lapses while it lives.
+  static final long LEASE_TTL_MS = 3_000;
   static PostgresServer postgres;
 
   @BeforeAll
@@ -50,10 +53,14 @@ class SharedOplogIT {
         "--pause-ms",
         "150",
         "--lease-ttl-ms",
-        "2000"
+        String.valueOf(LEASE_TTL_MS)
       };
       try (TestProcess holder =
-          peer("worker", CrashingWorker.class, with(common, "--host", "host-a"))) {
+          // Slower than the waiter, so that it is still mid-way when it is killed.
+          peer(
+              "worker",
+              CrashingWorker.class,
+              with(common, "--host", "host-a", "--pause-ms", "1000"))) {
         holder.awaitLine(line("acquired"), WAIT).group();
         try (TestProcess waiter =
             peer(
@@ -65,16 +72,19 @@ class SharedOplogIT {
               .as("the waiter runs nothing while the holder lives")
               .isEmpty();
 
-          long heldUntil = leaseExpiresAt("shared-1");
+          LeaseRow held = lease("shared-1");
+          assertThat(held.owner())
+              .as("the lease's owner just before the kill; the holder said:\n%s", holder.output())
+              .startsWith("host-a/");
           holder.kill();
           waiter.awaitLine(line("acquired"), WAIT).group();
           // The new lease runs 2 s from the moment it was taken (later if already renewed), by the
           // database's clock: so it was taken no earlier than the holder's lease lapsed.
-          long takenAt = leaseExpiresAt("shared-1") - 2_000;
+          long takenAt = lease("shared-1").expiresAt() - LEASE_TTL_MS;
           assertThat(waiter.awaitExit(WAIT)).as("%s", waiter.stderr()).isZero();
           assertThat(takenAt)
               .as("taken over at (ms, database clock)")
-              .isGreaterThanOrEqualTo(heldUntil);
+              .isGreaterThanOrEqualTo(held.expiresAt());
           List<String> out = waiter.stdout().lines().toList();
           assertThat(out).contains("#1 ok e0 applied #1", "#24 local e7");
           assertThat(out.stream().filter(l -> l.startsWith("#"))).hasSize(24);
@@ -87,14 +97,17 @@ class SharedOplogIT {
     }
   }
 
-  private static long leaseExpiresAt(String workerId) throws SQLException {
+  private record LeaseRow(String owner, long expiresAt) {}
+
+  private static LeaseRow lease(String workerId) throws SQLException {
     try (Connection c = DriverManager.getConnection("jdbc:" + postgres.url());
         PreparedStatement s =
-            c.prepareStatement("SELECT lease_expires_at FROM sb_workers WHERE worker_id = ?")) {
+            c.prepareStatement(
+                "SELECT lease_owner, lease_expires_at FROM sb_workers WHERE worker_id = ?")) {
       s.setString(1, workerId);
       try (ResultSet r = s.executeQuery()) {
         assertThat(r.next()).as("a lease row for %s", workerId).isTrue();
-        return r.getLong(1);
+        return new LeaseRow(String.valueOf(r.getString(1)), r.getLong(2));
       }
     }
   }

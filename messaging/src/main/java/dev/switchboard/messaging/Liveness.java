@@ -32,7 +32,11 @@ import org.jspecify.annotations.Nullable;
  * }</pre>
  *
  * <p>Time comes from the injected {@link Clock} and {@link ScheduledExecutorService}, so tests move
- * time forward instead of sleeping. Immutable and thread-safe; callbacks run on the scheduler.
+ * time forward instead of sleeping. Immutable and thread-safe; callbacks run on the scheduler (or
+ * on the thread of {@link Peer#checkNow()}).
+ *
+ * <p>Reconnecting after a peer was declared dead is the other half of the rule: {@link Backoff}
+ * spaces the attempts.
  */
 public final class Liveness {
   /** The default interval between heartbeats: 1 second. */
@@ -149,6 +153,27 @@ public final class Liveness {
       return Duration.ofMillis(Math.max(0, clock.millis() - lastHeardMillis));
     }
 
+    /**
+     * Whether the peer has been silent for {@link #deadAfter()} or longer: dead by the rule, even
+     * if the scheduled check has not declared it yet (scheduler latency, or a clock the scheduler
+     * does not follow). Cheap: a clock read and a volatile read; declares nothing.
+     */
+    public boolean overdue() {
+      return clock.millis() - lastHeardMillis >= deadAfter().toMillis();
+    }
+
+    /**
+     * Applies the rule now instead of at the scheduled moment: a peer silent for {@link
+     * #deadAfter()} is declared dead at once, and {@code onDead} runs on the calling thread. For
+     * callers that sweep their peers on demand.
+     *
+     * @return whether the peer is still alive (neither dead nor closed)
+     */
+    public boolean checkNow() {
+      check();
+      return alive();
+    }
+
     private void check() {
       long silentMillis = clock.millis() - lastHeardMillis;
       long deadAfterMillis = deadAfter().toMillis();
@@ -157,6 +182,9 @@ public final class Liveness {
           return;
         }
         if (silentMillis < deadAfterMillis) {
+          if (check != null) {
+            check.cancel(false);
+          }
           check =
               scheduler.schedule(
                   this::check, deadAfterMillis - silentMillis, TimeUnit.MILLISECONDS);

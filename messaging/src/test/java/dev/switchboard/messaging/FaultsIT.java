@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.protobuf.ByteString;
 import dev.switchboard.testing.Await;
+import dev.switchboard.testing.NatsServer;
 import dev.switchboard.testing.PeerPrograms;
 import dev.switchboard.testing.TestProcess;
 import java.io.IOException;

@@ -3,8 +3,10 @@ package dev.switchboard.messaging;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.switchboard.testing.FakeClock;
 import dev.switchboard.testing.ManualScheduler;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -104,5 +106,31 @@ class LivenessTest {
     assertThatThrownBy(() -> Liveness.builder().misses(0))
         .isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> Liveness.builder().build()).isInstanceOf(NullPointerException.class);
+  }
+
+  @Test
+  void overdueAndCheckNowFollowTheClockEvenBeforeTheScheduledCheck() {
+    FakeClock clock = FakeClock.at(Instant.parse("2026-01-01T00:00:00Z"));
+    Liveness onClock =
+        Liveness.builder()
+            .interval(Duration.ofSeconds(1))
+            .scheduler(scheduler)
+            .clock(clock)
+            .build();
+    Liveness.Peer peer = onClock.watch("agent", null, deaths::add);
+    clock.advance(Duration.ofMillis(2999));
+    assertThat(peer.overdue()).isFalse();
+    assertThat(peer.checkNow()).isTrue();
+
+    clock.advance(Duration.ofMillis(1));
+    assertThat(peer.overdue()).as("silent for 3 intervals").isTrue();
+    assertThat(peer.alive()).as("overdue declares nothing").isTrue();
+    assertThat(deaths).isEmpty();
+
+    assertThat(peer.checkNow()).isFalse();
+    assertThat(deaths).containsExactly(Duration.ofSeconds(3));
+    assertThat(peer.checkNow()).isFalse();
+    scheduler.advance(Duration.ofSeconds(10));
+    assertThat(deaths).as("declared dead once").hasSize(1);
   }
 }

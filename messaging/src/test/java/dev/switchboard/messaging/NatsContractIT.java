@@ -1,6 +1,7 @@
 package dev.switchboard.messaging;
 
 import dev.switchboard.messaging.internal.nats.NatsTransport;
+import dev.switchboard.testing.NatsServer;
 import io.nats.client.Connection;
 import io.nats.client.Dispatcher;
 import io.nats.client.JetStreamApiException;

@@ -43,8 +43,10 @@ import org.jspecify.annotations.Nullable;
  * unary calls to a trivial service on {@link SwitchboardServer} over loopback, first plainly, then
  * each call recorded in the worker's oplog (SQLite with {@code synchronous=FULL}, then PostgreSQL),
  * for non-idempotent calls (intent + outcome: two commits) and idempotent ones (one commit). Rounds
- * interleave the phases. Then one worker records a history of {@code H} calls and replays it,
- * against the same calls made live.
+ * interleave the phases, after one unmeasured pass over all of them. Two more phases make the same
+ * commits with no call between them: the oplog's own ceiling on this disk. Then one worker records
+ * a history of {@code H} calls and replays it five times, against the same calls made live. CPU
+ * time counts the JVM and, for PostgreSQL, the server's processes.
  *
  * <p>Flags: {@code --rounds=3 --duration=8 --warmup=2 --workers=64 --history=10000 --postgres=true
  * --dir=PATH} (durations in seconds). Prints a Markdown report.
@@ -102,10 +104,29 @@ public final class DurableBench {
     int workers = Integer.parseInt(flags.get("workers"));
     int history = Integer.parseInt(flags.get("history"));
     boolean postgres = Boolean.parseBoolean(flags.get("postgres"));
+    boolean temporary = flags.get("dir").isEmpty();
     Path dir =
-        flags.get("dir").isEmpty()
+        temporary
             ? Files.createTempDirectory("sb-durable-bench")
             : Files.createDirectories(Path.of(flags.get("dir")));
+    try {
+      run(dir, rounds, durationMs, warmupMs, workers, history, postgres);
+    } finally {
+      if (temporary) {
+        deleteTree(dir);
+      }
+    }
+  }
+
+  private static void run(
+      Path dir,
+      int rounds,
+      long durationMs,
+      long warmupMs,
+      int workers,
+      int history,
+      boolean postgres)
+      throws Exception {
     PrintStream out = System.out;
 
     out.printf(Locale.ROOT, "# Durable calls: %d workers, gRPC unary over loopback%n%n", workers);
@@ -127,15 +148,41 @@ public final class DurableBench {
       ManagedChannel channel = SwitchboardChannel.builder(server.target()).plaintext().build();
       DurableBench bench = new DurableBench(channel);
       Map<String, Phase> phases = new LinkedHashMap<>();
-      phases.put("plain", bench.new Phase(null, null));
-      phases.put("sqlite, not idempotent", bench.new Phase(sqlite, Idempotency.NOT_IDEMPOTENT));
-      phases.put("sqlite, idempotent", bench.new Phase(sqlite, Idempotency.IDEMPOTENT));
+      ServerCpu pgCpu = pg != null ? new ServerCpu(pg.port()) : null;
+      if (pgCpu != null) {
+        out.println(
+            pgCpu.postmaster < 0
+                ? "PostgreSQL server CPU: not found in /proc; the figures count the JVM only"
+                : "PostgreSQL server CPU: counted (postmaster pid "
+                    + pgCpu.postmaster
+                    + " and its backends)");
+        out.println();
+      }
+      phases.put("plain", bench.new Phase(null, null, null));
+      phases.put(
+          "sqlite, not idempotent", bench.new Phase(sqlite, Idempotency.NOT_IDEMPOTENT, null));
+      phases.put("sqlite, idempotent", bench.new Phase(sqlite, Idempotency.IDEMPOTENT, null));
+      // The oplog's own ceiling on this disk: the same commits with no call between them.
+      phases.put(
+          "sqlite, not idempotent, commits only (no call)",
+          bench.new Phase(sqlite, Idempotency.NOT_IDEMPOTENT, null).withoutCalls());
       if (shared != null) {
         phases.put(
-            "postgresql, not idempotent", bench.new Phase(shared, Idempotency.NOT_IDEMPOTENT));
-        phases.put("postgresql, idempotent", bench.new Phase(shared, Idempotency.IDEMPOTENT));
+            "postgresql, not idempotent",
+            bench.new Phase(shared, Idempotency.NOT_IDEMPOTENT, pgCpu));
+        phases.put(
+            "postgresql, idempotent", bench.new Phase(shared, Idempotency.IDEMPOTENT, pgCpu));
+        phases.put(
+            "postgresql, not idempotent, commits only (no call)",
+            bench.new Phase(shared, Idempotency.NOT_IDEMPOTENT, pgCpu).withoutCalls());
       }
       List<String> names = new ArrayList<>(phases.keySet());
+      // One unmeasured pass over every phase first, so that no measured round pays for the JIT,
+      // the first connections or the first pages of a database file.
+      for (Phase phase : phases.values()) {
+        phase.run(workers, warmupMs, warmupMs);
+        phase.forget();
+      }
       for (int round = 0; round < rounds; round++) {
         for (int i = 0; i < names.size(); i++) {
           String name = names.get((i + round) % names.size());
@@ -144,36 +191,46 @@ public final class DurableBench {
       }
       Phase plain = phases.get("plain");
       out.println(
-          "| phase | calls/s (median) | ratio to plain (paired median) | CPU µs/call | calls/s per round |");
-      out.println("|---|---:|---:|---:|---|");
+          "| phase | calls/s (median) | ratio to plain (paired median) | CPU µs/call (JVM"
+              + " + PostgreSQL server) | ratio to plain by CPU/call | calls/s per round |");
+      out.println("|---|---:|---:|---:|---:|---|");
+      double plainCpu = median(plain.cpuMicrosPerCall);
       for (Map.Entry<String, Phase> e : phases.entrySet()) {
         Phase p = e.getValue();
         double[] ratios = new double[rounds];
         for (int r = 0; r < rounds; r++) {
           ratios[r] = p.rates.get(r) / plain.rates.get(r);
         }
+        double cpu = median(p.cpuMicrosPerCall);
+        double serverCpu = median(p.serverCpuMicrosPerCall);
         out.printf(
             Locale.ROOT,
-            "| %s | %.0f | %.2f× | %.0f | %s |%n",
+            "| %s | %.0f | %.2f× | %s | %.2f× | %s |%n",
             e.getKey(),
             median(p.rates),
             median(Arrays.stream(ratios).boxed().toList()),
-            median(p.cpuMicrosPerCall),
+            p.server == null
+                ? String.format(Locale.ROOT, "%.0f", cpu)
+                : String.format(Locale.ROOT, "%.0f (%.0f + %.0f)", cpu + serverCpu, cpu, serverCpu),
+            plainCpu / (cpu + serverCpu),
             p.rates.stream().map(x -> String.format(Locale.ROOT, "%.0f", x)).toList());
       }
       out.println();
       out.printf(Locale.ROOT, "## Replay of a %d-call history (one worker)%n%n", history);
       out.println(
           "| store | live, plain: wall s (CPU s) | recording, idempotent calls: wall s"
-              + " | replay, warm JVM: wall s (CPU s) | live ÷ replay, wall | live ÷ replay, CPU |");
+              + " | replay, median of 5: wall s (CPU s, JVM + PostgreSQL server)"
+              + " | live ÷ replay, wall | live ÷ replay, CPU |");
       out.println("|---|---:|---:|---:|---:|---:|");
-      // The live calls above ran in a warm JVM; warm the replay path the same way first.
-      bench.replay(null, "warm-up", sqlite, Math.min(history, 1000), 10);
-      bench.replay(out, "sqlite", sqlite, history, 1);
+      // The live calls ran in a warm JVM; warm each store's replay path the same way first.
+      bench.replay(null, "warm-up", sqlite, null, Math.min(history, 1000), 10);
+      bench.replay(out, "sqlite", sqlite, null, history, 5);
       if (shared != null) {
-        bench.replay(out, "postgresql", shared, history, 1);
+        bench.replay(null, "warm-up", shared, pgCpu, Math.min(history, 1000), 10);
+        bench.replay(out, "postgresql", shared, pgCpu, history, 5);
       }
       out.println();
+      out.printf(Locale.ROOT, "fsync floor at end: %.0f µs%n", fsyncFloorMicros(dir));
       out.println("load average at end: " + loadAverage());
       channel.shutdownNow();
     }
@@ -183,12 +240,28 @@ public final class DurableBench {
   final class Phase {
     final OplogStore store;
     final Idempotency idempotency;
+    final @Nullable ServerCpu server;
     final List<Double> rates = new ArrayList<>();
     final List<Double> cpuMicrosPerCall = new ArrayList<>();
+    final List<Double> serverCpuMicrosPerCall = new ArrayList<>();
 
-    Phase(OplogStore store, Idempotency idempotency) {
+    Phase(OplogStore store, Idempotency idempotency, @Nullable ServerCpu server) {
       this.store = store;
       this.idempotency = idempotency;
+      this.server = server;
+    }
+
+    boolean makeCalls = true;
+
+    Phase withoutCalls() {
+      makeCalls = false;
+      return this;
+    }
+
+    void forget() {
+      rates.clear();
+      cpuMicrosPerCall.clear();
+      serverCpuMicrosPerCall.clear();
     }
 
     void run(int threads, long warmupMs, long durationMs) throws Exception {
@@ -207,7 +280,11 @@ public final class DurableBench {
                           ? null
                           : durable.worker("bench-" + workerIds.incrementAndGet())) {
                     while (!stop.get()) {
-                      call(worker, idempotency);
+                      if (makeCalls) {
+                        call(worker, idempotency);
+                      } else {
+                        commitOnly(worker, idempotency);
+                      }
                       if (measuring.get()) {
                         calls.increment();
                       }
@@ -222,12 +299,14 @@ public final class DurableBench {
       }
       Thread.sleep(warmupMs);
       long cpu0 = processCpuNanos();
+      long server0 = server == null ? 0 : server.nanos();
       long t0 = System.nanoTime();
       measuring.set(true);
       Thread.sleep(durationMs);
       measuring.set(false);
       long elapsed = System.nanoTime() - t0;
       long cpu = processCpuNanos() - cpu0;
+      long serverCpu = server == null ? 0 : server.nanos() - server0;
       stop.set(true);
       done.await();
       if (durable != null) {
@@ -239,6 +318,7 @@ public final class DurableBench {
       long n = calls.sum();
       rates.add(n / (elapsed / 1e9));
       cpuMicrosPerCall.add(cpu / 1e3 / Math.max(1, n));
+      serverCpuMicrosPerCall.add(serverCpu / 1e3 / Math.max(1, n));
     }
   }
 
@@ -255,6 +335,19 @@ public final class DurableBench {
     worker.call(call, key -> send(key));
   }
 
+  private static final Outcome EMPTY =
+      Outcome.ok(SimpleResponse.getDefaultInstance().toByteArray());
+
+  /** Records a call as {@link #call} does, with the answer made up instead of sent for. */
+  private static void commitOnly(Worker worker, Idempotency idempotency) {
+    DurableCall call =
+        DurableCall.builder("grpc.testing.BenchmarkService/UnaryCall")
+            .idempotency(idempotency)
+            .body(REQUEST.toByteArray())
+            .build();
+    worker.call(call, key -> EMPTY);
+  }
+
   private Outcome send(Optional<String> key) {
     BenchmarkServiceGrpc.BenchmarkServiceBlockingStub s = stub;
     if (key.isPresent()) {
@@ -265,8 +358,17 @@ public final class DurableBench {
     return Outcome.ok(s.unaryCall(REQUEST).toByteArray());
   }
 
+  /**
+   * Makes {@code history} calls live, records them as one worker's history, then replays it {@code
+   * replays} times and reports the median replay against the live calls.
+   */
   private void replay(
-      @Nullable PrintStream out, String name, OplogStore store, int history, int replays) {
+      @Nullable PrintStream out,
+      String name,
+      OplogStore store,
+      @Nullable ServerCpu server,
+      int history,
+      int replays) {
     long c0 = processCpuNanos();
     long t0 = System.nanoTime();
     for (int i = 0; i < history; i++) {
@@ -285,14 +387,18 @@ public final class DurableBench {
       }
     }
     double recording = (System.nanoTime() - t0) / 1e9;
-    for (int r = 1; r < replays; r++) {
-      replayOnce(store, id, history);
-    }
+    List<Double> walls = new ArrayList<>();
     c0 = processCpuNanos();
-    t0 = System.nanoTime();
-    replayOnce(store, id, history);
-    double replay = (System.nanoTime() - t0) / 1e9;
-    double replayCpu = (processCpuNanos() - c0) / 1e9;
+    long s0 = server == null ? 0 : server.nanos();
+    for (int r = 0; r < replays; r++) {
+      t0 = System.nanoTime();
+      replayOnce(store, id, history);
+      walls.add((System.nanoTime() - t0) / 1e9);
+    }
+    double replay = median(walls);
+    // CPU per replay, averaged: the kernel counts a process's CPU time in 10 ms ticks.
+    long serverNanos = server == null ? 0 : server.nanos() - s0;
+    double replayCpu = (processCpuNanos() - c0 + serverNanos) / 1e9 / replays;
     if (out == null) {
       return;
     }
@@ -327,6 +433,89 @@ public final class DurableBench {
       }
       if (worker.isReplaying()) {
         throw new IllegalStateException("the history was not replayed to its end");
+      }
+    }
+  }
+
+  /**
+   * CPU time of the local PostgreSQL server listening on a port: its postmaster with the children
+   * it reaped, and its live backends, from {@code /proc} (Linux; zero elsewhere). A durable call on
+   * PostgreSQL costs CPU there too, which the JVM's figure does not include.
+   */
+  static final class ServerCpu {
+    private static final long NANOS_PER_TICK = 10_000_000; // USER_HZ is 100 on Linux
+    private final long postmaster;
+
+    ServerCpu(int port) throws IOException {
+      this.postmaster = findPostmaster(port);
+    }
+
+    private static long findPostmaster(int port) throws IOException {
+      try (var procs = Files.list(Path.of("/proc"))) {
+        for (Path proc : procs.toList()) {
+          String name = proc.getFileName().toString();
+          if (!name.chars().allMatch(Character::isDigit)) {
+            continue;
+          }
+          try {
+            List<String> argv =
+                Arrays.asList(Files.readString(proc.resolve("cmdline")).split("\0"));
+            int p = argv.indexOf("-p");
+            if (!argv.isEmpty()
+                && argv.get(0).endsWith("postgres")
+                && p >= 0
+                && p + 1 < argv.size()
+                && argv.get(p + 1).equals(Integer.toString(port))) {
+              return Long.parseLong(name);
+            }
+          } catch (IOException gone) {
+            // the process ended while we looked
+          }
+        }
+      } catch (IOException noProc) {
+        return -1;
+      }
+      return -1;
+    }
+
+    long nanos() {
+      if (postmaster < 0) {
+        return 0;
+      }
+      long ticks = 0;
+      try (var procs = Files.list(Path.of("/proc"))) {
+        for (Path proc : procs.toList()) {
+          String name = proc.getFileName().toString();
+          if (!name.chars().allMatch(Character::isDigit)) {
+            continue;
+          }
+          try {
+            // Fields after the command name: state ppid ... utime(14) stime(15) cutime cstime.
+            String stat = Files.readString(proc.resolve("stat"));
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            long pid = Long.parseLong(name);
+            long ppid = Long.parseLong(f[1]);
+            if (pid == postmaster) {
+              ticks += Long.parseLong(f[11]) + Long.parseLong(f[12]);
+              ticks += Long.parseLong(f[13]) + Long.parseLong(f[14]);
+            } else if (ppid == postmaster) {
+              ticks += Long.parseLong(f[11]) + Long.parseLong(f[12]);
+            }
+          } catch (IOException | RuntimeException gone) {
+            // the process ended while we looked
+          }
+        }
+      } catch (IOException noProc) {
+        return 0;
+      }
+      return ticks * NANOS_PER_TICK;
+    }
+  }
+
+  private static void deleteTree(Path dir) throws IOException {
+    try (var paths = Files.walk(dir)) {
+      for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
       }
     }
   }

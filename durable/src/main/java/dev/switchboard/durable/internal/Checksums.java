@@ -3,7 +3,6 @@ package dev.switchboard.durable.internal;
 import dev.switchboard.durable.OplogEntry;
 import dev.switchboard.durable.Outcome;
 import dev.switchboard.durable.Snapshot;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.zip.CRC32C;
 
@@ -11,54 +10,76 @@ import java.util.zip.CRC32C;
  * CRC-32C over what each row stores, so that a row damaged on disk (or edited by hand) is reported
  * as damaged instead of replayed as if it were the truth. The intent part and the outcome part of
  * an entry are committed at different times and so have a checksum each.
+ *
+ * <p>Each field counts with its length first, text as its UTF-8 bytes, so a loaded row can be
+ * checked on the bytes the database returned, without encoding them again.
  */
 final class Checksums {
+  private final CRC32C crc = new CRC32C();
+  private final byte[] number = new byte[Long.BYTES];
+
   private Checksums() {}
 
+  /** A checksum to feed field by field, for the columns of a loaded row. */
+  static Checksums start() {
+    return new Checksums();
+  }
+
   static long intent(String workerId, OplogEntry e) {
-    CRC32C crc = new CRC32C();
-    text(crc, workerId);
-    number(crc, e.sequence());
-    text(crc, e.kind().name());
-    text(crc, e.function());
-    text(crc, e.idempotency().name());
-    text(crc, e.requestHash());
-    text(crc, e.request());
     String key = e.idempotencyKey();
-    text(crc, key == null ? "" : key);
-    number(crc, e.startedAt().toEpochMilli());
-    return crc.getValue();
+    return start()
+        .text(workerId)
+        .number(e.sequence())
+        .text(e.kind().name())
+        .text(e.function())
+        .text(e.idempotency().name())
+        .text(e.requestHash())
+        .text(e.request())
+        .text(key == null ? "" : key)
+        .number(e.startedAt().toEpochMilli())
+        .value();
   }
 
   static long outcome(String workerId, long sequence, Outcome outcome, long completedAtMillis) {
-    CRC32C crc = new CRC32C();
-    text(crc, workerId);
-    number(crc, sequence);
-    text(crc, outcome.isOk() ? "ok" : "error");
-    bytes(crc, outcome.value());
-    number(crc, completedAtMillis);
-    return crc.getValue();
+    return start()
+        .text(workerId)
+        .number(sequence)
+        .text(outcome.isOk() ? "ok" : "error")
+        .bytes(outcome.value())
+        .number(completedAtMillis)
+        .value();
   }
 
   static long snapshot(String workerId, Snapshot s) {
-    CRC32C crc = new CRC32C();
-    text(crc, workerId);
-    number(crc, s.sequence());
-    bytes(crc, s.state());
-    number(crc, s.createdAt().toEpochMilli());
-    return crc.getValue();
+    return start()
+        .text(workerId)
+        .number(s.sequence())
+        .bytes(s.state())
+        .number(s.createdAt().toEpochMilli())
+        .value();
   }
 
-  private static void text(CRC32C crc, String s) {
-    bytes(crc, s.getBytes(StandardCharsets.UTF_8));
+  Checksums text(String s) {
+    return bytes(s.getBytes(StandardCharsets.UTF_8));
   }
 
-  private static void bytes(CRC32C crc, byte[] b) {
-    number(crc, b.length);
+  /** Text as its UTF-8 bytes; the same as {@link #text} of the decoded string. */
+  Checksums bytes(byte[] b) {
+    number(b.length);
     crc.update(b);
+    return this;
   }
 
-  private static void number(CRC32C crc, long n) {
-    crc.update(ByteBuffer.allocate(Long.BYTES).putLong(n).array());
+  Checksums number(long n) {
+    for (int i = Long.BYTES - 1; i >= 0; i--) {
+      number[i] = (byte) n;
+      n >>>= 8;
+    }
+    crc.update(number);
+    return this;
+  }
+
+  long value() {
+    return crc.getValue();
   }
 }

@@ -1,5 +1,6 @@
 package dev.switchboard.durable.internal;
 
+import dev.switchboard.durable.DurableException;
 import dev.switchboard.durable.History;
 import dev.switchboard.durable.Idempotency;
 import dev.switchboard.durable.Lease;
@@ -8,13 +9,16 @@ import dev.switchboard.durable.OplogEntry;
 import dev.switchboard.durable.OplogStoreException;
 import dev.switchboard.durable.Outcome;
 import dev.switchboard.durable.Snapshot;
+import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Types;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
@@ -30,6 +34,9 @@ import org.jspecify.annotations.Nullable;
  * which another process could take the worker over between them.
  */
 final class OplogSql {
+  private static final byte[] NO_BYTES = new byte[0];
+  private static final byte[] OK = "ok".getBytes(StandardCharsets.UTF_8);
+  private static final byte[] ERROR = "error".getBytes(StandardCharsets.UTF_8);
 
   /** What differs between the databases. */
   enum Dialect {
@@ -58,9 +65,26 @@ final class OplogSql {
   private final Map<Connection, Map<String, PreparedStatement>> prepared =
       Collections.synchronizedMap(new WeakHashMap<>());
 
+  private final String appendSql;
+  private final String completeSql;
+
   OplogSql(Dialect dialect, String where) {
     this.dialect = dialect;
     this.where = where;
+    this.appendSql =
+        "INSERT INTO sb_oplog (worker_id, seq, kind, function_name, idempotency, request_hash,"
+            + " request, idempotency_key, started_at, intent_crc, outcome, result, completed_at,"
+            + " result_crc)"
+            + " SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ? FROM sb_workers"
+            + " WHERE worker_id = ? AND lease_token = ?"
+            + dialect.lockWorkerRow
+            + " ON CONFLICT (worker_id, seq) DO NOTHING";
+    this.completeSql =
+        "UPDATE sb_oplog SET outcome = ?, result = ?, completed_at = ?, result_crc = ?"
+            + " WHERE worker_id = ? AND seq = ? AND outcome IS NULL AND EXISTS (SELECT 1"
+            + " FROM sb_workers w WHERE w.worker_id = ? AND w.lease_token = ?"
+            + dialect.lockWorkerRow
+            + ")";
   }
 
   private PreparedStatement prepare(Connection c, String sql) throws SQLException {
@@ -174,91 +198,104 @@ final class OplogSql {
     }
   }
 
-  void append(Connection c, Lease lease, OplogEntry e) throws SQLException {
-    Outcome outcome = e.outcome();
-    Instant completedAt = e.completedAt();
-    {
-      PreparedStatement s =
-          prepare(
-              c,
-              "INSERT INTO sb_oplog (worker_id, seq, kind, function_name, idempotency,"
-                  + " request_hash, request, idempotency_key, started_at, intent_crc, outcome,"
-                  + " result, completed_at, result_crc)"
-                  + " SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ? FROM sb_workers"
-                  + " WHERE worker_id = ? AND lease_token = ?"
-                  + dialect.lockWorkerRow
-                  + " ON CONFLICT (worker_id, seq) DO NOTHING");
-      s.setString(1, lease.workerId());
-      s.setLong(2, e.sequence());
-      s.setString(3, e.kind().name());
-      s.setString(4, e.function());
-      s.setString(5, e.idempotency().name());
-      s.setString(6, e.requestHash());
-      s.setString(7, e.request());
-      s.setString(8, e.idempotencyKey());
-      s.setLong(9, e.startedAt().toEpochMilli());
-      s.setLong(10, Checksums.intent(lease.workerId(), e));
-      if (outcome != null && completedAt != null) {
-        s.setString(11, outcome.isOk() ? "ok" : "error");
-        s.setBytes(12, outcome.value());
-        s.setLong(13, completedAt.toEpochMilli());
-        s.setLong(
-            14,
-            Checksums.outcome(lease.workerId(), e.sequence(), outcome, completedAt.toEpochMilli()));
-      } else {
-        s.setNull(11, java.sql.Types.VARCHAR);
-        s.setNull(12, java.sql.Types.BINARY);
-        s.setNull(13, java.sql.Types.BIGINT);
-        s.setNull(14, java.sql.Types.BIGINT);
+  /**
+   * Appends an entry (an intent, or a call with its outcome), if the lease is still current and the
+   * entry is not there yet. Everything it writes, checksums included, is computed here, on the
+   * caller's thread, before the row is queued for the writer.
+   */
+  GroupCommitWriter.Row append(Lease lease, OplogEntry e) {
+    String workerId = lease.workerId();
+    long intentCrc = Checksums.intent(workerId, e);
+    @Nullable Outcome outcome = e.outcome();
+    @Nullable Instant completedAt = e.completedAt();
+    long resultCrc =
+        outcome == null || completedAt == null
+            ? 0
+            : Checksums.outcome(workerId, e.sequence(), outcome, completedAt.toEpochMilli());
+    return new GroupCommitWriter.Row() {
+      @Override
+      public String sql() {
+        return appendSql;
       }
-      s.setString(15, lease.workerId());
-      s.setLong(16, lease.token());
-      if (s.executeUpdate() == 1) {
-        return;
+
+      @Override
+      public void bind(PreparedStatement s) throws SQLException {
+        s.setString(1, workerId);
+        s.setLong(2, e.sequence());
+        s.setString(3, e.kind().name());
+        s.setString(4, e.function());
+        s.setString(5, e.idempotency().name());
+        s.setString(6, e.requestHash());
+        s.setString(7, e.request());
+        s.setString(8, e.idempotencyKey());
+        s.setLong(9, e.startedAt().toEpochMilli());
+        s.setLong(10, intentCrc);
+        if (outcome != null && completedAt != null) {
+          s.setString(11, outcome.isOk() ? "ok" : "error");
+          s.setBytes(12, outcome.value());
+          s.setLong(13, completedAt.toEpochMilli());
+          s.setLong(14, resultCrc);
+        } else {
+          s.setNull(11, Types.VARCHAR);
+          s.setNull(12, Types.BINARY);
+          s.setNull(13, Types.BIGINT);
+          s.setNull(14, Types.BIGINT);
+        }
+        s.setString(15, workerId);
+        s.setLong(16, lease.token());
       }
-    }
-    // Nothing inserted: either the lease is no longer current, or the entry is already there.
-    if (currentToken(c, lease.workerId()) != lease.token()) {
-      throw lost(c, lease);
-    }
-    throw new OplogStoreException(
-        "worker " + lease.workerId() + " already has an entry #" + e.sequence() + " " + where);
+
+      @Override
+      public DurableException refusal(Connection c) throws SQLException {
+        // Nothing inserted: either the lease is no longer current, or the entry is already there.
+        if (currentToken(c, workerId) != lease.token()) {
+          return lost(c, lease);
+        }
+        return new OplogStoreException(
+            "worker " + workerId + " already has an entry #" + e.sequence() + " " + where);
+      }
+    };
   }
 
-  void complete(Connection c, Lease lease, OplogEntry e) throws SQLException {
+  /** Commits the outcome of the open intent at {@code e.sequence()}, fenced as {@link #append}. */
+  GroupCommitWriter.Row complete(Lease lease, OplogEntry e) {
     Outcome outcome = e.outcome();
     Instant completedAt = e.completedAt();
     if (outcome == null || completedAt == null) {
       throw new IllegalArgumentException("complete() needs an entry with its outcome");
     }
-    {
-      PreparedStatement s =
-          prepare(
-              c,
-              "UPDATE sb_oplog SET outcome = ?, result = ?, completed_at = ?, result_crc = ?"
-                  + " WHERE worker_id = ? AND seq = ? AND outcome IS NULL AND EXISTS (SELECT 1"
-                  + " FROM sb_workers w WHERE w.worker_id = ? AND w.lease_token = ?"
-                  + dialect.lockWorkerRow
-                  + ")");
-      s.setString(1, outcome.isOk() ? "ok" : "error");
-      s.setBytes(2, outcome.value());
-      s.setLong(3, completedAt.toEpochMilli());
-      s.setLong(
-          4,
-          Checksums.outcome(lease.workerId(), e.sequence(), outcome, completedAt.toEpochMilli()));
-      s.setString(5, lease.workerId());
-      s.setLong(6, e.sequence());
-      s.setString(7, lease.workerId());
-      s.setLong(8, lease.token());
-      if (s.executeUpdate() == 1) {
-        return;
+    String workerId = lease.workerId();
+    String name = outcome.isOk() ? "ok" : "error";
+    byte[] value = outcome.value();
+    long done = completedAt.toEpochMilli();
+    long crc = Checksums.outcome(workerId, e.sequence(), outcome, done);
+    return new GroupCommitWriter.Row() {
+      @Override
+      public String sql() {
+        return completeSql;
       }
-    }
-    if (currentToken(c, lease.workerId()) != lease.token()) {
-      throw lost(c, lease);
-    }
-    throw new OplogStoreException(
-        "worker " + lease.workerId() + " has no open intent at #" + e.sequence() + " " + where);
+
+      @Override
+      public void bind(PreparedStatement s) throws SQLException {
+        s.setString(1, name);
+        s.setBytes(2, value);
+        s.setLong(3, done);
+        s.setLong(4, crc);
+        s.setString(5, workerId);
+        s.setLong(6, e.sequence());
+        s.setString(7, workerId);
+        s.setLong(8, lease.token());
+      }
+
+      @Override
+      public DurableException refusal(Connection c) throws SQLException {
+        if (currentToken(c, workerId) != lease.token()) {
+          return lost(c, lease);
+        }
+        return new OplogStoreException(
+            "worker " + workerId + " has no open intent at #" + e.sequence() + " " + where);
+      }
+    };
   }
 
   void compact(Connection c, Lease lease, Snapshot snapshot) throws SQLException {
@@ -315,9 +352,10 @@ final class OplogSql {
                   + " idempotency_key, started_at, intent_crc, outcome, result, completed_at,"
                   + " result_crc FROM sb_oplog WHERE worker_id = ? ORDER BY seq");
       s.setString(1, workerId);
+      byte[] workerIdBytes = workerId.getBytes(StandardCharsets.UTF_8);
       try (ResultSet rs = s.executeQuery()) {
         while (rs.next()) {
-          entries.add(entry(workerId, rs));
+          entries.add(entry(workerId, workerIdBytes, rs));
         }
       }
     }
@@ -329,43 +367,83 @@ final class OplogSql {
     }
   }
 
-  private OplogEntry entry(String workerId, ResultSet rs) throws SQLException {
+  /**
+   * One row as an entry, checked against its checksums. Text columns are read as their UTF-8 bytes,
+   * which the checksum covers as they are and which cost SQLite's driver less to hand over than
+   * strings.
+   */
+  private OplogEntry entry(String workerId, byte[] workerIdBytes, ResultSet rs)
+      throws SQLException {
     long seq = rs.getLong(1);
+    byte[] kind = rs.getBytes(2);
+    byte[] function = rs.getBytes(3);
+    byte[] idempotency = rs.getBytes(4);
+    byte[] hash = rs.getBytes(5);
+    byte[] request = rs.getBytes(6);
+    byte[] key = rs.getBytes(7);
+    long startedAt = rs.getLong(8);
+    if (kind == null || function == null || idempotency == null || hash == null) {
+      throw damaged(workerId, "entry #" + seq);
+    }
+    long intentCrc =
+        Checksums.start()
+            .bytes(workerIdBytes)
+            .number(seq)
+            .bytes(kind)
+            .bytes(function)
+            .bytes(idempotency)
+            .bytes(hash)
+            .bytes(request == null ? NO_BYTES : request)
+            .bytes(key == null ? NO_BYTES : key)
+            .number(startedAt)
+            .value();
+    if (intentCrc != rs.getLong(9) || request == null) {
+      throw damaged(workerId, "entry #" + seq);
+    }
     OplogEntry intent;
     try {
       intent =
           new OplogEntry(
               seq,
-              OplogEntry.Kind.valueOf(rs.getString(2)),
-              rs.getString(3),
-              Idempotency.valueOf(rs.getString(4)),
-              rs.getString(5),
-              rs.getString(6),
-              rs.getString(7),
-              Instant.ofEpochMilli(rs.getLong(8)),
+              OplogEntry.Kind.valueOf(text(kind)),
+              text(function),
+              Idempotency.valueOf(text(idempotency)),
+              text(hash),
+              text(request),
+              key == null ? null : text(key),
+              Instant.ofEpochMilli(startedAt),
               null,
               null);
-    } catch (IllegalArgumentException | NullPointerException e) {
+    } catch (IllegalArgumentException e) {
       throw damaged(workerId, "entry #" + seq + " (" + e.getMessage() + ")");
     }
-    if (Checksums.intent(workerId, intent) != rs.getLong(9)) {
-      throw damaged(workerId, "entry #" + seq);
-    }
-    String kind = rs.getString(10);
-    if (kind == null) {
+    byte[] outcomeName = rs.getBytes(10);
+    if (outcomeName == null) {
       return intent;
     }
     byte[] value = rs.getBytes(11);
-    Outcome outcome =
-        "ok".equals(kind)
-            ? Outcome.ok(value == null ? new byte[0] : value)
-            : Outcome.error(value == null ? new byte[0] : value);
+    if (value == null) {
+      value = NO_BYTES;
+    }
     long completedAt = rs.getLong(12);
-    if (!("ok".equals(kind) || "error".equals(kind))
-        || Checksums.outcome(workerId, seq, outcome, completedAt) != rs.getLong(13)) {
+    long resultCrc =
+        Checksums.start()
+            .bytes(workerIdBytes)
+            .number(seq)
+            .bytes(outcomeName)
+            .bytes(value)
+            .number(completedAt)
+            .value();
+    boolean ok = Arrays.equals(outcomeName, OK);
+    if (!(ok || Arrays.equals(outcomeName, ERROR)) || resultCrc != rs.getLong(13)) {
       throw damaged(workerId, "the outcome of entry #" + seq);
     }
-    return intent.complete(outcome, Instant.ofEpochMilli(completedAt));
+    return intent.complete(
+        ok ? Outcome.ok(value) : Outcome.error(value), Instant.ofEpochMilli(completedAt));
+  }
+
+  private static String text(byte[] utf8) {
+    return new String(utf8, StandardCharsets.UTF_8);
   }
 
   List<String> workers(Connection c) throws SQLException {

@@ -52,7 +52,12 @@ public final class PostgresOplogStore implements OplogStore {
     this.where = where;
     this.sql = new OplogSql(OplogSql.Dialect.POSTGRESQL, where);
     for (int i = 0; i < WRITERS; i++) {
-      writers.add(new GroupCommitWriter(dataSource::getConnection, "BEGIN", where, this::explain));
+      writers.add(
+          new GroupCommitWriter(
+              dataSource::getConnection,
+              GroupCommitWriter.Transactions.POSTGRESQL,
+              where,
+              this::explain));
     }
   }
 
@@ -245,12 +250,12 @@ public final class PostgresOplogStore implements OplogStore {
 
   @Override
   public void append(Lease lease, OplogEntry entry) {
-    writer(lease.workerId()).execute(c -> sql.append(c, lease, entry));
+    writer(lease.workerId()).write(sql.append(lease, entry));
   }
 
   @Override
   public void complete(Lease lease, OplogEntry entry) {
-    writer(lease.workerId()).execute(c -> sql.complete(c, lease, entry));
+    writer(lease.workerId()).write(sql.complete(lease, entry));
   }
 
   @Override

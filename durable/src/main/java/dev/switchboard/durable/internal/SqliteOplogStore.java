@@ -40,7 +40,10 @@ public final class SqliteOplogStore implements OplogStore {
     this.sql = new OplogSql(OplogSql.Dialect.SQLITE, where);
     this.writer =
         new GroupCommitWriter(
-            dataSource::getConnection, "BEGIN IMMEDIATE", where, e -> describe(e, file));
+            dataSource::getConnection,
+            GroupCommitWriter.Transactions.SQLITE,
+            where,
+            e -> describe(e, file));
     this.reader = reader;
   }
 
@@ -179,12 +182,12 @@ public final class SqliteOplogStore implements OplogStore {
 
   @Override
   public void append(Lease lease, OplogEntry entry) {
-    writer.execute(c -> sql.append(c, lease, entry));
+    writer.write(sql.append(lease, entry));
   }
 
   @Override
   public void complete(Lease lease, OplogEntry entry) {
-    writer.execute(c -> sql.complete(c, lease, entry));
+    writer.write(sql.complete(lease, entry));
   }
 
   @Override

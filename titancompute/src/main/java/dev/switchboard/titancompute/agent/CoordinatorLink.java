@@ -1,5 +1,7 @@
 package dev.switchboard.titancompute.agent;
 
+import dev.switchboard.messaging.Backoff;
+import dev.switchboard.messaging.Liveness;
 import dev.switchboard.titancompute.v1.AgentRegistration;
 import dev.switchboard.titancompute.v1.AgentState;
 import dev.switchboard.titancompute.v1.CoordinatorServiceGrpc;
@@ -14,7 +16,6 @@ import io.grpc.stub.StreamObserver;
 import java.time.Duration;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
@@ -24,9 +25,12 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Keeps the agent registered: register, then stream a heartbeat every interval on ReportHealth.
- * When the coordinator is unreachable, the stream breaks, or an ack says the coordinator no longer
- * knows the agent (it restarted), the link waits a growing, jittered backoff and registers again.
- * Every transition runs on the single-threaded scheduler, so the state needs no lock.
+ * Heartbeats go both ways: the coordinator acks each one, and the messaging module's dead-peer rule
+ * ({@link Liveness}) watches the acks, so a coordinator that is frozen or cut off (its socket still
+ * open) is dead after 3 silent intervals, as one whose stream breaks is at once. Then, or when the
+ * coordinator is unreachable, or an ack says it no longer knows the agent (it restarted), the link
+ * waits messaging's jittered exponential {@link Backoff} and registers again. Every transition runs
+ * on the single-threaded scheduler, so the state needs no lock.
  */
 final class CoordinatorLink implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(CoordinatorLink.class);
@@ -43,18 +47,18 @@ final class CoordinatorLink implements AutoCloseable {
   private final Supplier<AgentRegistration> registration;
   private final Supplier<HealthUpdate.Builder> heartbeat;
   private final ScheduledExecutorService scheduler;
-  private final Duration interval;
-  private final Duration maxBackoff;
+  private final Liveness liveness;
+  private final Backoff backoff;
 
   // Only touched on the scheduler thread.
   private State state = State.IDLE;
-  private int attempt;
   private long sequence;
   private long lastSentNanos;
   private long lastSentSequence = -1;
   private double rttMs;
   private @Nullable ClientCallStreamObserver<HealthUpdate> stream;
-  private @Nullable ScheduledFuture<?> ticker;
+  // Sends the heartbeats and watches the acks of the open stream.
+  private Liveness.@Nullable Peer coordinator;
   private volatile boolean registered;
   private final AtomicInteger registrations = new AtomicInteger();
   // Only touched on the link's thread.
@@ -70,15 +74,15 @@ final class CoordinatorLink implements AutoCloseable {
     this.registration = registration;
     this.heartbeat = heartbeat;
     this.scheduler = scheduler;
-    this.interval = interval;
-    this.maxBackoff = Duration.ofMillis(Math.max(1000, Math.min(5000, interval.toMillis() * 2)));
+    this.liveness = Liveness.builder().interval(interval).scheduler(scheduler).build();
+    this.backoff =
+        Backoff.exponential(
+            Duration.ofMillis(100),
+            Duration.ofMillis(Math.max(1000, Math.min(5000, interval.toMillis() * 2))));
   }
 
   void start() {
     scheduler.execute(this::register);
-    ticker =
-        scheduler.scheduleAtFixedRate(
-            this::tick, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
   }
 
   boolean registered() {
@@ -103,7 +107,8 @@ final class CoordinatorLink implements AutoCloseable {
     channel.resetConnectBackoff();
     AgentRegistration request = registration.get();
     CoordinatorServiceGrpc.newStub(channel)
-        .withDeadlineAfter(Math.max(5000, interval.toMillis() * 2), TimeUnit.MILLISECONDS)
+        .withDeadlineAfter(
+            Math.max(5000, liveness.interval().toMillis() * 2), TimeUnit.MILLISECONDS)
         .registerAgent(
             request,
             new StreamObserver<>() {
@@ -137,7 +142,7 @@ final class CoordinatorLink implements AutoCloseable {
     if (state != State.REGISTERING) {
       return;
     }
-    attempt = 0;
+    backoff.reset();
     registered = true;
     registrations.incrementAndGet();
     log.info("registered with the coordinator (instance {})", response.getCoordinatorInstanceId());
@@ -149,6 +154,14 @@ final class CoordinatorLink implements AutoCloseable {
     state = State.STREAMING;
     sequence = 0;
     lastSentSequence = -1;
+    coordinator =
+        liveness.watch(
+            "coordinator",
+            this::tick,
+            silence ->
+                failed(
+                    "the coordinator acknowledged no heartbeat for " + silence.toMillis() + " ms",
+                    null));
     CoordinatorServiceGrpc.newStub(channel)
         .reportHealth(
             new ClientResponseObserver<HealthUpdate, HealthAck>() {
@@ -193,6 +206,10 @@ final class CoordinatorLink implements AutoCloseable {
     if (from != stream || state != State.STREAMING) {
       return;
     }
+    Liveness.Peer watch = coordinator;
+    if (watch != null) {
+      watch.heard();
+    }
     if (ack.getSequence() == lastSentSequence) {
       rttMs = (atNanos - lastSentNanos) / 1e6;
     }
@@ -231,9 +248,7 @@ final class CoordinatorLink implements AutoCloseable {
     }
     registered = false;
     closeStream();
-    long base = Math.min(maxBackoff.toMillis(), 100L << Math.min(attempt, 10));
-    long delay = base / 2 + ThreadLocalRandom.current().nextLong(base / 2 + 1);
-    attempt++;
+    long delay = backoff.next().toMillis();
     String reason =
         cause instanceof StatusRuntimeException sre
             ? sre.getStatus().getCode()
@@ -241,12 +256,17 @@ final class CoordinatorLink implements AutoCloseable {
                     ? ""
                     : " " + sre.getStatus().getDescription())
             : cause == null ? "" : cause.toString();
-    log.warn("{}: {}; retrying in {} ms", what, reason, delay);
+    log.warn("{}{}; retrying in {} ms", what, reason.isEmpty() ? "" : ": " + reason, delay);
     state = State.BACKOFF;
     retry = scheduler.schedule(this::register, delay, TimeUnit.MILLISECONDS);
   }
 
   private void closeStream() {
+    Liveness.Peer watch = coordinator;
+    coordinator = null;
+    if (watch != null) {
+      watch.close();
+    }
     ClientCallStreamObserver<HealthUpdate> s = stream;
     stream = null;
     if (s != null) {
@@ -268,9 +288,9 @@ final class CoordinatorLink implements AutoCloseable {
                 if (state == State.STREAMING && s != null) {
                   s.onNext(heartbeat.get().setSequence(++sequence).setState(finalState).build());
                   s.onCompleted();
-                  stream = null;
                 }
                 state = State.CLOSED;
+                closeStream();
               })
           .get(1, TimeUnit.SECONDS);
     } catch (Exception e) {
@@ -280,9 +300,6 @@ final class CoordinatorLink implements AutoCloseable {
 
   @Override
   public void close() {
-    if (ticker != null) {
-      ticker.cancel(false);
-    }
     try {
       scheduler
           .submit(

@@ -1,5 +1,6 @@
 package dev.switchboard.titancompute.coordinator;
 
+import dev.switchboard.messaging.Liveness;
 import dev.switchboard.titancompute.v1.AgentInfo;
 import dev.switchboard.titancompute.v1.AgentRegistration;
 import dev.switchboard.titancompute.v1.AgentState;
@@ -14,20 +15,24 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.ScheduledExecutorService;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The coordinator's agents and their health. An agent that has not reported for the heartbeat
- * timeout is out of routing at once (routing compares the last report with the clock on every
- * request); {@link #sweep()} then records the state change, so that status and the dashboard show
- * it. Thread-safe.
+ * The coordinator's agents and their health. Liveness is the messaging module's dead-peer rule
+ * ({@link Liveness}), the same one the messaging hub applies to its clients: the heartbeat timeout
+ * is 3 heartbeat intervals, every heartbeat counts as hearing from the agent, and the rule's
+ * scheduled check marks an agent silent for the timeout unhealthy at that moment. Routing also asks
+ * the rule on every request, so an overdue agent is out of routing at once even before its check
+ * has run; {@link #sweep()} applies the rule to every agent on demand. Thread-safe.
  */
 final class AgentRegistry {
   private static final Logger log = LoggerFactory.getLogger(AgentRegistry.class);
 
   private final Clock clock;
-  private final long timeoutMillis;
+  private final Duration heartbeatTimeout;
+  private final Liveness liveness;
   private final ConcurrentMap<String, AgentRecord> agents = new ConcurrentHashMap<>();
   // Per model, the agents registered for it; rebuilt on registration.
   private volatile java.util.Map<String, List<AgentRecord>> byModel = java.util.Map.of();
@@ -37,18 +42,34 @@ final class AgentRegistry {
   private volatile java.util.Map<String, List<AgentView>> routableByModel = java.util.Map.of();
   private volatile boolean routableStale = true;
 
-  AgentRegistry(Clock clock, Duration heartbeatTimeout) {
+  /**
+   * @param clock measures silences (and stamps heartbeats)
+   * @param heartbeatTimeout the silence after which an agent is dead: 3 heartbeat intervals
+   * @param scheduler runs the rule's checks; the caller owns it
+   */
+  AgentRegistry(Clock clock, Duration heartbeatTimeout, ScheduledExecutorService scheduler) {
     this.clock = clock;
-    this.timeoutMillis = heartbeatTimeout.toMillis();
+    this.heartbeatTimeout = heartbeatTimeout;
+    this.liveness =
+        Liveness.builder()
+            .interval(heartbeatTimeout.dividedBy(Liveness.DEFAULT_MISSES))
+            .misses(Liveness.DEFAULT_MISSES)
+            .clock(clock)
+            .scheduler(scheduler)
+            .build();
   }
 
   Duration heartbeatTimeout() {
-    return Duration.ofMillis(timeoutMillis);
+    return heartbeatTimeout;
   }
 
   AgentRecord register(AgentRegistration registration) {
     AgentRecord record = new AgentRecord(registration, clock.millis());
+    record.watch(liveness, silence -> silent(record, silence));
     AgentRecord previous = agents.put(registration.getAgentId(), record);
+    if (previous != null) {
+      previous.unwatch();
+    }
     rebuildIndex();
     routableStale = true;
     if (previous == null) {
@@ -72,7 +93,13 @@ final class AgentRegistry {
     }
     AgentState previous =
         record.heartbeat(
-            stream, update.getMetrics(), update.getState(), update.getRttMs(), clock.millis());
+            stream,
+            update.getMetrics(),
+            update.getState(),
+            update.getRttMs(),
+            clock.millis(),
+            liveness,
+            silence -> silent(record, silence));
     if (previous != record.state()) {
       routableStale = true;
     }
@@ -91,23 +118,32 @@ final class AgentRegistry {
     if (record.state() == AgentState.AGENT_STATE_DRAINING) {
       // A draining agent says goodbye this way; it is already out of routing.
       log.info("agent {} finished draining", agentId);
-    } else if (record.markUnhealthy()) {
+    } else if (record.lostStream()) {
       routableStale = true;
       log.warn("agent {} lost its health stream; out of routing", agentId);
     }
   }
 
-  /** Marks every agent that missed its heartbeats unhealthy. */
+  /** The rule declared the agent dead; its record is already marked unhealthy. */
+  private void silent(AgentRecord record, Duration silence) {
+    routableStale = true;
+    log.warn(
+        "agent {} missed heartbeats for {} ms; out of routing",
+        record.agentId(),
+        silence.toMillis());
+  }
+
+  /** Applies the dead-peer rule to every agent now (its scheduled checks do it on time anyway). */
   void sweep() {
-    long now = clock.millis();
     for (AgentRecord record : agents.values()) {
-      if (now - record.lastSeenMillis() > timeoutMillis && record.markUnhealthy()) {
-        routableStale = true;
-        log.warn(
-            "agent {} missed heartbeats for {} ms; out of routing",
-            record.agentId(),
-            now - record.lastSeenMillis());
-      }
+      record.checkLiveness();
+    }
+  }
+
+  /** Stops watching every agent: the coordinator is closing. */
+  void close() {
+    for (AgentRecord record : agents.values()) {
+      record.unwatch();
     }
   }
 
@@ -127,17 +163,15 @@ final class AgentRegistry {
   boolean routableNow(AgentView agent) {
     return agent instanceof AgentRecord record
         && agents.get(record.agentId()) == record
-        && record.routable(clock.millis(), timeoutMillis);
+        && record.routable();
   }
 
   /** The routable agents for the model, except those excluded: filtered now, O(agents). */
   List<AgentView> candidates(String model, Collection<String> excluded) {
     List<AgentRecord> serving = byModel.getOrDefault(model, List.of());
-    long now = clock.millis();
     List<AgentView> result = new ArrayList<>(serving.size());
     for (AgentRecord record : serving) {
-      if (record.routable(now, timeoutMillis)
-          && (excluded.isEmpty() || !excluded.contains(record.agentId()))) {
+      if (record.routable() && (excluded.isEmpty() || !excluded.contains(record.agentId()))) {
         result.add(record);
       }
     }
@@ -146,10 +180,9 @@ final class AgentRegistry {
 
   /** Models served by at least one routable agent, sorted. */
   Set<String> servedModels() {
-    long now = clock.millis();
     Set<String> models = new TreeSet<>();
     for (AgentRecord record : agents.values()) {
-      if (record.routable(now, timeoutMillis)) {
+      if (record.routable()) {
         models.addAll(record.models());
       }
     }

@@ -40,32 +40,31 @@ public final class Coordinator implements AutoCloseable {
   private final boolean ownsScheduler;
   private @Nullable SwitchboardServer server;
   private @Nullable DashboardServer dashboard;
-  private @Nullable ScheduledFuture<?> sweeper;
   private @Nullable ScheduledFuture<?> rotator;
 
   private Coordinator(Builder builder) {
     this.config = builder;
-    this.registry = new AgentRegistry(builder.clock, builder.heartbeatTimeout);
-    this.issuer = new TokenIssuer(builder.clock, builder.tokenTtl);
-    this.service =
-        new CoordinatorGrpcService(registry, builder.policy, issuer, requests, builder.clock);
     this.ownsScheduler = builder.scheduler == null;
     this.scheduler =
         builder.scheduler != null
             ? builder.scheduler
             : Executors.newSingleThreadScheduledExecutor(
                 r -> {
-                  Thread t = new Thread(r, "titan-coordinator-sweeper");
+                  Thread t = new Thread(r, "titan-coordinator-timers");
                   t.setDaemon(true);
                   return t;
                 });
+    this.registry = new AgentRegistry(builder.clock, builder.heartbeatTimeout, scheduler);
+    this.issuer = new TokenIssuer(builder.clock, builder.tokenTtl);
+    this.service =
+        new CoordinatorGrpcService(registry, builder.policy, issuer, requests, builder.clock);
   }
 
   public static Builder builder(Target target) {
     return new Builder(target);
   }
 
-  /** Binds the gRPC server (and the dashboard when configured) and starts checking heartbeats. */
+  /** Binds the gRPC server (and the dashboard when configured). */
   public synchronized Coordinator start() throws IOException {
     if (server != null) {
       throw new IllegalStateException("coordinator already started");
@@ -99,8 +98,6 @@ public final class Coordinator implements AutoCloseable {
             e);
       }
     }
-    long period = Math.max(10, config.heartbeatTimeout.toMillis() / 4);
-    sweeper = scheduler.scheduleAtFixedRate(registry::sweep, period, period, TimeUnit.MILLISECONDS);
     if (config.keyRotation != null) {
       long every = config.keyRotation.toMillis();
       rotator = scheduler.scheduleAtFixedRate(issuer::rotate, every, every, TimeUnit.MILLISECONDS);
@@ -133,7 +130,10 @@ public final class Coordinator implements AutoCloseable {
     return issuer.rotate();
   }
 
-  /** Marks overdue agents unhealthy now (the scheduler does this every quarter timeout). */
+  /**
+   * Marks overdue agents unhealthy now (each agent's liveness check does it when its timeout
+   * passes).
+   */
   public void checkHeartbeats() {
     registry.sweep();
   }
@@ -148,9 +148,7 @@ public final class Coordinator implements AutoCloseable {
 
   @Override
   public synchronized void close() {
-    if (sweeper != null) {
-      sweeper.cancel(false);
-    }
+    registry.close();
     if (rotator != null) {
       rotator.cancel(false);
     }
@@ -183,10 +181,14 @@ public final class Coordinator implements AutoCloseable {
       this.target = Objects.requireNonNull(target, "target");
     }
 
-    /** An agent silent for this long leaves routing (default 3 s). */
+    /**
+     * An agent silent for this long leaves routing (default 3 s): the messaging module's dead-peer
+     * rule, 3 heartbeat intervals of a third of this each. At least 3 ms.
+     */
     public Builder heartbeatTimeout(Duration timeout) {
-      if (timeout.isNegative() || timeout.isZero()) {
-        throw new IllegalArgumentException("heartbeat timeout must be positive, got " + timeout);
+      if (timeout.toMillis() < 3) {
+        throw new IllegalArgumentException(
+            "heartbeat timeout must be at least 3 ms (3 intervals of 1 ms), got " + timeout);
       }
       this.heartbeatTimeout = timeout;
       return this;
@@ -212,7 +214,10 @@ public final class Coordinator implements AutoCloseable {
       return this;
     }
 
-    /** Runs the heartbeat checks; the coordinator does not shut down a scheduler it was given. */
+    /**
+     * Runs the heartbeat checks and key rotation; the coordinator does not shut down a scheduler it
+     * was given.
+     */
     public Builder scheduler(ScheduledExecutorService scheduler) {
       this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
       return this;

@@ -3,6 +3,7 @@ package dev.switchboard.titancompute.coordinator;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.switchboard.testing.FakeClock;
+import dev.switchboard.testing.ManualScheduler;
 import dev.switchboard.titancompute.v1.AgentRegistration;
 import dev.switchboard.titancompute.v1.AgentState;
 import dev.switchboard.titancompute.v1.HealthUpdate;
@@ -14,7 +15,10 @@ import org.junit.jupiter.api.Test;
 
 class AgentRegistryTest {
   private final FakeClock clock = FakeClock.at(Instant.parse("2026-01-01T00:00:00Z"));
-  private final AgentRegistry registry = new AgentRegistry(clock, Duration.ofSeconds(3));
+  // Its time never moves, so the scheduled liveness checks never run: the tests move the clock
+  // and sweep, or let routing ask the rule.
+  private final ManualScheduler scheduler = new ManualScheduler();
+  private final AgentRegistry registry = new AgentRegistry(clock, Duration.ofSeconds(3), scheduler);
 
   private static AgentRegistration agent(String id, String... models) {
     return AgentRegistration.newBuilder()
@@ -50,6 +54,26 @@ class AgentRegistryTest {
     registry.sweep();
     assertThat(registry.get("b").orElseThrow().state()).isEqualTo(AgentState.AGENT_STATE_UNHEALTHY);
     assertThat(registry.servedModels()).containsExactly("m");
+  }
+
+  @Test
+  void theDeadPeerRuleMarksASilentAgentUnhealthyAtTheTimeoutWithoutASweep() {
+    ManualScheduler time = new ManualScheduler(FakeClock.at(Instant.parse("2026-01-01T00:00:00Z")));
+    AgentRegistry ruled = new AgentRegistry(time.clock(), Duration.ofSeconds(3), time);
+    ruled.register(agent("a", "m"));
+    time.advance(Duration.ofSeconds(2));
+    ruled.heartbeat(new Object(), beat("a"));
+    time.advance(Duration.ofMillis(2999));
+    assertThat(ruled.get("a").orElseThrow().state()).isEqualTo(AgentState.AGENT_STATE_HEALTHY);
+
+    time.advance(Duration.ofMillis(1));
+    assertThat(ruled.get("a").orElseThrow().state()).isEqualTo(AgentState.AGENT_STATE_UNHEALTHY);
+    assertThat(ruled.routable("m")).isEmpty();
+
+    ruled.heartbeat(new Object(), beat("a"));
+    assertThat(ids(ruled.routable("m"))).as("back, and watched anew").containsExactly("a");
+    time.advance(Duration.ofSeconds(3));
+    assertThat(ruled.get("a").orElseThrow().state()).isEqualTo(AgentState.AGENT_STATE_UNHEALTHY);
   }
 
   @Test

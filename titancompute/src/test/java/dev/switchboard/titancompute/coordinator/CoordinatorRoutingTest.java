@@ -3,6 +3,7 @@ package dev.switchboard.titancompute.coordinator;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.switchboard.testing.FakeClock;
+import dev.switchboard.testing.ManualScheduler;
 import dev.switchboard.titancompute.v1.AgentRegistration;
 import dev.switchboard.titancompute.v1.AgentState;
 import dev.switchboard.titancompute.v1.InferenceRequest;
@@ -19,7 +20,11 @@ import org.junit.jupiter.api.Test;
 /** RequestInference's use of the routing index: a pick that went silent is never routed to. */
 class CoordinatorRoutingTest {
   private final FakeClock clock = FakeClock.at(Instant.parse("2026-01-01T00:00:00Z"));
-  private final AgentRegistry registry = new AgentRegistry(clock, Duration.ofSeconds(3));
+  // Its time never moves, so the scheduled liveness checks never run: the tests move the clock
+  // and sweep, or let routing ask the rule.
+  private final ManualScheduler scheduler = new ManualScheduler();
+  private final AgentRegistry registry = new AgentRegistry(clock, Duration.ofSeconds(3), scheduler);
+
   private final List<List<String>> offered = new ArrayList<>();
   // Prefers agent "a" whenever it is offered: the worst case for the index's staleness.
   private final RoutingPolicy prefersA =

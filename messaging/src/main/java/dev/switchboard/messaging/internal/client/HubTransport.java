@@ -1,6 +1,7 @@
 package dev.switchboard.messaging.internal.client;
 
 import com.google.protobuf.ByteString;
+import dev.switchboard.messaging.Backoff;
 import dev.switchboard.messaging.BroadcastReport;
 import dev.switchboard.messaging.ConsumerOptions;
 import dev.switchboard.messaging.Delivery;
@@ -10,7 +11,6 @@ import dev.switchboard.messaging.NotifyOptions;
 import dev.switchboard.messaging.RequestOptions;
 import dev.switchboard.messaging.SubscribeOptions;
 import dev.switchboard.messaging.Subscription;
-import dev.switchboard.messaging.internal.Backoff;
 import dev.switchboard.messaging.internal.Envelopes;
 import dev.switchboard.messaging.internal.proto.Ack;
 import dev.switchboard.messaging.internal.proto.Broadcast;
@@ -55,7 +55,6 @@ import io.grpc.StatusRuntimeException;
 import io.grpc.stub.ClientCallStreamObserver;
 import io.grpc.stub.ClientResponseObserver;
 import io.grpc.stub.MetadataUtils;
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -205,8 +204,7 @@ public final class HubTransport implements Transport {
       channelBuilder.interceptor(MetadataUtils.newAttachHeadersInterceptor(headers));
     }
     this.channel = channelBuilder.build();
-    this.backoff =
-        new Backoff(settings.backoffInitial(), settings.backoffMax(), new SecureRandom());
+    this.backoff = Backoff.exponential(settings.backoffInitial(), settings.backoffMax());
   }
 
   /**
@@ -935,8 +933,14 @@ public final class HubTransport implements Transport {
     firstSession.completeExceptionally(closedError());
     if (stream != null) {
       SessionStream closing = stream;
-      // Let frames already handed to gRPC go out, then end the session cleanly.
-      scheduler.execute(closing::complete);
+      // Let frames already handed to gRPC go out, then end the session cleanly. Its liveness
+      // check is cancelled before the scheduler shuts down: a pending delayed task would hold the
+      // scheduler's termination (and this close) for up to 3 heartbeat intervals.
+      scheduler.execute(
+          () -> {
+            closing.complete();
+            closing.stop();
+          });
     }
     scheduler.execute(
         () -> {

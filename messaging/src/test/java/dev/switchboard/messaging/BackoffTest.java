@@ -1,6 +1,7 @@
-package dev.switchboard.messaging.internal;
+package dev.switchboard.messaging;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
 import java.util.HashSet;
@@ -12,7 +13,8 @@ class BackoffTest {
 
   @Test
   void waitsGrowToTheCapWithJitterInTheUpperHalf() {
-    Backoff backoff = new Backoff(Duration.ofMillis(100), Duration.ofSeconds(5), new Random(7));
+    Backoff backoff =
+        Backoff.exponential(Duration.ofMillis(100), Duration.ofSeconds(5), new Random(7));
     long[] ceilings = {100, 200, 400, 800, 1600, 3200, 5000, 5000, 5000};
     for (long ceiling : ceilings) {
       long wait = backoff.next().toMillis();
@@ -27,11 +29,18 @@ class BackoffTest {
     Set<Long> firstWaits = new HashSet<>();
     for (int client = 0; client < 20; client++) {
       Backoff backoff =
-          new Backoff(Duration.ofMillis(100), Duration.ofSeconds(5), new Random(client));
+          Backoff.exponential(Duration.ofMillis(100), Duration.ofSeconds(5), new Random(client));
       backoff.next();
       backoff.next();
       firstWaits.add(backoff.next().toMillis());
     }
     assertThat(firstWaits.size()).isGreaterThan(10);
+  }
+
+  @Test
+  void refusesAnInitialWaitAboveTheCap() {
+    assertThatThrownBy(() -> Backoff.exponential(Duration.ofSeconds(2), Duration.ofSeconds(1)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("initial <= max");
   }
 }

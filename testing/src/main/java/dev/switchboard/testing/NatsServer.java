@@ -1,8 +1,5 @@
-package dev.switchboard.messaging;
+package dev.switchboard.testing;
 
-import dev.switchboard.testing.FreePorts;
-import dev.switchboard.testing.PeerPrograms;
-import dev.switchboard.testing.TestProcess;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -10,9 +7,16 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * A real {@code nats-server} (Debian's package) with JetStream, on a free loopback port and a store
- * directory of its own; restartable on the same port and store, and killable with SIGKILL.
+ * directory of its own; restartable on the same port and store, and killable with SIGKILL. A
+ * missing {@code nats-server} fails the test naming the package to install.
+ *
+ * <pre>{@code
+ * try (NatsServer nats = NatsServer.start(temp.resolve("nats"))) {
+ *   Messaging messaging = Messaging.builder(nats.url()).build();
+ * }
+ * }</pre>
  */
-final class NatsServer implements AutoCloseable {
+public final class NatsServer implements AutoCloseable {
   private final Path store;
   private final int port;
   private @Nullable TestProcess process;
@@ -23,13 +27,14 @@ final class NatsServer implements AutoCloseable {
   }
 
   /** Starts a server with JetStream storing under {@code store}. */
-  static NatsServer start(Path store) {
+  public static NatsServer start(Path store) {
     NatsServer server = new NatsServer(store, FreePorts.pick());
     server.launch();
     return server;
   }
 
-  String url() {
+  /** {@code nats://127.0.0.1:PORT}. */
+  public String url() {
     return "nats://127.0.0.1:" + port;
   }
 
@@ -52,19 +57,20 @@ final class NatsServer implements AutoCloseable {
   }
 
   /** Stops (SIGTERM) and starts again on the same port and store. */
-  void restart() {
+  public void restart() {
     stop();
     launch();
   }
 
   /** SIGKILL: no chance to flush anything. */
-  void kill() {
+  public void kill() {
     if (process != null) {
       process.kill();
     }
   }
 
-  void stop() {
+  /** SIGTERM, then SIGKILL if it does not exit within 10 s. */
+  public void stop() {
     if (process != null) {
       process.stop(Duration.ofSeconds(10));
     }
