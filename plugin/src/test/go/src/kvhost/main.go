@@ -1,10 +1,12 @@
 // Command kvhost is a Go plugin host (Debian's go-plugin) that loads any KV plugin.
 //
-//	kvhost [-mtls] [-n N] -cmd "PATH ARGS" put KEY VALUE | get KEY | selftest | firstcall | latency
+//	kvhost [-mtls] [-n N] [-hold D] -cmd "PATH ARGS" put KEY VALUE | get KEY | selftest | firstcall | latency
 //
 // selftest: put, get, a 3 MB value, then N concurrent put+get pairs; prints one line per check.
 // firstcall: prints the nanoseconds from launch to the first completed call.
 // latency: prints per-call nanoseconds for N sequential Get calls after a warm-up.
+// -hold D: after the operation, prints "HOLDING pid PID" (the host's own), waits D, then calls the
+// plugin again and prints "OK after hold": a plugin that left early fails that call.
 package main
 
 import (
@@ -29,9 +31,10 @@ func main() {
 	mtls := flag.Bool("mtls", false, "use AutoMTLS")
 	cmdLine := flag.String("cmd", "", "plugin command line")
 	n := flag.Int("n", 50, "concurrency or number of calls")
+	hold := flag.Duration("hold", 0, "keep the plugin this long after the operation, then call it again")
 	flag.Parse()
 	if *cmdLine == "" || flag.NArg() == 0 {
-		fmt.Fprintln(os.Stderr, "usage: kvhost [-mtls] [-n N] -cmd \"PATH ARGS\" put KEY VALUE | get KEY | selftest | firstcall | latency")
+		fmt.Fprintln(os.Stderr, "usage: kvhost [-mtls] [-n N] [-hold D] -cmd \"PATH ARGS\" put KEY VALUE | get KEY | selftest | firstcall | latency")
 		os.Exit(2)
 	}
 	log.SetOutput(ioutil.Discard)
@@ -51,12 +54,12 @@ func main() {
 		AutoMTLS:         *mtls,
 		Logger:           logger,
 	})
-	code := run(client, start, flag.Args(), *n)
+	code := run(client, start, flag.Args(), *n, *hold)
 	client.Kill()
 	os.Exit(code)
 }
 
-func run(client *plugin.Client, start time.Time, args []string, n int) int {
+func run(client *plugin.Client, start time.Time, args []string, n int, hold time.Duration) int {
 	rpc, err := client.Client()
 	if err != nil {
 		fmt.Println("ERROR start:", err)
@@ -68,6 +71,25 @@ func run(client *plugin.Client, start time.Time, args []string, n int) int {
 		return 1
 	}
 	kv := raw.(kvshared.KV)
+	code := operate(kv, start, args, n)
+	if code != 0 || hold <= 0 {
+		return code
+	}
+	fmt.Printf("HOLDING pid %d\n", os.Getpid())
+	time.Sleep(hold)
+	if err := kv.Put("after-hold", []byte("still here")); err != nil {
+		fmt.Println("ERROR after hold:", err)
+		return 1
+	}
+	if v, err := kv.Get("after-hold"); err != nil || string(v) != "still here" {
+		fmt.Println("ERROR after hold:", err, string(v))
+		return 1
+	}
+	fmt.Println("OK after hold")
+	return 0
+}
+
+func operate(kv kvshared.KV, start time.Time, args []string, n int) int {
 	switch args[0] {
 	case "put":
 		if err := kv.Put(args[1], []byte(args[2])); err != nil {

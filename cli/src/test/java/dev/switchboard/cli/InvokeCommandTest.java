@@ -62,17 +62,17 @@ class InvokeCommandTest {
                     "adversarial-openapi",
                     "--openapi",
                     WIT_RESOURCES.resolve("openapi/adversarial.yaml"))));
-    // adversarial.proto is left out: the in-JVM loader misreads "stream .pkg.Type" (protoc
-    // does not), so sb wit --proto refuses it; the bridge's CorpusIT covers it through protoc.
-    bindings.add(
-        binding(
-            "grpcbin",
-            "--proto",
-            WIT_RESOURCES.resolve("proto/grpcbin.proto"),
-            "-I",
-            WIT_RESOURCES.resolve("proto"),
-            "--version",
-            "1.0.0"));
+    for (String proto : List.of("grpcbin", "adversarial")) {
+      bindings.add(
+          binding(
+              proto,
+              "--proto",
+              WIT_RESOURCES.resolve("proto/" + proto + ".proto"),
+              "-I",
+              WIT_RESOURCES.resolve("proto"),
+              "--version",
+              "1.0.0"));
+    }
     bindings.add(
         binding(
             "todo-proto",

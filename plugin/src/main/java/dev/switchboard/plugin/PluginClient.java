@@ -61,8 +61,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>{@link #kill()} (also {@link #close()}) may be called any number of times: it asks the plugin
  * to stop through {@code plugin.GRPCController/Shutdown}, waits the grace period, then sends
- * SIGTERM and finally SIGKILL to the plugin and every process it started. A call in flight when the
- * plugin dies fails with UNAVAILABLE naming the exit status. This class is thread-safe.
+ * SIGTERM and finally SIGKILL to the plugin and every process it started. A start that fails does
+ * the same, and so does this JVM's exit (a shutdown hook per launched plugin, removed by {@code
+ * kill()}). A call in flight when the plugin dies fails with UNAVAILABLE naming the exit status.
+ * This class is thread-safe.
  */
 public final class PluginClient implements AutoCloseable {
   private enum State {
@@ -70,6 +72,9 @@ public final class PluginClient implements AutoCloseable {
     RUNNING,
     KILLED
   }
+
+  /** How long the exit hook waits for a start in progress to give up on the plugin it ended. */
+  private static final Duration EXIT_START_WAIT = Duration.ofSeconds(5);
 
   private final HandshakeConfig handshake;
   private final List<String> command;
@@ -87,9 +92,13 @@ public final class PluginClient implements AutoCloseable {
   private final @Nullable OutputStream syncStderr;
   private final @Nullable ReattachConfig reattach;
 
-  // Guarded by this.
+  // Guarded by this; read without it where noted.
   private State state = State.NEW;
-  private @Nullable PluginProcess process;
+  // Also read by the exit hook, which must not wait for start() to let go of the lock.
+  private volatile @Nullable PluginProcess process;
+  private volatile boolean starting;
+  private volatile boolean exiting;
+  private @Nullable Thread exitHook;
   private @Nullable ManagedChannel channel;
   private @Nullable Broker broker;
   private @Nullable HandshakeLine line;
@@ -137,19 +146,79 @@ public final class PluginClient implements AutoCloseable {
     if (state == State.KILLED) {
       throw new IllegalStateException("plugin " + name + " was killed; build a new client");
     }
+    boolean started = false;
+    starting = true;
     try {
       ReattachConfig config = reattach;
       if (config != null) {
         attach(config);
       } else {
+        // Before the launch: a JVM that exits while the plugin starts ends the plugin too.
+        addExitHook();
         launch();
       }
       state = State.RUNNING;
+      started = true;
       return this;
-    } catch (PluginException | RuntimeException e) {
-      cleanUp();
-      state = State.KILLED;
-      throw e;
+    } finally {
+      starting = false;
+      if (!started) {
+        cleanUp();
+        state = State.KILLED;
+        removeExitHook();
+      }
+    }
+  }
+
+  /**
+   * Ends the plugin when this JVM exits (System.exit, SIGTERM, SIGINT) without {@link #kill()}: a
+   * plugin that does not watch its host would outlive it. go-plugin's hosts need {@code
+   * CleanupClients} for this; here every launched plugin gets it.
+   */
+  private void addExitHook() {
+    Thread hook = new Thread(this::endOnExit, "plugin-" + name + "-exit");
+    try {
+      Runtime.getRuntime().addShutdownHook(hook);
+      exitHook = hook;
+    } catch (IllegalStateException shuttingDown) {
+      throw new IllegalStateException("the JVM is shutting down; not starting plugin " + name);
+    }
+  }
+
+  private void removeExitHook() {
+    Thread hook;
+    synchronized (this) {
+      hook = exitHook;
+      exitHook = null;
+    }
+    if (hook != null && hook != Thread.currentThread()) {
+      try {
+        Runtime.getRuntime().removeShutdownHook(hook);
+      } catch (IllegalStateException shuttingDown) {
+        // The hook runs, or has run: it ends the plugin either way.
+      }
+    }
+  }
+
+  private void endOnExit() {
+    exiting = true;
+    // start() holds the lock while it waits for the handshake: end the tree without it, until the
+    // start gives up (a launch racing this hook sees `exiting` and ends its own plugin).
+    long deadline = System.nanoTime() + EXIT_START_WAIT.toNanos();
+    while (starting && System.nanoTime() < deadline) {
+      PluginProcess running = process;
+      if (running != null && running.isAlive()) {
+        PluginProcess.terminate(running.tree(), Duration.ofMillis(500), log);
+      }
+      try {
+        Thread.sleep(10);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
+    if (!starting) {
+      kill();
     }
   }
 
@@ -205,6 +274,9 @@ public final class PluginClient implements AutoCloseable {
       throw new PluginException("cannot start plugin " + command + ": " + e.getMessage(), e);
     }
     process = started;
+    if (exiting) {
+      throw new PluginException("not starting plugin " + name + ": the JVM is exiting");
+    }
     if (identity != null) {
       // The TLS context trusts the plugin's certificate, which only the handshake line brings;
       // meanwhile this thread, which would only wait, readies what the context needs otherwise.
@@ -510,6 +582,7 @@ public final class PluginClient implements AutoCloseable {
       running = process;
       open = channel;
     }
+    removeExitHook();
     List<ProcessHandle> tree = running != null ? running.tree() : reattachedTree();
     boolean graceful = false;
     if (open != null && (running == null || running.isAlive())) {
@@ -571,8 +644,9 @@ public final class PluginClient implements AutoCloseable {
     if (channel != null) {
       channel.shutdownNow();
     }
-    if (process != null && process.isAlive()) {
-      PluginProcess.terminate(process.tree(), Duration.ofMillis(500), log);
+    PluginProcess launched = process;
+    if (launched != null && launched.isAlive()) {
+      PluginProcess.terminate(launched.tree(), Duration.ofMillis(500), log);
     }
     if (scheduler != null) {
       scheduler.shutdownNow();

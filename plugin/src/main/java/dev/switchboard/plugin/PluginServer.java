@@ -7,7 +7,7 @@ import dev.switchboard.plugin.internal.ControllerService;
 import dev.switchboard.plugin.internal.HandshakeLine;
 import dev.switchboard.plugin.internal.Hclog;
 import dev.switchboard.plugin.internal.HclogLogger;
-import dev.switchboard.plugin.internal.ParentWatch;
+import dev.switchboard.plugin.internal.HostWatch;
 import dev.switchboard.plugin.internal.RateLimitInterceptor;
 import dev.switchboard.plugin.internal.StdioCapture;
 import dev.switchboard.runtime.SwitchboardServer;
@@ -24,6 +24,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -52,9 +53,10 @@ import org.slf4j.Logger;
  * mismatch), negotiates the version from {@code PLUGIN_PROTOCOL_VERSIONS}, answers AutoMTLS when
  * {@code PLUGIN_CLIENT_CERT} is set, listens on a unix socket (or TCP 127.0.0.1 in the {@code
  * PLUGIN_MIN_PORT..PLUGIN_MAX_PORT} range), prints the handshake line, then serves until the host
- * calls {@code plugin.GRPCController/Shutdown} or dies. Besides the protocol's services it always
- * serves grpc.health.v1 (service {@code plugin} SERVING), the broker, the controller, stdio and
- * server reflection.
+ * calls {@code plugin.GRPCController/Shutdown} or dies. A host that dies, whenever it does (even
+ * before this method runs), ends the plugin: its sockets are removed, the processes it started
+ * ended, and the JVM halts. Besides the protocol's services it always serves grpc.health.v1
+ * (service {@code plugin} SERVING), the broker, the controller, stdio and server reflection.
  */
 public final class PluginServer {
   static final String HUMAN_COOKIE_MESSAGE =
@@ -64,6 +66,9 @@ public final class PluginServer {
       load any plugins automatically
       """;
 
+  /** How long processes the plugin started get to end after SIGTERM when the host is gone. */
+  private static final Duration DESCENDANTS_GRACE = Duration.ofSeconds(1);
+
   private final HandshakeConfig handshake;
   private final Map<Integer, List<PluginProtocol>> versions;
   private final Map<String, String> environment;
@@ -72,6 +77,16 @@ public final class PluginServer {
   private final PrintStream stderr;
   private final boolean watchParent;
   private final CountDownLatch stop = new CountDownLatch(1);
+
+  /**
+   * What a plugin whose host dies must undo, as far as the start has come: the listener's socket
+   * and the broker. The start registers each under this lock as it comes into being, so a host
+   * dying at any moment finds either nothing or the whole of it.
+   */
+  private final Object cleanup = new Object();
+
+  private @Nullable Target listening; // Guarded by cleanup.
+  private @Nullable Broker openBroker; // Guarded by cleanup.
 
   private PluginServer(Builder builder) {
     this.handshake = builder.handshake;
@@ -126,6 +141,12 @@ public final class PluginServer {
     }
     Hclog hclog = new Hclog(stderr, Clock.systemUTC(), Hclog.Level.valueOf(settings.logLevel()));
     Logger log = new HclogLogger(name, hclog);
+    // Before anything that takes time: a host can die at any moment of the start, and a Ctrl-C
+    // meant for the host must not end the plugin between its handshake line and serving.
+    ignoreInterrupts(log);
+    if (watchParent) {
+      HostWatch.start(() -> hostGone(log));
+    }
     try {
       return run(settings, hclog, log);
     } catch (Exception | LinkageError e) {
@@ -184,6 +205,9 @@ public final class PluginServer {
     }
 
     Broker broker = new Broker(connections, log);
+    synchronized (cleanup) {
+      openBroker = broker;
+    }
     PluginServices services =
         new PluginServices(broker, version, module -> new HclogLogger(module, hclog));
     for (PluginProtocol protocol : protocols) {
@@ -208,9 +232,13 @@ public final class PluginServer {
     SwitchboardServer server = builder.build();
     // go-plugin hosts ping the service named "plugin"; "" and each service answer too.
     server.health().setStatus("plugin", ServingStatus.SERVING);
-    server.start();
+    Target where;
+    synchronized (cleanup) {
+      server.start();
+      where = server.target();
+      listening = where;
+    }
     try {
-      Target where = server.target();
       String network = where.kind() == Target.Kind.UNIX ? "unix" : "tcp";
       String address =
           where.kind() == Target.Kind.UNIX ? where.path().toString() : where.toString();
@@ -234,16 +262,6 @@ public final class PluginServer {
       }
 
       stdio.install();
-      ignoreInterrupts(log);
-      if (watchParent) {
-        ParentWatch.start(
-            () -> {
-              log.info("host process is gone; exiting");
-              deleteSocket(where);
-              broker.close();
-              Runtime.getRuntime().halt(0);
-            });
-      }
       stop.await();
       log.debug("plugin shutting down");
       // The broker and stdio streams live as long as the connection: end them first so the
@@ -254,6 +272,42 @@ public final class PluginServer {
       server.shutdown(settings.gracePeriod());
     }
     return 0;
+  }
+
+  /**
+   * Nobody will stop this plugin or read what it writes any more: remove its sockets, end the
+   * processes it started and exit, without waiting for calls or shutdown hooks.
+   */
+  private void hostGone(Logger log) {
+    synchronized (cleanup) {
+      log.info("host process is gone; exiting");
+      if (listening != null) {
+        deleteSocket(listening);
+      }
+      if (openBroker != null) {
+        openBroker.close();
+      }
+      endDescendants();
+      Runtime.getRuntime().halt(0);
+    }
+  }
+
+  /** SIGTERM to every process this one started, SIGKILL to those still there after a second. */
+  private static void endDescendants() {
+    List<ProcessHandle> descendants = ProcessHandle.current().descendants().toList();
+    descendants.forEach(ProcessHandle::destroy);
+    long deadline = System.nanoTime() + DESCENDANTS_GRACE.toNanos();
+    for (ProcessHandle process : descendants) {
+      while (process.isAlive() && System.nanoTime() < deadline) {
+        try {
+          Thread.sleep(10);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          break;
+        }
+      }
+      process.destroyForcibly();
+    }
   }
 
   /** The value, or the exception that failed it as thrown. */
@@ -397,7 +451,10 @@ public final class PluginServer {
       return this;
     }
 
-    /** Whether to exit when the parent process goes away (default true; off for in-JVM tests). */
+    /**
+     * Whether to exit when the host goes away, at any moment of the start or while serving (default
+     * true; off for plugins served inside another program's JVM, such as tests).
+     */
     public Builder watchParent(boolean watchParent) {
       this.watchParent = watchParent;
       return this;

@@ -25,6 +25,7 @@ import io.grpc.ManagedChannel;
 import io.grpc.benchmarks.proto.Services;
 import java.io.InputStream;
 import java.lang.management.ManagementFactory;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -178,7 +179,8 @@ public final class BridgeBenchmark {
                 + "\"completed\":false,\"userId\":\"u1\",\"createdAt\":\"2025-01-31T12:00:00Z\","
                 + "\"updatedAt\":\"2025-01-31T12:00:00Z\"}}")
             .getBytes(StandardCharsets.UTF_8);
-    HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 256);
+    HttpServer server =
+        HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 256);
     server.setExecutor(Executors.newFixedThreadPool(4));
     server.createContext(
         "/todos",

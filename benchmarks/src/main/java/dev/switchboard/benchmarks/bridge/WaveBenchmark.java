@@ -88,64 +88,55 @@ public class WaveBenchmark {
   /** A filled-in value: options some, lists of one, the last case, four levels deep. */
   private WitValue fill(WitTypeRef t, int depth, Set<String> path) {
     boolean deep = depth > 4;
-    switch (t.kind()) {
-      case PRIMITIVE:
-        return switch (t.name()) {
-          case "bool" -> WitValue.bool(true);
-          case "s32" -> WitValue.s32(-42);
-          case "s64" -> WitValue.s64(1234567890123L);
-          case "u32" -> WitValue.u32(42);
-          case "u64" -> WitValue.u64(42);
-          case "f32" -> WitValue.f32(1.5f);
-          case "f64" -> WitValue.f64(0.25);
-          case "u8" -> WitValue.u8(7);
-          case "char" -> WitValue.character('x');
-          case "s8" -> WitValue.s8((byte) -1);
-          case "s16" -> WitValue.s16((short) -1);
-          case "u16" -> WitValue.u16(1);
-          default -> WitValue.string("a \"quoted\" value\twith ☃");
-        };
-      case OPTION:
-        return deep ? WitValue.none() : WitValue.some(fill(t.args().get(0), depth + 1, path));
-      case LIST:
-        return deep ? WitValue.list() : WitValue.list(fill(t.args().get(0), depth + 1, path));
-      case TUPLE:
-        return new WitValue.TupleValue(
-            t.args().stream().map(a -> fill(a, depth + 1, path)).toList());
-      case NAMED:
-        {
-          if ("json".equals(t.name()) && "switchboard:rpc".equals(t.packageName())) {
-            return WitValue.string("{\"k\":[1,2]}");
-          }
-          WitType d = types.resolve(t);
-          switch (d.kind()) {
-            case ALIAS:
-              return fill(d.target(), depth, path);
-            case RECORD:
-              {
-                WitValue.RecordBuilder b = WitValue.record();
-                for (WitField f : d.members()) {
-                  b.field(f.name(), fill(f.type(), depth + 1, path));
-                }
-                return b.build();
-              }
-            case VARIANT:
-              {
-                WitField c = d.members().get(d.members().size() - 1);
-                return c.type() == null
-                    ? WitValue.variant(c.name())
-                    : WitValue.variant(c.name(), fill(c.type(), depth + 1, path));
-              }
-            case ENUM:
-              return WitValue.enumCase(d.members().get(0).name());
-            case FLAGS:
-              return WitValue.flags(d.members().get(0).name());
-            default:
-              throw new IllegalStateException("no value for " + d.kind());
-          }
-        }
-      default:
-        throw new IllegalStateException("no value for " + t.kind());
+    return switch (t.kind()) {
+      case PRIMITIVE ->
+          switch (t.name()) {
+            case "bool" -> WitValue.bool(true);
+            case "s32" -> WitValue.s32(-42);
+            case "s64" -> WitValue.s64(1234567890123L);
+            case "u32" -> WitValue.u32(42);
+            case "u64" -> WitValue.u64(42);
+            case "f32" -> WitValue.f32(1.5f);
+            case "f64" -> WitValue.f64(0.25);
+            case "u8" -> WitValue.u8(7);
+            case "char" -> WitValue.character('x');
+            case "s8" -> WitValue.s8((byte) -1);
+            case "s16" -> WitValue.s16((short) -1);
+            case "u16" -> WitValue.u16(1);
+            default -> WitValue.string("a \"quoted\" value\twith ☃");
+          };
+      case OPTION -> deep ? WitValue.none() : WitValue.some(fill(t.args().get(0), depth + 1, path));
+      case LIST -> deep ? WitValue.list() : WitValue.list(fill(t.args().get(0), depth + 1, path));
+      case TUPLE ->
+          new WitValue.TupleValue(t.args().stream().map(a -> fill(a, depth + 1, path)).toList());
+      case NAMED -> fillNamed(t, depth, path);
+      default -> throw new IllegalStateException("no value for " + t.kind());
+    };
+  }
+
+  private WitValue fillNamed(WitTypeRef t, int depth, Set<String> path) {
+    if ("json".equals(t.name()) && "switchboard:rpc".equals(t.packageName())) {
+      return WitValue.string("{\"k\":[1,2]}");
     }
+    WitType d = types.resolve(t);
+    return switch (d.kind()) {
+      case ALIAS -> fill(d.target(), depth, path);
+      case RECORD -> {
+        WitValue.RecordBuilder b = WitValue.record();
+        for (WitField f : d.members()) {
+          b.field(f.name(), fill(f.type(), depth + 1, path));
+        }
+        yield b.build();
+      }
+      case VARIANT -> {
+        WitField c = d.members().get(d.members().size() - 1);
+        yield c.type() == null
+            ? WitValue.variant(c.name())
+            : WitValue.variant(c.name(), fill(c.type(), depth + 1, path));
+      }
+      case ENUM -> WitValue.enumCase(d.members().get(0).name());
+      case FLAGS -> WitValue.flags(d.members().get(0).name());
+      default -> throw new IllegalStateException("no value for " + d.kind());
+    };
   }
 }

@@ -31,6 +31,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -57,12 +58,10 @@ public final class DurableBench {
   private static final Metadata.Key<String> KEY =
       Metadata.Key.of("idempotency-key", Metadata.ASCII_STRING_MARSHALLER);
 
-  private final ManagedChannel channel;
   private final BenchmarkServiceGrpc.BenchmarkServiceBlockingStub stub;
   private final AtomicLong workerIds = new AtomicLong();
 
   private DurableBench(ManagedChannel channel) {
-    this.channel = channel;
     this.stub = BenchmarkServiceGrpc.newBlockingStub(channel);
   }
 
@@ -176,7 +175,7 @@ public final class DurableBench {
             "postgresql, not idempotent, commits only (no call)",
             bench.new Phase(shared, Idempotency.NOT_IDEMPOTENT, pgCpu).withoutCalls());
       }
-      List<String> names = new ArrayList<>(phases.keySet());
+      List<Phase> order = new ArrayList<>(phases.values());
       // One unmeasured pass over every phase first, so that no measured round pays for the JIT,
       // the first connections or the first pages of a database file.
       for (Phase phase : phases.values()) {
@@ -184,12 +183,11 @@ public final class DurableBench {
         phase.forget();
       }
       for (int round = 0; round < rounds; round++) {
-        for (int i = 0; i < names.size(); i++) {
-          String name = names.get((i + round) % names.size());
-          phases.get(name).run(workers, warmupMs, durationMs);
+        for (int i = 0; i < order.size(); i++) {
+          order.get((i + round) % order.size()).run(workers, warmupMs, durationMs);
         }
       }
-      Phase plain = phases.get("plain");
+      Phase plain = Objects.requireNonNull(phases.get("plain"));
       out.println(
           "| phase | calls/s (median) | ratio to plain (paired median) | CPU µs/call (JVM"
               + " + PostgreSQL server) | ratio to plain by CPU/call | calls/s per round |");
@@ -238,14 +236,16 @@ public final class DurableBench {
 
   /** One kind of call, measured once per round. */
   final class Phase {
-    final OplogStore store;
-    final Idempotency idempotency;
+    // Both null for the plain phase, which makes the calls without an oplog.
+    final @Nullable OplogStore store;
+    final @Nullable Idempotency idempotency;
     final @Nullable ServerCpu server;
     final List<Double> rates = new ArrayList<>();
     final List<Double> cpuMicrosPerCall = new ArrayList<>();
     final List<Double> serverCpuMicrosPerCall = new ArrayList<>();
 
-    Phase(OplogStore store, Idempotency idempotency, @Nullable ServerCpu server) {
+    Phase(
+        @Nullable OplogStore store, @Nullable Idempotency idempotency, @Nullable ServerCpu server) {
       this.store = store;
       this.idempotency = idempotency;
       this.server = server;
@@ -283,7 +283,8 @@ public final class DurableBench {
                       if (makeCalls) {
                         call(worker, idempotency);
                       } else {
-                        commitOnly(worker, idempotency);
+                        commitOnly(
+                            Objects.requireNonNull(worker), Objects.requireNonNull(idempotency));
                       }
                       if (measuring.get()) {
                         calls.increment();
@@ -322,8 +323,8 @@ public final class DurableBench {
     }
   }
 
-  private void call(Worker worker, Idempotency idempotency) {
-    if (worker == null) {
+  private void call(@Nullable Worker worker, @Nullable Idempotency idempotency) {
+    if (worker == null || idempotency == null) {
       stub.unaryCall(REQUEST);
       return;
     }
@@ -492,7 +493,7 @@ public final class DurableBench {
           try {
             // Fields after the command name: state ppid ... utime(14) stime(15) cutime cstime.
             String stat = Files.readString(proc.resolve("stat"));
-            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            String[] f = stat.substring(stat.lastIndexOf(")") + 2).split(" ", -1);
             long pid = Long.parseLong(name);
             long ppid = Long.parseLong(f[1]);
             if (pid == postmaster) {

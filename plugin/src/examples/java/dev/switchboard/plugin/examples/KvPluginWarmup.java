@@ -58,7 +58,9 @@ public final class KvPluginWarmup {
             .protocol(services -> services.service(new KvPlugin.MemoryKv()))
             .environment(environment)
             .stdout(new PrintStream(handshake, true, StandardCharsets.UTF_8))
-            .watchParent(false)
+            // The host watch runs beside every real start: train its classes into the archive too.
+            // This JVM's parent (the launcher script) outlives it.
+            .watchParent(true)
             .build();
     Thread serving = new Thread(server::serve, "warmup-plugin");
     serving.start();

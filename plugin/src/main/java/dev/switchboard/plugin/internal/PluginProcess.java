@@ -239,14 +239,4 @@ public final class PluginProcess {
     }
     return true;
   }
-
-  /** Waits for the process to exit; true if it did within {@code wait}. */
-  public boolean awaitExit(Duration wait) {
-    try {
-      return process.waitFor(wait.toMillis(), TimeUnit.MILLISECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return !process.isAlive();
-    }
-  }
 }

@@ -994,7 +994,8 @@ final class ProtoParser {
     next();
     Token name = identifier("method name");
     expect("(");
-    if (peek().is("stream") && !tokens.get(index + 1).is(")") && !tokens.get(index + 1).is(".")) {
+    // As protoc: a leading "stream" is always the keyword, so "stream.Foo" streams ".Foo".
+    if (peek().is("stream")) {
       next();
       clientStreaming = true;
     } else {
@@ -1007,7 +1008,7 @@ final class ProtoParser {
     expect("returns");
     expect("(");
     boolean outputStreaming = false;
-    if (peek().is("stream") && !tokens.get(index + 1).is(")") && !tokens.get(index + 1).is(".")) {
+    if (peek().is("stream")) {
       next();
       outputStreaming = true;
     }
