@@ -847,7 +847,7 @@ public final class HubTransport implements Transport {
       switch (frame.getKindCase()) {
         case WELCOME -> welcomed(stream, frame.getWelcome());
         case HEARTBEAT -> {}
-        case DELIVER -> subscription = deliver(stream, frame.getDeliver(), subscription);
+        case DELIVER -> subscription = deliver(frame.getDeliver(), subscription);
         case REQUEST -> incomingRequest(stream, frame.getRequest());
         case RESULT -> result(frame.getResult());
         case DELIVERY -> queueDelivery(stream, frame.getDelivery());
@@ -869,8 +869,7 @@ public final class HubTransport implements Transport {
    * Hands a pub/sub message to its subscription; returns the subscription, which the caller passes
    * back for the next message of the batch (mostly the same one) to save the lookup.
    */
-  private @Nullable Registration deliver(
-      SessionStream stream, Deliver deliver, @Nullable Registration previous) {
+  private @Nullable Registration deliver(Deliver deliver, @Nullable Registration previous) {
     Registration registration =
         previous != null && previous.id == deliver.getId() && !previous.closed.isDone()
             ? previous
