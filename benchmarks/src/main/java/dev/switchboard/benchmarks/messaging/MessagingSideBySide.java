@@ -346,7 +346,7 @@ public final class MessagingSideBySide {
           }
           String stat = Files.readString(task.resolve("stat"));
           // After "pid (comm) ", utime and stime are the 12th and 13th fields.
-          String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+          String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ", -1);
           ticks += Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
         } catch (IOException | RuntimeException gone) {
           // the thread ended meanwhile
