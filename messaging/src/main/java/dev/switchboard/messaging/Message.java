@@ -32,7 +32,7 @@ public final class Message {
   private Message(Builder builder) {
     this.subject = builder.subject;
     this.data = builder.data;
-    this.headers = Map.copyOf(builder.headers);
+    this.headers = builder.headers.isEmpty() ? Map.of() : Map.copyOf(builder.headers);
     this.id = builder.id;
     this.sender = builder.sender;
     this.missedBefore = builder.missedBefore;

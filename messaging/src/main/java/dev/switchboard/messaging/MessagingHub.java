@@ -20,8 +20,8 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -287,14 +287,17 @@ public final class MessagingHub implements AutoCloseable {
         throw new IllegalArgumentException(
             "metricsAddress needs a PrometheusMeterRegistry, not " + meters.getClass().getName());
       }
-      ScheduledExecutorService scheduler =
-          Executors.newScheduledThreadPool(
+      ScheduledThreadPoolExecutor scheduler =
+          new ScheduledThreadPoolExecutor(
               1,
               runnable -> {
                 Thread thread = new Thread(runnable, "sb-hub-timers");
                 thread.setDaemon(true);
                 return thread;
               });
+      // Every delivery arms an ack timer that its ack cancels: without this, cancelled timers
+      // stay in the queue until they would have fired, thousands per second of traffic.
+      scheduler.setRemoveOnCancelPolicy(true);
       Hub hub;
       try {
         hub =

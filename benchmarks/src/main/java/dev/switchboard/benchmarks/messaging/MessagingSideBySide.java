@@ -29,6 +29,7 @@ import java.io.InputStreamReader;
 import java.lang.management.ManagementFactory;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -69,6 +70,9 @@ public final class MessagingSideBySide {
   private final int detections;
   private final Duration heartbeat;
   private final Path work;
+  private final List<String> scenarios;
+  private final int[] sizes;
+  private final List<String> serverJvmOptions;
   private final List<Process> processes = new ArrayList<>();
   private String hub = "";
   private String unary = "";
@@ -77,12 +81,22 @@ public final class MessagingSideBySide {
   private long natsPid;
 
   private MessagingSideBySide(
-      int messages, int requests, int detections, Duration heartbeat, Path work) {
+      int messages,
+      int requests,
+      int detections,
+      Duration heartbeat,
+      Path work,
+      List<String> scenarios,
+      int[] sizes,
+      List<String> serverJvmOptions) {
     this.messages = messages;
     this.requests = requests;
     this.detections = detections;
     this.heartbeat = heartbeat;
     this.work = work;
+    this.scenarios = scenarios;
+    this.sizes = sizes;
+    this.serverJvmOptions = serverJvmOptions;
   }
 
   public static void main(String[] args) throws Exception {
@@ -90,6 +104,9 @@ public final class MessagingSideBySide {
     int requests = 5_000;
     int detections = 10;
     long heartbeat = 200;
+    List<String> scenarios = List.of("pubsub", "queue", "latency", "detection");
+    int[] sizes = {16, 1024};
+    List<String> serverJvmOptions = new ArrayList<>();
     for (String arg : args) {
       String[] kv = arg.split("=", 2);
       switch (kv[0]) {
@@ -97,9 +114,17 @@ public final class MessagingSideBySide {
         case "--requests" -> requests = Integer.parseInt(kv[1]);
         case "--detections" -> detections = Integer.parseInt(kv[1]);
         case "--heartbeat-ms" -> heartbeat = Long.parseLong(kv[1]);
+        case "--only" -> scenarios = List.of(kv[1].split(","));
+        case "--sizes" ->
+            sizes = Arrays.stream(kv[1].split(",")).mapToInt(Integer::parseInt).toArray();
+        case "--server-jvm-option" -> serverJvmOptions.add(kv[1]);
         default -> {
           System.err.println(
-              "unknown flag " + arg + "; flags: --messages --requests --detections --heartbeat-ms");
+              "unknown flag "
+                  + arg
+                  + "; flags: --messages --requests --detections --heartbeat-ms"
+                  + " --only=pubsub,queue,latency,detection --sizes=16,1024"
+                  + " --server-jvm-option=OPTION (repeatable)");
           System.exit(2);
         }
       }
@@ -110,7 +135,10 @@ public final class MessagingSideBySide {
             requests,
             detections,
             Duration.ofMillis(heartbeat),
-            Files.createTempDirectory("sb-msg-bench"));
+            Files.createTempDirectory("sb-msg-bench"),
+            scenarios,
+            sizes,
+            serverJvmOptions);
     try {
       bench.run();
     } finally {
@@ -122,68 +150,92 @@ public final class MessagingSideBySide {
   private void run() throws Exception {
     System.out.println("load average at start: " + loadAverage());
     startServers();
-    for (int size : new int[] {16, 1024}) {
+    for (int size : sizes) {
       ByteString payload = ByteString.copyFrom(new byte[size]);
       System.out.println();
       System.out.printf(Locale.ROOT, "### payload %d B%n%n", size);
       System.out.println(
-          "| scenario | hub | NATS | hub / NATS | hub server CPU µs/msg | nats-server CPU µs/msg |");
-      System.out.println("|---|---:|---:|---:|---:|---:|");
-      for (int subscribers : new int[] {1, 4}) {
-        pubSub(payload, subscribers, messages / 5, true);
-        Rate hubRate = pubSub(payload, subscribers, messages, true);
-        pubSub(payload, subscribers, messages / 5, false);
-        Rate natsRate = pubSub(payload, subscribers, messages, false);
-        row("pub/sub 1→" + subscribers + " (msgs/s delivered to each)", hubRate, natsRate);
+          "| scenario | hub | NATS | hub / NATS | hub server CPU µs/msg (+ JIT) | nats-server CPU"
+              + " µs/msg | hub clients CPU µs/msg | jnats clients CPU µs/msg | load |");
+      System.out.println("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
+      if (scenarios.contains("pubsub")) {
+        for (int subscribers : new int[] {1, 4}) {
+          // Warm-ups as long as the measured runs: the hub's JIT compiler otherwise spends more
+          // CPU than the messages do, which says nothing about a server that runs for days.
+          pubSub(payload, subscribers, messages, true);
+          Rate hubRate = pubSub(payload, subscribers, messages, true);
+          pubSub(payload, subscribers, messages, false);
+          Rate natsRate = pubSub(payload, subscribers, messages, false);
+          row("pub/sub 1→" + subscribers + " (msgs/s delivered to each)", hubRate, natsRate);
+        }
       }
-      int queued = Math.max(1000, messages / 4);
-      queue(payload, queued / 5, true);
-      Rate hubQueue = queue(payload, queued, true);
-      queue(payload, queued / 5, false);
-      Rate natsQueue = queue(payload, queued, false);
-      row("work queue, push confirmed + consume with ack (msgs/s)", hubQueue, natsQueue);
-      latency(payload);
+      if (scenarios.contains("queue")) {
+        int queued = Math.max(1000, messages / 4);
+        queue(payload, queued, true);
+        Rate hubQueue = queue(payload, queued, true);
+        queue(payload, queued, false);
+        Rate natsQueue = queue(payload, queued, false);
+        row("work queue, push confirmed + consume with ack (msgs/s)", hubQueue, natsQueue);
+      }
+      if (scenarios.contains("latency")) {
+        latency(payload);
+      }
     }
-    System.out.println();
-    detection(true);
-    detection(false);
+    if (scenarios.contains("detection")) {
+      System.out.println();
+      detection(true);
+      detection(false);
+    }
     System.out.println();
     System.out.println("load average at end: " + loadAverage());
   }
 
-  private record Rate(double perSecond, double serverCpuMicros) {}
+  /**
+   * A throughput and the CPU time per message of the server process (without its JIT compiler
+   * threads, reported apart as {@code serverJitMicros}) and of this (client) process (without its
+   * JIT compiler threads).
+   */
+  private record Rate(
+      double perSecond, double serverCpuMicros, double serverJitMicros, double clientCpuMicros) {
+
+    static Rate of(int count, double seconds, long serverCpu, long serverJit, long clientCpu) {
+      return new Rate(
+          count / seconds,
+          (serverCpu - serverJit) / 1000.0 / count,
+          serverJit / 1000.0 / count,
+          clientCpu / 1000.0 / count);
+    }
+  }
 
   private static void row(String scenario, Rate hub, Rate nats) {
     System.out.printf(
         Locale.ROOT,
-        "| %s | %,.0f | %,.0f | **%.2f×** | %.2f | %.2f |%n",
+        "| %s | %,.0f | %,.0f | **%.2f×** | %.2f (+ %.2f) | %.2f | %.2f | %.2f | %s |%n",
         scenario,
         hub.perSecond(),
         nats.perSecond(),
         hub.perSecond() / nats.perSecond(),
         hub.serverCpuMicros(),
-        nats.serverCpuMicros());
+        hub.serverJitMicros(),
+        nats.serverCpuMicros(),
+        hub.clientCpuMicros(),
+        nats.clientCpuMicros(),
+        loadAverage());
   }
 
   // ---- servers ----
 
   private void startServers() throws Exception {
     Process servers =
-        new ProcessBuilder(
-                javaBin(),
-                "-Xmx1g",
-                "-cp",
-                System.getProperty("java.class.path"),
-                MessagingServers.class.getName(),
-                work.resolve("hub").toString(),
-                Long.toString(heartbeat.toMillis()))
+        new ProcessBuilder(serverCommand())
             .redirectError(work.resolve("servers.log").toFile())
             .start();
     processes.add(servers);
     hubPid = servers.pid();
     BufferedReader out =
         new BufferedReader(new InputStreamReader(servers.getInputStream(), StandardCharsets.UTF_8));
-    for (int i = 0; i < 2; i++) {
+    // Skips what JVM options print (a flight recording announces itself on stdout).
+    while (hub.isEmpty() || unary.isEmpty()) {
       String line = out.readLine();
       if (line == null) {
         throw new IllegalStateException(
@@ -236,9 +288,30 @@ public final class MessagingSideBySide {
             + " ms");
   }
 
-  private void stop() {
+  private List<String> serverCommand() {
+    // Compiler threads that come and go would take their CPU time with them.
+    List<String> command =
+        new ArrayList<>(List.of(javaBin(), "-Xmx1g", "-XX:-UseDynamicNumberOfCompilerThreads"));
+    command.addAll(serverJvmOptions);
+    command.addAll(
+        List.of(
+            "-cp",
+            System.getProperty("java.class.path"),
+            MessagingServers.class.getName(),
+            work.resolve("hub").toString(),
+            Long.toString(heartbeat.toMillis())));
+    return command;
+  }
+
+  /** Ends the servers gently first, so that a flight recording they run is written out. */
+  private void stop() throws InterruptedException {
     for (Process process : processes) {
-      process.destroyForcibly();
+      process.destroy();
+    }
+    for (Process process : processes) {
+      if (!process.waitFor(10, TimeUnit.SECONDS)) {
+        process.destroyForcibly();
+      }
     }
   }
 
@@ -258,8 +331,47 @@ public final class MessagingSideBySide {
         .orElse(0L);
   }
 
+  /**
+   * CPU time of the process's JIT compiler threads, from /proc (0 where there is none): a warm-up
+   * cost that a long-running server does not pay per message.
+   */
+  private static long jitCpuNanos(long pid) {
+    long ticks = 0;
+    try (DirectoryStream<Path> tasks =
+        Files.newDirectoryStream(Path.of("/proc/" + pid + "/task"))) {
+      for (Path task : tasks) {
+        try {
+          if (!Files.readString(task.resolve("comm")).contains("CompilerThre")) {
+            continue;
+          }
+          String stat = Files.readString(task.resolve("stat"));
+          // After "pid (comm) ", utime and stime are the 12th and 13th fields.
+          String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ", -1);
+          ticks += Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+        } catch (IOException | RuntimeException gone) {
+          // the thread ended meanwhile
+        }
+      }
+    } catch (IOException e) {
+      return 0;
+    }
+    return ticks * 10_000_000L; // USER_HZ is 100 on Linux
+  }
+
+  /** This process's CPU time without its JIT compiler threads. */
+  private static long ownCpuNanos() {
+    long pid = ProcessHandle.current().pid();
+    return cpuNanos(pid) - jitCpuNanos(pid);
+  }
+
   private Messaging hubClient(String name) {
-    return Messaging.builder(hub).plaintext().name(name).heartbeat(heartbeat).build();
+    return Messaging.builder(hub)
+        .plaintext()
+        .name(name)
+        .heartbeat(heartbeat)
+        // A cold client on a busy machine can take seconds to load and connect.
+        .connectTimeout(Duration.ofSeconds(30))
+        .build();
   }
 
   // ---- pub/sub ----
@@ -302,6 +414,8 @@ public final class MessagingSideBySide {
         }
       }
       long cpu0 = cpuNanos(onHub ? hubPid : natsPid);
+      long jit0 = onHub ? jitCpuNanos(hubPid) : 0;
+      long clientCpu0 = ownCpuNanos();
       long start = System.nanoTime();
       if (onHub) {
         Messaging pub = hubClient("pub");
@@ -324,7 +438,8 @@ public final class MessagingSideBySide {
       }
       double seconds = (last.get() - start) / 1e9;
       long cpu = cpuNanos(onHub ? hubPid : natsPid) - cpu0;
-      return new Rate(count / seconds, cpu / 1000.0 / count);
+      long jit = onHub ? jitCpuNanos(hubPid) - jit0 : 0;
+      return Rate.of(count, seconds, cpu, jit, ownCpuNanos() - clientCpu0);
     } finally {
       for (AutoCloseable closeable : open) {
         closeable.close();
@@ -339,6 +454,8 @@ public final class MessagingSideBySide {
     CountDownLatch consumed = new CountDownLatch(count);
     Semaphore window = new Semaphore(1000);
     long cpu0 = cpuNanos(onHub ? hubPid : natsPid);
+    long jit0 = onHub ? jitCpuNanos(hubPid) : 0;
+    long clientCpu0 = ownCpuNanos();
     long start = System.nanoTime();
     if (onHub) {
       try (Messaging producer = hubClient("producer");
@@ -409,7 +526,8 @@ public final class MessagingSideBySide {
     }
     double seconds = (System.nanoTime() - start) / 1e9;
     long cpu = cpuNanos(onHub ? hubPid : natsPid) - cpu0;
-    return new Rate(count / seconds, cpu / 1000.0 / count);
+    long jit = onHub ? jitCpuNanos(hubPid) - jit0 : 0;
+    return Rate.of(count, seconds, cpu, jit, ownCpuNanos() - clientCpu0);
   }
 
   // ---- request/response ----
@@ -567,7 +685,11 @@ public final class MessagingSideBySide {
   }
 
   private Messaging client(String address, String name) {
-    Messaging.Builder builder = Messaging.builder(address).name(name).heartbeat(heartbeat);
+    Messaging.Builder builder =
+        Messaging.builder(address)
+            .name(name)
+            .heartbeat(heartbeat)
+            .connectTimeout(Duration.ofSeconds(30));
     if (!address.startsWith("nats://")) {
       builder.plaintext();
     }

@@ -51,38 +51,43 @@ public final class Subjects {
     if (subject.length() > MAX_LENGTH) {
       return kind + " is " + subject.length() + " characters long; the limit is " + MAX_LENGTH;
     }
+    // One pass without allocating: publishers check every message's subject.
     int tokenStart = 0;
+    boolean hasWildcardChar = false;
     for (int i = 0; i <= subject.length(); i++) {
-      if (i == subject.length() || subject.charAt(i) == '.') {
-        String token = subject.substring(tokenStart, i);
-        if (token.isEmpty()) {
+      char c = i == subject.length() ? '.' : subject.charAt(i);
+      if (c == '.') {
+        int length = i - tokenStart;
+        if (length == 0) {
           return kind + " '" + subject + "' has an empty token at character " + (tokenStart + 1);
         }
-        boolean wildcard = token.equals("*") || token.equals(">");
+        char first = subject.charAt(tokenStart);
+        boolean wildcard = length == 1 && (first == '*' || first == '>');
         if (wildcard && !wildcards) {
           return kind
               + " '"
               + subject
               + "' has the wildcard '"
-              + token
+              + first
               + "'; only subscriptions may";
         }
-        if (token.equals(">") && i != subject.length()) {
+        if (wildcard && first == '>' && i != subject.length()) {
           return kind + " '" + subject + "': '>' must be the last token";
         }
-        if (!wildcard && (token.contains("*") || token.contains(">"))) {
+        if (!wildcard && hasWildcardChar) {
           return kind
               + " '"
               + subject
               + "': wildcards must be whole tokens, not part of '"
-              + token
+              + subject.substring(tokenStart, i)
               + "'";
         }
         tokenStart = i + 1;
-        continue;
-      }
-      char c = subject.charAt(i);
-      if (Character.isWhitespace(c) || Character.isISOControl(c)) {
+        hasWildcardChar = false;
+      } else if (c == '*' || c == '>') {
+        hasWildcardChar = true;
+      } else if ((c <= ' ' || c >= 0x7f)
+          && (Character.isWhitespace(c) || Character.isISOControl(c))) {
         return kind + " '" + subject + "' has whitespace or a control character at " + (i + 1);
       }
     }

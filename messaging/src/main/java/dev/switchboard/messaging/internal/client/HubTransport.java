@@ -1,6 +1,7 @@
 package dev.switchboard.messaging.internal.client;
 
 import com.google.protobuf.ByteString;
+import com.google.protobuf.InvalidProtocolBufferException;
 import dev.switchboard.messaging.Backoff;
 import dev.switchboard.messaging.BroadcastReport;
 import dev.switchboard.messaging.ConsumerOptions;
@@ -65,9 +66,9 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -178,6 +179,7 @@ public final class HubTransport implements Transport {
   private final TreeMap<Long, PendingCall> pending = new TreeMap<>();
   private final ArrayDeque<ClientFrame> outbox = new ArrayDeque<>();
   private boolean flushScheduled;
+  private boolean writing;
   private long nextId = 1;
   private long nextSeq = 1;
   private int maxMessageBytes = Integer.MAX_VALUE;
@@ -185,13 +187,18 @@ public final class HubTransport implements Transport {
 
   private HubTransport(Settings settings) {
     this.settings = settings;
-    this.scheduler =
-        Executors.newSingleThreadScheduledExecutor(
+    ScheduledThreadPoolExecutor timers =
+        new ScheduledThreadPoolExecutor(
+            1,
             runnable -> {
               Thread thread = new Thread(runnable, "sb-hub-client-" + settings.peer());
               thread.setDaemon(true);
               return thread;
             });
+    // Every call arms a timeout that its answer cancels: without this, cancelled timers stay
+    // queued until they would have fired, thousands per second of traffic.
+    timers.setRemoveOnCancelPolicy(true);
+    this.scheduler = timers;
     SwitchboardChannel.Builder channelBuilder = SwitchboardChannel.builder(settings.target());
     if (settings.tls() != null) {
       channelBuilder.tls(settings.tls());
@@ -267,7 +274,8 @@ public final class HubTransport implements Transport {
       current = stream;
     }
     try {
-      HubGrpc.newStub(channel).session(stream);
+      // Ready only when the previous batch has left: see flush().
+      HubGrpc.newStub(channel).withOnReadyThreshold(1).session(stream);
       stream.send(
           ClientBatch.newBuilder()
               .addFrames(
@@ -420,22 +428,37 @@ public final class HubTransport implements Transport {
     }
   }
 
+  /** Has {@link #flush()} run soon on the scheduler, for callers that hold the lock. */
   private void scheduleFlushLocked() {
-    if (!flushScheduled && state == State.CONNECTED) {
+    if (!flushScheduled && !writing && state == State.CONNECTED) {
       flushScheduled = true;
-      scheduler.execute(this::flush);
+      scheduler.execute(
+          () -> {
+            synchronized (lock) {
+              flushScheduled = false;
+            }
+            flush();
+          });
     }
   }
 
-  /** Runs on the scheduler: writes batches while the stream is ready. */
+  /**
+   * Writes batches of everything queued while the stream is ready, on whichever thread finds the
+   * outbox idle (never two at once, so frames keep their order). The session stream is ready only
+   * while nothing of its previous batch waits in the transport, so what callers queue during a
+   * write leaves as one batch when that write is done (on-ready resumes), not frame by frame.
+   */
   private void flush() {
     while (true) {
       SessionStream stream;
       ClientBatch.Builder batch = ClientBatch.newBuilder();
       synchronized (lock) {
         stream = current;
-        if (stream == null || state != State.CONNECTED || outbox.isEmpty() || !stream.isReady()) {
-          flushScheduled = false;
+        if (writing
+            || stream == null
+            || state != State.CONNECTED
+            || outbox.isEmpty()
+            || !stream.isReady()) {
           return;
         }
         int bytes = 0;
@@ -444,9 +467,16 @@ public final class HubTransport implements Transport {
           bytes += frame.getSerializedSize() + 4;
           batch.addFrames(frame);
         }
+        writing = true;
         lock.notifyAll();
       }
-      stream.send(batch.build());
+      try {
+        stream.send(batch.build());
+      } finally {
+        synchronized (lock) {
+          writing = false;
+        }
+      }
     }
   }
 
@@ -454,7 +484,7 @@ public final class HubTransport implements Transport {
   public void publish(Message message) {
     ClientFrame frame =
         ClientFrame.newBuilder()
-            .setPublish(Publish.newBuilder().setMessage(Envelopes.toEnvelope(message)))
+            .setPublish(Publish.newBuilder().setEnvelope(Envelopes.encode(message)))
             .build();
     synchronized (lock) {
       checkSize(message);
@@ -483,11 +513,11 @@ public final class HubTransport implements Transport {
         throw closedError();
       }
       outbox.add(frame);
-      scheduleFlushLocked();
       if (interrupted) {
         Thread.currentThread().interrupt();
       }
     }
+    flush();
   }
 
   private void checkSize(Message message) {
@@ -562,7 +592,6 @@ public final class HubTransport implements Transport {
       if (state == State.CONNECTED) {
         call.sentEpoch = epoch;
         outbox.add(call.frame);
-        scheduleFlushLocked();
       }
       call.timer =
           scheduler.schedule(
@@ -576,6 +605,7 @@ public final class HubTransport implements Transport {
               timeout.toMillis(),
               TimeUnit.MILLISECONDS);
     }
+    flush();
   }
 
   private @Nullable PendingCall removePending(long seq) {
@@ -812,11 +842,12 @@ public final class HubTransport implements Transport {
     if (liveness != null) {
       liveness.heard();
     }
+    Registration subscription = null;
     for (HubFrame frame : batch.getFramesList()) {
       switch (frame.getKindCase()) {
         case WELCOME -> welcomed(stream, frame.getWelcome());
         case HEARTBEAT -> {}
-        case DELIVER -> deliver(frame.getDeliver());
+        case DELIVER -> subscription = deliver(frame.getDeliver(), subscription);
         case REQUEST -> incomingRequest(stream, frame.getRequest());
         case RESULT -> result(frame.getResult());
         case DELIVERY -> queueDelivery(stream, frame.getDelivery());
@@ -834,11 +865,26 @@ public final class HubTransport implements Transport {
     }
   }
 
-  private void deliver(Deliver deliver) {
-    Registration registration = registration(deliver.getId());
+  /**
+   * Hands a pub/sub message to its subscription; returns the subscription, which the caller passes
+   * back for the next message of the batch (mostly the same one) to save the lookup.
+   */
+  private @Nullable Registration deliver(Deliver deliver, @Nullable Registration previous) {
+    Registration registration =
+        previous != null && previous.id == deliver.getId() && !previous.closed.isDone()
+            ? previous
+            : registration(deliver.getId());
     if (registration != null && registration.messages != null) {
-      registration.messages.accept(Envelopes.toMessage(deliver.getMessage(), deliver.getMissed()));
+      Message message;
+      try {
+        message = Envelopes.decode(deliver.getEnvelope(), deliver.getMissed());
+      } catch (InvalidProtocolBufferException e) {
+        log.warn("the hub delivered a malformed envelope on subscription {}", deliver.getId());
+        return registration;
+      }
+      registration.messages.accept(message);
     }
+    return registration;
   }
 
   private void incomingRequest(
@@ -984,14 +1030,7 @@ public final class HubTransport implements Transport {
     @Override
     public void beforeStart(ClientCallStreamObserver<ClientBatch> requestStream) {
       this.requests = requestStream;
-      requestStream.setOnReadyHandler(
-          () -> {
-            synchronized (lock) {
-              if (current == this) {
-                scheduleFlushLocked();
-              }
-            }
-          });
+      requestStream.setOnReadyHandler(HubTransport.this::flush);
     }
 
     boolean isReady() {
@@ -1180,9 +1219,9 @@ public final class HubTransport implements Transport {
     synchronized (lock) {
       if (stream == current && state == State.CONNECTED) {
         outbox.add(frame);
-        scheduleFlushLocked();
       }
     }
+    flush();
   }
 
   /** A work-queue delivery, broadcast or notification, acknowledged on its own session. */

@@ -1,6 +1,9 @@
 package dev.switchboard.messaging.internal.hub;
 
+import com.google.protobuf.ByteString;
+import com.google.protobuf.InvalidProtocolBufferException;
 import dev.switchboard.messaging.Liveness;
+import dev.switchboard.messaging.internal.Envelopes;
 import dev.switchboard.messaging.internal.Subjects;
 import dev.switchboard.messaging.internal.proto.Ack;
 import dev.switchboard.messaging.internal.proto.Broadcast;
@@ -528,42 +531,48 @@ public final class Hub {
   /** Why a message to {@code subject} of {@code kind} cannot be sent, or null. */
   private @Nullable Status checkSend(
       Session session, String subject, String kind, Envelope message) {
-    String problem = Subjects.problem(subject, kind, false);
-    if (problem != null) {
-      return Status.INVALID_ARGUMENT.withDescription(problem);
-    }
-    if (message.getData().size() > config.maxMessageBytes()) {
+    Status size = checkSize(subject, message.getData().size());
+    return size != null ? size : checkName(session, subject, kind);
+  }
+
+  private @Nullable Status checkSize(String subject, int dataBytes) {
+    if (dataBytes > config.maxMessageBytes()) {
       return Status.RESOURCE_EXHAUSTED.withDescription(
           "message to "
               + subject
               + " is "
-              + message.getData().size()
+              + dataBytes
               + " bytes; the hub accepts at most "
               + config.maxMessageBytes());
-    }
-    if (!mayPublish(session, subject)) {
-      return Status.PERMISSION_DENIED.withDescription(
-          session.identity + " may not send to " + kind + " " + subject);
     }
     return null;
   }
 
-  private final Map<Session, Map<String, Boolean>> publishCache =
-      java.util.Collections.synchronizedMap(new java.util.WeakHashMap<>());
-
-  private boolean mayPublish(Session session, String subject) {
-    Map<String, Boolean> cache = publishCache.computeIfAbsent(session, s -> new HashMap<>());
-    synchronized (cache) {
-      Boolean allowed = cache.get(subject);
-      if (allowed == null) {
-        allowed = config.permissions().mayPublish(session.identity, subject);
-        if (cache.size() >= PERMISSION_CACHE) {
-          cache.clear();
-        }
-        cache.put(subject, allowed);
+  /**
+   * Why {@code session} may not send to {@code name} of {@code kind} (a malformed name or no
+   * permission), or null. Remembered per session, since publishers send to a few names over and
+   * over; runs on the session's call thread.
+   */
+  private @Nullable Status checkName(Session session, String name, String kind) {
+    String key = kind.equals("subject") ? name : kind + " " + name;
+    Status verdict = session.sendVerdicts.get(key);
+    if (verdict == null) {
+      String problem = Subjects.problem(name, kind, false);
+      if (problem != null) {
+        verdict = Status.INVALID_ARGUMENT.withDescription(problem);
+      } else if (!config.permissions().mayPublish(session.identity, name)) {
+        verdict =
+            Status.PERMISSION_DENIED.withDescription(
+                session.identity + " may not send to " + kind + " " + name);
+      } else {
+        verdict = Status.OK;
       }
-      return allowed;
+      if (session.sendVerdicts.size() >= PERMISSION_CACHE) {
+        session.sendVerdicts.clear();
+      }
+      session.sendVerdicts.put(key, verdict);
     }
+    return verdict.isOk() ? null : verdict;
   }
 
   private @Nullable Status checkListen(
@@ -587,10 +596,30 @@ public final class Hub {
     log.debug("refused for {}: {}", session, status.getDescription());
   }
 
+  /**
+   * Routes a publish without decoding it: the hub reads the subject, and every subscriber gets the
+   * publisher's encoded envelope with the sender appended, the same bytes shared by all.
+   */
   private void publish(Session session, Publish publish, Set<Outbox> touched) {
-    Envelope message = publish.getMessage();
-    String subject = message.getSubject();
-    Status refusal = checkSend(session, subject, "subject", message);
+    ByteString envelope = publish.getEnvelope();
+    String subject;
+    try {
+      subject = Envelopes.subjectOf(envelope);
+    } catch (InvalidProtocolBufferException e) {
+      refuse(
+          session,
+          Status.INVALID_ARGUMENT.withDescription("a publish carried a malformed envelope"));
+      return;
+    }
+    Status refusal = checkName(session, subject, "subject");
+    if (refusal == null && envelope.size() > config.maxMessageBytes()) {
+      // The data is smaller than its envelope, so only a large envelope needs decoding to tell.
+      try {
+        refusal = checkSize(subject, Envelope.parseFrom(envelope).getData().size());
+      } catch (InvalidProtocolBufferException e) {
+        refusal = Status.INVALID_ARGUMENT.withDescription("a publish carried a malformed envelope");
+      }
+    }
     if (refusal != null) {
       refuse(session, refusal);
       return;
@@ -600,11 +629,13 @@ public final class Hub {
     if (matches.isEmpty()) {
       return;
     }
-    Envelope stamped = message.toBuilder().setSender(session.peer).build();
+    ByteString stamped = envelope.concat(session.senderField);
     Map<String, List<SubEntry>> queueGroups = null;
+    int delivered = 0;
     for (SubEntry entry : matches) {
       if (entry.group() == null) {
         offer(entry, stamped, touched);
+        delivered++;
       } else {
         if (queueGroups == null) {
           queueGroups = new HashMap<>();
@@ -616,14 +647,15 @@ public final class Hub {
       for (List<SubEntry> members : queueGroups.values()) {
         int pick = (int) Math.floorMod(roundRobin.getAndIncrement(), (long) members.size());
         offer(members.get(pick), stamped, touched);
+        delivered++;
       }
     }
+    metrics.delivered.increment(delivered);
   }
 
-  private void offer(SubEntry entry, Envelope message, Set<Outbox> touched) {
-    Outbox.Offer offer = entry.session().outbox.message(entry.buffer(), message);
-    metrics.delivered.increment();
-    touched.add(entry.session().outbox);
+  private void offer(SubEntry entry, ByteString envelope, Set<Outbox> touched) {
+    Outbox.Offer offer = entry.session().outbox.message(entry.buffer(), envelope);
+    entry.session().outbox.touchedIn(touched);
     if (offer == Outbox.Offer.DROPPED_OLDEST) {
       metrics.dropped.increment();
     } else if (offer == Outbox.Offer.OVERFLOWED) {
@@ -939,6 +971,8 @@ public final class Hub {
         queue.seen.put(id, new WorkQueue.Seen(now, durable));
       }
     }
+    // Runs on the log's writer right after the group commit: the message becomes deliverable
+    // and its confirmation is queued in one step, and each touched outbox is flushed once.
     var unused =
         durable.whenComplete(
             (v, error) -> {
@@ -951,40 +985,40 @@ public final class Hub {
                 } else if (!message.getId().isEmpty()) {
                   queue.seen.remove(message.getId());
                 }
+                result(session, push.getSeq(), pushStatus(error), null, later);
               }
               later.forEach(Outbox::flush);
-              answerPush(session, push.getSeq(), error);
             });
+  }
+
+  private static Status pushStatus(@Nullable Throwable error) {
+    return error == null
+        ? Status.OK
+        : Status.UNAVAILABLE.withDescription(
+            "the hub could not store the message: " + error.getMessage());
   }
 
   private void answerPush(Session session, long seq, @Nullable Throwable error) {
     Set<Outbox> touched = new LinkedHashSet<>();
     synchronized (lock) {
-      result(
-          session,
-          seq,
-          error == null
-              ? Status.OK
-              : Status.UNAVAILABLE.withDescription(
-                  "the hub could not store the message: " + error.getMessage()),
-          null,
-          touched);
+      result(session, seq, pushStatus(error), null, touched);
     }
     touched.forEach(Outbox::flush);
   }
 
   private static StoredRecord enqueued(String queue, WorkQueue.Item item) {
-    return StoredRecord.newBuilder()
-        .setEnqueued(
-            Enqueued.newBuilder()
-                .setQueue(queue)
-                .setSeq(item.seq)
-                .setData(item.envelope.getData())
-                .putAllHeaders(item.envelope.getHeadersMap())
-                .setId(item.envelope.getId())
-                .setSender(item.envelope.getSender())
-                .setEnqueuedMillis(item.enqueuedMillis))
-        .build();
+    Enqueued.Builder enqueued =
+        Enqueued.newBuilder()
+            .setQueue(queue)
+            .setSeq(item.seq)
+            .setData(item.envelope.getData())
+            .setId(item.envelope.getId())
+            .setSender(item.envelope.getSender())
+            .setEnqueuedMillis(item.enqueuedMillis);
+    if (item.envelope.getHeadersCount() > 0) {
+      enqueued.putAllHeaders(item.envelope.getHeadersMap());
+    }
+    return StoredRecord.newBuilder().setEnqueued(enqueued).build();
   }
 
   private static StoredRecord removed(String queue, long seq) {

@@ -1,11 +1,12 @@
 package dev.switchboard.messaging.internal.hub;
 
+import com.google.protobuf.ByteString;
 import dev.switchboard.messaging.internal.proto.Deliver;
-import dev.switchboard.messaging.internal.proto.Envelope;
 import dev.switchboard.messaging.internal.proto.HubBatch;
 import dev.switchboard.messaging.internal.proto.HubFrame;
 import io.grpc.stub.ServerCallStreamObserver;
 import java.util.ArrayDeque;
+import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -29,7 +30,7 @@ final class Outbox {
     final int capacity;
     final boolean dropOldest;
     // @GuardedBy("outbox")
-    final ArrayDeque<Envelope> messages = new ArrayDeque<>();
+    final ArrayDeque<ByteString> messages = new ArrayDeque<>();
     // @GuardedBy("outbox")
     long missed;
     // @GuardedBy("outbox")
@@ -58,8 +59,23 @@ final class Outbox {
   private boolean closed;
   private @Nullable Runnable afterWrite;
 
+  /**
+   * The last set of outboxes to flush this one was added to. Only ever set to a set it is in, and
+   * each set belongs to one thread, so a thread that reads its own set here (however stale the
+   * read) knows the outbox is in it: fan-out then skips hashing into the set once per message.
+   */
+  private @Nullable Set<Outbox> touchedIn;
+
   Outbox(ServerCallStreamObserver<HubBatch> stream) {
     this.stream = stream;
+  }
+
+  /** Adds this outbox to {@code touched}, the outboxes its thread flushes when done. */
+  void touchedIn(Set<Outbox> touched) {
+    if (touchedIn != touched) {
+      touched.add(this);
+      touchedIn = touched;
+    }
   }
 
   /** Queues a control frame; call {@link #flush()} after. */
@@ -76,8 +92,11 @@ final class Outbox {
     }
   }
 
-  /** Queues a pub/sub message for one subscription; call {@link #flush()} after. */
-  synchronized Offer message(Buffer buffer, Envelope envelope) {
+  /**
+   * Queues a pub/sub message (an encoded envelope) for one subscription; call {@link #flush()}
+   * after.
+   */
+  synchronized Offer message(Buffer buffer, ByteString envelope) {
     if (closed || buffer.closed) {
       return Offer.QUEUED;
     }
@@ -175,12 +194,12 @@ final class Outbox {
     }
     while (!ready.isEmpty() && bytes < BATCH_BYTES) {
       Buffer buffer = ready.poll();
-      Envelope envelope = buffer.messages.poll();
+      ByteString envelope = buffer.messages.poll();
       if (envelope == null || buffer.closed) {
         buffer.scheduled = false;
         continue;
       }
-      Deliver.Builder deliver = Deliver.newBuilder().setId(buffer.id).setMessage(envelope);
+      Deliver.Builder deliver = Deliver.newBuilder().setId(buffer.id).setEnvelope(envelope);
       if (buffer.missed > 0) {
         deliver.setMissed(buffer.missed);
         buffer.missed = 0;

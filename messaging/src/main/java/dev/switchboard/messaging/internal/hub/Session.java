@@ -1,6 +1,8 @@
 package dev.switchboard.messaging.internal.hub;
 
+import com.google.protobuf.ByteString;
 import dev.switchboard.messaging.Liveness;
+import dev.switchboard.messaging.internal.Envelopes;
 import dev.switchboard.messaging.internal.proto.ClientBatch;
 import dev.switchboard.messaging.internal.proto.ClientFrame;
 import dev.switchboard.messaging.internal.proto.HubBatch;
@@ -38,6 +40,10 @@ final class Session implements StreamObserver<ClientBatch> {
   private final AtomicBoolean ended = new AtomicBoolean();
   private volatile State state = State.AWAITING_HELLO;
   volatile String peer = "";
+
+  /** The encoded sender field the hub appends to this peer's messages. */
+  volatile ByteString senderField = ByteString.EMPTY;
+
   volatile Liveness.@Nullable Peer liveness;
 
   // @GuardedBy("hub.lock")
@@ -53,6 +59,13 @@ final class Session implements StreamObserver<ClientBatch> {
 
   /** The first refusal since the client's last flush; read and written on the call's thread. */
   @Nullable Status refused;
+
+  /**
+   * What the hub decided about sending to a subject or queue name ({@link Status#OK} or the
+   * refusal), per kind of name; the verdict depends only on the name and this session's identity.
+   * Read and written on the call's thread.
+   */
+  final Map<String, Status> sendVerdicts = new HashMap<>();
 
   Session(Hub hub, ServerCallStreamObserver<HubBatch> stream, String identity, String remote) {
     this.hub = hub;
@@ -74,6 +87,7 @@ final class Session implements StreamObserver<ClientBatch> {
 
   void opened(String peer, Liveness.Peer liveness) {
     this.peer = peer;
+    this.senderField = Envelopes.senderField(peer);
     this.liveness = liveness;
     this.state = State.OPEN;
   }
