@@ -288,6 +288,9 @@ final class CoordinatorLink implements AutoCloseable {
                 if (state == State.STREAMING && s != null) {
                   s.onNext(heartbeat.get().setSequence(++sequence).setState(finalState).build());
                   s.onCompleted();
+                  // Completed, not cancelled: a cancel would overtake the last update, and the
+                  // coordinator would see a lost stream instead of a goodbye.
+                  stream = null;
                 }
                 state = State.CLOSED;
                 closeStream();

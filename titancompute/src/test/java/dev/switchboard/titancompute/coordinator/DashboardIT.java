@@ -64,7 +64,9 @@ class DashboardIT {
   void showsAgentsStatesChartsAndRecentRequests() throws Exception {
     try (Coordinator coordinator =
         Coordinator.builder(Target.tcp("127.0.0.1", 0))
-            .heartbeatTimeout(Duration.ofSeconds(5))
+            // Long enough that the drained agent-b still shows DRAINING, not UNHEALTHY, however
+            // long a loaded machine takes to start Chromium after it closed.
+            .heartbeatTimeout(Duration.ofSeconds(60))
             .dashboard("127.0.0.1", 0)
             .build()
             .start()) {
