@@ -1,5 +1,15 @@
 package dev.switchboard.durable;
 
+import dev.switchboard.runtime.SwitchboardChannel;
+import dev.switchboard.runtime.Target;
+import io.grpc.CallOptions;
+import io.grpc.ClientInterceptors;
+import io.grpc.ManagedChannel;
+import io.grpc.Metadata;
+import io.grpc.MethodDescriptor;
+import io.grpc.StatusRuntimeException;
+import io.grpc.stub.ClientCalls;
+import io.grpc.stub.MetadataUtils;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -9,18 +19,21 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 /**
  * A worker process for the crash tests: it makes a fixed sequence of plain HTTP calls to an {@link
- * dev.switchboard.testing.EffectServer} through {@link Worker#call}, prints each outcome, and can
- * SIGKILL itself at a named point of one call, so that a test can re-run it and check what
- * survived.
+ * dev.switchboard.testing.EffectServer} (or, with {@code --grpc}, unary calls to {@link
+ * GrpcEffects}) through {@link Worker#call}, prints each outcome, and can SIGKILL itself at a named
+ * point of one call, so that a test can re-run it and check what survived.
  *
  * <p>Arguments: {@code OPLOG_URL PORT WORKER_ID CRASH [--calls N] [--pause-ms MS] [--host NAME]
- * [--lease-ttl-ms MS] [--await-ms MS] [--not-idempotent]} where CRASH is {@code none} or {@code
- * SEQ:POINT}, POINT one of {@code after-intent} (the intent is committed, nothing sent), {@code
- * after-send} (the request is written, no answer read), {@code after-response} (the answer is read,
- * not committed), {@code after-commit} (the outcome is committed).
+ * [--lease-ttl-ms MS] [--await-ms MS] [--not-idempotent] [--grpc]} where CRASH is {@code none} or
+ * {@code SEQ:POINT}, POINT one of {@code after-intent} (the intent is committed, nothing sent),
+ * {@code after-send} (the request is written, no answer read), {@code after-response} (the answer
+ * is read, not committed), {@code after-commit} (the outcome is committed).
  *
  * <p>The calls, repeated in rounds: {@code POST /effects/eN} (keyed), {@code GET /effects/eN}
  * (idempotent), a {@code run} step. Exit codes: 0 done, 3 an uncertain call, 4 the lease is held, 2
@@ -31,10 +44,14 @@ public final class CrashingWorker {
   private final long crashSeq;
   private final String crashPoint;
   private final boolean notIdempotent;
+  // Set with --grpc: the calls go to GrpcEffects on PORT instead of an HTTP effect server.
+  private final ManagedChannel grpc;
 
-  private CrashingWorker(int port, String crash, boolean notIdempotent) {
+  private CrashingWorker(int port, String crash, boolean notIdempotent, boolean grpc) {
     this.port = port;
     this.notIdempotent = notIdempotent;
+    this.grpc =
+        grpc ? SwitchboardChannel.builder(Target.tcp("127.0.0.1", port)).plaintext().build() : null;
     if (crash.equals("none")) {
       crashSeq = -1;
       crashPoint = "";
@@ -55,6 +72,7 @@ public final class CrashingWorker {
     long leaseTtlMs = 15_000;
     long awaitMs = 0;
     boolean notIdempotent = false;
+    boolean grpc = false;
     for (int i = 4; i < args.length; i++) {
       switch (args[i]) {
         case "--calls" -> calls = Integer.parseInt(args[++i]);
@@ -63,10 +81,11 @@ public final class CrashingWorker {
         case "--lease-ttl-ms" -> leaseTtlMs = Long.parseLong(args[++i]);
         case "--await-ms" -> awaitMs = Long.parseLong(args[++i]);
         case "--not-idempotent" -> notIdempotent = true;
+        case "--grpc" -> grpc = true;
         default -> throw new IllegalArgumentException("unknown argument " + args[i]);
       }
     }
-    CrashingWorker program = new CrashingWorker(port, args[3], notIdempotent);
+    CrashingWorker program = new CrashingWorker(port, args[3], notIdempotent, grpc);
     Durable.Builder builder =
         Durable.builder(OplogStore.open(url)).leaseTtl(Duration.ofMillis(leaseTtlMs));
     if (host != null) {
@@ -139,6 +158,9 @@ public final class CrashingWorker {
   private Outcome send(long seq, String method, String path, Optional<String> key)
       throws IOException {
     crash(seq, "after-intent");
+    if (grpc != null) {
+      return sendGrpc(seq, method, path.substring("/effects/".length()), key);
+    }
     try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), port)) {
       OutputStream out = socket.getOutputStream();
       StringBuilder request =
@@ -156,6 +178,36 @@ public final class CrashingWorker {
       String body = text.substring(text.indexOf("\r\n\r\n") + 4);
       return status == 200 ? Outcome.ok(body) : Outcome.error(status + " " + body);
     }
+  }
+
+  private Outcome sendGrpc(long seq, String method, String name, Optional<String> key)
+      throws IOException {
+    Metadata headers = new Metadata();
+    key.ifPresent(k -> headers.put(GrpcEffects.KEY, k));
+    MethodDescriptor<String, String> rpc =
+        method.equals("POST") ? GrpcEffects.POST : GrpcEffects.GET;
+    Future<String> answer =
+        ClientCalls.futureUnaryCall(
+            ClientInterceptors.intercept(grpc, MetadataUtils.newAttachHeadersInterceptor(headers))
+                .newCall(rpc, CallOptions.DEFAULT.withDeadlineAfter(30, TimeUnit.SECONDS)),
+            name);
+    crash(seq, "after-send");
+    String text;
+    try {
+      text = answer.get();
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof StatusRuntimeException failed) {
+        crash(seq, "after-response");
+        return Outcome.error(
+            failed.getStatus().getCode() + " " + failed.getStatus().getDescription());
+      }
+      throw new IOException(e.getCause());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException(e);
+    }
+    crash(seq, "after-response");
+    return Outcome.ok(text);
   }
 
   private static byte[] readAll(InputStream in) throws IOException {
