@@ -319,9 +319,15 @@ class FaultsIT {
                 Long.toString(HEARTBEAT.toMillis()))) {
       frozen.awaitLine(Pattern.compile("^subscribed$"), Duration.ofSeconds(30));
       AtomicInteger got = new AtomicInteger();
-      fast.subscribe("ticks", m -> got.incrementAndGet());
-      signal(frozen, "STOP");
       int total = 50_000;
+      // Room for the whole burst: the fast subscriber must get every message because the frozen
+      // one holds nothing up, not because it happened to keep within the default 8,192 of the
+      // publisher on a busy machine (then drop-oldest would rightly drop for it too).
+      fast.subscribe(
+          "ticks",
+          SubscribeOptions.builder().bufferSize(total).build(),
+          m -> got.incrementAndGet());
+      signal(frozen, "STOP");
       ByteString payload = ByteString.copyFrom(new byte[1024]);
       for (int i = 0; i < total; i++) {
         publisher.publish(Message.of("ticks", payload));
